@@ -1,0 +1,3 @@
+"""devops-lint: a policy and compliance linter for infrastructure code."""
+
+__version__ = "0.1.0"

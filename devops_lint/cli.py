@@ -1,0 +1,215 @@
+"""Command line: ``devops-lint [PATH...]`` and ``devops-lint explain ID``.
+
+Only click is imported at start-up; the engine, parsers and reporters load when a
+command needs them, so ``--version`` and pre-commit runs on few files stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
+FORMATS = click.Choice(["text", "json", "sarif", "github"])
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"devops-lint: {message}", err=True)
+    sys.exit(2)
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command is ``check``: ``devops-lint PATH`` just works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Policy and compliance linter for infrastructure code."""
+
+
+@main.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--fail-on", type=SEVERITY_CHOICE, help="Lowest severity that exits 1 [high].")
+@click.option("--select", multiple=True, help="Rule IDs, control IDs or prefixes to run.")
+@click.option("--ignore", multiple=True, help="Rule IDs, control IDs or prefixes to skip.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("--list-controls", is_flag=True, help="List the controls and exit.")
+@click.option("--show-fix", is_flag=True, help="Print how to fix each finding.")
+@click.option("--quiet", "-q", is_flag=True, help="Hide info findings and the summary.")
+@click.option("--stdin-filename", help="Name to report for '-' (standard input).")
+@click.option("--strict-unresolved", is_flag=True, default=None, help="Unresolved at severity.")
+@click.option("--helm-values", multiple=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--helm-render", is_flag=True, help="Lint `helm template` output (needs helm).")
+@click.option("--sarif-category", help="runAutomationDetails.id of the SARIF run.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parser processes [cores].")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.version_option(__version__, "--version", prog_name="devops-lint")
+def check(paths: tuple[str, ...], **opts: Any) -> None:
+    """Lint PATHS (files or folders; default '.'; '-' reads standard input)."""
+    try:
+        code = _check(list(paths), opts)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # never a traceback for the user
+        from .config import ConfigError
+        from .rules import RuleError
+
+        if isinstance(exc, (ConfigError, RuleError)):
+            _fail(str(exc))
+        if os.environ.get("DEVOPS_LINT_DEBUG"):
+            raise
+        _fail(f"internal error: {exc!r} (set DEVOPS_LINT_DEBUG=1 for details)")
+        return
+    sys.exit(code)
+
+
+def _scan_root(paths: list[str]) -> Path:
+    real = [p for p in paths if p != "-"]
+    if len(real) == 1 and Path(real[0]).is_dir():
+        return Path(real[0])
+    return Path(".")
+
+
+def _check(paths: list[str], opts: dict[str, Any]) -> int:
+    from .config import build_settings
+    from .rules import load_rules
+
+    if not paths:
+        paths = ["."]
+    for p in paths:
+        if p != "-" and not os.path.lexists(p):
+            _fail(f"{p}: no such file or directory")
+    root = _scan_root(paths)
+    overrides = {
+        "fail_on": opts["fail_on"],
+        "strict_unresolved": opts["strict_unresolved"],
+    }
+    settings, _ = build_settings(root, opts["config_file"], overrides)
+    settings["select"] = [*settings["select"], *_split(opts["select"])]
+    settings["ignore"] = [*settings["ignore"], *_split(opts["ignore"])]
+    settings["helm_values_files"] = [*settings["helm_values_files"], *opts["helm_values"]]
+    rules = load_rules(Path(root, p) for p in settings["rule_paths"])
+
+    if opts["list_rules"]:
+        from .docs import list_rules
+
+        click.echo(list_rules(rules, opts["fmt"]), nl=False)
+        return 0
+    if opts["list_controls"]:
+        from .docs import list_controls
+
+        click.echo(list_controls(rules, opts["fmt"]), nl=False)
+        return 0
+
+    from .engine import run
+
+    stdin = None
+    scan: list[Path] = []
+    report_only: set[str] | None = None
+    files = [p for p in paths if p != "-" and not Path(p).is_dir()]
+    for p in paths:
+        if p == "-":
+            stdin = (opts["stdin_filename"] or "stdin.yaml", sys.stdin.read())
+        elif Path(p).is_dir():
+            scan.append(Path(p))
+    if files:
+        # Given files are checked with their folder's other files, which module-level and
+        # cross-file rules need, but findings are reported for the given files only.
+        from .discover import rel_to
+
+        report_only = {rel_to(root, Path(f).absolute()) for f in files}
+        if stdin is not None:
+            report_only.add(stdin[0])
+        seen_dirs = set()
+        for f in files:
+            parent = Path(f).parent
+            if parent in seen_dirs:
+                continue
+            seen_dirs.add(parent)
+            scan.extend(sorted(q for q in parent.iterdir() if q.is_file() or q.is_symlink()))
+    result = run(root.absolute(), [s.absolute() for s in scan], settings, rules, stdin=stdin,
+                 report_only=report_only)
+    text = _render(result, opts, settings)
+    if opts["output"] is not None:
+        try:
+            opts["output"].write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{opts['output']}: cannot write: {exc.strerror or exc}")
+        if opts["fmt"] != "text" or not opts["quiet"]:
+            from .report.text import render as text_render
+
+            summary = text_render(result, colour=False, show_fix=False, quiet=True)
+            click.echo(summary.splitlines()[-1], err=True)
+    else:
+        click.echo(text, nl=False)
+    return 1 if result.failed(settings["fail_on"]) else 0
+
+
+def _use_colour(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
+    fmt = opts["fmt"]
+    if fmt == "json":
+        from .report.json import render
+
+        return render(result)
+    if fmt == "sarif":
+        from .report.sarif import render as sarif_render
+
+        return sarif_render(result, category=opts["sarif_category"])
+    if fmt == "github":
+        from .report.github import render as github_render
+
+        return github_render(result)
+    from .report.text import render as text_render
+
+    out = text_render(
+        result,
+        colour=_use_colour(opts["color"]) and opts["output"] is None,
+        show_fix=opts["show_fix"],
+        quiet=opts["quiet"],
+    )
+    return out
+
+
+@main.command("explain")
+@click.argument("ident")
+def explain(ident: str) -> None:
+    """Explain a rule or control: what, why, how to fix, examples, references."""
+    from .docs import explain_text
+    from .rules import load_rules
+
+    text = explain_text(ident, load_rules())
+    if text is None:
+        _fail(f"unknown rule or control: {ident}")
+    click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

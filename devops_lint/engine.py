@@ -1,0 +1,377 @@
+"""The run: discover, parse, evaluate every rule on its targets, apply suppressions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import parsing
+from .context import Context
+from .discover import Found, Unreadable, discover
+from .model import (
+    SEVERITY_RANK,
+    UNRESOLVED_KEY,
+    Document,
+    Finding,
+    Result,
+    Span,
+    Target,
+    contains_unresolved,
+)
+from .project import Project, SourceFile
+from .rules import Rule, RuleError
+from .suppress import Suppression, annotation_suppressions, comment_suppressions
+from .targets import TargetKind, UnknownTargetKind, resolve_kind
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]  # every finding, suppressed ones included (marked)
+    project: Project
+    rules: list[Rule]  # the rules that ran
+    files_scanned: int
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+    def failed(self, threshold: str) -> bool:
+        rank = SEVERITY_RANK[threshold]
+        return any(SEVERITY_RANK[f.severity] >= rank for f in self.active)
+
+
+def matches(selector: str, rule: Rule) -> bool:
+    """A rule ID, a control ID, or a prefix of either (``K8S-NET``, ``GHA-003``)."""
+    for ident in (rule.id, *rule.controls):
+        if ident == selector or ident.startswith((selector + ".", selector + "-")):
+            return True
+    return False
+
+
+def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+    out = []
+    for rule in rules:
+        core = rule.target == "core.input"
+        if select and not core and not any(matches(s, rule) for s in select):
+            continue
+        if any(matches(i, rule) for i in ignore):
+            continue
+        out.append(rule)
+    return out
+
+
+class _Formatter(string.Formatter):
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        if isinstance(key, str):
+            return kwargs.get(key, "{" + key + "}")
+        return super().get_value(key, args, kwargs)
+
+
+_FORMATTER = _Formatter()
+
+
+def format_message(template: str, values: dict[str, Any]) -> str:
+    try:
+        return _FORMATTER.vformat(template, (), values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+class Engine:
+    def __init__(
+        self,
+        root: Path,
+        settings: dict[str, Any],
+        rules: list[Rule],
+        *,
+        report_only: set[str] | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        self.root = root
+        self.settings = settings
+        self.rules = select_rules(rules, settings["select"], settings["ignore"])
+        self.rule_by_id = {r.id: r for r in rules}
+        self.today = today or dt.date.today()
+        self.project = Project(root=root, report_only=report_only)
+        self.ctx = Context(settings=settings, project=self.project)
+        self.findings: list[Finding] = []
+        self._seen: set[tuple[Any, ...]] = set()
+
+    # ----------------------------------------------------------------- input
+    def core_finding(
+        self, rule_id: str, path: str, span: Span, reason: str = "", **args: Any
+    ) -> None:
+        rule = self.rule_by_id[rule_id]
+        if rule not in self.rules:
+            return
+        self._add(
+            Finding(
+                rule_id=rule.id,
+                controls=list(rule.controls),
+                severity=self._severity(rule, rule.severity),
+                path=path,
+                span=span,
+                message=format_message(rule.message, {"reason": reason, **args}),
+                fix=rule.fix,
+                format="input",
+                object_line=span.line,
+            )
+        )
+
+    def load(self, paths: list[Path], stdin: tuple[str, str] | None = None) -> None:
+        excludes = self.settings["exclude"]
+        for item in discover(self.root, paths, excludes):
+            if isinstance(item, Unreadable):
+                self.project.failed.add(item.path)
+                self.core_finding("X-000.unreadable", item.path, Span.at(1), item.reason)
+                continue
+            self._load_file(item)
+        if stdin is not None:
+            name, text = stdin
+            self._parse(SourceFile(name, self.root / name, parsing.file_kind(name)), text)
+
+    def _load_file(self, found: Found) -> None:
+        kind = parsing.file_kind(found.path)
+        sf = SourceFile(found.path, found.abspath, kind)
+        self.project.files.append(sf)
+        if kind not in parsing.PARSED_KINDS:
+            return
+        text, problem = parsing.read_text(found.abspath, self.settings["max_file_size"])
+        if problem is not None:
+            if kind != "json":  # an unreadable random JSON file is not ours to judge
+                self.project.failed.add(found.path)
+                self.core_finding("X-000.unreadable", found.path, problem.span, problem.reason)
+            return
+        assert text is not None
+        self._parse(sf, text)
+
+    def _parse(self, sf: SourceFile, text: str) -> None:
+        outcome = parsing.parse(sf, text, self.settings, self.root)
+        if outcome.error is not None:
+            self.project.failed.add(sf.path)
+            err = outcome.error
+            self.core_finding(
+                "X-000.parse-error", sf.path, Span.at(err.line, err.column), err.message
+            )
+            return
+        for key, span in outcome.duplicates:
+            self.core_finding("X-000.duplicate-key", sf.path, span, key=key)
+        self.project.documents.extend(outcome.documents)
+
+    # ------------------------------------------------------------- evaluation
+    def evaluate(self) -> None:
+        by_kind: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self.rules:
+            if rule.target != "core.input":
+                by_kind[rule.target].append(rule)
+        formats_present = {d.format for d in self.project.documents}
+        for kind_name, rules in by_kind.items():
+            try:
+                tk = resolve_kind(kind_name)
+            except UnknownTargetKind:
+                raise RuleError(f"{rules[0].source}: unknown target kind {kind_name!r}") from None
+            if not tk.formats & formats_present:
+                continue
+            for target in self._targets(tk, kind_name):
+                for rule in rules:
+                    self._run_rule(rule, target)
+
+    def _targets(self, tk: TargetKind, name: str) -> Iterator[Target]:
+        if tk.project:
+            yield from self._guarded(tk.project_targets, self.project, name, None)
+            return
+        for doc in self.project.documents:
+            if doc.format in tk.formats:
+                yield from self._guarded(tk.document_targets, doc, name, doc)
+
+    def _guarded(
+        self,
+        make: Callable[[Any, Context], Iterable[Target]],
+        arg: Any,
+        name: str,
+        doc: Document | None,
+    ) -> Iterator[Target]:
+        try:
+            yield from make(arg, self.ctx)
+        except Exception as exc:  # a broken adapter must not end the run
+            path = doc.path if doc else "."
+            self.core_finding(
+                "X-000.internal-error", path, Span.at(1), f"{name} targets failed: {exc!r}"
+            )
+
+    def _run_rule(self, rule: Rule, target: Target) -> None:
+        exempt = target.context.get("exempt_controls")
+        if exempt and exempt.issuperset(rule.controls):
+            return  # e.g. system namespaces for the pod-security controls (0.6 item 5)
+        try:
+            if rule.require is not None:
+                results: Iterable[Result] = self._schema_results(rule, target)
+            else:
+                results = rule.check_fn(target, rule, self.ctx)
+            for res in results:
+                self._add(self._finding(rule, target, res))
+        except RuleError:
+            raise
+        except Exception as exc:
+            self.core_finding(
+                "X-000.internal-error",
+                target.doc.path,
+                target.anchor_span(),
+                f"rule {rule.id} failed on {target.locator}: {exc!r}",
+            )
+
+    def _schema_results(self, rule: Rule, target: Target) -> list[Result]:
+        errors = list(rule.validator.iter_errors(target.data))
+        if not errors:
+            return []
+        err = min(errors, key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
+        inst = err.instance
+        rel = tuple(err.absolute_path)
+        if err.validator == "required":
+            unresolved = isinstance(inst, dict) and UNRESOLVED_KEY in inst
+            return [Result(span=target.anchor_span(), unresolved=unresolved)]
+        path = (*target.path, *rel)
+        return [Result(path=path, unresolved=contains_unresolved(inst))]
+
+    def _severity(self, rule: Rule, severity: str) -> Any:
+        overrides = self.settings["severity_overrides"]
+        for ident in (rule.id, *rule.controls):
+            if ident in overrides:
+                return overrides[ident]
+        return severity
+
+    def _finding(self, rule: Rule, target: Target, res: Result) -> Finding:
+        doc = res.doc or target.doc
+        if res.span is not None:
+            span = res.span
+        elif res.path is not None:
+            span = doc.key_span(res.path) if res.key else doc.span(res.path)
+        else:
+            span = target.anchor_span()
+        severity = self._severity(rule, res.severity or rule.severity)
+        values = {**target.context, **res.args}
+        message = res.message if res.message is not None else format_message(rule.message, values)
+        outcome: Any = "fail"
+        if res.unresolved:
+            outcome = "unresolved"
+            message = f"unresolved: {message}"
+            if not self.settings["strict_unresolved"]:
+                severity = "info"
+        obj = target.object_span or target.anchor_span()
+        return Finding(
+            rule_id=rule.id,
+            controls=list(rule.controls),
+            severity=severity,
+            path=doc.path,
+            span=span,
+            message=message,
+            fix=rule.fix,
+            locator=res.locator or target.locator,
+            outcome=outcome,
+            format=doc.format,
+            object_line=obj.line if doc is target.doc else span.line,
+            document=doc.index,
+        )
+
+    def _add(self, finding: Finding) -> None:
+        key = (finding.rule_id, finding.path, finding.span, finding.message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append(finding)
+
+    # ------------------------------------------------------------ suppressions
+    def suppress(self) -> None:
+        by_path: dict[str, list[Suppression]] = defaultdict(list)
+        texts: dict[str, str] = {}
+        for doc in self.project.documents:
+            texts.setdefault(doc.path, doc.text)
+            by_path[doc.path].extend(annotation_suppressions(doc))
+        for path, text in texts.items():
+            by_path[path].extend(comment_suppressions(path, text))
+        new: list[Finding | None] = []
+        for f in self.findings:
+            if f.rule_id.startswith("X-000."):
+                continue
+            for s in by_path.get(f.path, ()):
+                here = f.line in s.lines or f.object_line in s.lines
+                if s.document is not None:
+                    here = here or s.document == (f.path, f.document)
+                if not here or not s.covers(f.rule_id, f.controls):
+                    continue
+                s.used = True
+                if s.expired(self.today) or not s.reason:
+                    continue
+                if f.severity == "critical" and not s.approved_by:
+                    if f.rule_id not in s.matched_rules:
+                        s.matched_rules.add(f.rule_id)
+                        new.append(
+                            self._core("X-000.suppression-without-approval", s, rule=f.rule_id)
+                        )
+                    continue
+                f.suppression = s.reason
+                break
+        for supps in by_path.values():
+            for s in supps:
+                ids = ", ".join(s.ids) or "nothing"
+                if not s.reason:
+                    new.append(self._core("X-000.suppression-without-reason", s, ids=ids))
+                elif not s.used and not s.expired(self.today) and self._ids_selected(s.ids):
+                    new.append(self._core("X-000.unused-suppression", s, ids=ids))
+        for extra in new:
+            if extra is not None:
+                self._add(extra)
+
+    def _ids_selected(self, ids: list[str]) -> bool:
+        return any(matches(i, r) for i in ids for r in self.rules)
+
+    def _core(self, rule_id: str, s: Suppression, **args: Any) -> Finding | None:
+        rule = self.rule_by_id[rule_id]
+        if rule not in self.rules:
+            return None
+        return Finding(
+            rule_id=rule.id,
+            controls=list(rule.controls),
+            severity=self._severity(rule, rule.severity),
+            path=s.path,
+            span=s.span,
+            message=format_message(rule.message, args),
+            fix=rule.fix,
+            format="input",
+            object_line=s.span.line,
+        )
+
+    # ------------------------------------------------------------------ result
+    def result(self) -> RunResult:
+        findings = self.findings
+        failed = self.project.failed
+        # A file that failed to parse reports its parse error and nothing else (0.6 item 7).
+        findings = [f for f in findings if f.path not in failed or f.rule_id.startswith("X-0")]
+        only = self.project.report_only
+        if only is not None:
+            findings = [f for f in findings if f.path in only]
+        findings.sort(key=Finding.sort_key)
+        parsed = {sf.path for sf in self.project.files if sf.kind in parsing.PARSED_KINDS}
+        return RunResult(findings, self.project, self.rules, len(parsed | failed))
+
+
+def run(
+    root: Path,
+    paths: list[Path],
+    settings: dict[str, Any],
+    rules: list[Rule],
+    *,
+    stdin: tuple[str, str] | None = None,
+    report_only: set[str] | None = None,
+    today: dt.date | None = None,
+) -> RunResult:
+    engine = Engine(root, settings, rules, report_only=report_only, today=today)
+    engine.load(paths, stdin)
+    engine.evaluate()
+    engine.suppress()
+    return engine.result()

@@ -1,0 +1,1 @@
+"""Kubernetes manifests: objects, pod templates and containers as rule targets."""

@@ -1,0 +1,233 @@
+"""Walking Kubernetes documents: objects (``List`` flattened), pod specs, containers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Document, JsonPath, Span, Unresolved
+
+# Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
+POD_SPEC_PATHS: dict[str, JsonPath] = {
+    "Pod": ("spec",),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "PodTemplate": ("template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+# Fields of the effective security context (0.6 item 2): container overrides pod.
+INHERITED_FIELDS = (
+    "runAsNonRoot",
+    "runAsUser",
+    "runAsGroup",
+    "seccompProfile",
+    "seLinuxOptions",
+    "appArmorProfile",
+    "windowsOptions",
+)
+
+
+@dataclass
+class K8sObject:
+    doc: Document
+    path: JsonPath  # () for a plain document, ("items", i) inside a List
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        k = self.data.get("kind")
+        return k if isinstance(k, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        v = self.data.get("apiVersion")
+        return v if isinstance(v, str) else ""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        m = self.data.get("metadata")
+        return m if isinstance(m, dict) else {}
+
+    @property
+    def name(self) -> str:
+        n = self.metadata.get("name")
+        return n if isinstance(n, str) else ""
+
+    @property
+    def namespace(self) -> str | None:
+        """The declared namespace (possibly ``Unresolved``), or None when absent."""
+        ns = self.metadata.get("namespace")
+        return ns if isinstance(ns, str) else None
+
+    def locator(self, suffix: str = "") -> str:
+        ns = self.namespace
+        parts = [self.kind or "?", *([ns] if ns else []), self.name or "?"]
+        loc = "/".join(parts)
+        return f"{loc}:{suffix}" if suffix else loc
+
+    @property
+    def start(self) -> Span:
+        return self.doc.span(self.path)
+
+    def sub(self, *parts: str | int) -> JsonPath:
+        return (*self.path, *parts)
+
+    def anchor(self, *parts: str | int) -> Span:
+        """Span of the key introducing ``parts`` (the object start when absent)."""
+        p = self.sub(*parts)
+        if p in self.doc.key_spans:
+            return self.doc.key_spans[p]
+        return self.start
+
+
+def objects(doc: Document) -> Iterator[K8sObject]:
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    items = data.get("items")
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("kind"), str):
+                yield K8sObject(doc, ("items", i), item)
+        return
+    yield K8sObject(doc, (), data)
+
+
+def get_in(data: Any, path: JsonPath) -> Any:
+    cur = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(cur, list) or not 0 <= part < len(cur):
+                return None
+        elif not isinstance(cur, dict):
+            return None
+        else:
+            cur = cur.get(part)
+            continue
+        cur = cur[part]
+    return cur
+
+
+@dataclass
+class PodSpec:
+    obj: K8sObject
+    rel: JsonPath  # path of the pod spec inside the object
+    data: dict[str, Any]
+
+    @property
+    def path(self) -> JsonPath:
+        return self.obj.sub(*self.rel)
+
+    @property
+    def template_metadata_path(self) -> JsonPath:
+        """``metadata`` beside the pod spec (the pod template's, or the Pod's own)."""
+        return self.obj.sub(*self.rel[:-1], "metadata")
+
+    @property
+    def template_metadata(self) -> dict[str, Any]:
+        m = get_in(self.obj.data, (*self.rel[:-1], "metadata"))
+        return m if isinstance(m, dict) else {}
+
+    @property
+    def security_context(self) -> dict[str, Any]:
+        sc = self.data.get("securityContext")
+        return sc if isinstance(sc, dict) else {}
+
+    @property
+    def anchor(self) -> Span:
+        """The pod spec's ``spec:`` key: where missing pod-level fields are reported."""
+        return self.obj.doc.key_span(self.path)
+
+
+def pod_spec(obj: K8sObject) -> PodSpec | None:
+    rel = POD_SPEC_PATHS.get(obj.kind)
+    if rel is None:
+        return None
+    spec = get_in(obj.data, rel)
+    if not isinstance(spec, dict):
+        return None
+    return PodSpec(obj, rel, spec)
+
+
+@dataclass
+class Container:
+    pod: PodSpec
+    list_name: str  # containers / initContainers / ephemeralContainers
+    index: int
+    data: dict[str, Any]
+
+    @property
+    def path(self) -> JsonPath:
+        return (*self.pod.path, self.list_name, self.index)
+
+    @property
+    def name(self) -> str:
+        n = self.data.get("name")
+        return n if isinstance(n, str) else f"#{self.index}"
+
+    @property
+    def security_context(self) -> dict[str, Any]:
+        sc = self.data.get("securityContext")
+        return sc if isinstance(sc, dict) else {}
+
+    def effective(self, field: str) -> Any:
+        """Effective security-context value: the container's, else the pod's (0.6 item 2)."""
+        own = self.data.get("securityContext")
+        if isinstance(own, Unresolved):
+            return own
+        if isinstance(own, dict) and field in own:
+            return own[field]
+        if field in INHERITED_FIELDS:
+            pod = self.pod.data.get("securityContext")
+            if isinstance(pod, Unresolved):
+                return pod
+            if isinstance(pod, dict):
+                return pod.get(field)
+        return None
+
+    def effective_path(self, field: str) -> JsonPath | None:
+        """Where the effective value is written, or None when neither level sets it."""
+        own = self.data.get("securityContext")
+        if isinstance(own, dict) and field in own:
+            return (*self.path, "securityContext", field)
+        pod = self.pod.data.get("securityContext")
+        if field in INHERITED_FIELDS and isinstance(pod, dict) and field in pod:
+            return (*self.pod.path, "securityContext", field)
+        return None
+
+    @property
+    def anchor(self) -> Span:
+        """The container's ``- name:`` line (its first key when unnamed)."""
+        doc = self.pod.obj.doc
+        key = (*self.path, "name")
+        if key in doc.key_spans:
+            return doc.key_spans[key]
+        return doc.span(self.path)
+
+    @property
+    def locator(self) -> str:
+        spec = ".".join(str(p) for p in self.pod.rel)
+        return self.pod.obj.locator(f"{spec}.{self.list_name}[{self.name}]")
+
+
+def containers(pod: PodSpec) -> Iterator[Container]:
+    for list_name in CONTAINER_LISTS:
+        items = pod.data.get(list_name)
+        if not isinstance(items, list):
+            continue
+        for i, c in enumerate(items):
+            if isinstance(c, dict):
+                yield Container(pod, list_name, i, c)
+
+
+def is_system_namespace(namespace: str | None, settings: dict[str, Any]) -> bool:
+    if namespace is None or isinstance(namespace, Unresolved):
+        return False
+    return namespace in settings["system_namespaces"]

@@ -1,0 +1,110 @@
+"""Reading a file and dispatching it to its format's parser."""
+
+from __future__ import annotations
+
+import importlib
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .classify import document_format, file_kind
+from .model import Document, ParseError, Span
+
+__all__ = ["PARSED_KINDS", "Outcome", "Problem", "file_kind", "parse", "read_text"]
+
+PARSED_KINDS = frozenset(
+    {"terraform", "tfvars", "workflow", "action", "helm", "yaml", "json", "dependabot"}
+)
+# Parsers of formats that need their own library, imported only when such a file is met.
+EXTERNAL_PARSERS = {
+    "terraform": "devops_lint.terraform.parser:parse_file",
+    "tfvars": "devops_lint.terraform.parser:parse_file",
+}
+
+
+@dataclass
+class Problem:
+    reason: str
+    span: Span
+
+
+@dataclass
+class Outcome:
+    documents: list[Document] = field(default_factory=list)
+    duplicates: list[tuple[str, Span]] = field(default_factory=list)
+    error: ParseError | None = None
+
+
+def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
+    """The file's text, or why it cannot be read (never raises)."""
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return None, Problem(
+                f"file is {size} bytes, above max_file_size ({max_size})", Span.at(1)
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(f"cannot read file: {exc.strerror or exc}", Span.at(1))
+    if b"\x00" in raw[:8192]:
+        return None, Problem("binary file (contains NUL bytes)", Span.at(1))
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(f"not UTF-8 text (byte {exc.start})", Span.at(line, col))
+
+
+def _external(name: str) -> Any:
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _chart_root(path: str) -> str:
+    parts = path.split("/")
+    idx = len(parts) - 1 - parts[::-1].index("templates")
+    return "/".join(parts[:idx]) or "."
+
+
+def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
+    from .yamlload import load_documents
+
+    kind = sf.kind
+    out = Outcome()
+    try:
+        if kind in EXTERNAL_PARSERS:
+            out.documents = list(_external(EXTERNAL_PARSERS[kind])(sf.path, text))
+            return out
+        if kind == "helm":
+            loader = _external("devops_lint.helm.loader:parse_file")
+            docs = list(loader(sf.path, text, _chart_root(sf.path), settings))
+            for doc in docs:
+                if doc.format == "kubernetes":
+                    fmt = document_format(doc.data)
+                    doc.format = fmt if fmt != "yaml" else "yaml"
+            out.documents = docs
+            return out
+        docs, out.duplicates = load_documents(text, sf.path)
+    except ParseError as exc:
+        if kind == "json":
+            return Outcome()  # arbitrary JSON that does not parse is not ours to judge
+        out.error = exc
+        return out
+    except RecursionError:
+        out.error = ParseError("input nested too deeply to parse")
+        return out
+    for doc in docs:
+        if kind in ("workflow", "action", "dependabot"):
+            doc.format = kind
+        else:
+            doc.format = document_format(doc.data)
+    if kind == "json":
+        docs = [d for d in docs if d.format == "kubernetes"]
+    out.documents = docs
+    return out
+
+
+def is_yaml_name(path: str) -> bool:
+    return posixpath.splitext(path)[1].lower() in (".yaml", ".yml")

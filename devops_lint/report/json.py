@@ -1,0 +1,57 @@
+"""The JSON report, documented by ``schemas/report.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..model import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from ..engine import RunResult
+
+REPORT_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule_id,
+        "controls": f.controls,
+        "severity": f.severity,
+        "outcome": f.outcome,
+        "path": f.path,
+        "line": f.span.line,
+        "column": f.span.column,
+        "end_line": f.span.end_line,
+        "end_column": f.span.end_column,
+        "locator": f.locator,
+        "message": f.message,
+        "fix": f.fix,
+        "suppressed": f.suppression is not None,
+        "suppression_reason": f.suppression,
+    }
+
+
+def report(result: RunResult) -> dict[str, Any]:
+    active = result.active
+    counts = Counter(f.severity for f in active)
+    return {
+        "tool": {"name": "devops-lint", "version": __version__},
+        "report_version": REPORT_VERSION,
+        "files_scanned": result.files_scanned,
+        "findings": [finding_dict(f) for f in result.findings],
+        "parse_errors": [
+            finding_dict(f) for f in result.findings if f.rule_id == "X-000.parse-error"
+        ],
+        "summary": {
+            "total": len(active),
+            "suppressed": len(result.findings) - len(active),
+            "by_severity": {s: counts[s] for s in reversed(SEVERITIES)},
+        },
+    }
+
+
+def render(result: RunResult) -> str:
+    return json.dumps(report(result), indent=2, ensure_ascii=False) + "\n"

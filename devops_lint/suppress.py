@@ -1,0 +1,115 @@
+"""Inline suppressions (standards 0.6 item 6): comments and the Kubernetes annotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .model import Document, Span
+
+COMMENT_RE = re.compile(r"(?:#|//)\s*devops-lint:\s*ignore\[([^\]]*)\](.*)$")
+UNTIL_RE = re.compile(r"\buntil:(\d{4}-\d{2}-\d{2})\b")
+APPROVED_RE = re.compile(r"\bapproved-by:(\S+)")
+ANNOTATION = "devops-lint.io/ignore"
+
+
+@dataclass
+class Suppression:
+    path: str
+    span: Span
+    ids: list[str]
+    reason: str
+    until: dt.date | None = None
+    approved_by: str | None = None
+    lines: frozenset[int] = frozenset()  # comment form: the line it sits on
+    document: tuple[str, int] | None = None  # annotation form: (path, document index)
+    used: bool = False
+    bad_until: bool = False
+    matched_rules: set[str] = field(default_factory=set)
+
+    def expired(self, today: dt.date) -> bool:
+        return self.until is not None and today > self.until
+
+    def covers(self, rule_id: str, controls: list[str]) -> bool:
+        return any(rule_id == i or rule_id.startswith(i + ".") or i in controls for i in self.ids)
+
+
+def _parse_tail(tail: str) -> tuple[str, dt.date | None, str | None, bool]:
+    until = None
+    bad = False
+    m = UNTIL_RE.search(tail)
+    if m:
+        try:
+            until = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            bad = True
+        tail = tail.replace(m.group(0), "")
+    approved = None
+    a = APPROVED_RE.search(tail)
+    if a:
+        approved = a.group(1)
+        tail = tail.replace(a.group(0), "")
+    reason = " ".join(tail.split()).strip(" -—:")
+    return reason, until, approved, bad
+
+
+def _ids(text: str) -> list[str]:
+    return [i.strip() for i in text.split(",") if i.strip()]
+
+
+def comment_suppressions(path: str, text: str) -> list[Suppression]:
+    out: list[Suppression] = []
+    if "devops-lint:" not in text:
+        return out
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = COMMENT_RE.search(line)
+        if not m:
+            continue
+        reason, until, approved, bad = _parse_tail(m.group(2))
+        col = m.start() + 1
+        out.append(
+            Suppression(
+                path=path,
+                span=Span(n, col, n, len(line)),
+                ids=_ids(m.group(1)),
+                reason=reason,
+                until=until,
+                approved_by=approved,
+                lines=frozenset({n}),
+                bad_until=bad,
+            )
+        )
+    return out
+
+
+def annotation_suppressions(doc: Document) -> list[Suppression]:
+    """``devops-lint.io/ignore: "<ID>[, <ID>]: <reason>"`` on a Kubernetes object."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    meta = data.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+    if not isinstance(value, str):
+        return []
+    span = doc.span(("metadata", "annotations", ANNOTATION))
+    out = []
+    for entry in re.split(r"[;\n]", value):
+        if not entry.strip():
+            continue
+        ids_part, _, tail = entry.partition(":")
+        reason, until, approved, bad = _parse_tail(tail)
+        out.append(
+            Suppression(
+                path=doc.path,
+                span=span,
+                ids=_ids(ids_part),
+                reason=reason,
+                until=until,
+                approved_by=approved,
+                document=(doc.path, doc.index),
+                bad_until=bad,
+            )
+        )
+    return out

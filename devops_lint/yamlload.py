@@ -1,0 +1,212 @@
+"""YAML → located ``Document``s, built in one walk over ruamel.yaml's C composer.
+
+Scalars follow YAML 1.1 as Kubernetes (go-yaml) reads them: ``yes``/``no``/``on``/
+``off`` are booleans and ``0755`` is octal, so ``privileged: yes`` is caught. Mapping
+keys always stay strings, so a workflow's ``on:`` key keeps its name.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from typing import Any
+
+from .model import Document, JsonPath, ParseError, Span
+
+# Limits that keep hostile input (alias bombs, deep nesting) from exhausting the process.
+MAX_DEPTH = 400
+MAX_NODES = 2_000_000
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}
+_FALSE = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}
+_INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_OCT11_RE = re.compile(r"[-+]?0[0-7_]+")
+_OCT12_RE = re.compile(r"[-+]?0o[0-7_]+")
+_HEX_RE = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
+_BIN_RE = re.compile(r"[-+]?0b[01_]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
+_NINF = {"-.inf", "-.Inf", "-.INF"}
+_NAN = {".nan", ".NaN", ".NAN"}
+
+STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    try:
+        return YAML(typ="safe", pure=False)
+    except Exception:  # pragma: no cover - clib missing: still correct, just slower
+        return YAML(typ="safe", pure=True)
+
+
+_YAML: Any = None
+
+
+def _composer() -> Any:
+    global _YAML
+    if _YAML is None:
+        _YAML = _yaml()
+    return _YAML
+
+
+def plain_scalar(text: str) -> Any:
+    """The value of an unquoted scalar under YAML 1.1 resolution."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        try:
+            if _INT_RE.fullmatch(text):
+                return int(text.replace("_", ""))
+            if _OCT11_RE.fullmatch(text):
+                return int(text.replace("_", ""), 8)
+            if _OCT12_RE.fullmatch(text):
+                return int(text.replace("_", "").replace("0o", ""), 8)
+            if _HEX_RE.fullmatch(text):
+                return int(text.replace("_", ""), 16)
+            if _BIN_RE.fullmatch(text):
+                return int(text.replace("_", ""), 2)
+            if _FLOAT_RE.fullmatch(text) and any(c.isdigit() for c in text):
+                return float(text.replace("_", ""))
+        except ValueError:
+            return text
+        if text in _INF:
+            return math.inf
+        if text in _NINF:
+            return -math.inf
+        if text in _NAN:
+            return math.nan
+    return text
+
+
+def _span(node: Any) -> Span:
+    s, e = node.start_mark, node.end_mark
+    end_line, end_col = e.line + 1, e.column
+    if end_col == 0 and e.line > s.line:
+        # Block scalars end at the start of the following line: report their last line.
+        end_line, end_col = e.line, max(1, s.column + 1)
+    return Span(s.line + 1, s.column + 1, end_line, max(end_col, s.column + 1))
+
+
+class _Builder:
+    def __init__(self, doc: Document, duplicates: list[tuple[str, Span]]) -> None:
+        self.doc = doc
+        self.nodes = 0
+        self.building: set[int] = set()
+        self.built: dict[int, Any] = {}
+        self.duplicates = duplicates
+
+    def build(self, node: Any, path: JsonPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ParseError("document too large (alias expansion?)", *_pos(node))
+        if depth > MAX_DEPTH:
+            raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
+        self.doc.spans[path] = _span(node)
+        ident = id(node)
+        if ident in self.built:  # an alias: share the value, keep spans bounded
+            return self.built[ident]
+        if ident in self.building:
+            raise ParseError("recursive alias", *_pos(node))
+        tag = node.tag
+        node_id = node.id
+        if node_id == "scalar":
+            value = self._scalar(node)
+        elif node_id == "sequence":
+            self.building.add(ident)
+            value = [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            self.building.discard(ident)
+        elif node_id == "mapping":
+            self.building.add(ident)
+            value = self._mapping(node, path, depth)
+            self.building.discard(ident)
+        else:  # pragma: no cover - composer yields only these three
+            raise ParseError(f"unexpected YAML node {tag}", *_pos(node))
+        if node.anchor:
+            self.built[ident] = value
+        return value
+
+    def _scalar(self, node: Any) -> Any:
+        text = node.value
+        if not node.style and node.tag.startswith("tag:yaml.org,2002:"):
+            return plain_scalar(text)
+        return text  # quoted, block, or custom-tagged (e.g. !Ref): the text itself
+
+    def _mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG or (key_node.id == "scalar" and key_node.value == "<<"):
+                merged = self.build(value_node, (*path, "<<"), depth + 1)
+                sources = merged if isinstance(merged, list) else [merged]
+                for src in sources:
+                    if isinstance(src, dict):
+                        for k, v in src.items():
+                            out.setdefault(k, v)
+                continue
+            if key_node.id == "scalar":
+                key = key_node.value
+            else:
+                raise ParseError("mapping keys must be scalars", *_pos(key_node))
+            kpath = (*path, key)
+            if key in out and kpath in self.doc.key_spans:
+                self.duplicates.append((key, _span(key_node)))
+            self.doc.key_spans[kpath] = _span(key_node)
+            out[key] = self.build(value_node, kpath, depth + 1)
+        return out
+
+
+def _pos(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _error_from(exc: Exception) -> ParseError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context and problem else str(problem)
+    if mark is not None:
+        return ParseError(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
+    return ParseError(f"invalid YAML: {message}")
+
+
+def load_documents(
+    text: str, path: str, fmt: str = "yaml"
+) -> tuple[list[Document], list[tuple[str, Span]]]:
+    """Every document of a YAML stream, with the duplicate keys met on the way.
+
+    Raises ``ParseError`` for anything that is not valid YAML.
+    """
+    docs: list[Document] = []
+    duplicates: list[tuple[str, Span]] = []
+    try:
+        for index, root in enumerate(_composer().compose_all(io.StringIO(text))):
+            if root is None:
+                continue
+            doc = Document(path=path, format=fmt, data=None, index=index, text=text)
+            doc.data = _Builder(doc, duplicates).build(root, (), 0)
+            doc.meta["start_line"] = root.start_mark.line + 1
+            docs.append(doc)
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    except Exception as exc:  # ruamel raises many error classes; all mean "not YAML"
+        raise _error_from(exc) from None
+    return docs, duplicates
+
+
+def load_plain(text: str) -> Any:
+    """Plain data of a single-document YAML text (data tables, config files)."""
+    docs, _ = load_documents(text, "<data>")
+    return docs[0].data if docs else None

@@ -1,0 +1,99 @@
+"""Reading ``# expect:`` annotations and running the linter on a fixture folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from devops_lint.config import build_settings
+from devops_lint.engine import RunResult, run
+from devops_lint.rules import Rule, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXPECT_RE = re.compile(r"(?:#|//|/\*)\s*expect:\s*(.+?)\s*(?:\*/)?$")
+ITEM_RE = re.compile(r"^([A-Z][A-Za-z0-9.-]*?)(?:\((unresolved|fail)\))?$")
+RULE_DIR_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[0-9]{3}(\.[a-z0-9-]+)?$")
+
+Expectation = tuple[str, int, str, str]  # (path, line, rule, outcome)
+
+_RULES: list[Rule] | None = None
+
+
+def all_rules() -> list[Rule]:
+    global _RULES
+    if _RULES is None:
+        _RULES = load_rules()
+    return _RULES
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    out = []
+    for raw in text.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        m = ITEM_RE.match(raw)
+        if not m:
+            raise ValueError(f"bad expectation {raw!r}")
+        out.append((m.group(1), m.group(2) or "fail"))
+    return out
+
+
+def expectations(folder: Path) -> set[Expectation]:
+    found: set[Expectation] = set()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name == ".devops-lint.yaml":
+            continue
+        if path.suffix == ".expect":
+            target = path.with_suffix("").relative_to(folder).as_posix()
+            for line in path.read_text().splitlines():
+                if line.strip() and not line.startswith("#"):
+                    num, items = line.split(None, 1)
+                    for rule, outcome in _items(items):
+                        found.add((target, int(num), rule, outcome))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        rel = path.relative_to(folder).as_posix()
+        for n, line in enumerate(text.splitlines(), start=1):
+            m = EXPECT_RE.search(line)
+            if m:
+                for rule, outcome in _items(m.group(1)):
+                    found.add((rel, n, rule, outcome))
+    return found
+
+
+def in_scope(folder_name: str, rule_id: str) -> bool:
+    """Folder ``K8S-003`` compares K8S-003 and K8S-003.*; X-000 is always compared."""
+    if not RULE_DIR_RE.match(folder_name):
+        return True  # seed/example folders compare every rule
+    return (
+        rule_id == folder_name
+        or rule_id.startswith(folder_name + ".")
+        or rule_id.startswith("X-000.")
+    )
+
+
+def lint_folder(folder: Path) -> RunResult:
+    settings, _ = build_settings(folder, None, {})
+    return run(folder, [folder], settings, all_rules())
+
+
+def actual(folder: Path, result: RunResult) -> set[Expectation]:
+    return {
+        (f.path, f.span.line, f.rule_id, "unresolved" if f.outcome == "unresolved" else "fail")
+        for f in result.findings
+        if f.suppression is None and in_scope(folder.name, f.rule_id)
+    }
+
+
+def fixture_folders() -> list[Path]:
+    out = []
+    if not FIXTURES.is_dir():
+        return out
+    for fmt in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        out.extend(sorted(p for p in fmt.iterdir() if p.is_dir()))
+    return out
