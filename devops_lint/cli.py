@@ -147,8 +147,16 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
                 continue
             seen_dirs.add(parent)
             scan.extend(sorted(q for q in parent.iterdir() if q.is_file() or q.is_symlink()))
-    result = run(root.absolute(), [s.absolute() for s in scan], settings, rules, stdin=stdin,
-                 report_only=report_only)
+    jobs = opts["jobs"] or os.cpu_count() or 1
+    result = run(
+        root.absolute(),
+        [s.absolute() for s in scan],
+        settings,
+        rules,
+        stdin=stdin,
+        report_only=report_only,
+        jobs=jobs,
+    )
     text = _render(result, opts, settings)
     if opts["output"] is not None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import parsing
 from .context import Context
-from .discover import Found, Unreadable, discover
+from .discover import Unreadable, discover
 from .model import (
     SEVERITY_RANK,
     UNRESOLVED_KEY,
@@ -123,35 +123,33 @@ class Engine:
             )
         )
 
-    def load(self, paths: list[Path], stdin: tuple[str, str] | None = None) -> None:
+    def load(
+        self, paths: list[Path], stdin: tuple[str, str] | None = None, jobs: int = 1
+    ) -> None:
         excludes = self.settings["exclude"]
+        todo: list[SourceFile] = []
         for item in discover(self.root, paths, excludes):
             if isinstance(item, Unreadable):
                 self.project.failed.add(item.path)
                 self.core_finding("X-000.unreadable", item.path, Span.at(1), item.reason)
                 continue
-            self._load_file(item)
+            sf = SourceFile(item.path, item.abspath, parsing.file_kind(item.path))
+            self.project.files.append(sf)
+            if sf.kind in parsing.PARSED_KINDS:
+                todo.append(sf)
+        for sf, loaded in parsing.load_many(todo, self.settings, self.root, jobs):
+            if isinstance(loaded, parsing.Problem):
+                if sf.kind != "json":  # an unreadable random JSON file is not ours to judge
+                    self.project.failed.add(sf.path)
+                    self.core_finding("X-000.unreadable", sf.path, loaded.span, loaded.reason)
+                continue
+            self._record(sf, loaded)
         if stdin is not None:
             name, text = stdin
-            self._parse(SourceFile(name, self.root / name, parsing.file_kind(name)), text)
+            sf = SourceFile(name, self.root / name, parsing.file_kind(name))
+            self._record(sf, parsing.parse(sf, text, self.settings, self.root))
 
-    def _load_file(self, found: Found) -> None:
-        kind = parsing.file_kind(found.path)
-        sf = SourceFile(found.path, found.abspath, kind)
-        self.project.files.append(sf)
-        if kind not in parsing.PARSED_KINDS:
-            return
-        text, problem = parsing.read_text(found.abspath, self.settings["max_file_size"])
-        if problem is not None:
-            if kind != "json":  # an unreadable random JSON file is not ours to judge
-                self.project.failed.add(found.path)
-                self.core_finding("X-000.unreadable", found.path, problem.span, problem.reason)
-            return
-        assert text is not None
-        self._parse(sf, text)
-
-    def _parse(self, sf: SourceFile, text: str) -> None:
-        outcome = parsing.parse(sf, text, self.settings, self.root)
+    def _record(self, sf: SourceFile, outcome: parsing.Outcome) -> None:
         if outcome.error is not None:
             self.project.failed.add(sf.path)
             err = outcome.error
@@ -369,9 +367,20 @@ def run(
     stdin: tuple[str, str] | None = None,
     report_only: set[str] | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> RunResult:
-    engine = Engine(root, settings, rules, report_only=report_only, today=today)
-    engine.load(paths, stdin)
-    engine.evaluate()
-    engine.suppress()
-    return engine.result()
+    import gc
+
+    # The run builds many small acyclic objects that live until it ends: the cyclic
+    # collector would rescan them again and again (half the parse time on large repos).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        engine = Engine(root, settings, rules, report_only=report_only, today=today)
+        engine.load(paths, stdin, jobs=jobs)
+        engine.evaluate()
+        engine.suppress()
+        return engine.result()
+    finally:
+        if was_enabled:
+            gc.enable()

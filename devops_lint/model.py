@@ -8,7 +8,7 @@ keyed by the JSON path of each value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
@@ -17,9 +17,11 @@ SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 JsonPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where something is written: 1-based, end inclusive of the last column."""
+class Span(NamedTuple):
+    """Where something is written: 1-based, end inclusive of the last column.
+
+    A named tuple rather than a frozen dataclass: parsers create one per node.
+    """
 
     line: int
     column: int

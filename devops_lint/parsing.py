@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,5 +106,62 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     return out
 
 
-def is_yaml_name(path: str) -> bool:
-    return posixpath.splitext(path)[1].lower() in (".yaml", ".yml")
+def load_one(sf: Any, settings: dict[str, Any], root: Path) -> Outcome | Problem:
+    text, problem = read_text(sf.abspath, settings["max_file_size"])
+    if problem is not None:
+        return problem
+    assert text is not None
+    return parse(sf, text, settings, root)
+
+
+def _load_batch(
+    batch: list[Any], settings: dict[str, Any], root: Path
+) -> list[Outcome | Problem]:
+    return [load_one(sf, settings, root) for sf in batch]
+
+
+# Below this many files, worker start-up costs more than it saves.
+PARALLEL_MIN_FILES = 32
+# Only slow parsers are worth a worker: YAML parses faster than its result unpickles.
+PARALLEL_KINDS = frozenset({"terraform", "tfvars", "helm"})
+
+
+def load_many(
+    files: list[Any], settings: dict[str, Any], root: Path, jobs: int
+) -> Iterator[tuple[Any, Outcome | Problem]]:
+    """Read and parse files, slow formats in worker processes when there are many."""
+    slow = [sf for sf in files if sf.kind in PARALLEL_KINDS]
+    if jobs <= 1 or len(slow) < PARALLEL_MIN_FILES:
+        for sf in files:
+            yield sf, load_one(sf, settings, root)
+        return
+    for sf in files:
+        if sf.kind not in PARALLEL_KINDS:
+            yield sf, load_one(sf, settings, root)
+    files = slow
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(8, len(files) // (jobs * 8))
+    batches = [files[i : i + size] for i in range(0, len(files), size)]
+    results: list[Outcome | Problem] = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp) as pool:
+            for batch_result in pool.map(_load_batch, batches, *_repeat(settings, root, batches)):
+                results.extend(batch_result)
+    except (OSError, RuntimeError) as exc:  # no worker processes here: parse serially
+        click_echo_warning(f"parallel parsing unavailable ({exc}); parsing serially")
+        results = [load_one(sf, settings, root) for sf in files]
+    yield from zip(files, results, strict=True)
+
+
+def _repeat(settings: dict[str, Any], root: Path, batches: list[Any]) -> list[list[Any]]:
+    return [[settings] * len(batches), [root] * len(batches)]
+
+
+def click_echo_warning(message: str) -> None:
+    import sys
+
+    print(f"devops-lint: warning: {message}", file=sys.stderr)

@@ -34,19 +34,40 @@ _NAN = {".nan", ".NaN", ".NAN"}
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
-MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _yaml() -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+    from ruamel.yaml.resolver import BaseResolver
+    from ruamel.yaml.tag import Tag
 
-    try:
-        return YAML(typ="safe", pure=False)
-    except Exception:  # pragma: no cover - clib missing: still correct, just slower
-        return YAML(typ="safe", pure=True)
+    global _STR, _SEQ, _MAP
+    _STR, _SEQ, _MAP = Tag(suffix=STR_TAG), Tag(suffix=SEQ_TAG), Tag(suffix=MAP_TAG)
+
+    class FastResolver(BaseResolver):  # type: ignore[misc]
+        """Constant tags: scalars are resolved by ``plain_scalar`` with YAML 1.1 rules.
+
+        ruamel's versioned resolver costs more than the C parser itself on large inputs.
+        """
+
+        def __init__(self, version: Any = None, loader: Any = None, loadumper: Any = None) -> None:
+            super().__init__(loadumper=loadumper or loader)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                return _STR
+            return _MAP if kind is MappingNode else _SEQ
+
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = FastResolver
+    return yaml
 
 
 _YAML: Any = None
+_STR: Any = None
+_SEQ: Any = None
+_MAP: Any = None
 
 
 def _composer() -> Any:
@@ -92,11 +113,13 @@ def plain_scalar(text: str) -> Any:
 
 def _span(node: Any) -> Span:
     s, e = node.start_mark, node.end_mark
-    end_line, end_col = e.line + 1, e.column
-    if end_col == 0 and e.line > s.line:
+    sl, sc, el, ec = s.line + 1, s.column + 1, e.line + 1, e.column
+    if ec == 0 and el > sl:
         # Block scalars end at the start of the following line: report their last line.
-        end_line, end_col = e.line, max(1, s.column + 1)
-    return Span(s.line + 1, s.column + 1, end_line, max(end_col, s.column + 1))
+        el, ec = el - 1, sc
+    if el == sl and ec < sc:
+        ec = sc
+    return Span(sl, sc, el, ec)
 
 
 class _Builder:
@@ -119,7 +142,6 @@ class _Builder:
             return self.built[ident]
         if ident in self.building:
             raise ParseError("recursive alias", *_pos(node))
-        tag = node.tag
         node_id = node.id
         if node_id == "scalar":
             value = self._scalar(node)
@@ -132,21 +154,23 @@ class _Builder:
             value = self._mapping(node, path, depth)
             self.building.discard(ident)
         else:  # pragma: no cover - composer yields only these three
-            raise ParseError(f"unexpected YAML node {tag}", *_pos(node))
-        if node.anchor:
-            self.built[ident] = value
+            raise ParseError(f"unexpected YAML node {node_id}", *_pos(node))
+        if node_id != "scalar":
+            self.built[ident] = value  # an alias to this node reuses the built value
         return value
 
     def _scalar(self, node: Any) -> Any:
         text = node.value
-        if not node.style and node.tag.startswith("tag:yaml.org,2002:"):
+        if node.style:
+            return text  # quoted or block
+        if node.ctag is _STR or str(node.ctag).startswith("tag:yaml.org,2002:"):
             return plain_scalar(text)
-        return text  # quoted, block, or custom-tagged (e.g. !Ref): the text itself
+        return text  # custom-tagged (e.g. !Ref): the text itself
 
     def _mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG or (key_node.id == "scalar" and key_node.value == "<<"):
+            if key_node.id == "scalar" and key_node.value == "<<" and not key_node.style:
                 merged = self.build(value_node, (*path, "<<"), depth + 1)
                 sources = merged if isinstance(merged, list) else [merged]
                 for src in sources:
@@ -195,6 +219,8 @@ def load_documents(
                 continue
             doc = Document(path=path, format=fmt, data=None, index=index, text=text)
             doc.data = _Builder(doc, duplicates).build(root, (), 0)
+            if doc.data is None:
+                continue  # an empty document between separators
             doc.meta["start_line"] = root.start_mark.line + 1
             docs.append(doc)
     except ParseError:
