@@ -1,0 +1,1 @@
+"""Prometheus configuration and rule files: model, PromQL analysis and checks."""

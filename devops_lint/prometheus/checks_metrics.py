@@ -1,0 +1,294 @@
+"""Metric semantics of rule expressions (PROM-013, -014, -015).
+
+Counters and gauges, range windows against scrape intervals, statistically valid aggregation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import promql_parser as pp
+
+from ..model import Result, Target
+from . import promql as q
+from .checks_common import alert_ast, expr_path, intervals_of, rule_of
+from .durations import format_duration
+from .index import build_index, metric_types, setting_duration
+from .model import Rule
+from .re2 import compile_anchored
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule as LintRule
+
+COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+COUNTER_TYPES = frozenset({"counter", "histogram", "summary"})
+GAUGE_SUFFIXES = ("_ratio", "_percent", "_info")
+COUNTER_LIKE_SUFFIXES = ("_failed", "_failures", "_errors", "_requests", "_restarts")
+# Where a raw counter may appear (PROM-013.raw-counter).
+COUNTER_SAFE_CALLS = frozenset(
+    {"rate", "irate", "increase", "resets", "changes", "absent", "absent_over_time",
+     "present_over_time", "timestamp", "count_over_time"}
+)  # fmt: skip
+COUNTER_SAFE_AGGS = frozenset({"count", "group"})
+
+
+# --- PROM-013 -----------------------------------------------------------------------------
+
+
+def _counter_safe(ancestors: tuple[Any, ...]) -> bool:
+    for a in ancestors:
+        if q.kind(a) == "Call" and q.func_name(a) in COUNTER_SAFE_CALLS:
+            return True
+        if q.kind(a) == "AggregateExpr" and q.op(a) in COUNTER_SAFE_AGGS:
+            return True
+    return False
+
+
+def _is_counter(name: str, types: dict[str, str]) -> bool:
+    typed = types.get(name)
+    if typed is not None:
+        return typed in COUNTER_TYPES
+    return name.endswith(COUNTER_SUFFIXES)
+
+
+def raw_counter(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    types = metric_types(ctx)
+    names: list[str] = []
+    for sel, anc in q.vector_selectors(ast):
+        name = q.metric_name(sel)
+        if name and name not in names and _is_counter(name, types) and not _counter_safe(anc):
+            names.append(name)
+    for name in names:
+        yield Result(
+            path=expr_path(r),
+            message=f"counter '{name}' is used raw; wrap it in rate(), increase() or another"
+            " counter function",
+        )
+
+
+def rate_on_gauge(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    types = metric_types(ctx)
+    seen: set[str] = set()
+    for call, _ in q.calls(ast, *q.RATE_FUNCS):
+        for arg in call.args:
+            arg = q.unwrap(arg)
+            if q.kind(arg) != "MatrixSelector":
+                continue
+            name = q.metric_name(arg)
+            if not name or name in seen:
+                continue
+            typed = types.get(name)
+            gauge = typed == "gauge" if typed is not None else name.endswith(GAUGE_SUFFIXES)
+            if gauge:
+                seen.add(name)
+                yield Result(
+                    path=expr_path(r),
+                    message=f"{q.func_name(call)}() is applied to '{name}', which is a gauge",
+                )
+
+
+def counter_like_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    types = metric_types(ctx)
+    seen: set[str] = set()
+    for sel, anc in q.vector_selectors(ast):
+        name = q.metric_name(sel)
+        if not name or name in seen or not name.endswith(COUNTER_LIKE_SUFFIXES):
+            continue
+        if name in types or _counter_safe(anc) or not any(q.is_filter(a) for a in anc):
+            continue  # typed metrics are judged by raw-counter / not at all
+        seen.add(name)
+        yield Result(
+            path=expr_path(r),
+            message=f"'{name}' looks like a counter compared raw; if it is a counter, name it"
+            f" '{name}_total' and compare its rate() or increase()",
+        )
+
+
+# --- PROM-014 -----------------------------------------------------------------------------
+
+
+def _windows(ast: Any) -> Iterator[tuple[Any, Any]]:
+    """(function call, matrix selector) pairs whose window must hold several samples."""
+    for call, _ in q.calls(ast):
+        name = q.func_name(call)
+        if name in q.WINDOW_FUNCS or name.endswith("_over_time"):
+            for arg in call.args:
+                if q.kind(arg) == "MatrixSelector":
+                    yield call, arg
+
+
+def _window_results(target: Target, factor: int, floor: int | None) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    iv = intervals_of(target)
+    seen: set[tuple[str, int]] = set()
+    for call, sel in _windows(ast):
+        window = q.duration_ms(sel.range)
+        scrape = iv.scrape(q.job_of(sel))
+        if window >= factor * scrape or (floor is not None and window < floor * scrape):
+            continue
+        key = (q.metric_name(sel) or "", window)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Result(
+            path=expr_path(r),
+            message=f"{q.func_name(call)}() window [{format_duration(window)}] over"
+            f" '{key[0]}' is below {factor}x the scrape interval {format_duration(scrape)}",
+        )
+
+
+def below_2x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    yield from _window_results(target, 2, None)
+
+
+def below_4x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    yield from _window_results(target, 4, 2)
+
+
+def beyond_retention(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    retention = setting_duration(ctx, "tsdb_retention", "15d")
+    for node, _ in q.walk(ast):
+        if q.kind(node) in ("MatrixSelector", "SubqueryExpr") and node.range is not None:
+            window = q.duration_ms(node.range)
+            if window > retention:
+                yield Result(
+                    path=expr_path(r),
+                    message=f"range [{format_duration(window)}] is longer than the TSDB retention"
+                    f" {format_duration(retention)}",
+                )
+                return
+
+
+# --- PROM-015 -----------------------------------------------------------------------------
+
+
+def _records(target: Target, ctx: Context) -> dict[str, list[Rule]]:
+    rules, _ = build_index(ctx).rule_set(target.doc)
+    out: dict[str, list[Rule]] = {}
+    for r in rules:
+        if r.kind == "record" and r.name:
+            out.setdefault(r.name, []).append(r)
+    return out
+
+
+def rate_of_sum(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    records: dict[str, list[Rule]] | None = None
+    for call, _ in q.calls(ast, *q.RATE_FUNCS):
+        for arg in call.args:
+            arg = q.unwrap(arg)
+            if q.kind(arg) == "SubqueryExpr" and q.kind(q.unwrap(arg.expr)) == "AggregateExpr":
+                yield Result(
+                    path=expr_path(r),
+                    message=f"{q.func_name(call)}() is applied to a subquery over an aggregation;"
+                    " rate first, then aggregate",
+                )
+                return
+            if q.kind(arg) == "MatrixSelector":
+                name = q.metric_name(arg)
+                if records is None:
+                    records = _records(target, ctx)
+                for producer in records.get(name or "", []):
+                    past = producer.ast
+                    if past is not None and q.kind(q.unwrap(past)) == "AggregateExpr":
+                        yield Result(
+                            path=expr_path(r),
+                            message=f"{q.func_name(call)}() is applied to '{name}', which records"
+                            " an aggregation; rate the raw counter first, then aggregate",
+                        )
+                        return
+
+
+def _is_ratio_record(name: str, records: dict[str, list[Rule]]) -> bool:
+    producers = records.get(name)
+    if producers:
+        for p in producers:
+            past = p.ast
+            if "ratio" in name or (
+                past is not None
+                and q.kind(q.unwrap(past)) == "BinaryExpr"
+                and q.op(q.unwrap(past)) == "/"
+            ):
+                return True
+        return False
+    return ":" in name and "ratio" in name
+
+
+def avg_of_ratio(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    records: dict[str, list[Rule]] | None = None
+    for node, _ in q.walk(ast):
+        if q.kind(node) != "AggregateExpr" or q.op(node) != "avg":
+            continue
+        if records is None:
+            records = _records(target, ctx)
+        for name in q.metric_names(node.expr):
+            if _is_ratio_record(name, records):
+                yield Result(
+                    path=expr_path(r),
+                    message=f"avg() over the ratio '{name}' is not the overall ratio; sum the"
+                    " numerator and denominator, then divide",
+                )
+                return
+
+
+def _server_error_matcher(m: Any) -> bool:
+    label = str(m.name).lower()
+    if "status" not in label and "code" not in label:
+        return False
+    value = str(m.value)
+    if m.op == pp.MatchOp.Re:
+        rx = compile_anchored(value)
+        if value.lower() in ("5xx",):
+            return True
+        return rx is not None and bool(rx.match("500")) and not rx.match("200")
+    if m.op == pp.MatchOp.Equal:
+        return value.lower() == "5xx" or (len(value) == 3 and value.startswith("5"))
+    return False
+
+
+def absolute_error_rate(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    ast = alert_ast(target)
+    if ast is None:
+        return
+    lhs = q.comparison_lhs(ast)
+    if lhs is None:
+        return
+    if any(q.kind(n) == "BinaryExpr" and q.op(n) == "/" for n, _ in q.walk(lhs)):
+        return
+    for call, _ in q.calls(lhs, "rate", "increase"):
+        for sel, _ in q.vector_selectors(call):
+            if any(_server_error_matcher(m) for m in q.matchers(sel)):
+                yield Result(
+                    path=expr_path(rule_of(target)),
+                    message="the alert compares an absolute 5xx rate; divide by the total request"
+                    " rate and alert on the error ratio",
+                )
+                return

@@ -1,0 +1,113 @@
+"""Rule files as Prometheus loads them (PROM-007).
+
+YAML documents, the rule-file format, PromQL syntax, group and record names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import JsonPath, Result, Target, is_unresolved
+from .checks_common import expr_path
+from .model import RuleFile, is_prometheus_rule
+from .schema import METRIC_NAME_RE, rule_file_problems
+from .targets import group_locator, rule_locator
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule as LintRule
+
+
+# --- PROM-007 -----------------------------------------------------------------------------
+
+
+def _rf(target: Target) -> RuleFile:
+    rf: RuleFile = target.context["rule_file"]
+    return rf
+
+
+def rule_file_yaml(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    doc = target.doc
+    if doc.format == "prometheus-rules" and doc.index > 0:
+        yield Result(
+            path=(),
+            message="a rule file holds more than one YAML document; Prometheus reads only the"
+            " first and ignores these groups",
+        )
+
+
+def _locator(rf: RuleFile, path: JsonPath) -> str | None:
+    """Locator of the rule or group that holds ``path`` (None: the file's own)."""
+    n = len(rf.groups_path)
+    for g in rf.groups:
+        if path[: n + 1] != g.path:
+            continue
+        for r in g.rules:
+            if path[: len(r.path)] == r.path:
+                return rule_locator(r)
+        if len(path) >= n + 3 and path[n + 1] == "rules":
+            return f"{group_locator(g)}.rules[{path[n + 2]}]"
+        return group_locator(g)
+    if len(path) > n and path[:n] == rf.groups_path:
+        prefix = group_locator(rf.groups[0]).split("groups[")[0] if rf.groups else ""
+        return f"{prefix}groups[{path[n]}]"
+    return None
+
+
+def rule_file_schema(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    rf = _rf(target)
+    for p in rule_file_problems(target.doc.data, rf.groups_path, is_prometheus_rule(target.doc)):
+        yield Result(path=p.path, key=p.key, message=p.message, locator=_locator(rf, p.path))
+
+
+# Line filters and parsers of LogQL: a Loki ruler file shares the rule-file format.
+LOGQL_MARKERS = ("|=", "|~", "| json", "| logfmt", "| pattern", "| regexp", "| line_format",
+                 "| label_format", "| unwrap", "| decolorize")  # fmt: skip
+
+
+def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    for r in _rf(target).rules:
+        parsed = r.parsed
+        if parsed is None or parsed.error is None or is_unresolved(r.expr):
+            continue
+        if r.expr is not None and any(m in r.expr for m in LOGQL_MARKERS):
+            yield Result(
+                path=expr_path(r),
+                locator=rule_locator(r),
+                unresolved=True,
+                message=f"expression of '{r.name or r.index}' looks like LogQL (a Loki rule);"
+                " it is not checked as PromQL",
+            )
+            continue
+        yield Result(
+            path=expr_path(r),
+            locator=rule_locator(r),
+            message=f"invalid PromQL in {r.kind or 'rule'} '{r.name or r.index}': {parsed.error}",
+        )
+
+
+def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    seen: set[str] = set()
+    for g in _rf(target).groups:
+        if g.name is None:
+            continue
+        if g.name in seen:
+            yield Result(
+                path=(*g.path, "name"),
+                locator=group_locator(g),
+                message=f"group name '{g.name}' is used twice in this file",
+            )
+        seen.add(g.name)
+
+
+def record_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    for r in _rf(target).rules:
+        name = r.data.get("record")
+        valid = isinstance(name, str) and (is_unresolved(name) or METRIC_NAME_RE.match(name))
+        if isinstance(name, str) and name and not valid:
+            yield Result(
+                path=(*r.path, "record"),
+                locator=rule_locator(r),
+                message=f"record name '{name}' is not a valid metric name",
+            )

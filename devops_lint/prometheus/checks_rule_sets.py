@@ -1,0 +1,207 @@
+"""The loaded rules as a set (PROM-016 … PROM-019).
+
+Names, duplicates, recorded-series dependencies and group evaluation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Result, Target, is_unresolved
+from . import promql as q
+from .checks_common import expr_path, rule_of
+from .durations import format_duration
+from .index import build_index
+from .model import Group, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule as LintRule
+
+FIVE_MINUTES = 300_000
+RECORD_FORMAT_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+){2,}$")
+ALERT_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+# --- PROM-016 -----------------------------------------------------------------------------
+
+
+def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    named = r.kind == "record" and r.name and not is_unresolved(r.name)
+    if named and r.name and not RECORD_FORMAT_RE.match(r.name):
+        yield Result(
+            path=(*r.path, "record"),
+            message=f"record '{r.name}' is not named level:metric:operations",
+        )
+
+
+def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    if r.kind != "record" or not r.name or not RECORD_FORMAT_RE.match(r.name):
+        return
+    ast = r.ast
+    if ast is None or not q.uses_call(ast, *q.RATE_FUNCS):
+        return
+    metric_parts = r.name.split(":")[1:-1]
+    if any(part.endswith("_total") for part in metric_parts):
+        yield Result(
+            path=(*r.path, "record"),
+            message=f"record '{r.name}' rates a counter but keeps '_total' in its metric part",
+        )
+
+
+def alert_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    r = rule_of(target)
+    named = r.kind == "alert" and r.name and not is_unresolved(r.name)
+    if named and r.name and not ALERT_NAME_RE.match(r.name):
+        yield Result(
+            path=(*r.path, "alert"), message=f"alert name '{r.name}' is not UpperCamelCase"
+        )
+
+
+# --- PROM-017 -----------------------------------------------------------------------------
+
+
+def _static_labels(r: Rule) -> tuple[tuple[str, str], ...] | None:
+    if any(is_unresolved(v) or not isinstance(v, str) for v in r.labels.values()):
+        return None
+    return tuple(sorted((str(k), str(v)) for k, v in r.labels.items()))
+
+
+def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
+    r = rule_of(target)
+    if r.kind != kind or not r.name or is_unresolved(r.name):
+        return
+    labels = _static_labels(r)
+    if labels is None:
+        return
+    index = build_index(ctx)
+    if index.configs_of(r.doc):
+        rules, _ = index.rule_set(r.doc)
+    else:
+        rf = index.rule_file(r.doc)
+        rules = rf.rules if rf is not None else []
+    for other in rules:
+        if other is r:
+            return  # only earlier rules count: the first definition is not reported
+        if other.kind == kind and other.name == r.name and _static_labels(other) == labels:
+            where = f"{other.doc.path}:{other.doc.span(other.path).line}"
+            yield Result(
+                path=(*r.path, kind),
+                message=f"{'alert' if kind == 'alert' else 'record'} '{r.name}' with the same"
+                f" labels is already defined at {where}",
+            )
+            return
+
+
+def duplicate_alert(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    yield from _duplicates(target, ctx, "alert")
+
+
+def duplicate_record(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    yield from _duplicates(target, ctx, "record")
+
+
+# --- PROM-018 -----------------------------------------------------------------------------
+
+
+def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list[Rule], bool]]:
+    """(slug, series, producers, complete) for each recorded series the rule reads."""
+    r = rule_of(target)
+    ast = r.ast
+    if ast is None:
+        return
+    names = [n for n in q.metric_names(ast) if ":" in n]
+    if not names:
+        return
+    rules, complete = build_index(ctx).rule_set(r.doc)
+    for name in names:
+        producers = [p for p in rules if p.kind == "record" and p.name == name and p is not r]
+        if not producers:
+            yield "undefined", name, producers, complete
+            continue
+        if r.kind != "record":
+            continue
+        same = [p for p in producers if p.group is r.group]
+        if not same:
+            yield "cross-group", name, producers, complete
+        elif all(p.index > r.index for p in same):
+            yield "order", name, same, complete
+
+
+def undefined_recorded_series(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    for slug, name, _, complete in _dependencies(target, ctx):
+        if slug == "undefined":
+            yield Result(
+                path=expr_path(rule_of(target)),
+                unresolved=not complete,
+                message=f"recorded series '{name}' is not produced by any loaded recording rule",
+            )
+
+
+def cross_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    for slug, name, producers, _ in _dependencies(target, ctx):
+        if slug == "cross-group":
+            yield Result(
+                path=expr_path(rule_of(target)),
+                message=f"'{name}' is recorded in group '{producers[0].group.name}', not in this"
+                " group: it is read one evaluation late",
+            )
+
+
+def order(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    for slug, name, _, _ in _dependencies(target, ctx):
+        if slug == "order":
+            yield Result(
+                path=expr_path(rule_of(target)),
+                message=f"'{name}' is recorded later in the same group; move this rule after it",
+            )
+
+
+# --- PROM-019 -----------------------------------------------------------------------------
+
+
+def _group(target: Target) -> Group:
+    g: Group = target.context["group"]
+    return g
+
+
+def group_interval(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    g = _group(target)
+    if g.interval is None or g.interval <= FIVE_MINUTES:
+        return
+    interval = g.interval
+    if g.rules and all(
+        r.kind == "alert" and (r.keep_firing_for_ms or 0) >= interval for r in g.rules
+    ):
+        return
+    yield Result(
+        path=(*g.path, "interval"),
+        message=f"group '{g.name}' evaluates every {format_duration(interval)} (above 5m)",
+    )
+
+
+def duplicate_group_across_files(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    g = _group(target)
+    if g.name is None:
+        return
+    index = build_index(ctx)
+    configs = index.configs_of(g.doc)
+    seen_docs: set[tuple[str, int]] = set()
+    for cfg in configs:
+        for rf in index.loads[id(cfg)].files:
+            if rf.doc is g.doc:
+                break
+            key = (rf.doc.path, rf.doc.index)
+            if key in seen_docs:
+                continue
+            seen_docs.add(key)
+            if rf.doc.path != g.doc.path and any(o.name == g.name for o in rf.groups):
+                yield Result(
+                    path=(*g.path, "name"),
+                    message=f"group name '{g.name}' is also used in {rf.doc.path}",
+                )
+                return

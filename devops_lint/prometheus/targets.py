@@ -1,0 +1,177 @@
+"""Target kinds of Prometheus configurations and rule files.
+
+- ``prometheus.config``: a server configuration (``prometheus.yml``), anchored at line 1.
+- ``prometheus.scrape_job``: one ``scrape_configs`` entry, anchored at its ``- job_name:`` line.
+- ``prometheus.rule_file``: a rule file, or a ``PrometheusRule`` object (its ``spec.groups``).
+- ``prometheus.group``: one rule group.
+- ``prometheus.rule``: one alerting or recording rule (exactly one of ``alert``/``record``),
+  anchored at its ``- alert:``/``- record:`` line (standards 0.6 item 9), with its group,
+  parsed PromQL and effective intervals (section 8 preamble) in ``context``.
+
+Checks that need other files (the configuration loading a rule file, duplicates across
+loaded files) read the run's ``PromIndex`` (``index.build_index``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import FILE_START, Document, Target
+from ..targets import TargetKind, kind
+from .index import build_index, intervals
+from .model import Group, Rule, RuleFile, ScrapeJob, is_prometheus_rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+CONFIG_FORMATS = ("prometheus-config",)
+RULE_FORMATS = ("prometheus-rules", "kubernetes")
+
+
+def _object_name(doc: Document) -> str:
+    """``PrometheusRule/<namespace>/<name>`` as Kubernetes locators spell objects."""
+    meta = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    ns = meta.get("namespace")
+    name = meta.get("name", "?")
+    return f"PrometheusRule/{ns}/{name}" if ns else f"PrometheusRule/{name}"
+
+
+def _object_prefix(doc: Document) -> str:
+    return f"{_object_name(doc)}:spec." if is_prometheus_rule(doc) else ""
+
+
+def group_locator(group: Group) -> str:
+    label = group.name if group.name is not None else str(group.index)
+    return f"{_object_prefix(group.doc)}groups[{label}]"
+
+
+def rule_locator(rule: Rule) -> str:
+    label = rule.name if rule.name else str(rule.index)
+    return f"{group_locator(rule.group)}.rules[{label}]"
+
+
+def _rule_file(doc: Document, ctx: Context) -> RuleFile | None:
+    if doc.format == "kubernetes" and not is_prometheus_rule(doc):
+        return None
+    return build_index(ctx).rule_file(doc)
+
+
+@kind(CONFIG_FORMATS)
+def config_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    cfg = build_index(ctx).config(doc)
+    if cfg is None or not isinstance(doc.data, dict):
+        return
+    yield Target(
+        kind="prometheus.config",
+        doc=doc,
+        path=(),
+        data=doc.data,
+        locator="prometheus config",
+        anchor=FILE_START,
+        object_span=FILE_START,
+        context={"name": doc.path, "config": cfg},
+    )
+
+
+def _job_target(doc: Document, job: ScrapeJob) -> Target:
+    span = doc.span(job.path)
+    label = job.name if job.name is not None else str(job.path[-1])
+    return Target(
+        kind="prometheus.scrape_job",
+        doc=doc,
+        path=job.path,
+        data=job.data,
+        locator=f"scrape_configs[{label}]",
+        anchor=span,
+        object_span=span,
+        context={"name": label, "job": job},
+    )
+
+
+@kind(CONFIG_FORMATS)
+def scrape_job_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    cfg = build_index(ctx).config(doc)
+    if cfg is None or not isinstance(doc.data, dict):
+        return
+    for job in cfg.jobs:
+        yield _job_target(doc, job)
+
+
+@kind(RULE_FORMATS)
+def rule_file_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    rf = _rule_file(doc, ctx)
+    if rf is None:
+        return
+    anchor = doc.span(()) if is_prometheus_rule(doc) else FILE_START
+    yield Target(
+        kind="prometheus.rule_file",
+        doc=doc,
+        path=(),
+        data=doc.data,
+        locator=_object_name(doc) if is_prometheus_rule(doc) else doc.path,
+        anchor=anchor,
+        object_span=anchor,
+        context={"name": doc.path, "rule_file": rf},
+    )
+
+
+@kind(RULE_FORMATS)
+def group_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    rf = _rule_file(doc, ctx)
+    if rf is None:
+        return
+    for group in rf.groups:
+        span = doc.span(group.path)
+        yield Target(
+            kind="prometheus.group",
+            doc=doc,
+            path=group.path,
+            data=group.data,
+            locator=group_locator(group),
+            anchor=span,
+            object_span=span,
+            context={"name": group.name or "", "group": group},
+        )
+
+
+def rule_target(rule: Rule, ctx: Context) -> Target:
+    span = rule.doc.span(rule.path)
+    context: dict[str, Any] = {
+        "name": rule.name or "",
+        "kind": rule.kind,
+        "group": rule.group.name or "",
+        "expr": rule.expr or "",
+        "rule": rule,
+        "intervals": intervals(rule, build_index(ctx)),
+    }
+    return Target(
+        kind="prometheus.rule",
+        doc=rule.doc,
+        path=rule.path,
+        data=rule.data,
+        locator=rule_locator(rule),
+        anchor=span,
+        object_span=span,
+        context=context,
+    )
+
+
+@kind(RULE_FORMATS)
+def rule_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    rf = _rule_file(doc, ctx)
+    if rf is None:
+        return
+    for rule in rf.rules:
+        if rule.kind is not None:
+            yield rule_target(rule, ctx)
+
+
+TARGETS: dict[str, TargetKind] = {
+    "prometheus.config": config_targets,
+    "prometheus.scrape_job": scrape_job_targets,
+    "prometheus.rule_file": rule_file_targets,
+    "prometheus.group": group_targets,
+    "prometheus.rule": rule_targets,
+}
