@@ -45,7 +45,7 @@ def _yaml() -> Any:
     global _STR, _SEQ, _MAP
     _STR, _SEQ, _MAP = Tag(suffix=STR_TAG), Tag(suffix=SEQ_TAG), Tag(suffix=MAP_TAG)
 
-    class FastResolver(BaseResolver):  # type: ignore[misc]
+    class FastResolver(BaseResolver):
         """Constant tags: scalars are resolved by ``plain_scalar`` with YAML 1.1 rules.
 
         ruamel's versioned resolver costs more than the C parser itself on large inputs.

@@ -1,0 +1,119 @@
+"""Container requests and limits (K8S-015, K8S-016)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result, Unresolved
+from .checks_support import container_of, is_ephemeral, lookup, undecided
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+# Kubernetes resource.Quantity: a decimal number with a binary suffix, a decimal suffix,
+# or a decimal exponent.
+_QUANTITY_RE = re.compile(
+    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
+    r"(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?[0-9]+))?$"
+)
+_SUFFIX: dict[str, Fraction] = {
+    "Ki": Fraction(2**10),
+    "Mi": Fraction(2**20),
+    "Gi": Fraction(2**30),
+    "Ti": Fraction(2**40),
+    "Pi": Fraction(2**50),
+    "Ei": Fraction(2**60),
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 10**3),
+    "k": Fraction(10**3),
+    "M": Fraction(10**6),
+    "G": Fraction(10**9),
+    "T": Fraction(10**12),
+    "P": Fraction(10**15),
+    "E": Fraction(10**18),
+}
+
+
+def parse_quantity(value: Any) -> Fraction | None:
+    """A Kubernetes quantity (``500m``, ``512Mi``, ``1.5``, ``1e3``) as an exact number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(str(value))
+    if not isinstance(value, str) or isinstance(value, Unresolved):
+        return None
+    m = _QUANTITY_RE.match(value.strip())
+    if not m:
+        return None
+    number, suffix, exponent = m.groups()
+    amount = Fraction(number)
+    if suffix:
+        amount *= _SUFFIX[suffix]
+    elif exponent:
+        amount *= Fraction(10) ** int(exponent)
+    return amount
+
+
+def _applies(target: Target) -> bool:
+    # The API forbids resources on ephemeral containers, so they cannot comply.
+    return not is_ephemeral(container_of(target))
+
+
+def require_resource(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-015.*, K8S-016.memory-limit/cpu-limit: ``resources.<section>.<resource>`` is set.
+
+    params: ``section`` (requests | limits), ``resource`` (cpu | memory), optional
+    ``setting``: a boolean setting that must be true for the rule to run.
+    """
+    setting = rule.params.get("setting")
+    if setting and not ctx.settings.get(setting, True):
+        return
+    if not _applies(target):
+        return
+    c = container_of(target)
+    section, resource = rule.params["section"], rule.params["resource"]
+    found = lookup(c.data, c.path, ("resources", section, resource))
+    if found.missing:
+        # Pod-level resources (spec.resources) bound the pod as a whole.
+        pod = lookup(c.pod.data, c.pod.path, ("resources", section, resource))
+        if pod.present:
+            return
+    if found.missing:
+        yield Result()
+    elif found.unknown:
+        yield undecided(target, f"resources.{section}.{resource} may be set by a template include")
+
+
+def limit_below_request(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-016.limit-below-request: a limit lower than the request of the same resource."""
+    if not _applies(target):
+        return
+    c = container_of(target)
+    resources = c.data.get("resources")
+    if not isinstance(resources, dict):
+        return
+    limits, requests = resources.get("limits"), resources.get("requests")
+    if not isinstance(limits, dict) or not isinstance(requests, dict):
+        return
+    for name, limit in limits.items():
+        if not isinstance(name, str) or name not in requests:
+            continue
+        request = requests[name]
+        path = (*c.path, "resources", "limits", name)
+        args = {"resource": name, "limit": limit, "request": request}
+        if isinstance(limit, Unresolved) or isinstance(request, Unresolved):
+            yield undecided(
+                target, f"limit {limit} or request {request} of {name} is templated", path=path
+            )
+            continue
+        lim, req = parse_quantity(limit), parse_quantity(request)
+        if lim is not None and req is not None and lim < req:
+            yield Result(path=path, args=args)

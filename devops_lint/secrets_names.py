@@ -1,0 +1,143 @@
+"""The "sensitive name" rule (standards section 7), shared by every format.
+
+A name (argument, variable, environment variable, mapping key ...) is split into
+lower-case segments on ``_``, ``-``, ``.``, other punctuation, whitespace and
+lower/upper-case boundaries (``apiKey`` → ``api``, ``key``; ``DBPassword`` → ``db``,
+``password``). It is sensitive when a segment is a secret word or two consecutive
+segments form a secret pair — unless its last segment names metadata about the
+secret (``secret_arn``, ``password_length``, ``POSTGRES_PASSWORD_FILE``). Matching is
+on whole segments only: ``bypass_cache`` and ``passenger_count`` are not sensitive.
+
+The rule is configurable (setting ``sensitive_name_rule``): a mapping with any of
+``words``, ``pairs`` (lists of two words) and ``exempt_suffixes``, each replacing
+the default list, or ``extra_words``/``extra_pairs``/``extra_exempt_suffixes``
+extending it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_WORDS = frozenset(
+    {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "apikey"}
+)
+DEFAULT_PAIRS = frozenset(
+    {
+        ("api", "key"),
+        ("access", "key"),
+        ("private", "key"),
+        ("client", "secret"),
+        ("auth", "token"),
+        ("sas", "token"),
+        ("connection", "string"),
+    }
+)
+DEFAULT_EXEMPT_SUFFIXES = frozenset(
+    {
+        "arn",
+        "id",
+        "name",
+        "file",
+        "path",
+        "length",
+        "version",
+        "enabled",
+        "type",
+        "policy",
+        "ttl",
+        "rotation",
+        "expiration",
+        "url",
+        "uri",
+        "endpoint",
+        "format",
+        "scope",
+        "scopes",
+        "lifetime",
+        "audience",
+    }
+)
+
+# Runs of upper-case letters (acronyms), capitalised or lower-case words, digits.
+_SEGMENT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+@dataclass(frozen=True)
+class SensitiveNameRule:
+    words: frozenset[str] = DEFAULT_WORDS
+    pairs: frozenset[tuple[str, str]] = DEFAULT_PAIRS
+    exempt_suffixes: frozenset[str] = DEFAULT_EXEMPT_SUFFIXES
+
+    @classmethod
+    def from_setting(cls, setting: Mapping[str, Any] | None) -> SensitiveNameRule:
+        """The rule configured by ``sensitive_name_rule`` (``None`` → the default)."""
+        if not setting:
+            return DEFAULT_RULE
+        words = _words(setting.get("words"), DEFAULT_WORDS) | _words(
+            setting.get("extra_words"), frozenset()
+        )
+        pairs = _pairs(setting.get("pairs"), DEFAULT_PAIRS) | _pairs(
+            setting.get("extra_pairs"), frozenset()
+        )
+        exempt = _words(setting.get("exempt_suffixes"), DEFAULT_EXEMPT_SUFFIXES) | _words(
+            setting.get("extra_exempt_suffixes"), frozenset()
+        )
+        return cls(words, pairs, exempt)
+
+    def matches(self, name: str) -> bool:
+        return _matches(self, name)
+
+
+def _words(value: Any, default: frozenset[str]) -> frozenset[str]:
+    if value is None:
+        return default
+    return frozenset(str(v).lower() for v in value)
+
+
+def _pairs(value: Any, default: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    if value is None:
+        return default
+    out: set[tuple[str, str]] = set()
+    for v in value:
+        parts = v.split() if isinstance(v, str) else list(v)
+        if len(parts) == 2:
+            out.add((str(parts[0]).lower(), str(parts[1]).lower()))
+    return frozenset(out)
+
+
+DEFAULT_RULE = SensitiveNameRule()
+
+
+@functools.lru_cache(maxsize=4096)
+def name_segments(name: str) -> tuple[str, ...]:
+    """``"DB_PASSWORD"`` → ``("db", "password")``; ``"apiKey"`` → ``("api", "key")``."""
+    return tuple(m.group(0).lower() for m in _SEGMENT.finditer(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _matches(rule: SensitiveNameRule, name: str) -> bool:
+    segs = name_segments(name)
+    if not segs or segs[-1] in rule.exempt_suffixes:
+        return False
+    if any(s in rule.words for s in segs):
+        return True
+    return any(pair in rule.pairs for pair in itertools.pairwise(segs))
+
+
+def is_sensitive_name(name: str, rule: SensitiveNameRule | None = None) -> bool:
+    """True when ``name`` names a secret (standards section 7)."""
+    return _matches(rule or DEFAULT_RULE, name)
+
+
+def rule_from_settings(settings: Mapping[str, Any]) -> SensitiveNameRule:
+    """The rule of a run's settings (``ctx.settings``)."""
+    return SensitiveNameRule.from_setting(settings.get("sensitive_name_rule"))
+
+
+def sensitive_names(names: Iterable[str], rule: SensitiveNameRule | None = None) -> list[str]:
+    return [n for n in names if is_sensitive_name(n, rule)]
