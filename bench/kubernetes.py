@@ -84,9 +84,7 @@ def generate(root: Path, count: int, seed: int = 7) -> None:
     for i in range(count):
         name = f"svc-{i}"
         ns = f"team-{i % 20}"
-        pod = (BAD_POD if rng.random() < 0.3 else GOOD_POD).format(
-            name=name, digest=f"{i:064x}"
-        )
+        pod = (BAD_POD if rng.random() < 0.3 else GOOD_POD).format(name=name, digest=f"{i:064x}")
         text = workload(rng.choice(kinds), name, ns, pod) + extras(name, ns)
         folder = root / f"apps/{ns}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -111,8 +109,9 @@ def main() -> None:
         import sys
 
         for _ in range(5):
-            subprocess.run([sys.executable, "-m", "devops_lint", "--version"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "devops_lint", "--version"], check=True, capture_output=True
+            )
         print(f"{'--version':<28} {(time.perf_counter() - start) / 5:.3f} s")
         print(f"findings: {len(report['findings'])}")  # type: ignore[arg-type]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from ..model import Document, JsonPath, Span, Unresolved
+from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved
 
 # Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
 POD_SPEC_PATHS: dict[str, JsonPath] = {
@@ -231,3 +231,77 @@ def is_system_namespace(namespace: str | None, settings: dict[str, Any]) -> bool
     if namespace is None or isinstance(namespace, Unresolved):
         return False
     return namespace in settings["system_namespaces"]
+
+
+# ---------------------------------------------------------------- lookups for checks
+LookupState = Literal["set", "absent", "unresolved"]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A field read by ``lookup``: set, provably absent, or unknown.
+
+    ``path`` is where the value is written when set (or an ``Unresolved`` stands in
+    for it); otherwise the deepest mapping reached on the way. ``hidden`` is true when
+    the field is unknown because a mapping on the way holds ``UNRESOLVED_KEY`` (e.g. a
+    Helm include), so there is no value to point at.
+    """
+
+    state: LookupState
+    value: Any
+    path: JsonPath
+    hidden: bool = False
+
+    @property
+    def is_set(self) -> bool:
+        return self.state == "set"
+
+    @property
+    def absent(self) -> bool:
+        return self.state == "absent"
+
+    @property
+    def unresolved(self) -> bool:
+        return self.state == "unresolved"
+
+
+def lookup(data: Any, base: JsonPath, *keys: str | int) -> Lookup:
+    """Read ``data[k1][k2]...`` telling a provably absent field from an unknown one.
+
+    ``base`` is the document path of ``data``. A null value counts as absent (the API
+    server treats ``field: null`` as unset); a key missing from a mapping that holds
+    ``UNRESOLVED_KEY`` is unknown, not absent.
+    """
+    cur = data
+    path = base
+    for key in keys:
+        if isinstance(cur, Unresolved):
+            return Lookup("unresolved", cur, path)
+        if isinstance(key, int):
+            if not isinstance(cur, list) or not 0 <= key < len(cur):
+                return Lookup("absent", None, path)
+            cur = cur[key]
+        elif not isinstance(cur, dict):
+            return Lookup("absent", None, path)
+        elif key not in cur or cur[key] is None:
+            if UNRESOLVED_KEY in cur:
+                return Lookup("unresolved", None, path, hidden=True)
+            return Lookup("absent", None, (*path, key) if key in cur else path)
+        else:
+            cur = cur[key]
+        path = (*path, key)
+    if isinstance(cur, Unresolved):
+        return Lookup("unresolved", cur, path)
+    return Lookup("set", cur, path)
+
+
+def effective_lookup(container: Container, field: str) -> Lookup:
+    """``Container.effective`` as a ``Lookup``: container value, else the pod's (0.6 item 2).
+
+    Fields outside ``INHERITED_FIELDS`` are read from the container only.
+    """
+    own = lookup(container.data, container.path, "securityContext", field)
+    if not own.absent or field not in INHERITED_FIELDS:
+        return own
+    pod = container.pod
+    return lookup(pod.data, pod.path, "securityContext", field)

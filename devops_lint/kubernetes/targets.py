@@ -13,9 +13,7 @@ from .objects import K8sObject, containers, is_system_namespace, objects, pod_sp
 
 FORMATS = ("kubernetes",)
 # Controls skipped in `system_namespaces` (standards 0.6 item 5).
-SYSTEM_EXEMPT = frozenset(
-    [f"K8S-{n:03d}" for n in range(1, 13)] + ["K8S-028", "K8S-NET-001"]
-)
+SYSTEM_EXEMPT = frozenset([f"K8S-{n:03d}" for n in range(1, 13)] + ["K8S-028", "K8S-NET-001"])
 
 
 def _object_context(obj: K8sObject, ctx: Context) -> dict[str, Any]:
@@ -104,9 +102,106 @@ def _project(project: Project, ctx: Context) -> Iterator[Target]:
     )
 
 
+@kind(FORMATS, project=True)
+def _project_objects(project: Project, ctx: Context) -> Iterator[Target]:
+    """Every object again, after all files are parsed, with every object of the run.
+
+    For cross-object rules that report on one object (a NetworkPolicy's selector, a
+    workload's namespace, a role's bindings): the finding lands in that object's file
+    and its suppressions apply, while ``context["objects"]`` gives the whole set.
+    """
+    docs = list(project.of_format("kubernetes"))
+    every = [o for d in docs for o in objects(d)]
+    for obj in every:
+        yield Target(
+            kind="kubernetes.project_object",
+            doc=obj.doc,
+            path=obj.path,
+            data=obj.data,
+            locator=obj.locator(),
+            anchor=obj.anchor("metadata"),
+            object_span=obj.start,
+            context={**_object_context(obj, ctx), "objects": every},
+        )
+
+
+@kind(("terraform",))
+def _terraform_resources(doc: Document, ctx: Context) -> Iterator[Target]:
+    """Terraform resources for the Kubernetes controls that also cover cluster access
+    managed from Terraform (EKS access policies, the ``aws-auth`` ConfigMap)."""
+    resources = doc.data.get("resource") if isinstance(doc.data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for rtype, by_name in resources.items():
+        if not isinstance(by_name, dict):
+            continue
+        for name, body in by_name.items():
+            path = ("resource", rtype, name)
+            yield Target(
+                kind="kubernetes.terraform_resource",
+                doc=doc,
+                path=path,
+                data=body,
+                locator=f"{rtype}.{name}",
+                anchor=doc.span(path),
+                object_span=doc.span(path),
+                context={"type": rtype, "name": name},
+            )
+
+
+AWS_AUTH_TF_TYPES = (
+    "kubernetes_config_map",
+    "kubernetes_config_map_v1",
+    "kubernetes_config_map_v1_data",
+)
+
+
+@kind(("kubernetes", "terraform"))
+def _aws_auth(doc: Document, ctx: Context) -> Iterator[Target]:
+    """The ``data`` of EKS's ``aws-auth`` ConfigMap, as a manifest or a Terraform resource."""
+    if doc.format == "kubernetes":
+        for obj in objects(doc):
+            if obj.kind == "ConfigMap" and obj.name == "aws-auth":
+                yield Target(
+                    kind="kubernetes.aws_auth",
+                    doc=doc,
+                    path=obj.sub("data"),
+                    data=obj.data.get("data"),
+                    locator=obj.locator("data"),
+                    anchor=obj.anchor("metadata"),
+                    object_span=obj.start,
+                    context={"name": "aws-auth", "object": obj},
+                )
+        return
+    resources = doc.data.get("resource") if isinstance(doc.data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for rtype in AWS_AUTH_TF_TYPES:
+        by_name = resources.get(rtype)
+        for name, body in by_name.items() if isinstance(by_name, dict) else ():
+            meta = body.get("metadata") if isinstance(body, dict) else None
+            first = meta[0] if isinstance(meta, list) and meta else None
+            if not isinstance(first, dict) or first.get("name") != "aws-auth":
+                continue
+            path = ("resource", rtype, name)
+            yield Target(
+                kind="kubernetes.aws_auth",
+                doc=doc,
+                path=(*path, "data"),
+                data=body.get("data"),
+                locator=f"{rtype}.{name}",
+                anchor=doc.span(path),
+                object_span=doc.span(path),
+                context={"name": "aws-auth", "type": rtype},
+            )
+
+
 TARGETS: dict[str, TargetKind] = {
     "kubernetes.object": _objects,
     "kubernetes.pod": _pods,
     "kubernetes.container": _containers,
     "kubernetes.project": _project,
+    "kubernetes.project_object": _project_objects,
+    "kubernetes.terraform_resource": _terraform_resources,
+    "kubernetes.aws_auth": _aws_auth,
 }
