@@ -90,6 +90,41 @@ def _scan_root(paths: list[str]) -> Path:
     return Path(".")
 
 
+def _actions_context(root: Path, given: set[str]) -> list[Path]:
+    """Files GitHub Actions rules read beside a given workflow or action.
+
+    Update-tool configuration (GHA-024), other workflows (GHA-020) and local actions that a
+    job uses (`uses: ./…`) live outside the workflow's folder; without them linting one
+    changed workflow would report findings that a full run does not.
+    """
+    from .classify import RENOVATE_FILES, file_kind
+
+    if not any(file_kind(p) in ("workflow", "action", "dependabot") for p in given):
+        return []
+    names = [".github", "action.yml", "action.yaml", *RENOVATE_FILES]
+    return [root / n for n in names if os.path.lexists(root / n)]
+
+
+def _value_dependents(root: Path, given: set[str]) -> list[Path]:
+    """Files whose findings a given values file can change, linted and reported with it.
+
+    A changed ``*.tfvars`` changes what the module's ``.tf`` files resolve to, and a chart's
+    changed ``values.yaml`` what its templates render: their findings belong to the change.
+    """
+    from .classify import file_kind
+
+    out: list[Path] = []
+    for rel in sorted(given):
+        path = root / rel
+        if file_kind(rel) == "tfvars":
+            out += sorted(q for q in path.parent.iterdir() if file_kind(q.name) == "terraform")
+        elif path.name in ("values.yaml", "values.yml") and (path.parent / "Chart.yaml").is_file():
+            templates = path.parent / "templates"
+            if templates.is_dir():
+                out.append(templates)
+    return out
+
+
 def _check(paths: list[str], opts: dict[str, Any]) -> int:
     from .config import build_settings
     from .rules import load_rules
@@ -135,9 +170,12 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     if files:
         # Given files are checked with their folder's other files, which module-level and
         # cross-file rules need, but findings are reported for the given files only.
-        from .discover import rel_to
+        from .discover import discover, rel_to
 
         report_only = {rel_to(root, Path(f).absolute()) for f in files}
+        # Folders given beside files are reported in full.
+        dirs = [d.absolute() for d in scan]
+        report_only.update(i.path for i in discover(root.absolute(), dirs, settings["exclude"]))
         if stdin is not None:
             report_only.add(stdin[0])
         seen_dirs = set()
@@ -147,6 +185,12 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
                 continue
             seen_dirs.add(parent)
             scan.extend(sorted(q for q in parent.iterdir() if q.is_file() or q.is_symlink()))
+        scan.extend(_actions_context(root, report_only))
+        dependents = [d.absolute() for d in _value_dependents(root, report_only)]
+        scan.extend(dependents)
+        report_only.update(
+            i.path for i in discover(root.absolute(), dependents, settings["exclude"])
+        )
     jobs = opts["jobs"] or os.cpu_count() or 1
     result = run(
         root.absolute(),

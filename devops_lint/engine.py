@@ -123,9 +123,7 @@ class Engine:
             )
         )
 
-    def load(
-        self, paths: list[Path], stdin: tuple[str, str] | None = None, jobs: int = 1
-    ) -> None:
+    def load(self, paths: list[Path], stdin: tuple[str, str] | None = None, jobs: int = 1) -> None:
         excludes = self.settings["exclude"]
         todo: list[SourceFile] = []
         for item in discover(self.root, paths, excludes):

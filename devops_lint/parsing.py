@@ -79,7 +79,8 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
             return out
         if kind == "helm":
             loader = _external("devops_lint.helm.loader:parse_file")
-            docs = list(loader(sf.path, text, _chart_root(sf.path), settings))
+            helm_settings = {**settings, "scan_root": str(root)}  # to find values.yaml
+            docs = list(loader(sf.path, text, _chart_root(sf.path), helm_settings))
             for doc in docs:
                 if doc.format == "kubernetes":
                     fmt = document_format(doc.data)
@@ -114,9 +115,7 @@ def load_one(sf: Any, settings: dict[str, Any], root: Path) -> Outcome | Problem
     return parse(sf, text, settings, root)
 
 
-def _load_batch(
-    batch: list[Any], settings: dict[str, Any], root: Path
-) -> list[Outcome | Problem]:
+def _load_batch(batch: list[Any], settings: dict[str, Any], root: Path) -> list[Outcome | Problem]:
     return [load_one(sf, settings, root) for sf in batch]
 
 

@@ -12,7 +12,9 @@ from devops_lint.rules import Rule, load_rules
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 EXPECT_RE = re.compile(r"(?:#|//|/\*)\s*expect:\s*(.+?)\s*(?:\*/)?$")
-ITEM_RE = re.compile(r"^([A-Z][A-Za-z0-9.-]*?)(?:\((unresolved|fail)\))?$")
+ITEM_RE = re.compile(
+    r"^([A-Z][A-Za-z0-9.-]*?)(?:\((unresolved|fail)\))?(?:@(critical|high|medium|low|info))?$"
+)
 RULE_DIR_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[0-9]{3}(\.[a-z0-9-]+)?$")
 
 Expectation = tuple[str, int, str, str]  # (path, line, rule, outcome)
@@ -27,7 +29,7 @@ def all_rules() -> list[Rule]:
     return _RULES
 
 
-def _items(text: str) -> list[tuple[str, str]]:
+def _items(text: str) -> list[tuple[str, str, str | None]]:
     out = []
     for raw in text.split(","):
         raw = raw.strip()
@@ -36,12 +38,20 @@ def _items(text: str) -> list[tuple[str, str]]:
         m = ITEM_RE.match(raw)
         if not m:
             raise ValueError(f"bad expectation {raw!r}")
-        out.append((m.group(1), m.group(2) or "fail"))
+        out.append((m.group(1), m.group(2) or "fail", m.group(3)))
     return out
 
 
 def expectations(folder: Path) -> set[Expectation]:
+    return expectations_with_severity(folder)[0]
+
+
+def expectations_with_severity(
+    folder: Path,
+) -> tuple[set[Expectation], dict[tuple[str, int, str], str]]:
+    """Expected findings, and the severity written for those annotated ``RULE@severity``."""
     found: set[Expectation] = set()
+    severities: dict[tuple[str, int, str], str] = {}
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.name == ".devops-lint.yaml":
             continue
@@ -50,8 +60,10 @@ def expectations(folder: Path) -> set[Expectation]:
             for line in path.read_text().splitlines():
                 if line.strip() and not line.startswith("#"):
                     num, items = line.split(None, 1)
-                    for rule, outcome in _items(items):
+                    for rule, outcome, sev in _items(items):
                         found.add((target, int(num), rule, outcome))
+                        if sev:
+                            severities[(target, int(num), rule)] = sev
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -61,9 +73,11 @@ def expectations(folder: Path) -> set[Expectation]:
         for n, line in enumerate(text.splitlines(), start=1):
             m = EXPECT_RE.search(line)
             if m:
-                for rule, outcome in _items(m.group(1)):
+                for rule, outcome, sev in _items(m.group(1)):
                     found.add((rel, n, rule, outcome))
-    return found
+                    if sev:
+                        severities[(rel, n, rule)] = sev
+    return found, severities
 
 
 def in_scope(folder_name: str, rule_id: str) -> bool:

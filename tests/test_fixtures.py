@@ -11,6 +11,7 @@ from tests.fixture_support import (
     actual,
     all_rules,
     expectations,
+    expectations_with_severity,
     fixture_folders,
     in_scope,
     lint_folder,
@@ -21,9 +22,16 @@ FOLDERS = fixture_folders()
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_folder(folder: Path) -> None:
-    expected = {e for e in expectations(folder) if in_scope(folder.name, e[2])}
+    written, severities = expectations_with_severity(folder)
+    expected = {e for e in written if in_scope(folder.name, e[2])}
     result = lint_folder(folder)
     got = actual(folder, result)
+    wrong = sorted(
+        (f.path, f.span.line, f.rule_id, f.severity, severities[(f.path, f.span.line, f.rule_id)])
+        for f in result.findings
+        if severities.get((f.path, f.span.line, f.rule_id), f.severity) != f.severity
+    )
+    assert not wrong, f"wrong severity (path, line, rule, got, expected): {wrong}"
     missing = sorted(expected - got)
     unexpected = sorted(got - expected)
     assert not missing and not unexpected, (

@@ -1,0 +1,249 @@
+"""The composite action, the pre-commit hook manifest and the repository's own CI files.
+
+The action's shell steps are run here with bash, the way the runner runs them (inputs in the
+environment, outputs appended to ``$GITHUB_OUTPUT``); only the pip install and the upload need
+GitHub.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devops_lint.yamlload import load_plain
+from tests.fixture_support import ROOT
+from tests.integration.conftest import command, run_cli
+
+ACTION = ROOT / "action.yml"
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+PRIVILEGED = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+spec:
+  containers:
+    - name: app
+      image: busybox
+      securityContext:
+        privileged: true
+"""
+
+
+def _action() -> dict[str, Any]:
+    data: dict[str, Any] = load_plain(ACTION.read_text(encoding="utf-8"))
+    return data
+
+
+def _step(name: str) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = _action()["runs"]["steps"]
+    return next(s for s in steps if s.get("name") == name)
+
+
+def _all_steps(data: Any) -> list[dict[str, Any]]:
+    if "runs" in data:
+        return list(data["runs"]["steps"])
+    return [s for job in data["jobs"].values() for s in job.get("steps", [])]
+
+
+# ------------------------------------------------------------------------------- shape
+def test_action_inputs_and_outputs() -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    inputs = action["inputs"]
+    assert set(inputs) >= {"paths", "fail-on", "config", "sarif-file", "upload-sarif", "category"}
+    assert inputs["upload-sarif"]["default"] == "true"
+    assert inputs["fail-on"]["default"] == "high"
+    assert {"sarif-file", "exit-code"} <= set(action["outputs"])
+
+
+@pytest.mark.parametrize("path", [ACTION, CI], ids=lambda p: p.name)
+def test_remote_actions_are_sha_pinned(path: Path) -> None:
+    data = load_plain(path.read_text(encoding="utf-8"))
+    for step in _all_steps(data):
+        uses = step.get("uses")
+        if uses and not uses.startswith("./"):
+            assert SHA_PIN.match(uses), uses
+    text = path.read_text(encoding="utf-8")
+    for m in re.finditer(r"uses: (\S+@[0-9a-f]{40})(.*)", text):
+        assert re.match(r"\s+# v\d", m.group(2)), f"{m.group(1)}: no `# vX.Y.Z` comment"
+
+
+@pytest.mark.parametrize("path", [ACTION, CI], ids=lambda p: p.name)
+def test_scripts_take_no_expressions(path: Path) -> None:
+    data = load_plain(path.read_text(encoding="utf-8"))
+    for step in _all_steps(data):
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_upload_is_pinned_codeql_v4() -> None:
+    uses = _step("Upload SARIF to code scanning")["uses"]
+    assert uses.startswith("github/codeql-action/upload-sarif@")
+    assert "# v4." in ACTION.read_text(encoding="utf-8")
+
+
+def test_ci_jobs_follow_the_standard() -> None:
+    ci = load_plain(CI.read_text(encoding="utf-8"))
+    assert ci["permissions"] == {}
+    for name, job in ci["jobs"].items():
+        assert 0 < job["timeout-minutes"] <= 120, name
+        assert "permissions" in job, name
+        assert not job["runs-on"].endswith("-latest"), name
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+    assert any(s.get("uses") == "./" for s in ci["jobs"]["dogfood"]["steps"])
+
+
+def test_own_ci_files_pass_devops_lint(tmp_path: Path) -> None:
+    r = run_cli(
+        "--format",
+        "json",
+        "action.yml",
+        ".github/workflows/ci.yml",
+        ".github/dependabot.yml",
+        cwd=ROOT,
+    )
+    data = json.loads(r.out)
+    active = [
+        f"{f['path']}:{f['line']} {f['rule']} {f['message']}"
+        for f in data["findings"]
+        if not f["suppressed"] and f["severity"] != "info"
+    ]
+    assert not active, "\n".join(active)
+    assert r.code == 0
+
+
+def test_hook_manifest_is_valid() -> None:
+    pytest.importorskip("pre_commit")
+    from pre_commit.clientlib import load_manifest
+
+    hooks = {h["id"]: h for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    hook = hooks["devops-lint"]
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is True and hook["require_serial"] is False
+    assert {"yaml", "json", "terraform"} <= set(hook["types_or"])
+    assert "devops-lint-sarif" in hooks
+
+
+# ----------------------------------------------------------------- the shell steps, run
+@pytest.fixture
+def runner(tmp_path: Path) -> Any:
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is needed to run the action's steps")
+    work = tmp_path / "work"
+    (work / "k8s").mkdir(parents=True)
+    (work / ".git").mkdir()  # a checkout: paths in reports are relative to it
+    (work / "lint.yaml").write_text("select: [K8S-001]\n", encoding="utf-8")
+    cmd = command()
+    if len(cmd) > 1:  # no console script: wrap `python -m devops_lint`
+        wrapper = tmp_path / "devops-lint"
+        wrapper.write_text(f'#!/bin/sh\nexec {" ".join(cmd)} "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+        cmd = [str(wrapper)]
+
+    def run(step: str, **inputs: str) -> tuple[int, dict[str, str], str]:
+        output = tmp_path / "output.txt"
+        output.write_text("", encoding="utf-8")
+        env = {
+            **os.environ,
+            "NO_COLOR": "1",
+            "GITHUB_OUTPUT": str(output),
+            "RUNNER_TEMP": str(tmp_path),
+            "DEVOPS_LINT": cmd[0],
+            **inputs,
+        }
+        proc = subprocess.run(
+            [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", _step(step)["run"]],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        outputs = dict(
+            line.split("=", 1) for line in output.read_text().splitlines() if "=" in line
+        )
+        return proc.returncode, outputs, proc.stdout + proc.stderr
+
+    run.work = work  # type: ignore[attr-defined]
+    return run
+
+
+def _lint_inputs(**overrides: str) -> dict[str, str]:
+    inputs = {
+        "LINT_PATHS": "k8s",
+        "LINT_FAIL_ON": "high",
+        "LINT_CONFIG": "lint.yaml",
+        "LINT_SARIF_FILE": "out.sarif",
+        "LINT_UPLOAD": "true",
+        "LINT_CATEGORY": "devops-lint",
+    }
+    inputs.update(overrides)
+    return inputs
+
+
+def test_run_step_writes_sarif_and_records_the_exit_code(runner: Any) -> None:
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    code, outputs, log = runner("Run devops-lint", **_lint_inputs())
+    assert code == 0, log  # the step itself never fails: the upload must still run
+    assert outputs == {"exit-code": "1", "sarif-file": "out.sarif", "written": "true"}
+    sarif = json.loads((runner.work / "out.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["automationDetails"]["id"] == "devops-lint/"
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["K8S-001"]
+    assert "::error" not in log  # annotations only when not uploading
+
+    code, _, _ = runner("Apply fail-on", CODE="1", LINT_FAIL_ON="high")
+    assert code == 1
+
+
+def test_run_step_annotates_without_upload(runner: Any) -> None:
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    code, _, log = runner("Run devops-lint", **_lint_inputs(LINT_UPLOAD="false"))
+    assert code == 0, log
+    assert "::error file=k8s/pod.yaml,line=10," in log
+
+
+def test_fail_on_none_and_several_paths(runner: Any) -> None:
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "more").mkdir()
+    (runner.work / "more" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    inputs = _lint_inputs(LINT_PATHS="k8s\n  more/pod.yaml ", LINT_FAIL_ON="none")
+    code, outputs, log = runner("Run devops-lint", **inputs)
+    assert code == 0, log
+    assert outputs["exit-code"] == "0"
+    sarif = json.loads((runner.work / "out.sarif").read_text(encoding="utf-8"))
+    uris = sorted(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    )
+    assert uris == ["k8s/pod.yaml", "more/pod.yaml"]
+    code, _, _ = runner("Apply fail-on", CODE="0", LINT_FAIL_ON="none")
+    assert code == 0
+
+
+def test_configuration_error_fails_the_job(runner: Any) -> None:
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    code, outputs, log = runner("Run devops-lint", **_lint_inputs(LINT_CONFIG="missing.yaml"))
+    assert code == 0, log
+    assert outputs["exit-code"] == "2" and outputs["written"] == "false"
+    code, _, log = runner("Apply fail-on", CODE="2", LINT_FAIL_ON="high")
+    assert code == 2 and "could not run" in log
+
+
+def test_inputs_are_data_not_code(runner: Any) -> None:
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    marker = runner.work / "pwned"
+    inputs = _lint_inputs(LINT_PATHS=f"k8s $(touch {marker})", LINT_CATEGORY=f"x`touch {marker}`")
+    runner("Run devops-lint", **inputs)
+    assert not marker.exists()
