@@ -1,0 +1,1 @@
+"""GitHub Actions workflows and composite/Docker actions (standards section 1)."""

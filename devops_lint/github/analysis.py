@@ -1,0 +1,274 @@
+"""Run-wide GitHub vocabulary and per-job facts of standards 1.0.
+
+Cloud-auth steps, deploy and publishing jobs, reachable events and effective
+permissions are computed here once per job and shared by every check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .evaluate import PR_EVENTS, reachable_events
+from .expressions import Node, parse_condition, pattern_covers
+from .workflow import Job, Step, Workflow, build_workflow, is_expression
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Document
+
+
+def setting(ctx: Context, key: str, default: Any) -> Any:
+    value = ctx.settings.get(key)
+    return default if value is None else value
+
+
+def _compile(patterns: list[Any]) -> list[re.Pattern[str]]:
+    out = []
+    for p in patterns:
+        if isinstance(p, str):
+            try:
+                out.append(re.compile(p))
+            except re.error:
+                continue
+    return out
+
+
+@dataclass
+class Vocabulary:
+    cloud_auth_actions: list[str]
+    deploy_actions: list[str]
+    deploy_commands: list[re.Pattern[str]]
+    publish_actions: list[str]
+    publish_commands: list[re.Pattern[str]]
+    image_push_commands: list[re.Pattern[str]]
+    signing_actions: list[str]
+    signing_commands: list[re.Pattern[str]]
+    sast_actions: list[str]
+    sast_commands: list[re.Pattern[str]]
+    deps_actions: list[str]
+    deps_commands: list[re.Pattern[str]]
+    untrusted: list[tuple[str, ...]]
+    first_party: set[str]
+    trusted_owners: set[str]
+
+
+def _names(*lists: Any) -> list[str]:
+    out: list[str] = []
+    for lst in lists:
+        if isinstance(lst, list):
+            out.extend(str(x).lower() for x in lst if isinstance(x, str))
+    return out
+
+
+def vocabulary(ctx: Context) -> Vocabulary:
+    def build() -> Vocabulary:
+        table = ctx.data("github_actions.yaml") or {}
+        untrusted = (ctx.data("untrusted_contexts.yaml") or {}).get("contexts") or []
+
+        def get(key: str) -> list[Any]:
+            value = table.get(key)
+            return value if isinstance(value, list) else []
+
+        return Vocabulary(
+            cloud_auth_actions=_names(
+                get("cloud_auth_actions"), setting(ctx, "cloud_auth_actions", [])
+            ),
+            deploy_actions=_names(get("deploy_actions"), setting(ctx, "deploy_actions", [])),
+            deploy_commands=_compile(
+                [*get("deploy_command_patterns"), *setting(ctx, "deploy_command_patterns", [])]
+            ),
+            publish_actions=_names(get("publish_actions")),
+            publish_commands=_compile(get("publish_command_patterns")),
+            image_push_commands=_compile(get("image_push_command_patterns")),
+            signing_actions=_names(get("signing_actions")),
+            signing_commands=_compile(get("signing_command_patterns")),
+            sast_actions=_names(get("sast_actions"), setting(ctx, "sast_actions", [])),
+            sast_commands=_compile(get("sast_command_patterns")),
+            deps_actions=_names(get("deps_scan_actions")),
+            deps_commands=_compile(get("deps_scan_command_patterns")),
+            untrusted=[tuple(str(u).lower().split(".")) for u in untrusted if isinstance(u, str)],
+            first_party={
+                str(o).lower()
+                for o in setting(ctx, "first_party_action_owners", get("first_party_action_owners"))
+            },
+            trusted_owners={o.lower() for o in setting(ctx, "trusted_action_owners", [])},
+        )
+
+    return ctx.memo("github:vocabulary", build)  # type: ignore[no-any-return]
+
+
+def action_matches(name: str, patterns: list[str]) -> bool:
+    """``name`` is one of ``patterns`` or a sub-action of one (``*`` suffix globs)."""
+    for p in patterns:
+        if p.endswith("*"):
+            if name.startswith(p[:-1]):
+                return True
+        elif name == p or name.startswith(p + "/"):
+            return True
+    return False
+
+
+def step_uses(step: Step, patterns: list[str]) -> bool:
+    name = step.action()
+    return bool(name) and action_matches(name, patterns)
+
+
+def run_matches(step: Step, patterns: list[re.Pattern[str]]) -> re.Match[str] | None:
+    run = step.run
+    if not run:
+        return None
+    for p in patterns:
+        m = p.search(run)
+        if m:
+            return m
+    return None
+
+
+def is_untrusted(ctx: Context, parts: tuple[str, ...]) -> bool:
+    memo: dict[tuple[str, ...], bool] = ctx.memo("github:untrusted-memo", dict)
+    found = memo.get(parts)
+    if found is None:
+        found = any(pattern_covers(p, parts) for p in vocabulary(ctx).untrusted)
+        memo[parts] = found
+    return found
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def is_cloud_auth(step: Step, ctx: Context) -> bool:
+    return step_uses(step, vocabulary(ctx).cloud_auth_actions)
+
+
+def is_deploy_step(step: Step, ctx: Context) -> bool:
+    v = vocabulary(ctx)
+    return (
+        step_uses(step, v.cloud_auth_actions)
+        or step_uses(step, v.deploy_actions)
+        or run_matches(step, v.deploy_commands) is not None
+    )
+
+
+def truthy_input(value: Any) -> bool | None:
+    """An action input's truth: True/False, or None for an expression."""
+    if is_expression(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def image_push_step(step: Step, ctx: Context) -> bool:
+    """The step pushes a container image (build-push-action ``push``, ``docker push``)."""
+    if step.uses_action("docker/build-push-action"):
+        return truthy_input(step.input("push")) is not False and "push" in step.with_
+    return run_matches(step, vocabulary(ctx).image_push_commands) is not None
+
+
+def is_publishing_step(step: Step, ctx: Context) -> bool:
+    v = vocabulary(ctx)
+    if step.uses_action("docker/build-push-action"):
+        return "push" in step.with_ and truthy_input(step.input("push")) is not False
+    return step_uses(step, v.publish_actions) or run_matches(step, v.publish_commands) is not None
+
+
+def is_sast_step(step: Step, ctx: Context) -> bool:
+    v = vocabulary(ctx)
+    return step_uses(step, v.sast_actions) or run_matches(step, v.sast_commands) is not None
+
+
+def is_deps_scan_step(step: Step, ctx: Context) -> bool:
+    v = vocabulary(ctx)
+    return step_uses(step, v.deps_actions) or run_matches(step, v.deps_commands) is not None
+
+
+def is_scan_step(step: Step, ctx: Context) -> bool:
+    return is_sast_step(step, ctx) or is_deps_scan_step(step, ctx)
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+@dataclass
+class JobFacts:
+    deploy: bool
+    publishing: bool
+    condition: Node | None
+    reachable: list[str]
+
+    @property
+    def pr_reachable(self) -> bool:
+        return any(e in PR_EVENTS for e in self.reachable)
+
+
+def condition_of(value: Any) -> Node | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return None
+    if not isinstance(value, str):
+        return None
+    node, _err, _off = parse_condition(value)
+    return node
+
+
+def job_facts(job: Job, ctx: Context) -> JobFacts:
+    def build() -> JobFacts:
+        wf = build_workflow(job.doc)
+        cond = condition_of(job.condition)
+        reachable = reachable_events(wf.triggers, cond, setting(ctx, "default_branch", "main"))
+        return JobFacts(
+            deploy=any(is_deploy_step(s, ctx) for s in job.steps),
+            publishing=any(is_publishing_step(s, ctx) for s in job.steps),
+            condition=cond,
+            reachable=reachable,
+        )
+
+    return ctx.memo(f"github:job:{id(job)}", build)  # type: ignore[no-any-return]
+
+
+def workflow_of(doc: Document) -> Workflow:
+    return build_workflow(doc)
+
+
+def permissions_value(data: dict[str, Any]) -> tuple[bool, Any]:
+    if "permissions" in data:
+        return True, data["permissions"]
+    return False, None
+
+
+def grants(perms: Any, scope: str, level: str = "write") -> bool | None:
+    """Whether a ``permissions`` value grants ``scope: level`` (None: unknown)."""
+    if isinstance(perms, str):
+        if is_expression(perms):
+            return None
+        p = perms.strip().lower()
+        if p == "write-all":
+            return True
+        if p == "read-all":
+            return level == "read"
+        return None
+    if isinstance(perms, dict):
+        value = perms.get(scope)
+        if value is None:
+            return False
+        if is_expression(value):
+            return None
+        v = str(value).strip().lower()
+        return v == "write" or (level == "read" and v == "read")
+    if perms is None:
+        return False  # `permissions:` with an empty value grants nothing
+    return None
+
+
+def effective_permissions(job: Job) -> tuple[bool, Any]:
+    """The job's permissions map, else the workflow's; (declared?, value)."""
+    declared, value = permissions_value(job.data)
+    if declared:
+        return True, value
+    wf = build_workflow(job.doc)
+    return permissions_value(wf.data)

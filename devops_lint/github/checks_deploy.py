@@ -1,0 +1,506 @@
+"""Deploy and publishing jobs: GHA-006, 007, 008, 015, 016, 017, 018, 021, 022."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import JsonPath, Result, Target
+from .analysis import (
+    effective_permissions,
+    grants,
+    image_push_step,
+    job_facts,
+    run_matches,
+    setting,
+    step_uses,
+    truthy_input,
+    vocabulary,
+)
+from .evaluate import PR_EVENTS, UNKNOWN, Evaluator, RunInfo, evaluates_false, run_info
+from .expressions import find_expressions, parse_condition
+from .workflow import (
+    Job,
+    Step,
+    Workflow,
+    all_expressions,
+    build_workflow,
+    env_sites,
+    is_expression,
+    locate,
+)
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+
+def _job(target: Target) -> Job | None:
+    return build_workflow(target.doc).job(str(target.path[-1])) if target.path else None
+
+
+def _step(target: Target) -> Step | None:
+    return build_workflow(target.doc).step_at(target.path)
+
+
+# --------------------------------------------------------------------------- GHA-006
+
+STATIC_KEY_INPUTS = {
+    "aws-actions/configure-aws-credentials": ("aws-access-key-id", "aws-secret-access-key"),
+    "azure/login": ("creds", "client-secret"),
+    "google-github-actions/auth": ("credentials_json",),
+}
+STATIC_KEY_ENV = frozenset(
+    {
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "ARM_CLIENT_SECRET",
+        "AZURE_CLIENT_SECRET",
+        "GOOGLE_CREDENTIALS",
+        "GOOGLE_APPLICATION_CREDENTIALS_JSON",
+    }
+)
+
+
+def _static_key_input(step: Step, action: str) -> str | None:
+    if not step.uses_action(action):
+        return None
+    for key in step.with_:  # first offending input in written order
+        if key in STATIC_KEY_INPUTS[action]:
+            return str(key)
+    return None
+
+
+def _static_keys(target: Target, action: str) -> Iterator[Result]:
+    step = _step(target)
+    if step is None:
+        return
+    key = _static_key_input(step, action)
+    if key is not None:
+        yield Result(path=(*step.path, "with", key), key=True, args={"input": key})
+
+
+def aws_static_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    return _static_keys(target, "aws-actions/configure-aws-credentials")
+
+
+def azure_sp_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    return _static_keys(target, "azure/login")
+
+
+def gcp_sa_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    return _static_keys(target, "google-github-actions/auth")
+
+
+def env_static_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    for path, env, locator in env_sites(wf):
+        for key in env:
+            if str(key).upper() in STATIC_KEY_ENV:
+                yield Result(
+                    path=(*path, key), key=True, locator=locator or None, args={"var": key}
+                )
+
+
+OIDC_INPUTS = {
+    "aws-actions/configure-aws-credentials": ("role-to-assume",),
+    "azure/login": ("client-id",),
+    "google-github-actions/auth": ("workload_identity_provider",),
+}
+
+
+def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None or step.job is None:
+        return
+    for action, inputs in OIDC_INPUTS.items():
+        if not step.uses_action(action) or _static_key_input(step, action) is not None:
+            continue
+        found = next((k for k in step.with_ if k in inputs), None)
+        if found is None:
+            continue
+        if (
+            action == "aws-actions/configure-aws-credentials"
+            and "web-identity-token-file" in step.with_
+        ):
+            continue
+        _declared, perms = effective_permissions(step.job)
+        granted = grants(perms, "id-token")
+        if granted is None:
+            yield Result(path=(*step.path, "with", found), key=True, unresolved=True)
+        elif not granted:
+            yield Result(path=(*step.path, "with", found), key=True)
+
+
+# --------------------------------------------------------------------------- GHA-007/008/015/016
+
+
+def deploy_without_environment(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or not job_facts(job, ctx).deploy:
+        return
+    if job.environment in (None, ""):
+        yield Result(span=job.key_span)
+
+
+def _prod_env(job: Job, ctx: Context) -> bool | None:
+    env = job.environment
+    if not isinstance(env, str) or not env:
+        return False
+    if is_expression(env):
+        return None
+    pattern = setting(ctx, "prod_environment_regex", r"(?i)^(prod|production|live)(-.*)?$")
+    try:
+        return re.search(pattern, env) is not None
+    except re.error:
+        return None
+
+
+def pr_reachable_deploy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    facts = job_facts(job, ctx)
+    if not facts.deploy or not facts.pr_reachable:
+        return
+    prod = _prod_env(job, ctx)
+    events = ", ".join(e for e in facts.reachable if e in PR_EVENTS)
+    yield Result(
+        span=job.key_span,
+        severity="high" if prod else "medium",
+        args={"events": events, "environment": job.environment or "none"},
+    )
+
+
+GATED_EVENTS = frozenset({"release", "workflow_dispatch", "workflow_call"})
+
+
+def _push_gated(spec: Any, ctx: Context) -> bool:
+    """A push filter naming only the default/protected branches and/or tags."""
+    if not isinstance(spec, dict):
+        return False
+    if "branches-ignore" in spec or "tags-ignore" in spec:
+        return False
+    branches = spec.get("branches")
+    tags = spec.get("tags")
+    if branches is None and tags is None:
+        return False
+    allowed = {setting(ctx, "default_branch", "main"), *setting(ctx, "protected_branches", [])}
+    if branches is not None:
+        items = [branches] if isinstance(branches, str) else branches
+        if not isinstance(items, list) or not all(
+            isinstance(b, str) and b in allowed for b in items
+        ):
+            return False
+    return True
+
+
+def prod_ungated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    facts = job_facts(job, ctx)
+    if not facts.deploy:
+        return
+    prod = _prod_env(job, ctx)
+    if prod is False:
+        return
+    wf = build_workflow(job.doc)
+    ungated: list[str] = []
+    for event in facts.reachable:
+        if event in GATED_EVENTS:
+            continue
+        if event == "push" and _push_gated(wf.triggers.get(event), ctx):
+            continue
+        cond = facts.condition
+        if cond is not None:
+            # The job's if: restricts github.ref when an unprotected branch is excluded.
+            probe = RunInfo(event, frozenset({"refs/heads/devops-lint-unprotected-probe"}))
+            if evaluates_false(cond, probe):
+                continue
+        ungated.append(event)
+    if not ungated:
+        return
+    yield Result(span=job.key_span, unresolved=prod is None, args={"events": ", ".join(ungated)})
+
+
+def timeout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or job.uses is not None:
+        return
+    limit = setting(ctx, "max_job_timeout_minutes", 120)
+    if "timeout-minutes" not in job.data:
+        yield Result(span=job.key_span, args={"detail": "no timeout-minutes", "limit": limit})
+        return
+    value = job.data["timeout-minutes"]
+    path = (*job.path, "timeout-minutes")
+    if is_expression(value):
+        yield Result(path=path, unresolved=True, args={"detail": str(value), "limit": limit})
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+        yield Result(path=path, args={"detail": f"timeout-minutes {value}", "limit": limit})
+
+
+def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or not job_facts(job, ctx).deploy:
+        return
+    wf = build_workflow(job.doc)
+    if "concurrency" not in job.data and "concurrency" not in wf.data:
+        yield Result(span=job.key_span)
+
+
+# --------------------------------------------------------------------------- GHA-017
+
+PUBLISH_EVENTS = ("push", "release", "workflow_dispatch", "create")
+
+
+def _cache_value(value: Any, infos: list[RunInfo], want_gha: bool) -> bool | None:
+    """Whether an input enables caching for any of ``infos`` (None: cannot tell)."""
+    if isinstance(value, bool):
+        return value if not want_gha else False
+    if value is None:
+        return False
+    text = str(value)
+    if not is_expression(text):
+        return ("type=gha" in text) if want_gha else text.strip() != ""
+    exprs = find_expressions(text)
+    literal = text
+    for e in reversed(exprs):
+        literal = literal[: e.start] + literal[e.end :]
+    if want_gha and "type=gha" in literal:
+        return True
+    any_unknown = False
+    for info in infos:
+        parts = []
+        for e in exprs:
+            if e.node is None:
+                return None
+            v = Evaluator(info).value(e.node)
+            if v is UNKNOWN or not isinstance(v, (str, bool, float, type(None))):
+                any_unknown = True
+                break
+            parts.append(
+                "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+            )
+        else:
+            rendered = literal + "".join(parts)
+            if (want_gha and "type=gha" in rendered) or (
+                not want_gha and rendered.strip() not in ("", "false")
+            ):
+                return True
+    return None if any_unknown else False
+
+
+def cache_poisoning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    facts = job_facts(job, ctx)
+    if not facts.publishing:
+        return
+    wf = build_workflow(job.doc)
+    branch = setting(ctx, "default_branch", "main")
+    events = [e for e in facts.reachable if e in PUBLISH_EVENTS]
+    if not events:
+        return
+    infos = [run_info(e, wf.triggers.get(e), branch) for e in events]
+    for step in job.steps:
+        name = step.action()
+        if not name:
+            continue
+        uses_path = (*step.path, "uses")
+        if name in ("actions/cache", "actions/cache/restore"):
+            yield Result(path=uses_path, locator=step.locator, args={"what": name})
+            continue
+        checks: list[tuple[str, bool]] = []
+        if (
+            step.uses is not None
+            and step.uses.repo.lower().startswith("setup-")
+            and "cache" in step.with_
+        ):
+            checks.append(("cache", False))
+        if name == "docker/build-push-action" and "cache-from" in step.with_:
+            checks.append(("cache-from", True))
+        for key, want_gha in checks:
+            verdict = _cache_value(step.input(key), infos, want_gha)
+            if verdict is False:
+                continue
+            yield Result(
+                path=(*step.path, "with", key),
+                locator=step.locator,
+                unresolved=verdict is None,
+                args={"what": f"{name} {key}"},
+            )
+
+
+# --------------------------------------------------------------------------- GHA-018
+
+
+def self_hosted_exposed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    labels = {str(x).strip().lower() for x in setting(ctx, "self_hosted_labels", ["self-hosted"])}
+    labels.add("self-hosted")
+    runner = job.runner_labels()
+    self_hosted = any(v is not None and v.strip().lower() in labels for _, v in runner)
+    unknown = any(v is None for _, v in runner)
+    if not self_hosted and not unknown:
+        return
+    risky = ("pull_request", "pull_request_target", "issue_comment", "workflow_run")
+    hit = [e for e in job_facts(job, ctx).reachable if e in risky]
+    if hit:
+        events = ", ".join(hit)
+        yield Result(span=job.key_span, unresolved=not self_hosted, args={"events": events})
+
+
+# --------------------------------------------------------------------------- GHA-021
+
+
+def _signing_in_job(job: Job, ctx: Context) -> bool:
+    v = vocabulary(ctx)
+    for step in job.steps:
+        if step_uses(step, v.signing_actions) or run_matches(step, v.signing_commands):
+            return True
+        if step.uses_action("docker/build-push-action"):
+            prov = step.input("provenance")
+            sbom = step.input("sbom")
+            if isinstance(prov, str) and "mode=max" in prov:
+                return True
+            if truthy_input(sbom) is not False and sbom is not None:
+                return True
+    return False
+
+
+def _push_site(step: Step, ctx: Context) -> tuple[JsonPath | None, Any]:
+    """Where a pushing step is reported: its ``uses`` value, or the push command."""
+    if step.uses is not None:
+        return (*step.path, "uses"), None
+    m = run_matches(step, vocabulary(ctx).image_push_commands)
+    if m is not None:
+        return None, locate(step.doc, (*step.path, "run"), m.start(), m.end())
+    return (*step.path, "run"), None
+
+
+def unsigned_image(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or not job_facts(job, ctx).publishing:
+        return
+    pushing = [s for s in job.steps if image_push_step(s, ctx)]
+    if not pushing or _signing_in_job(job, ctx):
+        return
+    for step in pushing:
+        # Standards GHA-021: at the pushing step's ``uses:``/``run:`` line.
+        key = "uses" if step.uses is not None else "run"
+        yield Result(path=(*step.path, key), key=True, locator=step.locator)
+
+
+def digest_unused(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    outputs = job.data.get("outputs")
+    if not isinstance(outputs, dict):
+        return
+    build_ids = {
+        s.id.lower()
+        for s in job.steps
+        if s.id and (s.uses_action("docker/build-push-action") or image_push_step(s, ctx))
+    }
+    wf = build_workflow(job.doc)
+    used = _needs_outputs_used(wf)
+    for name, value in outputs.items():
+        if not isinstance(value, str):
+            continue
+        for e in find_expressions(value):
+            refs = [r.parts for r in e.refs]
+            if any(
+                len(p) >= 4
+                and p[0] == "steps"
+                and p[1] in build_ids
+                and p[2] == "outputs"
+                and p[3] == "digest"
+                for p in refs
+            ):
+                if (job.id.lower(), str(name).lower()) not in used:
+                    yield Result(path=(*job.path, "outputs", name), key=True, args={"output": name})
+                break
+
+
+def _needs_outputs_used(wf: Workflow) -> set[tuple[str, str]]:
+    cached = wf.doc.meta.get("_github_outputs_used")
+    if cached is None:
+        cached = _outputs_used(wf)
+        wf.doc.meta["_github_outputs_used"] = cached
+    return cached
+
+
+def _outputs_used(wf: Workflow) -> set[tuple[str, str]]:
+    used: set[tuple[str, str]] = set()
+    for loc in all_expressions(wf.doc):
+        for r in loc.expr.refs:
+            p = r.parts
+            if len(p) >= 4 and p[0] in ("needs", "jobs") and p[2] == "outputs":
+                used.add((p[1], p[3]))
+            elif len(p) >= 3 and p[0] in ("needs", "jobs") and p[2] == "outputs":
+                used.add((p[1], "*"))
+    expanded = set(used)
+    for job_id, name in used:
+        if name == "*":
+            job = wf.job(job_id)
+            outputs = job.data.get("outputs") if job is not None else None
+            if isinstance(outputs, dict):
+                expanded |= {(job_id, str(n).lower()) for n in outputs}
+    return expanded
+
+
+# --------------------------------------------------------------------------- GHA-022
+
+
+def _guarded(node_text: Any, infos: list[RunInfo]) -> bool | None:
+    """Whether a ``push`` value / step ``if:`` is false for every PR run (None: unknown)."""
+    if not isinstance(node_text, str):
+        return None
+    node, err, _ = parse_condition(node_text)
+    if node is None or err is not None:
+        return None
+    results = [Evaluator(i).truth(node) for i in infos]
+    if all(r is False for r in results):
+        return True
+    if any(r is True for r in results):
+        return False
+    return None
+
+
+def pr_image_push(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None:
+        return
+    facts = job_facts(job, ctx)
+    if not facts.publishing or not facts.pr_reachable:
+        return
+    wf = build_workflow(job.doc)
+    branch = setting(ctx, "default_branch", "main")
+    infos = [run_info(e, wf.triggers.get(e), branch) for e in facts.reachable if e in PR_EVENTS]
+    for step in job.steps:
+        if not image_push_step(step, ctx):
+            continue
+        cond = step.condition
+        if isinstance(cond, str) and _guarded(cond, infos) is True:
+            continue
+        if isinstance(cond, bool) and cond is False:
+            continue
+        if step.uses_action("docker/build-push-action"):
+            value = step.input("push")
+            path = (*step.path, "with", "push")
+            if is_expression(value):
+                verdict = _guarded(value, infos)
+                if verdict is True:
+                    continue
+                yield Result(path=path, locator=step.locator, unresolved=verdict is None)
+            else:
+                yield Result(path=path, locator=step.locator)
+            continue
+        path2, span = _push_site(step, ctx)
+        yield Result(path=path2, span=span, locator=step.locator)

@@ -1,0 +1,338 @@
+"""GHA-009, GHA-010, GHA-013, GHA-014, GHA-019: untrusted input and secrets in expressions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import JsonPath, Result, Target
+from .analysis import is_untrusted
+from .expressions import Binary, Call, Index, Literal, Property, ref_path, walk
+from .expressions import Context as CtxNode
+from .taint import (
+    PRIVILEGED_TRIGGERS,
+    condition_sites,
+    expression_nodes,
+    indirect_source,
+    ref_sites,
+    tainted_env_names,
+)
+from .workflow import Step, build_workflow, env_sites, locate, locator_of
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+
+def _step(target: Target) -> Step | None:
+    return build_workflow(target.doc).step_at(target.path)
+
+
+def script_paths(step: Step) -> list[JsonPath]:
+    """The strings of a step that are executed as code: ``run`` and github-script ``script``."""
+    out: list[JsonPath] = []
+    if step.run is not None:
+        out.append((*step.path, "run"))
+    if step.uses_action("actions/github-script") and isinstance(step.input("script"), str):
+        out.append((*step.path, "with", "script"))
+    return out
+
+
+# --------------------------------------------------------------------------- GHA-009
+
+
+def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None:
+        return
+    wf = build_workflow(step.doc)
+    privileged = wf.kind == "workflow" and wf.has_trigger(*PRIVILEGED_TRIGGERS)
+    for path in script_paths(step):
+        for site in ref_sites(step.doc, path):
+            if is_untrusted(ctx, site.ref.parts):
+                yield Result(
+                    span=site.span,
+                    severity=None if privileged else "high",
+                    args={"context": site.text},
+                )
+
+
+def indirect(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None:
+        return
+    wf = build_workflow(step.doc)
+    for path in script_paths(step):
+        for site in ref_sites(step.doc, path):
+            if is_untrusted(ctx, site.ref.parts):
+                continue
+            why = indirect_source(site.ref.parts, step, wf, ctx)
+            if why is not None:
+                yield Result(span=site.span, args={"context": site.text, "why": why})
+
+
+def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None:
+        return
+    wf = build_workflow(step.doc)
+    if wf.kind == "workflow" and not wf.has_trigger("workflow_dispatch", "workflow_call"):
+        return
+    for path in script_paths(step):
+        for site in ref_sites(step.doc, path):
+            parts = site.ref.parts
+            if parts[0] == "inputs" or parts[:3] == ("github", "event", "inputs"):
+                yield Result(span=site.span, args={"context": site.text})
+
+
+# --------------------------------------------------------------------------- GHA-010
+
+PR_HEAD_CONTEXTS: list[tuple[str, ...]] = [
+    ("github", "event", "pull_request", "head"),
+    ("github", "head_ref"),
+    ("github", "event", "workflow_run", "head_branch"),
+    ("github", "event", "workflow_run", "head_sha"),
+    ("github", "event", "workflow_run", "head_commit"),
+    ("github", "event", "workflow_run", "head_repository"),
+]
+_PR_CHECKOUT_RUN_RE = re.compile(
+    r"\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull/|\bgit\s+(checkout|switch)\b[^\n]*\$\{\{[^}]*"
+    r"(pull_request\.head|head_ref|workflow_run\.head)"
+)
+
+
+def _is_pr_head(parts: tuple[str, ...]) -> bool:
+    return any(parts[: len(p)] == p for p in PR_HEAD_CONTEXTS)
+
+
+def dangerous_trigger(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    on = wf.data.get("on")
+    for event in ("pull_request_target", "workflow_run"):
+        if event not in wf.triggers:
+            continue
+        if isinstance(on, dict):
+            yield Result(path=("on", event), key=True, args={"event": event})
+        elif isinstance(on, list):
+            index = next(
+                (i for i, v in enumerate(on) if isinstance(v, str) and v.strip() == event), 0
+            )
+            yield Result(path=("on", index), args={"event": event})
+        else:
+            yield Result(path=("on",), args={"event": event})
+
+
+def pr_head_checkout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None:
+        return
+    wf = build_workflow(step.doc)
+    if wf.kind != "workflow" or not wf.has_trigger("pull_request_target", "workflow_run"):
+        return
+    if step.uses_action("actions/checkout"):
+        for key in ("ref", "repository"):
+            value = step.input(key)
+            if not isinstance(value, str):
+                continue
+            path = (*step.path, "with", key)
+            if "refs/pull/" in value:
+                yield Result(path=path, args={"what": f"{key}: {value}"})
+                break
+            if any(_is_pr_head(s.ref.parts) for s in ref_sites(step.doc, path)):
+                yield Result(path=path, args={"what": f"{key}: {value}"})
+                break
+    if step.run:
+        m = _PR_CHECKOUT_RUN_RE.search(step.run)
+        if m:
+            path = (*step.path, "run")
+            span = locate(step.doc, path, m.start(), m.end())
+            yield Result(span=span, args={"what": m.group().strip()})
+
+
+_EXEC_RE = re.compile(
+    r"(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|node|python3?|ruby|perl|pwsh)\s+)?"
+    r"((?:\./)?[\w./-]+\.(?:sh|py|js|mjs|rb|pl|ps1)\b|\./[\w./-]+)"
+)
+_GH_RUN_DOWNLOAD_RE = re.compile(r"\bgh\s+run\s+download\b")
+
+
+def _download_dir(step: Step) -> str | None:
+    """Where a step puts artifacts of the triggering run, or None if it does not."""
+    if step.uses_action("actions/download-artifact"):
+        run_id = step.input("run-id")
+        if isinstance(run_id, str) and "workflow_run" in run_id:
+            path = step.input("path")
+            return path.strip() if isinstance(path, str) and path.strip() else "."
+        return None
+    if step.run and _GH_RUN_DOWNLOAD_RE.search(step.run):
+        m = re.search(r"(?:-D|--dir)\s+(\S+)", step.run)
+        return m.group(1) if m else "."
+    return None
+
+
+def _under(file: str, directory: str) -> bool:
+    f = file[2:] if file.startswith("./") else file
+    d = directory[2:] if directory.startswith("./") else directory
+    d = d.rstrip("/")
+    if d in ("", "."):
+        return True
+    return f == d or f.startswith(d + "/")
+
+
+def artifact_exec(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    job = wf.job(str(target.path[-1]))
+    if job is None or not wf.has_trigger("workflow_run"):
+        return
+    dirs: list[str] = []
+    for step in job.steps:
+        if dirs and step.run:
+            for m in _EXEC_RE.finditer(step.run):
+                file = m.group(1)
+                if any(_under(file, d) for d in dirs):
+                    path = (*step.path, "run")
+                    span = locate(step.doc, path, m.start(1), m.end(1))
+                    yield Result(span=span, locator=step.locator, args={"file": file})
+                    return
+        found = _download_dir(step)
+        if found is not None:
+            dirs.append(found)
+
+
+# --------------------------------------------------------------------------- GHA-013
+
+
+def _node_span(target: Target, path: JsonPath, offset: int, node: Any) -> Any:
+    return locate(target.doc, path, offset + node.start, offset + node.end)
+
+
+def secrets_tojson(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    for path, root, offset in expression_nodes(wf):
+        for node in walk(root):
+            if isinstance(node, Call) and node.name == "tojson" and node.args:
+                arg = node.args[0]
+                if isinstance(arg, CtxNode) and arg.name == "secrets":
+                    yield Result(
+                        span=_node_span(target, path, offset, node), locator=locator_of(path)
+                    )
+
+
+def structured_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    for path, root, offset in expression_nodes(wf):
+        for node in walk(root):
+            if not isinstance(node, (Property, Index)):
+                continue
+            inner = node.obj
+            if isinstance(inner, Call) and inner.name == "fromjson" and inner.args:
+                found = ref_path(inner.args[0])
+                if found is not None and found[0][0] == "secrets" and len(found[0]) > 1:
+                    yield Result(
+                        span=_node_span(target, path, offset, node), locator=locator_of(path)
+                    )
+
+
+def secrets_inherit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    data = target.data if isinstance(target.data, dict) else {}
+    value = data.get("secrets")
+    if isinstance(value, str) and value.strip().lower() == "inherit":
+        yield Result(path=(*target.path, "secrets"))
+
+
+def secret_in_argv(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None or step.run is None:
+        return
+    for site in ref_sites(step.doc, (*step.path, "run")):
+        parts = site.ref.parts
+        if parts[0] == "secrets" and len(parts) > 1:
+            yield Result(span=site.span, args={"secret": site.text})
+
+
+# --------------------------------------------------------------------------- GHA-014
+
+
+def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    for path, env, locator in env_sites(wf):
+        for key, value in env.items():
+            if str(key).upper() != "ACTIONS_ALLOW_UNSECURE_COMMANDS":
+                continue
+            if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+                yield Result(path=(*path, key), locator=locator or None)
+
+
+_ENV_FILE_RE = re.compile(r">>?\s*\"?\$\{?(GITHUB_ENV|GITHUB_PATH)\b")
+_VAR_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is None or step.run is None:
+        return
+    wf = build_workflow(step.doc)
+    if wf.kind != "workflow" or not wf.has_trigger("pull_request_target", "workflow_run"):
+        return
+    path = (*step.path, "run")
+    text = step.run
+    tainted_vars = {n.upper() for n in tainted_env_names(step, ctx)}
+    sites = [s for s in ref_sites(step.doc, path) if is_untrusted(ctx, s.ref.parts)]
+    offset = 0
+    for line in text.split("\n"):
+        m = _ENV_FILE_RE.search(line)
+        if m:
+            end = offset + len(line)
+            bad = any(offset <= s.offset < end for s in sites)
+            if not bad:
+                written = line[: m.start()]
+                bad = any(v.group(1).upper() in tainted_vars for v in _VAR_RE.finditer(written))
+            if bad:
+                start = offset + m.start(1)
+                span = locate(step.doc, path, start, start + len(m.group(1)))
+                yield Result(span=span, args={"file": m.group(1)})
+        offset += len(line) + 1
+
+
+# --------------------------------------------------------------------------- GHA-019
+
+ACTOR_CONTEXTS = {("github", "actor"), ("github", "triggering_actor")}
+
+
+def actor_check(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    if wf.kind != "workflow" or not wf.has_trigger(
+        "pull_request_target", "workflow_run", "issue_comment"
+    ):
+        return
+    for path, root, offset in condition_sites(wf):
+        for node in walk(root):
+            if not isinstance(node, Binary) or node.op not in ("==", "!="):
+                continue
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                found = ref_path(side)
+                if found and found[0] in ACTOR_CONTEXTS and isinstance(other, Literal):
+                    yield Result(
+                        span=_node_span(target, path, offset, side),
+                        locator=locator_of(path),
+                        args={"context": ".".join(found[0])},
+                    )
+
+
+def unsound_contains(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    wf = build_workflow(target.doc)
+    for path, root, offset in expression_nodes(wf):
+        for node in walk(root):
+            if not isinstance(node, Call) or node.name != "contains" or len(node.args) != 2:
+                continue
+            haystack, needle = node.args
+            if not (isinstance(haystack, Literal) and isinstance(haystack.value, str)):
+                continue
+            found = ref_path(needle)
+            if found is not None:
+                yield Result(
+                    span=_node_span(target, path, offset, node),
+                    locator=locator_of(path),
+                    args={"context": ".".join(found[0])},
+                )

@@ -1,0 +1,158 @@
+"""GHA-001 and GHA-002: token permissions at workflow and job level."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import FILE_START, Result, Target
+from .analysis import is_cloud_auth, step_uses
+from .workflow import Job, Step, build_workflow, is_expression
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+WRITE_SCOPES = (
+    "contents",
+    "packages",
+    "pull-requests",
+    "issues",
+    "deployments",
+    "statuses",
+    "checks",
+    "actions",
+    "security-events",
+)
+
+
+def _is_write(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() == "write"
+
+
+# --------------------------------------------------------------------------- GHA-001
+
+
+def workflow_permissions_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    data = target.data if isinstance(target.data, dict) else {}
+    if "permissions" in data:
+        return
+    jobs = build_workflow(target.doc).jobs
+    all_scoped = bool(jobs) and all("permissions" in j.data for j in jobs)
+    yield Result(
+        span=FILE_START,
+        severity="low" if all_scoped else None,
+        args={"detail": " (every job sets its own)" if all_scoped else ""},
+    )
+
+
+def workflow_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    data = target.data if isinstance(target.data, dict) else {}
+    perms = data.get("permissions")
+    if isinstance(perms, str) and perms.strip().lower() == "write-all":
+        yield Result(path=("permissions",))
+
+
+def workflow_top_level_write(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    data = target.data if isinstance(target.data, dict) else {}
+    perms = data.get("permissions")
+    if not isinstance(perms, dict):
+        return
+    for scope, value in perms.items():
+        if _is_write(value):
+            yield Result(path=("permissions", scope), args={"scope": scope})
+
+
+# --------------------------------------------------------------------------- GHA-002
+
+
+def _evidence(ctx: Context) -> list[dict[str, Any]]:
+    def build() -> list[dict[str, Any]]:
+        table = ctx.data("permission_evidence.yaml") or {}
+        out = []
+        for entry in table.get("evidence") or []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("scope"), str):
+                continue
+            item = dict(entry)
+            for key in ("command", "value"):
+                if isinstance(item.get(key), str):
+                    try:
+                        item[key] = re.compile(item[key])
+                    except re.error:
+                        item[key] = None
+            if isinstance(item.get("action"), str):
+                item["action"] = item["action"].lower()
+            out.append(item)
+        return out
+
+    return ctx.memo("github:permission-evidence", build)  # type: ignore[no-any-return]
+
+
+def _step_is_evidence(step: Step, entry: dict[str, Any]) -> bool:
+    action = entry.get("action")
+    if action is not None:
+        if not step_uses(step, [action]):
+            return False
+        key = entry.get("input")
+        if isinstance(key, str):
+            value = step.input(key)
+            pattern = entry.get("value")
+            if value is None:
+                return False
+            if isinstance(pattern, re.Pattern):
+                return bool(
+                    pattern.search(str(value).lower() if isinstance(value, bool) else str(value))
+                )
+        return True
+    command = entry.get("command")
+    if isinstance(command, re.Pattern) and step.run:
+        return bool(command.search(step.run))
+    return False
+
+
+def job_uses_scope(job: Job, scope: str, ctx: Context) -> bool:
+    entries = [e for e in _evidence(ctx) if e["scope"] == scope]
+    for step in job.steps:
+        if scope == "id-token" and is_cloud_auth(step, ctx):
+            return True
+        if any(_step_is_evidence(step, e) for e in entries):
+            return True
+    return False
+
+
+def job_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    perms = target.data.get("permissions") if isinstance(target.data, dict) else None
+    if isinstance(perms, str) and perms.strip().lower() == "write-all":
+        yield Result(path=(*target.path, "permissions"))
+
+
+def _job(target: Target) -> Job | None:
+    wf = build_workflow(target.doc)
+    return wf.job(str(target.path[-1])) if target.path else None
+
+
+def unused_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or job.uses is not None:
+        return  # a reusable-workflow call: the callee's steps are not visible here
+    perms = job.data.get("permissions")
+    if not isinstance(perms, dict) or not _is_write(perms.get("id-token")):
+        return
+    if not job_uses_scope(job, "id-token", ctx):
+        yield Result(path=(*job.path, "permissions", "id-token"))
+
+
+def unused_write(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    job = _job(target)
+    if job is None or job.uses is not None:
+        return
+    perms = job.data.get("permissions")
+    if not isinstance(perms, dict):
+        return
+    for scope in WRITE_SCOPES:
+        value = perms.get(scope)
+        if is_expression(value) or not _is_write(value):
+            continue
+        if not job_uses_scope(job, scope, ctx):
+            yield Result(path=(*job.path, "permissions", scope), args={"scope": scope})

@@ -1,0 +1,177 @@
+"""Where untrusted values (standards 1.0) flow inside one workflow.
+
+A value is tainted when an expression reads an untrusted context; env variables,
+step outputs and job outputs built from tainted expressions are tainted in turn
+(GHA-009.indirect, GHA-014). Taint is per document and computed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..model import Document, JsonPath, Span
+from .analysis import is_untrusted
+from .expressions import Node, Ref, parse_condition
+from .workflow import (
+    Job,
+    Step,
+    Workflow,
+    all_expressions,
+    build_workflow,
+    expressions_at,
+    locate,
+    string_leaves,
+)
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+PRIVILEGED_TRIGGERS = (
+    "pull_request_target",
+    "issue_comment",
+    "issues",
+    "discussion",
+    "discussion_comment",
+    "workflow_run",
+)
+
+
+@dataclass(frozen=True)
+class RefSite:
+    """One context reference inside a document string, located in the file."""
+
+    path: JsonPath
+    ref: Ref
+    offset: int  # offset of the reference in the string value
+    span: Span
+    text: str  # the reference as written
+
+
+def ref_sites(doc: Document, path: JsonPath) -> Iterator[RefSite]:
+    """Every context reference of every ``${{ }}`` in the string at ``path``."""
+    value = doc.get(path)
+    for loc in expressions_at(doc, path):
+        e = loc.expr
+        for ref in e.refs:
+            start = e.body_start + ref.start
+            end = e.body_start + ref.end
+            text = value[start:end] if isinstance(value, str) else ref.dotted
+            yield RefSite(path, ref, start, locate(doc, path, start, end), text)
+
+
+def value_untrusted(doc: Document, path: JsonPath, ctx: Context) -> bool:
+    """Any string under ``path`` reads an untrusted context."""
+    for p, value in string_leaves(doc.get(path), tuple(path)):
+        if "${{" in value and any(is_untrusted(ctx, s.ref.parts) for s in ref_sites(doc, p)):
+            return True
+    return False
+
+
+@dataclass
+class Taint:
+    env: dict[int, set[str]] = field(default_factory=dict)  # id(step) -> tainted env names
+    steps: dict[str, set[str]] = field(default_factory=dict)  # job id -> tainted step ids
+    job_outputs: set[tuple[str, str]] = field(default_factory=set)  # (job id, output)
+    matrix: dict[str, set[str]] = field(default_factory=dict)  # job id -> tainted matrix keys
+
+
+def _env_taint(doc: Document, base: JsonPath, env: dict[str, Any], ctx: Context) -> dict[str, bool]:
+    return {str(k): value_untrusted(doc, (*base, "env", k), ctx) for k in env}
+
+
+def taint(wf: Workflow, ctx: Context) -> Taint:
+    def build() -> Taint:
+        doc = wf.doc
+        result = Taint()
+        top = _env_taint(doc, (), wf.env, ctx)
+        for job in wf.jobs:
+            job_env = {**top, **_env_taint(doc, job.path, job.env, ctx)}
+            tainted_ids: set[str] = set()
+            for step in job.steps:
+                env = {**job_env, **_env_taint(doc, step.path, step.env, ctx)}
+                result.env[id(step)] = {k for k, v in env.items() if v}
+                if step.id and value_untrusted(doc, step.path, ctx):
+                    tainted_ids.add(step.id.lower())
+            result.steps[job.id] = tainted_ids
+            strategy = job.data.get("strategy")
+            matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+            if isinstance(matrix, dict):
+                mpath = (*job.path, "strategy", "matrix")
+                names = {str(k).lower() for k in matrix if value_untrusted(doc, (*mpath, k), ctx)}
+                result.matrix[job.id] = names
+        for step in wf.action_steps:
+            env = _env_taint(doc, step.path, step.env, ctx)
+            result.env[id(step)] = {k for k, v in env.items() if v}
+        for job in wf.jobs:
+            outputs = job.data.get("outputs")
+            if not isinstance(outputs, dict):
+                continue
+            for name in outputs:
+                path = (*job.path, "outputs", name)
+                for p, _v in string_leaves(doc.get(path), path):
+                    for site in ref_sites(doc, p):
+                        if is_untrusted(ctx, site.ref.parts) or _step_output_tainted(
+                            site.ref.parts, result.steps.get(job.id, set())
+                        ):
+                            result.job_outputs.add((job.id, str(name).lower()))
+        return result
+
+    return ctx.memo(f"github:taint:{id(wf)}", build)  # type: ignore[no-any-return]
+
+
+def _step_output_tainted(parts: tuple[str, ...], tainted: set[str]) -> bool:
+    return len(parts) >= 3 and parts[0] == "steps" and parts[2] == "outputs" and parts[1] in tainted
+
+
+def indirect_source(parts: tuple[str, ...], step: Step, wf: Workflow, ctx: Context) -> str | None:
+    """Why a reference is derived from untrusted input, or None."""
+    t = taint(wf, ctx)
+    job: Job | None = step.job
+    if job is not None and _step_output_tainted(parts, t.steps.get(job.id, set())):
+        return f"step '{parts[1]}' is built from untrusted input"
+    needs_output = len(parts) >= 4 and parts[0] == "needs" and parts[2] == "outputs"
+    if needs_output and (parts[1], parts[3]) in t.job_outputs:
+        return f"job output '{parts[1]}.{parts[3]}' is built from untrusted input"
+    matrix_ref = job is not None and len(parts) >= 2 and parts[0] == "matrix"
+    if matrix_ref and job is not None and parts[1] in t.matrix.get(job.id, set()):
+        return f"matrix value '{parts[1]}' is built from untrusted input"
+    if len(parts) >= 2 and parts[0] == "env":
+        names = {n.lower() for n in t.env.get(id(step), set())}
+        if parts[1] in names:
+            return f"env '{parts[1]}' is set from untrusted input"
+    return None
+
+
+def tainted_env_names(step: Step, ctx: Context) -> set[str]:
+    return taint(build_workflow(step.doc), ctx).env.get(id(step), set())
+
+
+def condition_sites(wf: Workflow) -> Iterator[tuple[JsonPath, Node, int]]:
+    """Every job and step ``if:`` as (path, parsed node, offset of the node's text)."""
+    items: list[tuple[JsonPath, Any]] = [((*j.path, "if"), j.condition) for j in wf.jobs]
+    items += [((*s.path, "if"), s.condition) for s in wf.all_steps()]
+    for path, value in items:
+        if isinstance(value, str):
+            node, _err, offset = parse_condition(value)
+            if node is not None:
+                yield path, node, offset
+
+
+def expression_nodes(wf: Workflow) -> list[tuple[JsonPath, Node, int]]:
+    """Every parsed expression of the document, ``${{ }}`` and bare ``if:`` alike."""
+    cached = wf.doc.meta.get("_github_expr_nodes")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    out: list[tuple[JsonPath, Node, int]] = []
+    seen: set[JsonPath] = set()
+    for path, node, offset in condition_sites(wf):
+        seen.add(path)
+        out.append((path, node, offset))
+    for loc in all_expressions(wf.doc):
+        if loc.path in seen or loc.expr.node is None:
+            continue
+        out.append((loc.path, loc.expr.node, loc.expr.body_start))
+    wf.doc.meta["_github_expr_nodes"] = out
+    return out
