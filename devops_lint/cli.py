@@ -143,6 +143,12 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     settings["select"] = [*settings["select"], *_split(opts["select"])]
     settings["ignore"] = [*settings["ignore"], *_split(opts["ignore"])]
     settings["helm_values_files"] = [*settings["helm_values_files"], *opts["helm_values"]]
+    if opts["helm_render"]:
+        import shutil
+
+        if shutil.which("helm") is None:
+            _fail("--helm-render needs the helm binary on PATH (in-place linting needs none)")
+        settings["helm_render"] = True
     rules = load_rules(Path(root, p) for p in settings["rule_paths"])
 
     if opts["list_rules"]:

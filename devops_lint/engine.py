@@ -135,6 +135,8 @@ class Engine:
             self.project.files.append(sf)
             if sf.kind in parsing.PARSED_KINDS:
                 todo.append(sf)
+        if self.settings.get("helm_render"):
+            todo = self._render_charts(todo)
         for sf, loaded in parsing.load_many(todo, self.settings, self.root, jobs):
             if isinstance(loaded, parsing.Problem):
                 if sf.kind != "json":  # an unreadable random JSON file is not ours to judge
@@ -146,6 +148,26 @@ class Engine:
             name, text = stdin
             sf = SourceFile(name, self.root / name, parsing.file_kind(name))
             self._record(sf, parsing.parse(sf, text, self.settings, self.root))
+
+    def _render_charts(self, todo: list[SourceFile]) -> list[SourceFile]:
+        """Lint ``helm template`` output instead of the templates (``--helm-render``).
+
+        Each chart renders once; a chart helm refuses is one located parse error.
+        """
+        from .helm.render import HelmRenderError, render_chart
+
+        charts = sorted({parsing.chart_root(sf.path) for sf in todo if sf.kind == "helm"})
+        for chart in charts:
+            try:
+                docs = render_chart(chart, self.settings["helm_values_files"], str(self.root))
+            except HelmRenderError as err:
+                path = f"{chart}/Chart.yaml" if chart != "." else "Chart.yaml"
+                self.project.failed.add(path)
+                span = Span.at(err.line, err.column)
+                self.core_finding("X-000.parse-error", path, span, err.message)
+                continue
+            self.project.documents.extend(docs)
+        return [sf for sf in todo if sf.kind != "helm"]
 
     def _record(self, sf: SourceFile, outcome: parsing.Outcome) -> None:
         if outcome.error is not None:

@@ -62,7 +62,7 @@ def _external(name: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-def _chart_root(path: str) -> str:
+def chart_root(path: str) -> str:
     parts = path.split("/")
     idx = len(parts) - 1 - parts[::-1].index("templates")
     return "/".join(parts[:idx]) or "."
@@ -80,7 +80,7 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
         if kind == "helm":
             loader = _external("devops_lint.helm.loader:parse_file")
             helm_settings = {**settings, "scan_root": str(root)}  # to find values.yaml
-            docs = list(loader(sf.path, text, _chart_root(sf.path), helm_settings))
+            docs = list(loader(sf.path, text, chart_root(sf.path), helm_settings))
             for doc in docs:
                 if doc.format == "kubernetes":
                     fmt = document_format(doc.data)

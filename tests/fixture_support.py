@@ -93,7 +93,10 @@ def in_scope(folder_name: str, rule_id: str) -> bool:
 
 def lint_folder(folder: Path) -> RunResult:
     settings, _ = build_settings(folder, None, {})
-    return run(folder, [folder], settings, all_rules())
+    rules = all_rules()
+    if settings["rule_paths"]:  # a fixture may bring custom rules, as users do
+        rules = load_rules(folder / p for p in settings["rule_paths"])
+    return run(folder, [folder], settings, rules)
 
 
 def actual(folder: Path, result: RunResult) -> set[Expectation]:

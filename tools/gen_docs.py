@@ -19,10 +19,12 @@ END = "<!-- rules:end -->"
 FORMAT_NAMES = {
     "core": "Input (X-000)",
     "kubernetes": "Kubernetes",
+    "helm": "Helm",
     "terraform": "Terraform",
     "github": "GitHub Actions",
     "prometheus": "Prometheus",
-    "helm": "Helm",
+    "secrets": "Secrets anywhere",
+    "crossfile": "Cross-file consistency",
 }
 
 

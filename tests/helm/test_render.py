@@ -83,3 +83,61 @@ def test_helm_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.Monk
 def test_align_is_monotonic() -> None:
     mapping = align(TEMPLATE, "\n" + RENDERED.split("\n", 2)[2])
     assert mapping == sorted(mapping)
+
+
+PRIVILEGED = RENDERED.replace(
+    "      image: nginx:1.27\n", "      image: nginx:1.27\n      securityContext: {privileged: true}\n"
+)
+
+
+def _cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stand-in helm is a shell script")
+def test_cli_helm_render_lints_rendered_output_at_template_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chart = tmp_path / "demo"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 0.1.0\n")
+    template = TEMPLATE.replace(
+        "      image: {{ .Values.image }}\n",
+        "      image: {{ .Values.image }}\n      securityContext: {{ .Values.sc }}\n",
+    )
+    (chart / "templates" / "pod.yaml").write_text(template)
+    (tmp_path / "out.yaml").write_text(PRIVILEGED)
+    fake_helm(tmp_path, monkeypatch, f'cat "{tmp_path}/out.yaml"\n')
+    code, out, _ = _cli(["demo", "--helm-render", "--select", "K8S-001"], tmp_path)
+    assert code == 1
+    assert "templates/pod.yaml:11:" in out and "K8S-001" in out
+    # In place (the default), the templated securityContext is only unresolved.
+    code, out, _ = _cli(["demo", "--select", "K8S-001"], tmp_path)
+    assert code == 0 and "unresolved" in out
+
+
+def test_cli_helm_render_without_helm_exits_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", ".", "--helm-render"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": str(tmp_path)},
+    )
+    assert proc.returncode == 2
+    assert "--helm-render needs the helm binary" in proc.stderr
