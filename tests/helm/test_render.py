@@ -86,7 +86,8 @@ def test_align_is_monotonic() -> None:
 
 
 PRIVILEGED = RENDERED.replace(
-    "      image: nginx:1.27\n", "      image: nginx:1.27\n      securityContext: {privileged: true}\n"
+    "      image: nginx:1.27\n",
+    "      image: nginx:1.27\n      securityContext: {privileged: true}\n",
 )
 
 
