@@ -1,0 +1,309 @@
+"""IAM policy documents, however they are written, as one ``Policy`` model.
+
+``policy_from_expr(module, expr)`` reads a policy argument (``policy``,
+``assume_role_policy``, ``inline_policy.policy`` ...) written as:
+
+- ``jsonencode({...})`` — statements keep what resolves; unknown parts are ``Unresolved``;
+- a JSON string or heredoc, interpolations included (an interpolation that does not
+  resolve becomes an ``Unresolved`` value inside the statement);
+- ``file("policy.json")`` of a file in the module directory;
+- ``data.aws_iam_policy_document.x.json`` (statements of the data source, including
+  its ``source_policy_documents``/``override_policy_documents``);
+- ``local.x`` / ``var.x`` holding any of the above.
+
+It returns ``None`` when there is no argument, an ``Unresolved`` when the document
+cannot be read at all (``templatefile()``, a module output ...), else a ``Policy``.
+Actions, resources and principal identifiers are lists that may hold ``Unresolved``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Span, Unresolved
+from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
+from .module import Module, Resource
+from .resolve import to_string, unresolved
+
+MAX_DEPTH = 8
+_PLACEHOLDER = re.compile(r"__DLUNRES_(\d+)__")
+
+
+@dataclass
+class Condition:
+    operator: Any  # "StringEquals", "StringLike", ...
+    key: Any  # "token.actions.githubusercontent.com:sub"
+    values: list[Any]
+
+
+@dataclass
+class Statement:
+    effect: Any = "Allow"
+    actions: list[Any] | None = None
+    not_actions: list[Any] | None = None
+    resources: list[Any] | None = None
+    not_resources: list[Any] | None = None
+    # {"AWS": [...], "Service": [...], "Federated": [...], "*": ["*"]}; None when absent
+    principals: dict[str, list[Any]] | None = None
+    not_principals: dict[str, list[Any]] | None = None
+    conditions: list[Condition] = field(default_factory=list)
+    sid: Any = None
+    span: Span | None = None
+    unresolved: bool = False  # the statement itself could not be read fully
+
+    @property
+    def allows(self) -> bool:
+        return bool(self.effect == "Allow")
+
+
+@dataclass
+class Policy:
+    statements: list[Statement]
+    source: str  # "jsonencode", "json", "policy_document", "data"
+    span: Span | None = None
+    unresolved: bool = False  # some statements may be missing (an unresolved list)
+
+
+def _as_list(v: Any) -> list[Any] | None:
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return v
+    return [v]
+
+
+def _principals(v: Any) -> dict[str, list[Any]] | None:
+    if v is None:
+        return None
+    if isinstance(v, Unresolved):
+        return {"?": [v]}
+    if isinstance(v, str):
+        return {v: [v]} if v == "*" else {"?": [v]}
+    if isinstance(v, dict):
+        return {str(k): _as_list(x) or [] for k, x in v.items()}
+    return {"?": [v]}
+
+
+def _conditions(v: Any) -> list[Condition]:
+    out: list[Condition] = []
+    if not isinstance(v, dict):
+        return out
+    for op, inner in v.items():
+        if isinstance(inner, dict):
+            for key, values in inner.items():
+                out.append(Condition(op, key, _as_list(values) or []))
+        else:
+            out.append(Condition(op, unresolved(None, str(inner)), []))
+    return out
+
+
+def policy_from_data(
+    data: Any, source: str = "json", span: Span | None = None
+) -> Policy | Unresolved:
+    """A policy from a JSON-like document (``{"Version": ..., "Statement": [...]}``)."""
+    if isinstance(data, Unresolved):
+        return data
+    if not isinstance(data, dict):
+        return unresolved(None, "policy is not a JSON object")
+    raw = data.get("Statement")
+    policy = Policy([], source, span)
+    if isinstance(raw, Unresolved):
+        policy.unresolved = True
+        return policy
+    for item in _as_list(raw) or []:
+        if isinstance(item, Unresolved) or not isinstance(item, dict):
+            policy.unresolved = True
+            continue
+        policy.statements.append(
+            Statement(
+                effect=item.get("Effect", "Allow"),
+                actions=_as_list(item.get("Action")),
+                not_actions=_as_list(item.get("NotAction")),
+                resources=_as_list(item.get("Resource")),
+                not_resources=_as_list(item.get("NotResource")),
+                principals=_principals(item.get("Principal")),
+                not_principals=_principals(item.get("NotPrincipal")),
+                conditions=_conditions(item.get("Condition")),
+                sid=item.get("Sid"),
+                span=span,
+                unresolved=any(isinstance(v, Unresolved) for v in item.values()),
+            )
+        )
+    return policy
+
+
+def _statement_spans(expr: Expr) -> list[Span | None]:
+    """Spans of the statement objects inside ``jsonencode({Statement = [...]})``."""
+    if not isinstance(expr, ObjectExpr):
+        return []
+    for k, v in expr.items:
+        if literal_string(k) == "Statement":
+            if isinstance(v, ListExpr):
+                return [i.span for i in v.items]
+            return [v.span]
+    return []
+
+
+def _parse_json_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _restore(value: Any, found: dict[int, Any], depth: int = 0) -> Any:
+    """Turn placeholder strings back into the unresolved values they stand for."""
+    if depth > 50:
+        return value
+    if isinstance(value, str):
+        m = _PLACEHOLDER.fullmatch(value)
+        if m:
+            return found.get(int(m.group(1)), unresolved(None, value))
+        if _PLACEHOLDER.search(value):
+            return unresolved(
+                None, _PLACEHOLDER.sub(lambda x: str(found.get(int(x.group(1)))), value)
+            )
+        return value
+    if isinstance(value, list):
+        return [_restore(v, found, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {
+            str(_restore(k, found, depth + 1)): _restore(v, found, depth + 1)
+            for k, v in value.items()
+        }
+    return value
+
+
+def _from_template(module: Module, expr: Template, scope: dict[str, Any]) -> Policy | Unresolved:
+    found: dict[int, Any] = {}
+    pieces: list[str] = []
+    for part in expr.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        v = module.resolve(part, scope)
+        if isinstance(v, Unresolved) or not isinstance(v, (str, int, float, bool)):
+            found[len(found)] = v if isinstance(v, Unresolved) else unresolved(part)
+            pieces.append(f"__DLUNRES_{len(found) - 1}__")
+        else:
+            pieces.append(to_string(v))
+    data = _parse_json_text("".join(pieces))
+    if data is None:
+        return unresolved(expr)
+    return policy_from_data(_restore(data, found), "json", expr.span)
+
+
+def policy_from_document_source(resource: Resource, depth: int = 0) -> Policy:
+    """Statements of a ``data "aws_iam_policy_document"`` instance."""
+    policy = Policy([], "policy_document", resource.header)
+    data = resource.data
+    for key in ("source_policy_documents", "override_policy_documents"):
+        expr = resource.block.body.get(key)
+        if expr is None:
+            continue
+        items = expr.items if isinstance(expr, ListExpr) else (expr,)
+        for item in items:
+            sub = policy_from_expr(resource.module, item, resource.scope, depth + 1)
+            if isinstance(sub, Policy):
+                policy.statements.extend(sub.statements)
+                policy.unresolved |= sub.unresolved
+            elif sub is not None:
+                policy.unresolved = True
+    statements = data.get("statement")
+    if not isinstance(statements, list):
+        return policy
+    for i, st in enumerate(statements):
+        if not isinstance(st, dict):
+            continue
+        principals: dict[str, list[Any]] | None = None
+        not_principals: dict[str, list[Any]] | None = None
+        for key in ("principals", "not_principals"):
+            blocks = st.get(key)
+            if not isinstance(blocks, list):
+                continue
+            found: dict[str, list[Any]] = {}
+            for b in blocks:
+                if isinstance(b, dict):
+                    found.setdefault(str(b.get("type", "?")), []).extend(
+                        _as_list(b.get("identifiers")) or []
+                    )
+            if key == "principals":
+                principals = found
+            else:
+                not_principals = found
+        conditions = [
+            Condition(c.get("test"), c.get("variable"), _as_list(c.get("values")) or [])
+            for c in st.get("condition", []) or []
+            if isinstance(c, dict)
+        ]
+        policy.statements.append(
+            Statement(
+                effect=st.get("effect", "Allow"),
+                actions=_as_list(st.get("actions")),
+                not_actions=_as_list(st.get("not_actions")),
+                resources=_as_list(st.get("resources")),
+                not_resources=_as_list(st.get("not_resources")),
+                principals=principals,
+                not_principals=not_principals,
+                conditions=conditions,
+                sid=st.get("sid"),
+                span=resource.doc.span((*resource.path, "statement", i)),
+            )
+        )
+    return policy
+
+
+def policy_from_expr(
+    module: Module, expr: Expr | None, scope: dict[str, Any] | None = None, depth: int = 0
+) -> Policy | Unresolved | None:
+    """Normalise a policy argument (see the module docstring)."""
+    if expr is None:
+        return None
+    scope = scope or {}
+    if depth > MAX_DEPTH:
+        return unresolved(expr)
+    if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1:
+        value = module.resolve(expr.args[0], scope)
+        policy = policy_from_data(value, "jsonencode", expr.span)
+        if isinstance(policy, Policy):
+            spans = _statement_spans(expr.args[0])
+            for st, sp in zip(policy.statements, spans, strict=False):
+                st.span = sp or st.span
+        return policy
+    if isinstance(expr, Ref):
+        if (
+            expr.root == "data"
+            and len(expr.parts) >= 4
+            and expr.parts[1] == "aws_iam_policy_document"
+        ):
+            found = module.find(expr)
+            if not found:
+                return unresolved(expr)
+            return policy_from_document_source(found[0], depth + 1)
+        if expr.root == "local" and len(expr.parts) == 2:
+            local = module.local_expr(str(expr.parts[1]))
+            if local is not None:
+                return policy_from_expr(module, local, {}, depth + 1)
+    if isinstance(expr, Template):
+        return _from_template(module, expr, scope)
+    value = module.resolve(expr, scope)
+    if isinstance(value, Unresolved):
+        return value
+    if isinstance(value, str):
+        data = _parse_json_text(value)
+        if data is None:
+            return unresolved(expr)
+        return policy_from_data(data, "json", expr.span)
+    if isinstance(value, dict):
+        return policy_from_data(value, "data", expr.span)
+    if isinstance(expr, Literal) and expr.value is None:
+        return None
+    return unresolved(expr)
+
+
+def resource_policy(resource: Resource, *path: str | int) -> Policy | Unresolved | None:
+    """The policy written at an argument of a resource, e.g. ``resource_policy(r, "policy")``."""
+    return policy_from_expr(resource.module, resource.expr(*path), resource.scope)

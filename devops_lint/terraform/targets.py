@@ -1,0 +1,257 @@
+"""Terraform target kinds. All are project-level: they need every file of a module.
+
+Kinds (one target per ...; ``path`` in the document; ``data``):
+
+- ``terraform.resource`` — managed resource instance; ``("resource", type, name)``;
+  resolved arguments (nested blocks as lists of dicts)
+- ``terraform.data_source`` — data source instance; ``("data", type, name)``
+- ``terraform.provider`` — provider block; ``("provider", name, i)``
+- ``terraform.variable`` / ``terraform.output`` / ``terraform.module_call`` — block;
+  ``("variable"|"output"|"module", name)``; resolved attributes
+- ``terraform.terraform_block`` — ``terraform {}`` block; ``("terraform", i)``
+- ``terraform.backend`` — backend block; ``("terraform", i, "backend", type)``
+- ``terraform.module`` — module directory; ``()`` of its first file; ``{"dir", "root"}``
+- ``terraform.tfvars`` — variable file; ``()``; the file's values
+- ``terraform.files`` — once per run; ``()`` of the first Terraform file; every
+  discovered path (``context["modules"]`` holds the module views)
+
+Every target's ``context`` holds ``module`` (the ``module.Module``) and the object
+itself (``resource``, ``provider``, ``variable``, ...); messages can use ``type``,
+``name``, ``address`` and ``dir``. Anchors and object spans are block headers, so a
+finding about a missing argument lands on ``resource "aws_eks_cluster" "main" {``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import FILE_START, Target
+from ..targets import TargetKind, kind
+from .module import Module, modules_of
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..project import Project
+
+FORMATS = ("terraform", "tfvars")
+
+
+def _modules(project: Project, ctx: Context) -> list[Module]:
+    return list(modules_of(project, ctx).values())
+
+
+@kind(FORMATS, project=True)
+def resources(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for r in m.resources():
+            yield Target(
+                "terraform.resource",
+                r.doc,
+                r.path,
+                r.data,
+                r.address,
+                anchor=r.header,
+                object_span=r.header,
+                context={
+                    "type": r.type,
+                    "name": r.name,
+                    "address": r.address,
+                    "resource": r,
+                    "module": m,
+                    "dir": m.dir,
+                },
+            )
+
+
+@kind(FORMATS, project=True)
+def data_sources(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for r in m.data_sources():
+            yield Target(
+                "terraform.data_source",
+                r.doc,
+                r.path,
+                r.data,
+                r.address,
+                anchor=r.header,
+                object_span=r.header,
+                context={
+                    "type": r.type,
+                    "name": r.name,
+                    "address": r.address,
+                    "resource": r,
+                    "module": m,
+                    "dir": m.dir,
+                },
+            )
+
+
+@kind(FORMATS, project=True)
+def providers(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for p in m.providers:
+            alias = p.alias
+            locator = f"provider.{p.name}" + (f".{alias}" if alias else "")
+            yield Target(
+                "terraform.provider",
+                p.doc,
+                p.path,
+                p.data,
+                locator,
+                anchor=p.block.header,
+                object_span=p.block.header,
+                context={"name": p.name, "alias": alias, "provider": p, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def variables(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for v in m.variables.values():
+            data = m.resolve_body(v.block.body, {}, v.doc, v.path)
+            yield Target(
+                "terraform.variable",
+                v.doc,
+                v.path,
+                data,
+                f"var.{v.name}",
+                anchor=v.block.header,
+                object_span=v.block.header,
+                context={"name": v.name, "variable": v, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def outputs(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for o in m.outputs.values():
+            data = m.resolve_body(o.block.body, {}, o.doc, o.path)
+            yield Target(
+                "terraform.output",
+                o.doc,
+                o.path,
+                data,
+                f"output.{o.name}",
+                anchor=o.block.header,
+                object_span=o.block.header,
+                context={"name": o.name, "output": o, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def module_calls(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for c in m.module_calls.values():
+            data = m.resolve_body(c.block.body, {}, c.doc, c.path)
+            yield Target(
+                "terraform.module_call",
+                c.doc,
+                c.path,
+                data,
+                f"module.{c.name}",
+                anchor=c.block.header,
+                object_span=c.block.header,
+                context={"name": c.name, "call": c, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def terraform_blocks(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for tb in m.terraform_blocks:
+            data = m.resolve_body(tb.block.body, {}, tb.doc, tb.path)
+            yield Target(
+                "terraform.terraform_block",
+                tb.doc,
+                tb.path,
+                data,
+                "terraform",
+                anchor=tb.block.header,
+                object_span=tb.block.header,
+                context={"terraform_block": tb, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def backends(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        for b, tb in m.backend_blocks:
+            type_ = b.labels[0] if b.labels else ""
+            path = (*tb.path, "backend", type_)
+            data = m.resolve_body(b.body, {}, tb.doc, path)
+            yield Target(
+                "terraform.backend",
+                tb.doc,
+                path,
+                data,
+                f"terraform.backend.{type_}",
+                anchor=b.header,
+                object_span=b.header,
+                context={"type": type_, "block": b, "module": m, "dir": m.dir},
+            )
+
+
+@kind(FORMATS, project=True)
+def module_dirs(project: Project, ctx: Context) -> Iterator[Target]:
+    for m in _modules(project, ctx):
+        doc = m.first_doc
+        if doc is None:
+            continue
+        yield Target(
+            "terraform.module",
+            doc,
+            (),
+            {"dir": m.dir, "root": m.is_root},
+            f"module directory {m.dir}",
+            anchor=FILE_START,
+            object_span=FILE_START,
+            context={"module": m, "dir": m.dir},
+        )
+
+
+@kind(FORMATS, project=True)
+def tfvars_files(project: Project, ctx: Context) -> Iterator[Target]:
+    for doc in project.of_format("tfvars"):
+        yield Target(
+            "terraform.tfvars",
+            doc,
+            (),
+            doc.data,
+            doc.path,
+            anchor=FILE_START,
+            object_span=FILE_START,
+            context={"path": doc.path},
+        )
+
+
+@kind(FORMATS, project=True)
+def files(project: Project, ctx: Context) -> Iterator[Target]:
+    docs = sorted(project.of_format("terraform", "tfvars"), key=lambda d: d.path)
+    if not docs:
+        return
+    yield Target(
+        "terraform.files",
+        docs[0],
+        (),
+        sorted(f.path for f in project.files),
+        "repository",
+        anchor=FILE_START,
+        object_span=FILE_START,
+        context={"modules": modules_of(project, ctx)},
+    )
+
+
+TARGETS: dict[str, TargetKind] = {
+    "terraform.resource": resources,
+    "terraform.data_source": data_sources,
+    "terraform.provider": providers,
+    "terraform.variable": variables,
+    "terraform.output": outputs,
+    "terraform.module_call": module_calls,
+    "terraform.terraform_block": terraform_blocks,
+    "terraform.backend": backends,
+    "terraform.module": module_dirs,
+    "terraform.tfvars": tfvars_files,
+    "terraform.files": files,
+}
