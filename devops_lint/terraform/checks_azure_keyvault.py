@@ -1,0 +1,126 @@
+"""Key Vault controls TF-AZ-009 and TF-AZ-010.
+
+Provider defaults relied on (azurerm v3 and v4): ``purge_protection_enabled = false``,
+``public_network_access_enabled = true``, ``enable_rbac_authorization`` (v3) /
+``rbac_authorization_enabled`` (v4) ``false``; secrets and keys have no expiry and
+secrets no content type unless set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Result
+from .azure_common import (
+    arg,
+    as_bool,
+    as_str,
+    block_uncertain,
+    blocks,
+    first,
+    resource_of,
+)
+from .expr import references
+from .module import Resource
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+VAULT = "azurerm_key_vault"
+SECRET = "azurerm_key_vault_secret"
+KEY = "azurerm_key_vault_key"
+
+
+def _vault(target: Target) -> Resource | None:
+    r = resource_of(target)
+    return r if r.type == VAULT else None
+
+
+def _must_be_true(r: Resource, *names: str) -> Iterator[Result]:
+    a = first(r, *names)
+    b = as_bool(a.value)
+    if b is True:
+        return
+    yield a.result(unresolved=a.present and b is None)
+
+
+# -- TF-AZ-009 -----------------------------------------------------------------------------
+
+
+def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-009.purge-protection: ``purge_protection_enabled`` not ``true``."""
+    r = _vault(target)
+    if r is not None:
+        yield from _must_be_true(r, "purge_protection_enabled")
+
+
+def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-009.access-policies: RBAC authorisation not enabled (v3 / v4 spelling)."""
+    r = _vault(target)
+    if r is not None:
+        yield from _must_be_true(r, "enable_rbac_authorization", "rbac_authorization_enabled")
+
+
+def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-009.network-open: neither public access off nor ``network_acls`` ``Deny``."""
+    r = _vault(target)
+    if r is None:
+        return
+    public = arg(r, "public_network_access_enabled")
+    pb = as_bool(public.value)
+    if pb is False:
+        return
+    maybe = public.present and pb is None
+    if blocks(r, "network_acls"):
+        a = arg(r, "network_acls", 0, "default_action")
+        s = as_str(a.value)
+        if s is None:
+            maybe = maybe or a.present
+        elif s.lower() == "deny":
+            if not block_uncertain(r, "network_acls"):
+                return
+            maybe = True
+        else:
+            yield a.result(unresolved=maybe)
+            return
+    yield public.result(unresolved=maybe)
+
+
+# -- TF-AZ-010 -----------------------------------------------------------------------------
+
+
+def _vault_name(r: Resource) -> str:
+    """The vault a secret or key lives in (its address), for the message."""
+    expr = r.expr("key_vault_id")
+    for ref in references(expr) if expr is not None else []:
+        addr = ref.resource_address()
+        if addr is not None and addr[1] == VAULT:
+            return ".".join(addr[1:]) if addr[0] == "resource" else ".".join(addr)
+    return "its key vault"
+
+
+def _missing(target: Target, type_: str, name: str) -> Iterator[Result]:
+    r = resource_of(target)
+    if r.type != type_:
+        return
+    a = arg(r, name)
+    if not a.present:
+        yield a.result(args={"vault": _vault_name(r)})
+
+
+def secret_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-010.secret-expiry: secret without ``expiration_date``."""
+    yield from _missing(target, SECRET, "expiration_date")
+
+
+def key_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-010.key-expiry: key without ``expiration_date``."""
+    yield from _missing(target, KEY, "expiration_date")
+
+
+def content_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-010.content-type: secret without ``content_type``."""
+    yield from _missing(target, SECRET, "content_type")

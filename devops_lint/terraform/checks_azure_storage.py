@@ -1,0 +1,155 @@
+"""Storage controls TF-AZ-006 and TF-AZ-007 (``azurerm_storage_account`` and containers).
+
+Provider defaults relied on (azurerm v3 and v4): HTTPS-only ``true``,
+``min_tls_version = "TLS1_2"``, ``public_network_access_enabled = true``,
+``container_access_type = "private"``; ``allow_nested_items_to_be_public`` is treated
+as ``true`` when absent (the provider defaulted it to ``true``; standards TF-AZ-007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Document, Result
+from .azure_common import (
+    Arg,
+    arg,
+    as_bool,
+    as_str,
+    block_uncertain,
+    blocks,
+    by_reference,
+    first,
+    module_of,
+    resource_of,
+)
+from .module import Module, Resource
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+ACCOUNT = "azurerm_storage_account"
+CONTAINER = "azurerm_storage_container"
+NETWORK_RULES = "azurerm_storage_account_network_rules"
+OLD_TLS = frozenset({"tls1_0", "tls1_1"})
+
+
+def _account(target: Target) -> Resource | None:
+    r = resource_of(target)
+    return r if r.type == ACCOUNT else None
+
+
+# -- TF-AZ-006 -----------------------------------------------------------------------------
+
+
+def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-006.http-allowed: HTTPS-only explicitly ``false`` (absent is ``true``)."""
+    r = _account(target)
+    if r is None:
+        return
+    a = first(r, "enable_https_traffic_only", "https_traffic_only_enabled")
+    if not a.present:
+        return
+    b = as_bool(a.value)
+    if b is False:
+        yield a.result(args={"arg": a.path[-1]})
+    elif b is None:
+        yield a.result(unresolved=True, args={"arg": a.path[-1]})
+
+
+def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-006.tls: ``min_tls_version`` set to TLS1_0 or TLS1_1 (absent is TLS1_2)."""
+    r = _account(target)
+    if r is None:
+        return
+    a = arg(r, "min_tls_version")
+    if not a.present:
+        return
+    s = as_str(a.value)
+    if s is None:
+        yield a.result(unresolved=True, args={"value": str(a.value)})
+    elif s.lower() in OLD_TLS:
+        yield a.result(args={"value": s})
+
+
+# -- TF-AZ-007 -----------------------------------------------------------------------------
+
+
+def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
+    r = _account(target)
+    if r is None:
+        return
+    a = arg(r, "allow_nested_items_to_be_public")
+    b = as_bool(a.value)
+    if b is False:
+        return
+    yield a.result(unresolved=a.present and b is None)
+
+
+def container_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-007.container-public: ``container_access_type`` ``blob`` or ``container``."""
+    r = resource_of(target)
+    if r.type != CONTAINER:
+        return
+    a = arg(r, "container_access_type")
+    if not a.present:
+        return  # default "private"
+    s = as_str(a.value)
+    if s is None:
+        yield a.result(unresolved=True, args={"value": str(a.value)})
+    elif s.lower() in ("blob", "container"):
+        yield a.result(args={"value": s})
+
+
+def _network_rules(m: Module, account: Resource) -> list[Resource]:
+    """``azurerm_storage_account_network_rules`` resources for the account."""
+    out = by_reference(m, account, NETWORK_RULES, ("storage_account_id", "storage_account_name"))
+    name = account.data.get("name")
+    if isinstance(name, str) and name and as_str(name) is not None:
+        for c in m.resources_of_type(NETWORK_RULES):
+            if c not in out and c.data.get("storage_account_name") == name:
+                out.append(c)
+    return out
+
+
+def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
+    r = _account(target)
+    if r is None:
+        return
+    public = arg(r, "public_network_access_enabled")
+    pb = as_bool(public.value)
+    if pb is False:
+        return
+    maybe = public.present and pb is None
+    actions: list[tuple[Document, Arg, bool]] = []  # (doc, default_action, block uncertain)
+    if blocks(r, "network_rules"):
+        actions.append(
+            (
+                r.doc,
+                arg(r, "network_rules", 0, "default_action"),
+                block_uncertain(r, "network_rules"),
+            )
+        )
+    for res in _network_rules(module_of(target), r):
+        actions.append((res.doc, arg(res, "default_action"), False))
+    where: Result | None = None
+    for doc, a, uncertain in actions:
+        s = as_str(a.value)
+        if s is None:
+            maybe = maybe or a.present
+            continue
+        if s.lower() == "deny":
+            if not uncertain:
+                return
+            maybe = True
+        elif where is None:
+            where = a.result(doc=doc)
+    if where is None:
+        where = public.result()
+    where.unresolved = maybe
+    yield where

@@ -1,0 +1,46 @@
+"""Every TF-AZ rule's documented examples behave as documented: fail fails, pass passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devops_lint.config import build_settings
+from devops_lint.engine import run
+from devops_lint.rules import Rule, load_rules
+
+RULES = [r for r in load_rules() if r.id.startswith("TF-AZ-")]
+
+
+def _outcomes(tmp_path: Path, text: str, rule: Rule) -> list[str]:
+    (tmp_path / "main.tf").write_text(text, encoding="utf-8")
+    settings, _ = build_settings(tmp_path, None, {})
+    result = run(tmp_path, [tmp_path], settings, [rule])
+    return [f.outcome for f in result.findings if f.rule_id == rule.id]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_fail_example_fails(rule: Rule, tmp_path: Path) -> None:
+    assert _outcomes(tmp_path, rule.examples["fail"], rule) == ["fail"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_pass_example_passes(rule: Rule, tmp_path: Path) -> None:
+    assert _outcomes(tmp_path, rule.examples["pass"], rule) == []
+
+
+def test_every_catalog_rule_exists() -> None:
+    from devops_lint.rules import load_controls
+
+    wanted = {
+        r["id"] for c in load_controls().values() if c["domain"] == "TF-AZ" for r in c["rules"]
+    }
+    assert wanted == {r.id for r in RULES}
+    severities = {
+        r["id"]: r["severity"]
+        for c in load_controls().values()
+        if c["domain"] == "TF-AZ"
+        for r in c["rules"]
+    }
+    assert {r.id: r.severity for r in RULES} == severities
