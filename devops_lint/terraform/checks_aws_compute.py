@@ -1,0 +1,384 @@
+"""Checks of compute and data-store controls TF-AWS-018 … TF-AWS-022 (standards 4.5).
+
+Each function is ``fn(target, rule, ctx) -> Iterable[Result]`` on ``terraform.resource``.
+Provider defaults relied on (hashicorp/aws v5): ``metadata_options.http_tokens``
+optional and ``http_put_response_hop_limit`` 1; EBS ``encrypted`` false (root and EBS
+block devices, launch-template mappings) and ``aws_ebs_encryption_by_default.enabled``
+true; ``storage_encrypted`` false (true for Aurora ``engine_mode = "serverless"``);
+``publicly_accessible`` false; ``deletion_protection`` false; ``skip_final_snapshot``
+false; DynamoDB point-in-time recovery off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result
+from .aws_common import arg_result, as_bool, blocks, first_block, known
+from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
+from .module import Resource
+from .resolve import value_references
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+IMDS_TYPES = ("aws_instance", "aws_launch_template", "aws_launch_configuration")
+DATABASES = ("aws_db_instance", "aws_rds_cluster")
+
+
+def _resource(target: Target, *types: str) -> Resource | None:
+    r: Resource = target.context["resource"]
+    return r if r.type in types else None
+
+
+def _is_true(value: Any) -> bool | None:
+    return as_bool(value)
+
+
+# -- TF-AWS-018 ---------------------------------------------------------------------------
+
+
+def _imds_disabled(options: dict[str, Any] | None) -> bool | None:
+    if options is None or options.get("http_endpoint") is None:
+        return False
+    endpoint = lower(options.get("http_endpoint"))
+    return None if endpoint is None else endpoint == "disabled"
+
+
+def _from_launch_template(r: Resource) -> bool:
+    """An instance launched from a template inherits what it does not set (checked there)."""
+    return r.type == "aws_instance" and bool(indexed_blocks(r.data, "launch_template"))
+
+
+def imds_tokens(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-018.tokens-optional: ``metadata_options`` absent or tokens not required."""
+    r = _resource(target, *IMDS_TYPES)
+    if r is None:
+        return
+    options = first_block(r.data, "metadata_options")
+    if options is None:
+        if not _from_launch_template(r):
+            yield arg_result(r)
+        return
+    disabled = _imds_disabled(options)
+    if disabled:
+        return
+    tokens = options.get("http_tokens")
+    where = ("metadata_options", 0, "http_tokens")
+    if tokens is None:
+        yield arg_result(r, *where, unresolved=disabled is None)
+        return
+    value = lower(tokens)
+    if value is None or disabled is None:
+        if value != "required":
+            yield arg_result(r, *where, unresolved=True)
+        return
+    if value != "required":
+        yield arg_result(r, *where, args={"value": str(tokens)})
+
+
+def imds_hop_limit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-018.hop-limit: ``http_put_response_hop_limit`` above 1 (absent: 1)."""
+    r = _resource(target, *IMDS_TYPES)
+    if r is None:
+        return
+    options = first_block(r.data, "metadata_options")
+    if options is None or _imds_disabled(options):
+        return
+    hops = options.get("http_put_response_hop_limit")
+    if hops is None:
+        return
+    where = ("metadata_options", 0, "http_put_response_hop_limit")
+    n = as_int(hops)
+    if n is None or _imds_disabled(options) is None:
+        if n is None or n > 1:
+            yield arg_result(r, *where, unresolved=True)
+        return
+    if n > 1:
+        yield arg_result(r, *where, args={"value": n})
+
+
+# -- TF-AWS-019 ---------------------------------------------------------------------------
+
+
+def _encryption_by_default(ctx: Context) -> bool | None:
+    """True when the scanned set enables EBS encryption by default; None when unknown."""
+    undecided = False
+    for r in run_resources(ctx, "aws_ebs_encryption_by_default"):
+        value = r.data.get("enabled", True)
+        on = as_bool(value)
+        if on:
+            return True
+        if on is None:
+            undecided = True
+    return None if undecided else False
+
+
+def _ebs_results(
+    r: Resource, parts: tuple[str | int, ...], by_default: bool | None
+) -> Iterator[Result]:
+    for res in require(r, parts, _is_true, default=False):
+        if by_default is None:
+            res.unresolved = True
+        yield res
+
+
+def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-019.volume: ``aws_ebs_volume`` without ``encrypted = true``."""
+    r = _resource(target, "aws_ebs_volume")
+    if r is None:
+        return
+    by_default = _encryption_by_default(ctx)
+    if by_default:
+        return
+    yield from _ebs_results(r, ("encrypted",), by_default)
+
+
+def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-019.instance-block-device: root and EBS block devices of an instance."""
+    r = _resource(target, "aws_instance")
+    if r is None:
+        return
+    by_default = _encryption_by_default(ctx)
+    if by_default:
+        return
+    roots = indexed_blocks(r.data, "root_block_device")
+    if not roots and not _from_launch_template(r):
+        yield from _ebs_results(r, ("root_block_device", 0, "encrypted"), by_default)
+    for i, _ in roots:
+        yield from _ebs_results(r, ("root_block_device", i, "encrypted"), by_default)
+    for i, _ in indexed_blocks(r.data, "ebs_block_device"):
+        yield from _ebs_results(r, ("ebs_block_device", i, "encrypted"), by_default)
+
+
+def launch_template_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-019.launch-template: every ``block_device_mappings.ebs`` is encrypted."""
+    r = _resource(target, "aws_launch_template")
+    if r is None:
+        return
+    by_default = _encryption_by_default(ctx)
+    if by_default:
+        return
+    for i, mapping in indexed_blocks(r.data, "block_device_mappings"):
+        if mapping.get("no_device") is not None or mapping.get("virtual_name") is not None:
+            continue  # instance-store or suppressed device: no EBS volume
+        yield from _ebs_results(r, ("block_device_mappings", i, "ebs", 0, "encrypted"), by_default)
+
+
+# -- TF-AWS-020 ---------------------------------------------------------------------------
+
+AWS_MANAGED_KEY = ("alias/aws/", ":alias/aws/")
+
+
+def _storage_default(r: Resource) -> Any:
+    if r.type == "aws_rds_cluster":
+        mode = r.data.get("engine_mode")
+        if mode is not None and not known(mode):
+            return mode  # unresolved: the default depends on it
+        if lower(mode) == "serverless":
+            return True
+    return False
+
+
+def _encrypted(r: Resource) -> bool | None:
+    value = r.data.get("storage_encrypted")
+    if value is None:
+        value = _storage_default(r)
+    return as_bool(value)
+
+
+def _is_replica(r: Resource) -> bool:
+    """A read replica inherits encryption from its source and needs no backups of its own
+    (the source is checked itself; some engines allow neither on replicas)."""
+    return r.type == "aws_db_instance" and r.data.get("replicate_source_db") is not None
+
+
+def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-020.unencrypted: ``storage_encrypted`` not true."""
+    r = _resource(target, *DATABASES)
+    if r is None or _is_replica(r):
+        return
+    value = r.data.get("storage_encrypted")
+    if value is None:
+        default = _storage_default(r)
+        if not known(default):
+            yield arg_result(r, "engine_mode", unresolved=True)
+        elif not default:
+            yield arg_result(r)
+        return
+    yield from require(r, ("storage_encrypted",), _is_true)
+
+
+def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-020.no-cmk (low): encrypted without a customer-managed ``kms_key_id``."""
+    r = _resource(target, *DATABASES)
+    if r is None or _is_replica(r):
+        return
+    encrypted = _encrypted(r)
+    if encrypted is False:
+        return  # TF-AWS-020.unencrypted reports it
+    key = r.data.get("kms_key_id")
+    if key is None:
+        yield arg_result(r, unresolved=encrypted is None)
+        return
+    aws_managed = any(m in key for m in AWS_MANAGED_KEY) if isinstance(key, str) else False
+    if isinstance(key, str) and known(key) and (not key.strip() or aws_managed):
+        yield arg_result(r, "kms_key_id", unresolved=encrypted is None)
+
+
+# -- TF-AWS-021 ---------------------------------------------------------------------------
+
+
+def db_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-021: ``publicly_accessible = true`` on an instance."""
+    r = _resource(target, "aws_db_instance", "aws_rds_cluster_instance")
+    if r is None:
+        return
+    yield from require(r, ("publicly_accessible",), lambda v: _negate(as_bool(v)), default=False)
+
+
+def _negate(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+# -- TF-AWS-022 ---------------------------------------------------------------------------
+
+
+ARN_PARTS = {
+    "aws_db_instance": ("rds", "db", "identifier"),
+    "aws_rds_cluster": ("rds", "cluster", "cluster_identifier"),
+    "aws_dynamodb_table": ("dynamodb", "table/", "name"),
+}
+
+
+def _arn_pattern_covers(item: Any, r: Resource) -> bool | None:
+    """Whether a literal ARN (``*`` wildcards allowed) of a backup selection names ``r``.
+
+    Region and account are not known statically and are taken to match.
+    """
+    if not isinstance(item, str):
+        return False
+    if item == "*":
+        return True
+    service, kind, name_arg = ARN_PARTS.get(r.type, ("", "", ""))
+    parts = item.split(":", 5)
+    if len(parts) < 6 or not service or not fnmatch.fnmatchcase(service, parts[2]):
+        return False
+    name = r.data.get(name_arg)
+    sep = "" if kind.endswith("/") else ":"
+    if isinstance(name, str) and known(name):
+        return fnmatch.fnmatchcase(f"{kind}{sep}{name}", parts[5])
+    # Unknown name: only a pattern open after the resource kind surely covers it.
+    if parts[5] in (f"{kind}{sep}*", "*"):
+        return True
+    return None if fnmatch.fnmatchcase(kind, parts[5][: len(kind)]) else False
+
+
+def _selection_covers(selection: Resource, r: Resource) -> bool | None:
+    """Whether an ``aws_backup_selection`` covers ``r``: by reference, ``*`` or tag."""
+    undecided = False
+    resources = selection.data.get("resources")
+    items = resources if isinstance(resources, list) else [resources]
+    for item in items:
+        if item is None:
+            continue
+        if known(item):
+            verdict = _arn_pattern_covers(item, r)
+            if verdict:
+                return True
+            undecided = undecided or verdict is None
+            continue
+        refs = value_references(item)
+        named = [ref.resource_address() for ref in refs]
+        if selection.module is r.module and r.path in named:
+            return True
+        if refs and all(a is not None and a[0] == "resource" for a in named):
+            continue  # names other managed resources
+        undecided = True  # a variable, data source or module output: maybe this one
+    tags = r.data.get("tags")
+    for tag in blocks(selection.data, "selection_tag"):
+        key, value = tag.get("key"), tag.get("value")
+        if tags is None:
+            break  # an untagged resource matches no tag condition
+        if not (known(key) and known(value)) or not isinstance(tags, dict):
+            undecided = True
+            continue
+        actual = tags.get(key)
+        if actual is None:
+            continue
+        if not known(actual):
+            undecided = True
+        elif actual == value:
+            return True
+    return None if undecided else False
+
+
+def _backup_covered(ctx: Context, r: Resource) -> bool | None:
+    undecided = False
+    for selection in run_resources(ctx, "aws_backup_selection"):
+        covered = _selection_covers(selection, r)
+        if covered:
+            return True
+        if covered is None:
+            undecided = True
+    return None if undecided else False
+
+
+def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterator[Result]:
+    """Drop findings when AWS Backup covers ``r``; make them unresolved when unknown."""
+    covered: bool | None = False
+    first = True
+    for res in results:
+        if first:
+            covered = _backup_covered(ctx, r)
+            first = False
+        if covered:
+            return
+        if covered is None:
+            res.unresolved = True
+        yield res
+
+
+def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-022.retention: ``backup_retention_period`` absent or below the minimum."""
+    r = _resource(target, *DATABASES)
+    if r is None or _is_replica(r):
+        return
+    minimum = as_int(ctx.settings.get("min_backup_retention_days")) or 7
+
+    def ok(value: Any) -> bool | None:
+        n = as_int(value)
+        return None if n is None else n >= minimum
+
+    results = require(r, ("backup_retention_period",), ok, args={"minimum": minimum})
+    yield from _with_backup(ctx, r, results)
+
+
+def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
+    r = _resource(target, *DATABASES)
+    if r is None:
+        return
+    yield from require(r, ("deletion_protection",), _is_true, default=False)
+
+
+def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-022.skip-final-snapshot: ``skip_final_snapshot = true``."""
+    r = _resource(target, *DATABASES)
+    if r is None or _is_replica(r):
+        return
+    results = require(r, ("skip_final_snapshot",), lambda v: _negate(as_bool(v)), default=False)
+    yield from _with_backup(ctx, r, results)
+
+
+def dynamodb_pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-022.dynamodb-pitr: no ``point_in_time_recovery { enabled = true }``."""
+    r = _resource(target, "aws_dynamodb_table")
+    if r is None:
+        return
+    results = require(r, ("point_in_time_recovery", 0, "enabled"), _is_true, default=False)
+    yield from _with_backup(ctx, r, results)

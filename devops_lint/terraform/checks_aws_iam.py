@@ -1,0 +1,505 @@
+"""Checks of the IAM controls TF-AWS-006 … TF-AWS-009 (standards 4.2, hashicorp/aws v5).
+
+Permission checks (TF-AWS-006.star-star, TF-AWS-007.*) read the identity policies of
+``aws_iam_policy``, ``aws_iam_role_policy``, ``aws_iam_user_policy``,
+``aws_iam_group_policy``, ``aws_iam_role.inline_policy`` and SSO permission-set inline
+policies, however written (``policy.py``). A statement written in a
+``data "aws_iam_policy_document"`` is reported there; the engine drops the duplicate
+when several resources use the same document. Trust policies (TF-AWS-008) are the
+``assume_role_policy`` of ``aws_iam_role``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result, Unresolved
+from .aws_common import (
+    PolicySource,
+    arg_result,
+    condition_keys,
+    has_unresolved_condition,
+    is_public_principal,
+    item_span,
+    known,
+    names_resource,
+    policy_sources,
+    refs_to,
+)
+from .module import Resource
+from .policy import Policy, Statement
+from .resolve import value_references
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+IDENTITY = frozenset({"identity"})
+TRUST = frozenset({"trust"})
+ADMIN_POLICIES = ("AdministratorAccess", "IAMFullAccess")
+_ADMIN_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
+_MANAGED_TEMPLATE = re.compile(r'^"arn:[^"]*:iam::aws:policy/([A-Za-z0-9_+=,.@-]+)"$')
+ATTACHMENT_TYPES = (
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+)
+ESCALATION_PATTERNS = (
+    "iam:passrole",
+    "iam:createpolicyversion",
+    "iam:setdefaultpolicyversion",
+    "iam:attach*policy",
+    "iam:put*policy",
+    "iam:createaccesskey",
+    "iam:createloginprofile",
+    "iam:updateloginprofile",
+    "iam:updateassumerolepolicy",
+)
+# Concrete actions behind the patterns, to tell whether a partial wildcard grants one.
+ESCALATION_ACTIONS = (
+    "iam:passrole",
+    "iam:createpolicyversion",
+    "iam:setdefaultpolicyversion",
+    "iam:attachrolepolicy",
+    "iam:attachuserpolicy",
+    "iam:attachgrouppolicy",
+    "iam:putrolepolicy",
+    "iam:putuserpolicy",
+    "iam:putgrouppolicy",
+    "iam:createaccesskey",
+    "iam:createloginprofile",
+    "iam:updateloginprofile",
+    "iam:updateassumerolepolicy",
+)
+READ_PREFIXES = ("get", "list", "describe", "batchget", "head")
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
+RESTRICTING_TRUST_KEYS = frozenset(
+    {"aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourcearn"}
+)
+
+
+def _resource(target: Target) -> Resource:
+    r: Resource = target.context["resource"]
+    return r
+
+
+def _sources(target: Target, kinds: frozenset[str]) -> Iterator[PolicySource]:
+    yield from policy_sources(_resource(target), kinds)
+
+
+def _allow_statements(policy: Policy) -> Iterator[Statement]:
+    for st in policy.statements:
+        if st.effect == "Allow" or not known(st.effect):
+            yield st
+
+
+def _entries(values: list[Any] | None) -> list[tuple[int, Any]]:
+    return list(enumerate(values or []))
+
+
+def _resource_star(st: Statement) -> bool | None:
+    """``Resource`` is ``*`` (or ``NotResource`` is used); ``None`` when unresolved."""
+    if st.resources is None:
+        return st.not_resources is not None
+    if any(r == "*" for r in st.resources):
+        return True
+    if any(not known(r) and not names_resource(r) for r in st.resources):
+        return None
+    return False
+
+
+def _is_service_star(action: str) -> bool:
+    service, sep, name = action.partition(":")
+    return bool(sep) and name == "*" and bool(service) and "*" not in service
+
+
+def _unknown_arn(r: Resource, text: str) -> str:
+    return f"{r.address}: cannot tell whether {text} is AdministratorAccess or IAMFullAccess"
+
+
+# -- TF-AWS-006 ---------------------------------------------------------------------------
+
+
+def star_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-006.star-star: ``Allow`` of ``Action: "*"`` on ``Resource: "*"``."""
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            yield src.arg_result(unresolved=True, message=src.unreadable_message())
+            continue
+        for st in _allow_statements(src.policy):
+            actions = st.actions or []
+            star_at = next((i for i, a in enumerate(actions) if a == "*"), None)
+            if star_at is None:
+                continue
+            on_star = _resource_star(st)
+            if on_star is False:
+                continue
+            yield src.statement_result(
+                st, "Action", star_at, unresolved=on_star is None or not known(st.effect)
+            )
+
+
+def _managed_admin(value: Any, r: Resource) -> tuple[bool | None, str]:
+    """(admin?, name) for a ``policy_arn``; ``None`` when it cannot be known."""
+    if isinstance(value, str) and known(value):
+        m = _ADMIN_ARN.match(value)
+        return (True, m.group(1)) if m else (False, "")
+    if value is None:
+        return False, ""
+    # "arn:${data.aws_partition.current.partition}:iam::aws:policy/NAME": NAME is literal.
+    managed = _MANAGED_TEMPLATE.search(str(value))
+    if managed:
+        return managed.group(1) in ADMIN_POLICIES, managed.group(1)
+    addresses = {ref.resource_address() for ref in value_references(value)}
+    if any(a is not None and a[:2] == ("resource", "aws_iam_policy") for a in addresses):
+        return False, ""  # a customer-managed policy: its document is checked by star-star
+    for data in refs_to(r.module, value, "aws_iam_policy", mode="data"):
+        for key in ("arn", "name"):
+            v = data.data.get(key)
+            if isinstance(v, str) and known(v):
+                name = v.rsplit("/", 1)[-1]
+                if name in ADMIN_POLICIES and (key == "name" or _ADMIN_ARN.match(v)):
+                    return True, name
+                return False, ""
+    return None, str(value)
+
+
+def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-006.managed-admin: AdministratorAccess / IAMFullAccess attached."""
+    r = _resource(target)
+    if r.type in ATTACHMENT_TYPES:
+        admin, name = _managed_admin(r.data.get("policy_arn"), r)
+        if admin is not False:
+            message = _unknown_arn(r, name) if admin is None else None
+            yield arg_result(
+                r, "policy_arn", unresolved=admin is None, message=message, args={"policy": name}
+            )
+        return
+    if r.type == "aws_iam_role":
+        value = r.data.get("managed_policy_arns")
+    elif r.type == "aws_iam_role_policy_attachments_exclusive":
+        value = r.data.get("policy_arns")
+    else:
+        return
+    arg = "managed_policy_arns" if r.type == "aws_iam_role" else "policy_arns"
+    if value is None:
+        return
+    if not isinstance(value, list):
+        yield arg_result(r, arg, unresolved=True, message=_unknown_arn(r, str(value)))
+        return
+    for i, v in enumerate(value):
+        admin, name = _managed_admin(v, r)
+        if admin is False:
+            continue
+        message = _unknown_arn(r, name) if admin is None else None
+        res = arg_result(r, arg, unresolved=admin is None, message=message, args={"policy": name})
+        span = item_span(r, (arg,), i)
+        if span is not None:
+            res.span = span
+        yield res
+
+
+# -- TF-AWS-007 ---------------------------------------------------------------------------
+
+
+def _sensitive(ctx: Context) -> frozenset[str]:
+    return frozenset(s.lower() for s in ctx.settings.get("sensitive_services") or [])
+
+
+def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-007.action-star: ``*`` (not on ``*``) or ``service:*`` of a non-sensitive service."""
+    sensitive = _sensitive(ctx)
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            yield src.arg_result(unresolved=True, message=src.unreadable_message())
+            continue
+        for st in _allow_statements(src.policy):
+            unknown_at: tuple[int, str] | None = None
+            for i, action in _entries(st.actions):
+                if not known(action):
+                    unknown_at = unknown_at or (i, str(action))
+                    continue
+                if not isinstance(action, str):
+                    continue
+                if action == "*":
+                    if _resource_star(st) is True:
+                        continue  # TF-AWS-006.star-star
+                elif not _is_service_star(action) or action.split(":")[0].lower() in sensitive:
+                    continue
+                yield src.statement_result(st, "Action", i, args={"action": action})
+            if unknown_at is not None:
+                message = f"IAM policy statement action {unknown_at[1]} cannot be resolved"
+                yield src.statement_result(
+                    st, "Action", unknown_at[0], unresolved=True, message=message
+                )
+
+
+def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-007.sensitive-service-star: ``iam:*``, ``kms:*`` … on any resource."""
+    sensitive = _sensitive(ctx)
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in _allow_statements(src.policy):
+            for i, action in _entries(st.actions):
+                if (
+                    isinstance(action, str)
+                    and known(action)
+                    and _is_service_star(action)
+                    and action.split(":")[0].lower() in sensitive
+                ):
+                    yield src.statement_result(st, "Action", i, args={"action": action})
+
+
+def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-007.not-action: ``Allow`` with ``NotAction``."""
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in _allow_statements(src.policy):
+            if st.not_actions is not None:
+                yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
+
+
+def _grants_escalation(action: str) -> bool:
+    a = action.lower()
+    if a == "*" or _is_service_star(a):
+        return False  # reported by TF-AWS-006 / action-star / sensitive-service-star
+    if any(fnmatch.fnmatchcase(a, p) for p in ESCALATION_PATTERNS):
+        return True
+    wildcard = "*" in a or "?" in a
+    return wildcard and any(fnmatch.fnmatchcase(x, a) for x in ESCALATION_ACTIONS)
+
+
+def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-007.escalation: privilege-escalation actions on ``Resource: "*"``."""
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in _allow_statements(src.policy):
+            on_star = _resource_star(st)
+            if on_star is False:
+                continue
+            for i, action in _entries(st.actions):
+                if isinstance(action, str) and known(action) and _grants_escalation(action):
+                    yield src.statement_result(
+                        st, "Action", i, unresolved=on_star is None, args={"action": action}
+                    )
+
+
+def _action_table(ctx: Context) -> dict[str, dict[str, bool]]:
+    """service → {lower-case action name → supports resource-level permissions}."""
+
+    def build() -> dict[str, dict[str, bool]]:
+        raw = ctx.data("aws_iam_actions.yaml") or {}
+        services = raw.get("services", {}) if isinstance(raw, dict) else {}
+        table: dict[str, dict[str, bool]] = {}
+        for service, entry in services.items():
+            if not isinstance(entry, dict):
+                continue
+            names: dict[str, bool] = {}
+            for name in entry.get("resource_level", []) or []:
+                names[str(name).lower()] = True
+            for name in entry.get("no_resource_level", []) or []:
+                names[str(name).lower()] = False
+            table[str(service).lower()] = names
+        return table
+
+    result: dict[str, dict[str, bool]] = ctx.memo("aws.iam_actions", build)
+    return result
+
+
+def _is_read(name: str) -> bool:
+    return name.lower().startswith(READ_PREFIXES)
+
+
+def write_actions(action: str, table: dict[str, dict[str, bool]]) -> list[str]:
+    """Non-read actions matched by ``action`` that support resource-level permissions."""
+    service, sep, pattern = action.lower().partition(":")
+    if not sep or service not in table or pattern in ("*", ""):
+        return []
+    names = table[service]
+    if "*" in pattern or "?" in pattern:
+        matched = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+    else:
+        matched = [pattern] if pattern in names else []
+    return sorted(n for n in matched if names[n] and not _is_read(n))
+
+
+def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-007.write-resource-star: resource-scoped write actions granted on ``*``."""
+    table = _action_table(ctx)
+    for src in _sources(target, IDENTITY):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in _allow_statements(src.policy):
+            on_star = _resource_star(st)
+            if on_star is False:
+                continue
+            for i, action in _entries(st.actions):
+                if not (isinstance(action, str) and known(action)):
+                    continue
+                if _grants_escalation(action):
+                    continue  # reported as escalation
+                writes = write_actions(action, table)
+                if writes:
+                    yield src.statement_result(
+                        st, "Action", i, unresolved=on_star is None, args={"action": action}
+                    )
+
+
+# -- TF-AWS-008 ---------------------------------------------------------------------------
+
+
+def public_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-008.public-principal: trust of ``*`` without an account/org condition."""
+    for src in _sources(target, TRUST):
+        if isinstance(src.policy, Unresolved):
+            yield src.arg_result(unresolved=True, message=src.unreadable_message())
+            continue
+        for st in _allow_statements(src.policy):
+            public = is_public_principal(st)
+            if public is False:
+                continue
+            if condition_keys(st) & RESTRICTING_TRUST_KEYS:
+                continue
+            unresolved = public is None or has_unresolved_condition(st)
+            yield src.statement_result(st, "Principal", None, unresolved=unresolved)
+
+
+def _github_federated(src: PolicySource, st: Statement) -> bool | None:
+    federated = (st.principals or {}).get("Federated") or []
+    undecided = False
+    for value in federated:
+        if isinstance(value, str) and known(value):
+            if GITHUB_OIDC_HOST in value:
+                return True
+            continue
+        module = src.owner.module
+        providers = refs_to(module, value, "aws_iam_openid_connect_provider") + refs_to(
+            module, value, "aws_iam_openid_connect_provider", mode="data"
+        )
+        if not providers:
+            undecided = True  # a variable or module output: the provider is unknown
+        for provider in providers:
+            url = provider.data.get("url") or provider.data.get("arn")
+            if isinstance(url, str) and known(url):
+                if GITHUB_OIDC_HOST in url:
+                    return True
+            else:
+                undecided = True
+    keys = condition_keys(st)
+    if any(k.startswith(GITHUB_OIDC_HOST + ":") for k in keys):
+        return True
+    return None if undecided and federated else False
+
+
+def _oidc_statements(target: Target) -> Iterator[tuple[PolicySource, Statement]]:
+    for src in _sources(target, TRUST):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in _allow_statements(src.policy):
+            if _github_federated(src, st):
+                yield src, st
+
+
+def _claim_conditions(st: Statement, claim: str) -> list[tuple[Any, Any]]:
+    """(operator, value) pairs of the conditions on ``token.actions…:<claim>``."""
+    key = f"{GITHUB_OIDC_HOST}:{claim}"
+    out: list[tuple[Any, Any]] = []
+    for c in st.conditions:
+        if isinstance(c.key, str) and known(c.key) and c.key.lower() == key:
+            if isinstance(c.operator, str) and "not" in c.operator.lower():
+                continue  # StringNotEquals/StringNotLike exclude; they do not scope
+            values = c.values if c.values else [None]
+            out.extend((c.operator, v) for v in values)
+    return out
+
+
+def oidc_no_sub(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-008.oidc-no-sub: GitHub OIDC trust without a ``sub`` condition."""
+    for src, st in _oidc_statements(target):
+        if not _claim_conditions(st, "sub"):
+            unresolved = has_unresolved_condition(st)
+            yield src.statement_result(st, "Condition", None, unresolved=unresolved)
+
+
+def _is_like(operator: Any) -> bool | None:
+    if not (isinstance(operator, str) and known(operator)):
+        return None
+    return "like" in operator.lower()
+
+
+def sub_scope(value: Any, operator: Any) -> str | None:
+    """``"wild-owner"``, ``"any-ref"``, ``"ok"`` or ``None`` (unresolved) for a ``sub`` value."""
+    if not (isinstance(value, str) and known(value)):
+        return None
+    like = _is_like(operator)
+    if like is None:
+        return None
+    if not like:
+        return "ok"  # StringEquals: wildcards match themselves only
+    if not value.startswith("repo:"):
+        return "wild-owner" if "*" in value or "?" in value else "ok"
+    repo, _, rest = value[len("repo:") :].partition(":")
+    if "*" in repo or "?" in repo or "/" not in repo:
+        return "wild-owner"
+    if rest in ("*", "") or rest.startswith("*"):
+        return "any-ref"
+    return "ok"
+
+
+def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-008.oidc-wild-owner / .oidc-any-ref (``params.scope``)."""
+    wanted = rule.params.get("scope")
+    for src, st in _oidc_statements(target):
+        for operator, value in _claim_conditions(st, "sub"):
+            scope = sub_scope(value, operator)
+            if scope == wanted or (scope is None and wanted == "wild-owner"):
+                yield src.statement_result(
+                    st, "Condition", None, unresolved=scope is None, args={"sub": str(value)}
+                )
+                break
+
+
+def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-008.oidc-no-aud: no ``aud`` condition equal to ``sts.amazonaws.com``."""
+    for src, st in _oidc_statements(target):
+        pairs = _claim_conditions(st, "aud")
+        if any(v == "sts.amazonaws.com" for _, v in pairs):
+            continue
+        unresolved = any(not known(v) for _, v in pairs if v is not None) or (
+            not pairs and has_unresolved_condition(st)
+        )
+        yield src.statement_result(st, "Condition", None, unresolved=unresolved)
+
+
+# -- TF-AWS-009 ---------------------------------------------------------------------------
+
+
+def access_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-009.access-key: an ``aws_iam_access_key`` resource."""
+    r = _resource(target)
+    if r.type == "aws_iam_access_key":
+        yield arg_result(r)
+
+
+USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
+
+
+def user_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-009.user-policy: policies attached directly to IAM users."""
+    r = _resource(target)
+    if r.type in USER_POLICY_TYPES:
+        yield arg_result(r)
+        return
+    if r.type == "aws_iam_policy_attachment":
+        users = r.data.get("users")
+        if users is None or users == []:
+            return
+        yield arg_result(r, "users", unresolved=not isinstance(users, list))

@@ -1,0 +1,379 @@
+"""Checks of TF-AWS-023 … TF-AWS-027 (standards 4.6: logging, keys, registries, load balancers).
+
+Each function is ``fn(target, rule, ctx) -> Iterable[Result]`` on ``terraform.resource``.
+Provider defaults relied on (hashicorp/aws v5): CloudTrail ``is_multi_region_trail``
+and ``enable_log_file_validation`` false, ``enable_logging`` true; KMS
+``enable_key_rotation`` false and ``customer_master_key_spec`` ``SYMMETRIC_DEFAULT``;
+log groups never expire and use no CMK unless told; ECR ``image_tag_mutability``
+``MUTABLE``, ``scan_on_push`` false, ``encryption_type`` ``AES256``; listener
+``protocol`` ``HTTP`` on application load balancers and ``ssl_policy``
+``ELBSecurityPolicy-2016-08`` (TLS 1.0+).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result
+from .aws_common import arg_result, as_bool, first_block, known, refs_to
+from .aws_net_common import (
+    as_int,
+    indexed_blocks,
+    lower,
+    policy_results,
+    policy_source,
+    require,
+    run_resources,
+)
+from .expr import Template
+from .module import Resource
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
+
+TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)")
+EKS_AUDIT_GROUP = re.compile(r"^/aws/eks/[^/]+/cluster$")
+EKS_PREFIX = "/aws/eks/"
+DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
+
+
+def _resource(target: Target, *types: str) -> Resource | None:
+    r: Resource = target.context["resource"]
+    return r if r.type in types else None
+
+
+def _is_true(value: Any) -> bool | None:
+    return as_bool(value)
+
+
+def _not_false(value: Any) -> bool | None:
+    b = as_bool(value)
+    return None if b is None else b
+
+
+# -- TF-AWS-023 ---------------------------------------------------------------------------
+
+
+def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
+    r = _resource(target, "aws_cloudtrail")
+    if r is None:
+        return
+    yield from require(r, (str(rule.params["arg"]),), _is_true, default=False)
+
+
+def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-023.kms: no ``kms_key_id``."""
+    r = _resource(target, "aws_cloudtrail")
+    if r is None:
+        return
+    yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
+
+
+def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-023.disabled (high): ``enable_logging = false``."""
+    r = _resource(target, "aws_cloudtrail")
+    if r is None:
+        return
+    yield from require(r, ("enable_logging",), _not_false, default=True)
+
+
+def _non_empty(value: Any) -> bool | None:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+# -- TF-AWS-024 ---------------------------------------------------------------------------
+
+
+def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-024.rotation: a symmetric key without ``enable_key_rotation = true``."""
+    r = _resource(target, "aws_kms_key")
+    if r is None:
+        return
+    spec = r.data.get("customer_master_key_spec")
+    symmetric = True if spec is None else (None if not known(spec) else spec == "SYMMETRIC_DEFAULT")
+    if symmetric is False:
+        return
+    for res in require(r, ("enable_key_rotation",), _is_true, default=False):
+        if symmetric is None:
+            res.unresolved = True
+        yield res
+
+
+def kms_wildcard_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-024.wildcard-principal: a key policy allowing ``Principal: "*"`` unconditionally."""
+    r = _resource(target, "aws_kms_key", "aws_kms_key_policy")
+    if r is None:
+        return
+    src = policy_source(r, "policy")
+    if src is not None:
+        yield from policy_results(src)
+
+
+# -- TF-AWS-025 ---------------------------------------------------------------------------
+
+
+def _minimums(ctx: Context) -> tuple[int, int]:
+    regular = as_int(ctx.settings.get("min_log_retention_days")) or 90
+    audit = as_int(ctx.settings.get("min_audit_log_retention_days")) or 365
+    return regular, max(regular, audit)
+
+
+def _is_audit_group(r: Resource, ctx: Context) -> bool | None:
+    """EKS control-plane groups and CloudTrail targets are audit logs; None when unknown."""
+    for trail in run_resources(ctx, "aws_cloudtrail"):
+        if r in refs_to(trail.module, trail.data.get("cloud_watch_logs_group_arn"), r.type):
+            return True
+    name = r.data.get("name")
+    if name is None:
+        return False  # name_prefix or generated name: not the EKS group name
+    if known(name):
+        return isinstance(name, str) and bool(EKS_AUDIT_GROUP.match(name))
+    expr = r.expr("name")
+    if not isinstance(expr, Template):
+        return None
+    # Literal parts decide when they fix the pattern: "/aws/eks/${var.c}/cluster" (EKS
+    # cluster names hold no "/"), while "/app/${var.x}" can never be the EKS group.
+    prefix = ""
+    for part in expr.parts:
+        if not isinstance(part, str):
+            break
+        prefix += part
+    last = expr.parts[-1] if expr.parts else ""
+    if not (EKS_PREFIX.startswith(prefix) or prefix.startswith(EKS_PREFIX)):
+        return False
+    if prefix.startswith(EKS_PREFIX) and isinstance(last, str) and last.endswith("/cluster"):
+        return True
+    return None
+
+
+def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-025.retention: absent, or 1 … minimum-1 days (0 = never expire passes)."""
+    r = _resource(target, "aws_cloudwatch_log_group")
+    if r is None:
+        return
+    regular, audit = _minimums(ctx)
+    value = r.data.get("retention_in_days")
+    if value is None:
+        minimum = audit if _is_audit_group(r, ctx) else regular
+        yield arg_result(r, args={"days": "absent", "minimum": minimum})
+        return
+    days = as_int(value)
+    if days is None:
+        yield arg_result(r, "retention_in_days", unresolved=True, args={"days": str(value)})
+        return
+    if days <= 0 or days >= audit:
+        return
+    args = {"days": days, "minimum": regular}
+    if days < regular:
+        yield arg_result(r, "retention_in_days", args=args)
+        return
+    is_audit = _is_audit_group(r, ctx)
+    args["minimum"] = audit
+    if is_audit is None:
+        yield arg_result(r, "retention_in_days", unresolved=True, args=args)
+    elif is_audit:
+        yield arg_result(r, "retention_in_days", args=args)
+
+
+def log_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-025.kms: no ``kms_key_id``."""
+    r = _resource(target, "aws_cloudwatch_log_group")
+    if r is None:
+        return
+    yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
+
+
+def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-025.eks-log-group-undeclared: logging on, ``/aws/eks/<name>/cluster`` not declared."""
+    cluster = _resource(target, "aws_eks_cluster")
+    if cluster is None:
+        return
+    types = cluster.data.get("enabled_cluster_log_types")
+    if types is None or types == []:
+        return
+    logging_known = isinstance(types, list) and any(known(t) for t in types)
+    groups = cluster.module.resources_of_type("aws_cloudwatch_log_group")
+    where = ("enabled_cluster_log_types",)
+    name = cluster.data.get("name")
+    name_known = isinstance(name, str) and known(name)
+    wanted = f"/aws/eks/{name}/cluster" if name_known else "/aws/eks/<cluster name>/cluster"
+    if not groups:
+        yield arg_result(cluster, *where, unresolved=not logging_known, args={"group": wanted})
+        return
+    if not name_known:
+        yield arg_result(cluster, *where, unresolved=True, args={"group": wanted})
+        return
+    undecided = not logging_known
+    for group in groups:
+        group_name = group.data.get("name")
+        if isinstance(group_name, str) and known(group_name):
+            if group_name == wanted:
+                return
+        elif group_name is not None:
+            undecided = True
+    yield arg_result(cluster, *where, unresolved=undecided, args={"group": wanted})
+
+
+# -- TF-AWS-026 ---------------------------------------------------------------------------
+
+
+def ecr_mutable(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-026.mutable-tags: ``image_tag_mutability`` not ``IMMUTABLE``."""
+    r = _resource(target, "aws_ecr_repository")
+    if r is None:
+        return
+
+    def ok(value: Any) -> bool | None:
+        text = lower(value)
+        return None if text is None else text.startswith("immutable")
+
+    yield from require(r, ("image_tag_mutability",), ok, default="MUTABLE")
+
+
+def _registry_scanning(ctx: Context) -> bool:
+    return bool(run_resources(ctx, "aws_ecr_registry_scanning_configuration"))
+
+
+def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-026.no-scan (low): no scan on push and no registry scanning configuration."""
+    r = _resource(target, "aws_ecr_repository")
+    if r is None or _registry_scanning(ctx):
+        return
+    where = ("image_scanning_configuration", 0, "scan_on_push")
+    yield from require(r, where, _is_true, default=False)
+
+
+def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-026.no-kms (low): no ``encryption_configuration { encryption_type = "KMS" }``."""
+    r = _resource(target, "aws_ecr_repository")
+    if r is None:
+        return
+
+    def ok(value: Any) -> bool | None:
+        text = lower(value)
+        return None if text is None else text.startswith("kms")
+
+    where = ("encryption_configuration", 0, "encryption_type")
+    yield from require(r, where, ok, default="AES256")
+
+
+def ecr_public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-026.public-policy (critical): a repository policy open to ``Principal: "*"``."""
+    r = _resource(target, "aws_ecr_repository_policy")
+    if r is None:
+        return
+    src = policy_source(r, "policy")
+    if src is not None:
+        yield from policy_results(src)
+
+
+# -- TF-AWS-027 ---------------------------------------------------------------------------
+
+LISTENERS = ("aws_lb_listener", "aws_alb_listener")
+
+
+def _lb_type(listener: Resource) -> str | None:
+    """The listener's load balancer type (``application`` default); None when unknown."""
+    value = listener.data.get("load_balancer_arn")
+    found = [
+        *refs_to(listener.module, value, "aws_lb"),
+        *refs_to(listener.module, value, "aws_alb"),
+    ]
+    if not found:
+        return None
+    kinds = {lower(lb.data.get("load_balancer_type", "application")) for lb in found}
+    if len(kinds) == 1:
+        return kinds.pop()
+    return None
+
+
+def _protocol(listener: Resource) -> tuple[str | None, bool]:
+    """(upper-case protocol, decided?) with the ALB default ``HTTP`` for an absent one."""
+    value = listener.data.get("protocol")
+    if value is not None:
+        text = lower(value)
+        return (text.upper(), True) if text is not None else (None, False)
+    kind = _lb_type(listener)
+    if kind == "application":
+        return "HTTP", True
+    if kind is None:
+        return "HTTP", False
+    return None, True  # network/gateway load balancers: protocol required or absent
+
+
+def weak_tls_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-027.weak-policy: an HTTPS/TLS listener without a TLS 1.2+ ``ssl_policy``."""
+    r = _resource(target, *LISTENERS)
+    if r is None:
+        return
+    proto, decided = _protocol(r)
+    if decided and proto not in ("HTTPS", "TLS"):
+        return
+    if proto == "HTTP":
+        return  # an absent protocol defaults to HTTP (TF-AWS-027.http-forward's concern)
+    policy = r.data.get("ssl_policy")
+
+    def ok(value: Any) -> bool | None:
+        if not known(value):
+            return None
+        return isinstance(value, str) and bool(TLS12_POLICY.match(value))
+
+    shown = DEFAULT_SSL_POLICY + " (provider default)" if policy is None else str(policy)
+    for res in require(r, ("ssl_policy",), ok, args={"policy": shown}):
+        if not decided:
+            res.unresolved = True
+        yield res
+
+
+def _redirects_https(action: dict[str, Any]) -> bool | None:
+    kind = lower(action.get("type"))
+    if kind is None:
+        return None
+    if kind != "redirect":
+        return False
+    redirect = first_block(action, "redirect")
+    if redirect is None:
+        return False
+    proto = redirect.get("protocol")
+    if proto is None:
+        return False  # "#{protocol}" keeps HTTP
+    text = lower(proto)
+    return None if text is None else text == "https"
+
+
+def http_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-027.http-forward: an HTTP listener whose default action is not an HTTPS redirect."""
+    r = _resource(target, *LISTENERS)
+    if r is None:
+        return
+    proto, decided = _protocol(r)
+    if decided and proto != "HTTP":
+        return
+    undecided_proto = not decided
+    for i, action in indexed_blocks(r.data, "default_action"):
+        verdict = _redirects_https(action)
+        if verdict is True:
+            continue
+        kind = lower(action.get("type"))
+        if kind == "redirect":
+            redirect = first_block(action, "redirect")
+            where: tuple[str | int, ...] = ("default_action", i, "redirect", 0, "protocol")
+            if redirect is None:
+                where = ("default_action", i)
+        else:
+            where = ("default_action", i, "type")
+        yield arg_result(
+            r,
+            *where,
+            unresolved=verdict is None or undecided_proto,
+            args={"action": str(action.get("type"))},
+        )
