@@ -26,7 +26,7 @@ from .model import (
 from .project import Project, SourceFile
 from .rules import Rule, RuleError
 from .suppress import Suppression, annotation_suppressions, comment_suppressions
-from .targets import TargetKind, UnknownTargetKind, resolve_kind
+from .targets import ANY_FORMAT, TargetKind, UnknownTargetKind, may_apply, resolve_kind
 
 
 @dataclass
@@ -101,6 +101,10 @@ class Engine:
         self.ctx = Context(settings=settings, project=self.project)
         self.findings: list[Finding] = []
         self._seen: set[tuple[Any, ...]] = set()
+        # Hooks for cross-cutting checks: the findings so far (append-only during evaluation)
+        # and texts of files read by checks without a parsed document (their suppressions).
+        self.ctx.cache["engine.findings"] = self.findings
+        self.ctx.cache["engine.texts"] = {}
 
     # ----------------------------------------------------------------- input
     def core_finding(
@@ -188,12 +192,19 @@ class Engine:
             if rule.target != "core.input":
                 by_kind[rule.target].append(rule)
         formats_present = {d.format for d in self.project.documents}
+        kinds: list[tuple[str, TargetKind, list[Rule]]] = []
         for kind_name, rules in by_kind.items():
+            if not may_apply(kind_name, formats_present):
+                continue
             try:
-                tk = resolve_kind(kind_name)
+                kinds.append((kind_name, resolve_kind(kind_name), rules))
             except UnknownTargetKind:
                 raise RuleError(f"{rules[0].source}: unknown target kind {kind_name!r}") from None
-            if not tk.formats & formats_present:
+        # Kinds for every file ("*", secret scanning) run whatever formats were found, and
+        # last, so that their checks can read the other rules' findings (X-002 de-duplication).
+        kinds.sort(key=lambda k: ANY_FORMAT in k[1].formats)
+        for kind_name, tk, rules in kinds:
+            if ANY_FORMAT not in tk.formats and not tk.formats & formats_present:
                 continue
             for target in self._targets(tk, kind_name):
                 for rule in rules:
@@ -310,6 +321,8 @@ class Engine:
         for doc in self.project.documents:
             texts.setdefault(doc.path, doc.text)
             by_path[doc.path].extend(annotation_suppressions(doc))
+        for path, text in self.ctx.cache["engine.texts"].items():
+            texts.setdefault(path, text)
         for path, text in texts.items():
             by_path[path].extend(comment_suppressions(path, text))
         new: list[Finding | None] = []

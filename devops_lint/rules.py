@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,23 +128,70 @@ def load_rule_file(path: Path) -> Rule:
     return _rule_from(data, str(path))
 
 
-def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
-    """Every shipped rule plus the rules of configured folders, sorted by ID."""
-    rules: dict[str, Rule] = {}
-    dirs = [resource_dir("rules"), *extra_dirs]
+def _rule_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
     for folder in dirs:
         if not folder.is_dir():
             raise RuleError(f"{folder}: rule folder not found")
-        for path in sorted(folder.rglob("*.y*ml")):
-            if path.name == "controls.yaml" or path.suffix not in (".yaml", ".yml"):
-                continue
-            rule = load_rule_file(path)
-            if rule.id in rules:
-                raise RuleError(
-                    f"{path}: duplicate rule id {rule.id} (also in {rules[rule.id].source})"
-                )
-            rules[rule.id] = rule
-    return sorted(rules.values(), key=lambda r: r.id)
+        files += [
+            p
+            for p in sorted(folder.rglob("*"))
+            if p.suffix in (".yaml", ".yml") and p.name != "controls.yaml" and p.is_file()
+        ]
+    return files
+
+
+def _cache_file(files: list[Path]) -> Path | None:
+    """Where the parsed rules of exactly these files (by path, size, mtime) are kept."""
+    import hashlib
+
+    if os.environ.get("DEVOPS_LINT_NO_CACHE"):
+        return None
+    base = os.environ.get("DEVOPS_LINT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "devops-lint"
+    )
+    from . import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in [resource_dir("schemas") / "rule.schema.json", *files]:
+        st = path.stat()
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return Path(base) / f"rules-{digest.hexdigest()[:24]}.pickle"
+
+
+def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
+    """Every shipped rule plus the rules of configured folders, sorted by ID.
+
+    Parsing and validating some 460 rule files costs more than linting one file, so the
+    result is cached per exact set of rule files (pre-commit runs start fast).
+    """
+    import pickle
+
+    files = _rule_files([resource_dir("rules"), *extra_dirs])
+    cache = _cache_file(files)
+    if cache is not None:
+        try:
+            cached: list[Rule] = pickle.loads(cache.read_bytes())
+            return cached
+        except Exception:  # missing, stale or corrupt: parse the rule files again
+            pass
+    rules: dict[str, Rule] = {}
+    for path in files:
+        rule = load_rule_file(path)
+        if rule.id in rules:
+            other = rules[rule.id].source
+            raise RuleError(f"{path}: duplicate rule id {rule.id} (also in {other})")
+        rules[rule.id] = rule
+    result = sorted(rules.values(), key=lambda r: r.id)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only home only costs start-up time
+    return result
 
 
 @functools.cache

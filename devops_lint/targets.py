@@ -44,6 +44,36 @@ class UnknownTargetKind(Exception):
     pass
 
 
+ANY_FORMAT = "*"
+# The document formats each package's target kinds can apply to, so that a run imports a
+# package's targets (and its parser helpers) only when such a document was parsed.
+PACKAGE_FORMATS: dict[str, frozenset[str]] = {
+    "kubernetes": frozenset({"kubernetes", "terraform"}),
+    "helm": frozenset({"kubernetes"}),
+    "terraform": frozenset({"terraform", "tfvars"}),
+    "github": frozenset({"workflow", "action"}),
+    "prometheus": frozenset({"prometheus-config", "prometheus-rules", "kubernetes"}),
+    "crossfile": frozenset(
+        {
+            "kubernetes",
+            "terraform",
+            "workflow",
+            "action",
+            "prometheus-config",
+            "prometheus-rules",
+            "alertmanager",
+        }
+    ),
+}
+
+
+def may_apply(name: str, formats_present: set[str]) -> bool:
+    """False when kind ``name`` surely has nothing to look at (no import needed to know)."""
+    pkg = name.partition(".")[0]
+    formats = PACKAGE_FORMATS.get(pkg)
+    return formats is None or bool(formats & formats_present)
+
+
 def resolve_kind(name: str) -> TargetKind:
     pkg, _, _ = name.partition(".")
     try:

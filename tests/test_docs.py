@@ -101,3 +101,13 @@ def test_explain_cli_and_unknown_id() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "unknown rule or control" in bad.stderr
+
+
+def test_every_rule_names_a_real_target_kind() -> None:
+    from devops_lint.targets import resolve_kind
+
+    for rule in RULES:
+        if rule.target != "core.input":
+            resolve_kind(rule.target)  # raises UnknownTargetKind
+        if rule.check is not None:
+            assert callable(rule.check_fn), rule.id
