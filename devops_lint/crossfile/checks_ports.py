@@ -1,0 +1,330 @@
+"""X-008: Service, Ingress, NetworkPolicy and HPA references match ports and objects that
+exist on the selected workloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..kubernetes.objects import K8sObject
+from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_any
+from ..model import JsonPath, Result, Target, Unresolved
+from .common import missing_side, unresolved_message
+from .k8s import K8sView, declared_ports, k8s_view, pod_labels
+from .monitors import service_selects
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+SCALABLE = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
+RULE_OF_KIND = {
+    "Service": "X-008.service-target-port",
+    "NetworkPolicy": "X-008.netpol-port",
+    "Ingress": "X-008.ingress-backend",
+    "HorizontalPodAutoscaler": "X-008.hpa-target",
+}
+NEEDS = {
+    "Service": "pod templates",
+    "NetworkPolicy": "pod templates",
+    "Ingress": "Services",
+    "HorizontalPodAutoscaler": "Deployments, StatefulSets or ReplicaSets",
+}
+
+
+def _and(*values: Tri) -> Tri:
+    return tri_all(values)
+
+
+def _spec(obj: K8sObject) -> dict[str, Any]:
+    spec = obj.data.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def _relevant(obj: K8sObject) -> bool:
+    """The object holds something this control checks against the other side."""
+    spec = _spec(obj)
+    if obj.kind == "Service":
+        return isinstance(spec.get("selector"), (dict, Unresolved)) and bool(spec.get("selector"))
+    if obj.kind == "NetworkPolicy":
+        return bool(_netpol_ports(obj))
+    if obj.kind == "Ingress":
+        return bool(_backends(obj))
+    return obj.kind == "HorizontalPodAutoscaler"
+
+
+def _side_present(kind: str, view: K8sView) -> bool:
+    if kind in ("Service", "NetworkPolicy"):
+        return bool(view.pods)
+    if kind == "Ingress":
+        return bool(view.of_kind("Service"))
+    return bool(view.of_kind(*SCALABLE))
+
+
+def _missing(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
+    """None when this object's other side is present; else the control's single info
+    finding (emitted by the first such object, under its kind's rule) or nothing."""
+    obj: K8sObject = target.context["object"]
+    view = k8s_view(ctx)
+    if _side_present(obj.kind, view):
+        return None
+    orphans = [
+        o
+        for o in view.objects
+        if o.kind in RULE_OF_KIND and _relevant(o) and not _side_present(o.kind, view)
+    ]
+    if not orphans or orphans[0] is not obj or RULE_OF_KIND[obj.kind] != rule.id:
+        return []
+    return missing_side(obj.doc, obj.doc, f"no {NEEDS[obj.kind]} in the scanned set")
+
+
+# --- Services -------------------------------------------------------------------------------
+
+
+def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
+    near = view.pods_near(svc.namespace)
+    return [(p, t) for p in near for t in [service_selects(svc, p)] if t is not False]
+
+
+def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    obj: K8sObject = target.context["object"]
+    if obj.kind != "Service" or not _relevant(obj):
+        return
+    side = _missing(target, rule, ctx)
+    if side is not None:
+        yield from side
+        return
+    cands = _service_candidates(obj, k8s_view(ctx))
+    if any(t is True for _, t in cands):
+        return
+    yield Result(
+        path=obj.sub("spec", "selector"),
+        key=True,
+        unresolved=bool(cands),
+        message=unresolved_message(
+            bool(cands), f"which pods Service '{obj.name}' selects depends on templated values"
+        ),
+    )
+
+
+def service_target_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    obj: K8sObject = target.context["object"]
+    if obj.kind != "Service" or not _relevant(obj):
+        return
+    side = _missing(target, rule, ctx)
+    if side is not None:
+        yield from side
+        return
+    cands = _service_candidates(obj, k8s_view(ctx))
+    if not cands:
+        return  # X-008.service-no-pods
+    ports = _spec(obj).get("ports")
+    for i, entry in enumerate(ports if isinstance(ports, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        want = entry.get("targetPort", entry.get("port"))
+        proto = _proto(entry.get("protocol"))
+        outcomes = [_and(t, _declares(p, want, proto)) for p, t in cands]
+        verdict = tri_any(outcomes)
+        if verdict is not True:
+            yield Result(
+                path=obj.sub("spec", "ports", i),
+                unresolved=verdict is None,
+                message=unresolved_message(
+                    verdict is None,
+                    f"whether the pods Service '{obj.name}' selects declare port {want} "
+                    "depends on templated values",
+                ),
+                args={"port": want},
+            )
+
+
+def _proto(value: Any) -> str | None:
+    if value is None:
+        return "TCP"
+    if isinstance(value, str) and not isinstance(value, Unresolved):
+        return value.upper()
+    return None
+
+
+def _declares(pod: Any, want: Any, proto: str | None, end: Any = None) -> Tri:
+    ports = declared_ports(pod)
+    if isinstance(want, Unresolved) or isinstance(end, Unresolved):
+        return None
+    if isinstance(want, bool):
+        return False
+    if isinstance(want, int):
+        if isinstance(end, int) and not isinstance(end, bool):
+            return ports.has_range(want, end, proto)
+        return ports.has_number(want, proto)
+    if isinstance(want, str):
+        if want.isdigit():
+            return ports.has_number(int(want), proto)
+        return ports.has_name(want)
+    return None
+
+
+# --- NetworkPolicy --------------------------------------------------------------------------
+
+
+def _netpol_ports(obj: K8sObject) -> list[tuple[JsonPath, dict[str, Any]]]:
+    out: list[tuple[JsonPath, dict[str, Any]]] = []
+    rules = _spec(obj).get("ingress")
+    for i, r in enumerate(rules if isinstance(rules, list) else []):
+        ports = r.get("ports") if isinstance(r, dict) else None
+        for j, p in enumerate(ports if isinstance(ports, list) else []):
+            if isinstance(p, dict) and p.get("port") is not None:
+                out.append((obj.sub("spec", "ingress", i, "ports", j), p))
+    return out
+
+
+def netpol_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    obj: K8sObject = target.context["object"]
+    if obj.kind != "NetworkPolicy" or not _relevant(obj):
+        return
+    side = _missing(target, rule, ctx)
+    if side is not None:
+        yield from side
+        return
+    view = k8s_view(ctx)
+    selector = _spec(obj).get("podSelector", {})
+    cands: list[tuple[Any, Tri]] = []
+    for pod in view.pods_near(obj.namespace):
+        sel = _and(
+            same_namespace(obj.namespace, pod.obj.namespace), matches(selector, pod_labels(pod))
+        )
+        if sel is not False:
+            cands.append((pod, sel))
+    if not cands:
+        return  # selects nothing: K8S-NET-006.dangling-policy
+    for path, entry in _netpol_ports(obj):
+        want, end, proto = entry.get("port"), entry.get("endPort"), _proto(entry.get("protocol"))
+        verdict = tri_any([_and(t, _declares(p, want, proto, end)) for p, t in cands])
+        if verdict is not True:
+            yield Result(
+                path=path,
+                unresolved=verdict is None,
+                message=unresolved_message(
+                    verdict is None,
+                    f"which pods NetworkPolicy '{obj.name}' selects, or the ports they declare, "
+                    f"depends on templated values: ingress port {want} cannot be checked",
+                ),
+                args={"port": want},
+            )
+
+
+# --- Ingress --------------------------------------------------------------------------------
+
+
+def _backends(obj: K8sObject) -> list[tuple[JsonPath, Any, Any]]:
+    """(path, service name, port number or name) of every Service backend."""
+    spec = _spec(obj)
+    found: list[tuple[JsonPath, dict[str, Any]]] = []
+    for key in ("defaultBackend", "backend"):
+        if isinstance(spec.get(key), dict):
+            found.append((obj.sub("spec", key), spec[key]))
+    rules = spec.get("rules")
+    for i, r in enumerate(rules if isinstance(rules, list) else []):
+        http = r.get("http") if isinstance(r, dict) else None
+        paths = http.get("paths") if isinstance(http, dict) else None
+        for j, p in enumerate(paths if isinstance(paths, list) else []):
+            if isinstance(p, dict) and isinstance(p.get("backend"), dict):
+                found.append(
+                    (obj.sub("spec", "rules", i, "http", "paths", j, "backend"), p["backend"])
+                )
+    out: list[tuple[JsonPath, Any, Any]] = []
+    for path, b in found:
+        svc = b.get("service")
+        if isinstance(svc, dict):
+            port = svc.get("port")
+            value = port.get("number", port.get("name")) if isinstance(port, dict) else None
+            out.append((path, svc.get("name"), value))
+        elif "serviceName" in b:
+            out.append((path, b.get("serviceName"), b.get("servicePort")))
+    return out
+
+
+def _service_has_port(svc: K8sObject, want: Any) -> Tri:
+    ports = _spec(svc).get("ports")
+    if isinstance(ports, Unresolved) or isinstance(want, Unresolved):
+        return None
+    if want is None:
+        return True
+    unknown = False
+    for p in ports if isinstance(ports, list) else []:
+        if not isinstance(p, dict):
+            unknown = True
+            continue
+        key = "name" if isinstance(want, str) and not want.isdigit() else "port"
+        value = p.get(key)
+        if isinstance(value, Unresolved):
+            unknown = True
+        elif str(value) == str(want):
+            return True
+    return None if unknown else False
+
+
+def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    obj: K8sObject = target.context["object"]
+    if obj.kind != "Ingress" or not _relevant(obj):
+        return
+    side = _missing(target, rule, ctx)
+    if side is not None:
+        yield from side
+        return
+    services = k8s_view(ctx).of_kind("Service")
+    for path, name, port in _backends(obj):
+        if isinstance(name, Unresolved):
+            yield Result(path=path, key=True, unresolved=True, args={"service": name, "port": port})
+            continue
+        outcomes: list[Tri] = []
+        for svc in services:
+            named: Tri = (
+                None if isinstance(svc.metadata.get("name"), Unresolved) else svc.name == name
+            )
+            if named is False:
+                continue
+            ns = same_namespace(obj.namespace, svc.namespace)
+            outcomes.append(_and(named, ns, _service_has_port(svc, port)))
+        verdict = tri_any(outcomes)
+        if verdict is not True:
+            yield Result(
+                path=path,
+                key=True,
+                unresolved=verdict is None,
+                args={"service": name, "port": port},
+            )
+
+
+# --- HorizontalPodAutoscaler ----------------------------------------------------------------
+
+
+def hpa_target(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    obj: K8sObject = target.context["object"]
+    if obj.kind != "HorizontalPodAutoscaler":
+        return
+    side = _missing(target, rule, ctx)
+    if side is not None:
+        yield from side
+        return
+    ref = _spec(obj).get("scaleTargetRef")
+    if not isinstance(ref, dict):
+        return
+    kind, name = ref.get("kind"), ref.get("name")
+    path = obj.sub("spec", "scaleTargetRef")
+    if isinstance(kind, Unresolved) or isinstance(name, Unresolved):
+        yield Result(path=path, key=True, unresolved=True, args={"target": f"{kind}/{name}"})
+        return
+    outcomes: list[Tri] = []
+    for other in k8s_view(ctx).objects:
+        if other.kind != kind:
+            continue
+        named: Tri = (
+            None if isinstance(other.metadata.get("name"), Unresolved) else other.name == name
+        )
+        outcomes.append(_and(named, same_namespace(obj.namespace, other.namespace)))
+    verdict = tri_any(outcomes)
+    if verdict is not True:
+        yield Result(
+            path=path, key=True, unresolved=verdict is None, args={"target": f"{kind}/{name}"}
+        )

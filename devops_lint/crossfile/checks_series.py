@@ -1,0 +1,150 @@
+"""X-007: rules reference only jobs and exporters that the loading configuration scrapes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result, Target
+from ..prometheus import promql
+from ..prometheus.model import RuleFile, ScrapeJob
+from .common import first_doc, missing_side
+from .prom import Exporter, exporters, identifies, prom_view, relabels_job
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+
+def _jobs(rf: RuleFile, ctx: Context) -> list[ScrapeJob]:
+    return [j for cfg in prom_view(ctx).loading_configs(rf) for j in cfg.jobs]
+
+
+def _monitors(rf: RuleFile, ctx: Context) -> list[Any]:
+    """ServiceMonitors/PodMonitors: the scrape side of a ``PrometheusRule`` (the operator's
+    Prometheus), not of plain rule files."""
+    if rf.groups_path != ("spec", "groups"):
+        return []
+    from .k8s import k8s_view
+
+    return k8s_view(ctx).of_kind("ServiceMonitor", "PodMonitor")
+
+
+def _monitor_identifies(monitor: Any, exp: Exporter) -> bool:
+    """A monitor named after the exporter, or selecting it by label value."""
+    texts = [monitor.name]
+    spec = monitor.data.get("spec")
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+    if isinstance(labels, dict):
+        texts.extend(str(v) for v in labels.values() if isinstance(v, str))
+    for t in texts:
+        if any(n.lower() in t.lower() for n in exp.names):
+            return True
+        if any(re.search(p, t, re.IGNORECASE) for p in exp.job_names if _valid(p)):
+            return True
+    return False
+
+
+def _valid(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _recorded(ctx: Context) -> set[str]:
+    def build() -> set[str]:
+        return {
+            r.name
+            for rf in prom_view(ctx).index.rule_files
+            for r in rf.rules
+            if r.kind == "record" and r.name
+        }
+
+    result: set[str] = ctx.memo("crossfile.recorded", build)
+    return result
+
+
+def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    rf: RuleFile = target.context["rule_file"]
+    view = prom_view(ctx)
+    monitors = _monitors(rf, ctx)
+    if not view.index.configs and not _any_monitors(ctx):
+        with_rules = [r.doc for r in view.index.rule_files if r.rules]
+        yield from missing_side(
+            target.doc,
+            first_doc(with_rules),
+            "no Prometheus configuration in the scanned set to check scraped jobs and exporters",
+        )
+        return
+    if not view.index.configs and not monitors:
+        return  # a plain rule file whose configuration is not in the scan
+    jobs = _jobs(rf, ctx)
+    table = exporters(ctx)
+    recorded = _recorded(ctx)
+    for r in rf.rules:
+        ast = r.ast
+        if ast is None:
+            continue
+        reported: set[str] = set()
+        for name in promql.metric_names(ast):
+            if name in recorded or ":" in name:
+                continue  # produced by a recording rule, not scraped
+            for exp in table:
+                if exp.name in reported or not name.startswith(exp.prefixes):
+                    continue
+                if not any(identifies(j, exp) for j in jobs) and not any(
+                    _monitor_identifies(m, exp) for m in monitors
+                ):
+                    reported.add(exp.name)
+                    yield Result(path=(*r.path, "expr"), args=_args(name, exp, r.name))
+
+
+def _args(metric: str, exp: Exporter, rule_name: str | None) -> dict[str, str]:
+    return {"metric": metric, "exporter": exp.name, "rule": rule_name or "?"}
+
+
+def _any_monitors(ctx: Context) -> bool:
+    if not any(d.format == "kubernetes" for d in ctx.project.documents):
+        return False
+    from .k8s import k8s_view
+
+    return bool(k8s_view(ctx).of_kind("ServiceMonitor", "PodMonitor"))
+
+
+def _job_values_open(jobs: list[ScrapeJob]) -> bool:
+    """Series may carry job values other than job names (relabelled, federated)."""
+    if relabels_job(jobs):
+        return True
+    for job in jobs:
+        if job.data.get("honor_labels") is True:
+            return True
+        mp = job.data.get("metrics_path")
+        if isinstance(mp, str) and mp.rstrip("/").endswith("/federate"):
+            return True
+    return False
+
+
+def unknown_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    rf: RuleFile = target.context["rule_file"]
+    if not prom_view(ctx).index.configs:
+        return  # the missing side is reported once, by X-007.exporter-missing
+    if _monitors(rf, ctx):
+        return  # operator jobs are named after Services and monitors, not job_name
+    jobs = _jobs(rf, ctx)
+    if _job_values_open(jobs):
+        return
+    names = {j.name for j in jobs if j.name}
+    for r in rf.rules:
+        ast = r.ast
+        if ast is None:
+            continue
+        reported: set[str] = set()
+        for sel, _ in promql.vector_selectors(ast):
+            job = promql.job_of(sel)
+            if job is not None and job not in names and job not in reported:
+                reported.add(job)
+                yield Result(path=(*r.path, "expr"), args={"job": job, "rule": r.name or "?"})

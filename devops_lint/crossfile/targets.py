@@ -1,0 +1,189 @@
+"""Target kinds of the cross-file controls. All are project-level: each runs once the
+whole scanned set is parsed, so a check can look at the other side of its relation.
+
+- ``crossfile.prometheus_config``: one Prometheus server configuration (X-003, X-005).
+- ``crossfile.rule_file``: one rule file or ``PrometheusRule`` object (X-003, X-006, X-007).
+- ``crossfile.alertmanager``: one Alertmanager configuration or ``AlertmanagerConfig`` (X-006).
+- ``crossfile.pod``: one pod template of a Kubernetes object (X-004, X-009).
+- ``crossfile.k8s_object``: one Kubernetes object (X-004 monitors, X-008).
+- ``crossfile.workflow``: one workflow or action file (X-009, X-010).
+- ``crossfile.terraform``: one Terraform file (X-009 module paths).
+- ``crossfile.cloud_identity``: one ``aws_iam_role`` or Google workload identity pool
+  provider (X-010 trust side).
+
+Findings are reported in the file of the object they are about (``Result(doc=…)``);
+``object_span`` is the object's first line so suppressions there apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import FILE_START, Target
+from ..targets import TargetKind, kind
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..project import Project
+
+
+@kind(["prometheus-config"], project=True)
+def _prometheus_configs(project: Project, ctx: Context) -> Iterator[Target]:
+    from .prom import prom_view  # imported here: PromQL parsing only when needed
+
+    view = prom_view(ctx)
+    for cfg in view.index.configs:
+        yield Target(
+            kind="crossfile.prometheus_config",
+            doc=cfg.doc,
+            path=(),
+            data=cfg.doc.data,
+            locator="prometheus config",
+            anchor=FILE_START,
+            object_span=FILE_START,
+            context={"name": cfg.doc.path, "config": cfg},
+        )
+
+
+@kind(["prometheus-rules", "kubernetes"], project=True)
+def _rule_files(project: Project, ctx: Context) -> Iterator[Target]:
+    if not any(_holds_rules(d.format, d.data) for d in project.documents):
+        return  # a Kubernetes-only run need not load the PromQL parser
+    from .prom import prom_view
+
+    view = prom_view(ctx)
+    for rf in view.index.rule_files:
+        anchor = rf.doc.span(()) if rf.groups_path == ("spec", "groups") else FILE_START
+        yield Target(
+            kind="crossfile.rule_file",
+            doc=rf.doc,
+            path=(),
+            data=rf.doc.data,
+            locator=rf.doc.path,
+            anchor=anchor,
+            object_span=anchor,
+            context={"name": rf.doc.path, "rule_file": rf},
+        )
+
+
+def _holds_rules(fmt: str, data: object) -> bool:
+    if fmt == "prometheus-rules":
+        return True
+    return fmt == "kubernetes" and isinstance(data, dict) and data.get("kind") == "PrometheusRule"
+
+
+@kind(["alertmanager", "kubernetes"], project=True)
+def _alertmanagers(project: Project, ctx: Context) -> Iterator[Target]:
+    from .alertmanager import alertmanager_configs
+
+    for am in alertmanager_configs(ctx):
+        span = am.doc.span(am.path)
+        yield Target(
+            kind="crossfile.alertmanager",
+            doc=am.doc,
+            path=am.path,
+            data=am.data,
+            locator=am.locator,
+            anchor=span,
+            object_span=span,
+            context={"name": am.locator, "alertmanager": am},
+        )
+
+
+@kind(["kubernetes"], project=True)
+def _pods(project: Project, ctx: Context) -> Iterator[Target]:
+    from .k8s import k8s_view
+
+    for pod in k8s_view(ctx).pods:
+        obj = pod.obj
+        yield Target(
+            kind="crossfile.pod",
+            doc=obj.doc,
+            path=pod.path,
+            data=pod.data,
+            locator=obj.locator(".".join(str(p) for p in pod.rel)),
+            anchor=pod.anchor,
+            object_span=obj.start,
+            context={"name": obj.name, "kind": obj.kind, "object": obj, "pod": pod},
+        )
+
+
+@kind(["kubernetes"], project=True)
+def _k8s_objects(project: Project, ctx: Context) -> Iterator[Target]:
+    from .k8s import k8s_view
+
+    for obj in k8s_view(ctx).objects:
+        yield Target(
+            kind="crossfile.k8s_object",
+            doc=obj.doc,
+            path=obj.path,
+            data=obj.data,
+            locator=obj.locator(),
+            anchor=obj.anchor("metadata"),
+            object_span=obj.start,
+            context={"name": obj.name, "kind": obj.kind, "object": obj},
+        )
+
+
+@kind(["workflow", "action"], project=True)
+def _workflows(project: Project, ctx: Context) -> Iterator[Target]:
+    docs = sorted(project.of_format("workflow", "action"), key=lambda d: (d.path, d.index))
+    for doc in docs:
+        yield Target(
+            kind="crossfile.workflow",
+            doc=doc,
+            path=(),
+            data=doc.data,
+            locator=doc.path,
+            anchor=FILE_START,
+            object_span=FILE_START,
+            context={"name": doc.path},
+        )
+
+
+@kind(["terraform"], project=True)
+def _terraform(project: Project, ctx: Context) -> Iterator[Target]:
+    docs = sorted(project.of_format("terraform"), key=lambda d: (d.path, d.index))
+    for doc in docs:
+        yield Target(
+            kind="crossfile.terraform",
+            doc=doc,
+            path=(),
+            data=doc.data,
+            locator=doc.path,
+            anchor=FILE_START,
+            object_span=FILE_START,
+            context={"name": doc.path},
+        )
+
+
+@kind(["terraform"], project=True)
+def _cloud_identities(project: Project, ctx: Context) -> Iterator[Target]:
+    from ..terraform.module import modules_of
+
+    types = ("aws_iam_role", "google_iam_workload_identity_pool_provider")
+    for module in modules_of(project, ctx).values():
+        for role in (r for t in types for r in module.resources_of_type(t)):
+            yield Target(
+                kind="crossfile.cloud_identity",
+                doc=role.doc,
+                path=role.path,
+                data=role.data,
+                locator=role.address,
+                anchor=role.header,
+                object_span=role.header,
+                context={"name": role.address, "resource": role},
+            )
+
+
+TARGETS: dict[str, TargetKind] = {
+    "crossfile.prometheus_config": _prometheus_configs,
+    "crossfile.rule_file": _rule_files,
+    "crossfile.alertmanager": _alertmanagers,
+    "crossfile.pod": _pods,
+    "crossfile.k8s_object": _k8s_objects,
+    "crossfile.workflow": _workflows,
+    "crossfile.terraform": _terraform,
+    "crossfile.cloud_identity": _cloud_identities,
+}
