@@ -50,6 +50,8 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     precision: str = "high"
     source: str = ""  # the rule file, for error messages
+    # Prefilter on the target's context: {key: allowed values}; None means every target.
+    applies_to: dict[str, frozenset[str]] | None = None
 
     @property
     def format(self) -> str:
@@ -89,6 +91,9 @@ def _rule_from(data: Any, source: str) -> Rule:
         params=dict(data.get("params", {})),
         precision=data.get("precision", "high"),
         source=source,
+        applies_to={k: frozenset(v) for k, v in data["applies_to"].items()}
+        if data.get("applies_to")
+        else None,
     )
 
 

@@ -10,7 +10,7 @@ from ..kubernetes.objects import K8sObject
 from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from .common import missing_side, unresolved_message
-from .k8s import K8sView, declared_ports, k8s_view, pod_labels
+from .k8s import K8sView, declared_ports, k8s_view, literal, pod_labels
 from .monitors import service_selects
 
 if TYPE_CHECKING:
@@ -82,8 +82,26 @@ def _missing(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
 
 
 def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
+    key = ("service-candidates", id(svc))
+    if key in view.memo:
+        cached: list[tuple[Any, Tri]] = view.memo[key]
+        return cached
     near = view.pods_near(svc.namespace)
-    return [(p, t) for p in near for t in [service_selects(svc, p)] if t is not False]
+    spec = svc.data.get("spec")
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    if (
+        isinstance(selector, dict)
+        and selector
+        and all(literal(k) is not None and literal(v) is not None for k, v in selector.items())
+    ):
+        allowed = view.may_carry(selector)
+        if allowed is not None:
+            near = [p for p in near if id(p) in allowed]
+    found: list[tuple[Any, Tri]] = [
+        (p, t) for p in near for t in [service_selects(svc, p)] if t is not False
+    ]
+    view.memo[key] = found
+    return found
 
 
 def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:

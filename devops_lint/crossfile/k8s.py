@@ -131,6 +131,32 @@ class K8sView:
     _by_ns: dict[str, list[PodSpec]] | None = field(default=None, repr=False)
     _open: list[PodSpec] = field(default_factory=list, repr=False)
     _order: dict[int, int] | None = field(default=None, repr=False)
+    _label_index: dict[tuple[str, str], set[int]] | None = field(default=None, repr=False)
+    _unknown_labels: set[int] = field(default_factory=set, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def may_carry(self, wanted: dict[str, str]) -> set[int] | None:
+        """ids of pods that may carry every ``wanted`` label (literal key/values).
+
+        Pods whose labels are not fully known are always included. An index instead of
+        comparing every selector with every pod keeps large repositories linear.
+        """
+        if self._label_index is None:
+            self._label_index = {}
+            for pod in self.pods:
+                labels = pod_labels(pod)
+                if not isinstance(labels, dict) or UNRESOLVED_KEY in labels:
+                    self._unknown_labels.add(id(pod))
+                    continue
+                for k, v in labels.items():
+                    if literal(k) is None or literal(v) is None:
+                        self._unknown_labels.add(id(pod))
+                        break
+                    self._label_index.setdefault((k, v), set()).add(id(pod))
+        sets = [self._label_index.get((k, v), set()) for k, v in wanted.items()]
+        if not sets:
+            return None
+        return set.intersection(*sets) | self._unknown_labels
 
     def of_kind(self, *kinds: str) -> list[K8sObject]:
         found = self._kinds.get(kinds)
