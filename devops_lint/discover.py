@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .classify import file_kind
+
 ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".terraform", ".hg", ".svn", "__pycache__"})
 
 
@@ -42,6 +44,15 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _lexical_target(link: Path) -> Path:
+    """Where a (possibly dangling) link points, without following further links."""
+    try:
+        target = Path(os.readlink(link))
+    except OSError:
+        return link
+    return Path(os.path.normpath(link.parent.resolve() / target))
+
+
 def rel_to(root: Path, path: Path) -> str:
     try:
         rel = path.relative_to(root)
@@ -65,6 +76,12 @@ def discover(
         try:
             real = p.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
+            if p.is_symlink() and (
+                not _inside(_lexical_target(p), real_root) or file_kind(rel) == "other"
+            ):
+                # A dangling link out of the tree (`-> /usr/share/…`), or to something no
+                # format reads (`static/d3 -> ../javascript/d3`): there is nothing to check.
+                return
             yield Unreadable(rel, f"cannot resolve path: {exc}")
             return
         if p.is_symlink() and not _inside(real, real_root):

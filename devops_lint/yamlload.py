@@ -36,20 +36,23 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _yaml() -> Any:
+def _yaml(pure: bool = False) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.nodes import MappingNode, ScalarNode
     from ruamel.yaml.resolver import BaseResolver
     from ruamel.yaml.tag import Tag
 
     global _STR, _SEQ, _MAP
-    _STR, _SEQ, _MAP = Tag(suffix=STR_TAG), Tag(suffix=SEQ_TAG), Tag(suffix=MAP_TAG)
+    if _STR is None:
+        _STR, _SEQ, _MAP = Tag(suffix=STR_TAG), Tag(suffix=SEQ_TAG), Tag(suffix=MAP_TAG)
 
     class FastResolver(BaseResolver):
         """Constant tags: scalars are resolved by ``plain_scalar`` with YAML 1.1 rules.
 
         ruamel's versioned resolver costs more than the C parser itself on large inputs.
         """
+
+        processing_version = (1, 2)  # read by the pure-Python scanner and parser only
 
         def __init__(self, version: Any = None, loader: Any = None, loadumper: Any = None) -> None:
             super().__init__(loadumper=loadumper or loader)
@@ -59,12 +62,13 @@ def _yaml() -> Any:
                 return _STR
             return _MAP if kind is MappingNode else _SEQ
 
-    yaml = YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = FastResolver
     return yaml
 
 
 _YAML: Any = None
+_PURE_YAML: Any = None
 _STR: Any = None
 _SEQ: Any = None
 _MAP: Any = None
@@ -75,6 +79,19 @@ def _composer() -> Any:
     if _YAML is None:
         _YAML = _yaml()
     return _YAML
+
+
+def _pure_composer() -> Any:
+    global _PURE_YAML
+    if _PURE_YAML is None:
+        _PURE_YAML = _yaml(pure=True)
+    return _PURE_YAML
+
+
+# libyaml (the C composer) rejects ':' inside a plain scalar of a flow collection
+# (`args: [--addr=:8080]`, `[http://x/]`), which YAML 1.2 and go-yaml accept; such a text
+# is composed again by ruamel's pure-Python scanner, which follows YAML 1.2 there.
+_LIBYAML_FLOW_COLON = "found unexpected ':'"
 
 
 def plain_scalar(text: str) -> Any:
@@ -211,10 +228,21 @@ def load_documents(
 
     Raises ``ParseError`` for anything that is not valid YAML.
     """
+    try:
+        return _load(_composer(), text, path, fmt)
+    except ParseError as exc:
+        if _LIBYAML_FLOW_COLON not in str(exc):
+            raise
+        return _load(_pure_composer(), text, path, fmt)
+
+
+def _load(
+    composer: Any, text: str, path: str, fmt: str
+) -> tuple[list[Document], list[tuple[str, Span]]]:
     docs: list[Document] = []
     duplicates: list[tuple[str, Span]] = []
     try:
-        for index, root in enumerate(_composer().compose_all(io.StringIO(text))):
+        for index, root in enumerate(composer.compose_all(io.StringIO(text))):
             if root is None:
                 continue
             doc = Document(path=path, format=fmt, data=None, index=index, text=text)

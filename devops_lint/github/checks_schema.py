@@ -34,7 +34,39 @@ JOB_KEY_RE = re.compile(r"^[_a-zA-Z][a-zA-Z0-9_-]*$")
 @functools.cache
 def _schema(fmt: str) -> dict[str, Any]:
     path = resource_dir("schemas") / "vendor" / SCHEMAS[fmt]
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if fmt == "workflow":
+        _accept_what_github_accepts(schema)
+    return schema
+
+
+def _accept_what_github_accepts(schema: dict[str, Any]) -> None:
+    """Loosen the SchemaStore schema where GitHub's own workflow parser is laxer.
+
+    GitHub reads every event filter (`branches`, `tags`, `paths` and their `-ignore`
+    forms, `workflow_run.workflows`) as a string or a sequence of strings, and a
+    `strategy` without `matrix` is valid: reporting those would flag working workflows.
+    """
+    defs = schema["definitions"]
+    one = {"type": "string", "minLength": 1}
+    defs["globs"] = {"oneOf": [one, defs["globs"]]}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                if "matrix" in props and "fail-fast" in props:
+                    node["required"] = [r for r in node.get("required", []) if r != "matrix"]
+                workflows = props.get("workflows")
+                if "types" in props and isinstance(workflows, dict):
+                    props["workflows"] = {"oneOf": [one, workflows]}
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
 
 
 @functools.cache

@@ -428,6 +428,10 @@ def _scopes(actions: list[Action], text: str) -> tuple[list[Dot], dict[int, int]
     return dots, defines
 
 
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, (dict, list)) and not value)
+
+
 def _content_column(line: str, indent: int) -> int:
     """Column of a line's content after any ``- `` sequence indicators."""
     pos, n = indent, len(line)
@@ -580,6 +584,10 @@ def transform(text: str, render: IncludeRenderer | None = None) -> Transformed:
         if rendered is not None:
             if context == "value":
                 replaced[ln] = ([" " * column + rendered.flow], idx, 1)
+            elif context in ("map", "seq") and _empty(rendered.value):
+                # `{}`/`[]` beside sibling keys or items is not YAML: the chart guards such
+                # a site with `with`/`if`, which skip an empty value, so it writes nothing.
+                replaced[ln] = ([""], idx, 1)
             else:
                 replaced[ln] = ([" " * column + r for r in rendered.block], idx, 1)
             continue

@@ -249,7 +249,7 @@ def host_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             continue
         if not isinstance(vol, dict):
             continue
-        if "hostPath" not in vol:
+        if vol.get("hostPath") is None:  # absent, or `hostPath:` with no value
             if variant == "hostpath" and _source_hidden(vol):
                 msg = (
                     f"volume '{vol.get('name')!s}' cannot be checked for hostPath: it is templated"

@@ -196,6 +196,9 @@ def analyse(text: str) -> Template:
     out.has_actions = bool(bodies)
     declared: set[str] = set(PREDEFINED)
     stack: list[str] = []
+    # Per open block: whether "." is something other than the alert there (inside
+    # `range`/`with` it is the element or value, e.g. a `query` sample).
+    rebound: list[bool] = []
     for body in bodies:
         lex = _Lex(body)
         if lex.error is not None:
@@ -207,9 +210,17 @@ def analyse(text: str) -> Template:
             continue
         first_kind, first = toks[0]
         keyword = first if first_kind == "ident" and first in KEYWORDS else None
+        outer = bool(rebound) and rebound[-1]  # the dot this action's pipeline reads
         if keyword in OPENERS:
             stack.append(keyword)
+            rebound.append(outer or keyword != "if")
         elif keyword == "else":
+            if rebound:
+                # `else` runs with the enclosing dot; `else with` rebinds it again.
+                parent = len(rebound) > 1 and rebound[-2]
+                chained = len(toks) > 1 and toks[1][1] == "with"
+                rebound[-1] = parent or chained
+                outer = parent
             if not stack or stack[-1] not in ("if", "range", "with"):
                 out.errors.append("unexpected {{ else }}")
             if len(toks) > 1 and toks[1][1] in ("if", "with"):
@@ -219,6 +230,7 @@ def analyse(text: str) -> Template:
                 out.errors.append("unexpected {{ end }}")
             else:
                 stack.pop()
+                rebound.pop()
             if len(toks) > 1:
                 out.errors.append("unexpected arguments after {{ end }}")
         rest = toks[1:] if keyword else toks
@@ -228,14 +240,19 @@ def analyse(text: str) -> Template:
             continue
         if keyword in ("if", "range", "with", "else") and not rest and keyword != "else":
             out.errors.append(f"missing value for {{{{ {keyword} }}}}")
-        _check_pipeline(rest, declared, out, printing=keyword is None)
+        _check_pipeline(rest, declared, out, printing=keyword is None, dot_is_alert=not outer)
     if stack:
         out.errors.append(f"unclosed {{{{ {stack[-1]} }}}}: no matching {{{{ end }}}}")
     return out
 
 
 def _check_pipeline(
-    toks: list[tuple[str, str]], declared: set[str], out: Template, *, printing: bool
+    toks: list[tuple[str, str]],
+    declared: set[str],
+    out: Template,
+    *,
+    printing: bool,
+    dot_is_alert: bool = True,
 ) -> None:
     # variable declarations: `$x :=` / `$x, $y :=` at the start
     decl_at = next((i for i, t in enumerate(toks) if t[0] in ("decl", "assign")), -1)
@@ -282,7 +299,7 @@ def _check_pipeline(
             _record_ref(root, rest, toks, idx, out)
             if root == "$value":
                 value_here = True
-        elif kind_ == "field":
+        elif kind_ == "field" and dot_is_alert:
             head, _, rest = text.lstrip(".").partition(".")
             if head == "Value":
                 value_here = True
