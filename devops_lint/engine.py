@@ -28,6 +28,23 @@ from .rules import Rule, RuleError
 from .suppress import Suppression, annotation_suppressions, comment_suppressions
 from .targets import ANY_FORMAT, TargetKind, UnknownTargetKind, may_apply, resolve_kind
 
+KindRules = tuple[str, TargetKind, list[Rule]]
+# Below this many documents, forking workers costs more than evaluating here.
+PARALLEL_MIN_DOCUMENTS = 300
+
+
+def _partition(
+    items: list[KindRules], bins: int, cost: Callable[[KindRules], int]
+) -> list[list[KindRules]]:
+    """Greedy balance of target kinds over ``bins`` groups by estimated cost."""
+    groups: list[list[KindRules]] = [[] for _ in range(bins)]
+    loads = [0] * bins
+    for item in sorted(items, key=cost, reverse=True):
+        i = loads.index(min(loads))
+        groups[i].append(item)
+        loads[i] += cost(item)
+    return [g for g in groups if g] or [[]]
+
 
 @dataclass
 class RunResult:
@@ -186,29 +203,96 @@ class Engine:
         self.project.documents.extend(outcome.documents)
 
     # ------------------------------------------------------------- evaluation
-    def evaluate(self) -> None:
+    def evaluate(self, jobs: int = 1) -> None:
         by_kind: dict[str, list[Rule]] = defaultdict(list)
         for rule in self.rules:
             if rule.target != "core.input":
                 by_kind[rule.target].append(rule)
         formats_present = {d.format for d in self.project.documents}
-        kinds: list[tuple[str, TargetKind, list[Rule]]] = []
+        kinds: list[KindRules] = []
         for kind_name, rules in by_kind.items():
             if not may_apply(kind_name, formats_present):
                 continue
             try:
-                kinds.append((kind_name, resolve_kind(kind_name), rules))
+                tk = resolve_kind(kind_name)
             except UnknownTargetKind:
                 raise RuleError(f"{rules[0].source}: unknown target kind {kind_name!r}") from None
-        # Kinds for every file ("*", secret scanning) run whatever formats were found, and
-        # last, so that their checks can read the other rules' findings (X-002 de-duplication).
-        kinds.sort(key=lambda k: ANY_FORMAT in k[1].formats)
-        for kind_name, tk, rules in kinds:
-            if ANY_FORMAT not in tk.formats and not tk.formats & formats_present:
-                continue
-            for target in self._targets(tk, kind_name):
-                for rule in rules:
-                    self._run_rule(rule, target)
+            if ANY_FORMAT in tk.formats or tk.formats & formats_present:
+                kinds.append((kind_name, tk, rules))
+        # Kinds for every file ("*", secret scanning) run last, so that their checks can read
+        # the other rules' findings (X-002 de-duplication).
+        first = [k for k in kinds if ANY_FORMAT not in k[1].formats]
+        last = [k for k in kinds if ANY_FORMAT in k[1].formats]
+        if jobs > 1 and len(self.project.documents) >= PARALLEL_MIN_DOCUMENTS and len(first) > 1:
+            self._evaluate_parallel(first, jobs)
+        else:
+            for item in first:
+                self._evaluate_kind(item)
+        for item in last:
+            self._evaluate_kind(item)
+
+    def _evaluate_kind(self, item: KindRules) -> None:
+        kind_name, tk, rules = item
+        for target in self._targets(tk, kind_name):
+            for rule in rules:
+                self._run_rule(rule, target)
+
+    def _evaluate_parallel(self, kinds: list[KindRules], jobs: int) -> None:
+        """Split the target kinds over forked workers that share the parsed project.
+
+        Forking after parsing hands every worker the documents for free (copy-on-write);
+        only the findings travel back. Where fork is unavailable or a worker fails, its
+        share is evaluated here instead: parallelism never changes the result.
+        """
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            for item in kinds:
+                self._evaluate_kind(item)
+            return
+        mp = multiprocessing.get_context("fork")
+        groups = _partition(kinds, jobs, self._kind_cost)
+        workers: list[tuple[Any, Any, list[KindRules]]] = []
+        for group in groups[1:]:
+            try:
+                here, there = mp.Pipe(duplex=False)
+                proc = mp.Process(target=self._worker, args=(group, there), daemon=True)
+                proc.start()
+                there.close()
+                workers.append((proc, here, group))
+            except OSError:
+                for item in group:
+                    self._evaluate_kind(item)
+        for item in groups[0]:
+            self._evaluate_kind(item)
+        for proc, conn, group in workers:
+            try:
+                status, payload = conn.recv()
+            except (EOFError, OSError):
+                status, payload = "failed", None
+            proc.join()
+            if status == "ok":
+                for finding in payload:
+                    self._add(finding)
+            else:
+                for item in group:
+                    self._evaluate_kind(item)
+
+    def _worker(self, group: list[KindRules], conn: Any) -> None:
+        start = len(self.findings)
+        try:
+            for item in group:
+                self._evaluate_kind(item)
+            conn.send(("ok", self.findings[start:]))
+        except Exception as exc:  # the parent redoes this share itself
+            conn.send(("failed", repr(exc)))
+        finally:
+            conn.close()
+
+    def _kind_cost(self, item: KindRules) -> int:
+        _, tk, rules = item
+        docs = sum(1 for d in self.project.documents if d.format in tk.formats)
+        return len(rules) * max(docs, 1)
 
     def _targets(self, tk: TargetKind, name: str) -> Iterator[Target]:
         if tk.project:
@@ -416,7 +500,7 @@ def run(
     try:
         engine = Engine(root, settings, rules, report_only=report_only, today=today)
         engine.load(paths, stdin, jobs=jobs)
-        engine.evaluate()
+        engine.evaluate(jobs=jobs)
         engine.suppress()
         return engine.result()
     finally:
