@@ -308,7 +308,9 @@ def actor_check(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     for path, root, offset in condition_sites(wf):
         for node in walk(root):
-            if not isinstance(node, Binary) or node.op not in ("==", "!="):
+            # Only equality grants: `github.actor != 'bot'` merely excludes an actor, and
+            # spoofing it could only skip the guarded step.
+            if not isinstance(node, Binary) or node.op != "==":
                 continue
             for side, other in ((node.left, node.right), (node.right, node.left)):
                 found = ref_path(side)
