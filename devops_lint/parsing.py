@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +69,25 @@ def chart_root(path: str) -> str:
     return "/".join(parts[:idx]) or "."
 
 
+# A Helm action: ``{{`` not preceded by ``$`` (GitHub/Azure expressions) or ``%`` (Jinja).
+HELM_ACTION = re.compile(r"(?<![$%{])\{\{")
+
+
+def is_chart_template(path: str, text: str, root: Path) -> bool:
+    """A file under ``templates/`` is a Helm template when its chart has a ``Chart.yaml``,
+    or, without one, when it holds a Helm action: other tools (Azure Pipelines, CloudFormation
+    layouts) keep plain YAML or ``${{ }}`` expressions in ``templates/`` folders too."""
+    if (root / chart_root(path) / "Chart.yaml").is_file():
+        return True
+    return HELM_ACTION.search(text) is not None
+
+
 def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     from .yamlload import load_documents
 
     kind = sf.kind
+    if kind == "helm" and not is_chart_template(sf.path, text, root):
+        kind = "yaml"
     out = Outcome()
     try:
         if kind in EXTERNAL_PARSERS:

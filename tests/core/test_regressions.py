@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from devops_lint.config import build_settings
 from devops_lint.discover import Found, Unreadable, discover
+from devops_lint.engine import run
 from devops_lint.model import ParseError
+from devops_lint.rules import load_rules
 from devops_lint.yamlload import load_documents
 
 
@@ -64,3 +67,23 @@ def test_dangling_link_inside_the_root_is_still_reported(tmp_path: Path) -> None
     os.symlink(tmp_path / "missing.yaml", tmp_path / "deploy.yaml")
     found = list(discover(tmp_path, [tmp_path]))
     assert [f.path for f in found if isinstance(f, Unreadable)] == ["deploy.yaml"]
+
+
+def test_templates_folder_of_another_tool_is_not_helm(tmp_path: Path) -> None:
+    """Azure Pipelines keep `${{ }}` templates in templates/ folders: not Helm charts."""
+    folder = tmp_path / ".azure-pipelines" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "build.yml").write_text(
+        "parameters:\n  - name: publish\n    type: boolean\nsteps:\n"
+        "  - ${{ if eq(parameters.publish, true) }}:\n    - script: make publish\n"
+    )
+    chart = tmp_path / "chart" / "templates"
+    chart.mkdir(parents=True)
+    (chart / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }\nspec: {}\n"
+    )
+    settings, _ = build_settings(tmp_path, None, {})
+    result = run(tmp_path, [tmp_path], settings, load_rules())
+    errors = [(f.path, f.rule_id) for f in result.findings if f.rule_id.startswith("X-000")]
+    # The broken Helm action is still a Helm parse error; the pipeline file is not.
+    assert errors == [("chart/templates/pod.yaml", "X-000.parse-error")]
