@@ -91,6 +91,8 @@ class ValueRules:
     def password_is_real(self, password: str) -> bool:
         if not password or any(c in password for c in "\"'{}<>`"):
             return False  # code building a URL, or template syntax
+        if any(tok in password for tok in _REGEX_TOKENS):
+            return False  # a pattern matching credentials (`[^@]+`), not one
         if set(password) <= set("*x.X-_"):
             return False  # masked: ****
         return not self.placeholder(password) and not self.is_reference(password)
@@ -186,7 +188,7 @@ class ValueRules:
             sensitive.clear()
         for kpath in doc.key_spans:
             key = kpath[-1] if kpath else None
-            if not isinstance(key, str):
+            if not isinstance(key, str) or not _setting_name(key):
                 continue
             flag = sensitive.get(key)
             if flag is None:
@@ -231,6 +233,7 @@ class ValueRules:
                     yield from self._walk_data(doc, value, sub, skip, depth + 1)
                 elif (
                     isinstance(key, str)
+                    and _setting_name(key)
                     and is_sensitive_name(key, self.names)
                     and self.is_literal_secret(value)
                 ):
@@ -340,6 +343,12 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
         i = text.find("://", i + 3)
 
 
+def _setting_name(key: str) -> bool:
+    """A type or prose used as a key (``AWS::ApiGateway::ApiKey``) names no setting."""
+    return "::" not in key and " " not in key
+
+
+_REGEX_TOKENS = ("[^", "]+", "]*", "(?", "\\d", "\\w", "\\S", ".+", ".*")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z._-]*$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOKEN_PARAMS = frozenset(
