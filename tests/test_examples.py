@@ -40,3 +40,25 @@ def test_hardened_example_is_clean() -> None:
     findings = report["findings"]
     assert isinstance(findings, list)
     assert [f for f in findings if f["path"] == "kubernetes/hardened.yaml"] == []
+
+
+def test_examples_sarif_is_valid(tmp_path: Path) -> None:
+    import jsonschema
+
+    out = tmp_path / "examples.sarif"
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", "examples/", "--format", "sarif", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    log = json.loads(out.read_text())
+    schema = json.loads((ROOT / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(log)
+    results = log["runs"][0]["results"]
+    assert results and all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("examples/")
+        for r in results
+    )
