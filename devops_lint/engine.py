@@ -231,18 +231,19 @@ class Engine:
         for item in last:
             self._evaluate_kind(item)
 
-    def _evaluate_kind(self, item: KindRules) -> None:
+    def _evaluate_kind(self, item: KindRules, shard: tuple[int, int] | None = None) -> None:
         kind_name, tk, rules = item
-        for target in self._targets(tk, kind_name):
+        for target in self._targets(tk, kind_name, shard):
             for rule in rules:
                 self._run_rule(rule, target)
 
     def _evaluate_parallel(self, kinds: list[KindRules], jobs: int) -> None:
-        """Split the target kinds over forked workers that share the parsed project.
+        """Share the evaluation between forked workers that hold the parsed project.
 
         Forking after parsing hands every worker the documents for free (copy-on-write);
-        only the findings travel back. Where fork is unavailable or a worker fails, its
-        share is evaluated here instead: parallelism never changes the result.
+        only findings travel back. Per-document kinds are split by document (worker ``w``
+        takes every ``jobs``-th document), project kinds by estimated cost. A worker that
+        fails has its share evaluated here instead: parallelism never changes results.
         """
         import multiprocessing
 
@@ -251,21 +252,23 @@ class Engine:
                 self._evaluate_kind(item)
             return
         mp = multiprocessing.get_context("fork")
-        groups = _partition(kinds, jobs, self._kind_cost)
-        workers: list[tuple[Any, Any, list[KindRules]]] = []
-        for group in groups[1:]:
+        per_doc = [k for k in kinds if not k[1].project]
+        shares = _partition([k for k in kinds if k[1].project], jobs, self._kind_cost)
+        shares += [[] for _ in range(jobs - len(shares))]
+        workers: list[tuple[Any, Any, int]] = []
+        for w in range(1, jobs):
             try:
                 here, there = mp.Pipe(duplex=False)
-                proc = mp.Process(target=self._worker, args=(group, there), daemon=True)
+                proc = mp.Process(
+                    target=self._worker, args=(per_doc, shares[w], w, jobs, there), daemon=True
+                )
                 proc.start()
                 there.close()
-                workers.append((proc, here, group))
+                workers.append((proc, here, w))
             except OSError:
-                for item in group:
-                    self._evaluate_kind(item)
-        for item in groups[0]:
-            self._evaluate_kind(item)
-        for proc, conn, group in workers:
+                self._share(per_doc, shares[w], w, jobs)
+        self._share(per_doc, shares[0], 0, jobs)
+        for proc, conn, w in workers:
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
@@ -275,14 +278,20 @@ class Engine:
                 for finding in payload:
                     self._add(finding)
             else:
-                for item in group:
-                    self._evaluate_kind(item)
+                self._share(per_doc, shares[w], w, jobs)
 
-    def _worker(self, group: list[KindRules], conn: Any) -> None:
+    def _share(self, per_doc: list[KindRules], project: list[KindRules], w: int, n: int) -> None:
+        for item in per_doc:
+            self._evaluate_kind(item, (w, n))
+        for item in project:
+            self._evaluate_kind(item)
+
+    def _worker(
+        self, per_doc: list[KindRules], project: list[KindRules], w: int, n: int, conn: Any
+    ) -> None:
         start = len(self.findings)
         try:
-            for item in group:
-                self._evaluate_kind(item)
+            self._share(per_doc, project, w, n)
             conn.send(("ok", self.findings[start:]))
         except Exception as exc:  # the parent redoes this share itself
             conn.send(("failed", repr(exc)))
@@ -294,11 +303,16 @@ class Engine:
         docs = sum(1 for d in self.project.documents if d.format in tk.formats)
         return len(rules) * max(docs, 1)
 
-    def _targets(self, tk: TargetKind, name: str) -> Iterator[Target]:
+    def _targets(
+        self, tk: TargetKind, name: str, shard: tuple[int, int] | None = None
+    ) -> Iterator[Target]:
         if tk.project:
             yield from self._guarded(tk.project_targets, self.project, name, None)
             return
-        for doc in self.project.documents:
+        docs = self.project.documents
+        if shard is not None:
+            docs = docs[shard[0] :: shard[1]]
+        for doc in docs:
             if doc.format in tk.formats:
                 yield from self._guarded(tk.document_targets, doc, name, doc)
 
