@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
+from ..secrets_names import is_sensitive_name, rule_from_settings
 from .analysis import setting
-from .names import is_placeholder, is_sensitive_name
+from .names import is_placeholder
 from .workflow import Step, build_workflow, env_sites, is_expression, locate
 
 if TYPE_CHECKING:
@@ -80,9 +81,10 @@ def sensitive_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
         w = job.data.get("with")
         if isinstance(w, dict):
             sites.append(((*job.path, "with"), w, job.locator))
+    names = rule_from_settings(ctx.settings)
     for base, mapping, locator in sites:
         for key, value in mapping.items():
-            if not is_sensitive_name(str(key)):
+            if not is_sensitive_name(str(key), names):
                 continue
             if isinstance(value, bool) or value is None:
                 continue
