@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Target
 from ..targets import TargetKind, kind
-from .module import Module, modules_of
+from .module import Module, ModuleCall, Output, Variable, modules_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -105,55 +105,41 @@ def providers(project: Project, ctx: Context) -> Iterator[Target]:
             )
 
 
+def _block_target(
+    kind_name: str, m: Module, item: Variable | Output | ModuleCall, locator: str, role: str
+) -> Target:
+    """A target for a named top-level block (variable, output, module call)."""
+    return Target(
+        kind_name,
+        item.doc,
+        item.path,
+        m.resolve_body(item.block.body, {}, item.doc, item.path),
+        locator,
+        anchor=item.block.header,
+        object_span=item.block.header,
+        context={"name": item.name, role: item, "module": m, "dir": m.dir},
+    )
+
+
 @kind(FORMATS, project=True)
 def variables(project: Project, ctx: Context) -> Iterator[Target]:
     for m in _modules(project, ctx):
         for v in m.variables.values():
-            data = m.resolve_body(v.block.body, {}, v.doc, v.path)
-            yield Target(
-                "terraform.variable",
-                v.doc,
-                v.path,
-                data,
-                f"var.{v.name}",
-                anchor=v.block.header,
-                object_span=v.block.header,
-                context={"name": v.name, "variable": v, "module": m, "dir": m.dir},
-            )
+            yield _block_target("terraform.variable", m, v, f"var.{v.name}", "variable")
 
 
 @kind(FORMATS, project=True)
 def outputs(project: Project, ctx: Context) -> Iterator[Target]:
     for m in _modules(project, ctx):
         for o in m.outputs.values():
-            data = m.resolve_body(o.block.body, {}, o.doc, o.path)
-            yield Target(
-                "terraform.output",
-                o.doc,
-                o.path,
-                data,
-                f"output.{o.name}",
-                anchor=o.block.header,
-                object_span=o.block.header,
-                context={"name": o.name, "output": o, "module": m, "dir": m.dir},
-            )
+            yield _block_target("terraform.output", m, o, f"output.{o.name}", "output")
 
 
 @kind(FORMATS, project=True)
 def module_calls(project: Project, ctx: Context) -> Iterator[Target]:
     for m in _modules(project, ctx):
         for c in m.module_calls.values():
-            data = m.resolve_body(c.block.body, {}, c.doc, c.path)
-            yield Target(
-                "terraform.module_call",
-                c.doc,
-                c.path,
-                data,
-                f"module.{c.name}",
-                anchor=c.block.header,
-                object_span=c.block.header,
-                context={"name": c.name, "call": c, "module": m, "dir": m.dir},
-            )
+            yield _block_target("terraform.module_call", m, c, f"module.{c.name}", "call")
 
 
 @kind(FORMATS, project=True)
