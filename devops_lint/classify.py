@@ -74,6 +74,8 @@ def document_format(data: Any) -> str:
     groups = data.get("groups")
     if isinstance(groups, list) and any(isinstance(g, dict) and "rules" in g for g in groups):
         return "prometheus-rules"
+    if isinstance(groups, dict) and "rules" in groups and len(data) == 1:
+        return "prometheus-rules"  # a rule file with its group list written as a mapping
     if "route" in data and "receivers" in data:
         return "alertmanager"
     if isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str):

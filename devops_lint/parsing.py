@@ -11,6 +11,7 @@ from typing import Any
 
 from .classify import document_format, file_kind
 from .model import Document, ParseError, Span
+from .structure import check_shape
 
 __all__ = ["PARSED_KINDS", "Outcome", "Problem", "file_kind", "parse", "read_text"]
 
@@ -117,6 +118,10 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
             doc.format = kind
         else:
             doc.format = document_format(doc.data)
+        problem = check_shape(doc)
+        if problem is not None:
+            out.error = problem
+            return out
     if kind == "json":
         docs = [d for d in docs if d.format == "kubernetes"]
     out.documents = docs

@@ -1,0 +1,78 @@
+"""Shape checks that make a document unreadable for its consumer.
+
+A Prometheus configuration whose ``scrape_configs`` is a mapping, or a rule file whose
+``groups`` is not a list, is refused whole by Prometheus; the format's rules would see
+nothing in it. Such a document is a located ``X-000.parse-error`` (standards 0.6 item 7)
+instead of a silently empty result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Document, ParseError, is_unresolved
+
+# Top-level keys of a Prometheus configuration and the shape each must have.
+PROMETHEUS_CONFIG_SHAPES: dict[str, type] = {
+    "global": dict,
+    "rule_files": list,
+    "scrape_config_files": list,
+    "scrape_configs": list,
+    "alerting": dict,
+    "remote_write": list,
+    "remote_read": list,
+    "storage": dict,
+    "tracing": dict,
+    "runtime": dict,
+    "otlp": dict,
+}
+_NAMES: dict[type, str] = {dict: "a mapping", list: "a list"}
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
+def _error(doc: Document, key: str, message: str) -> ParseError:
+    span = doc.key_span((key,))
+    return ParseError(message, span.line, span.column)
+
+
+def check_shape(doc: Document) -> ParseError | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    if doc.format == "prometheus-config":
+        for key, shape in PROMETHEUS_CONFIG_SHAPES.items():
+            value = data.get(key)
+            if value is None or is_unresolved(value) or isinstance(value, shape):
+                continue
+            return _error(
+                doc,
+                key,
+                f"'{key}' must be {_NAMES[shape]}, not {_type_name(value)}: "
+                "Prometheus refuses this configuration",
+            )
+        alerting = data.get("alerting")
+        if isinstance(alerting, dict):
+            managers = alerting.get("alertmanagers")
+            if managers is not None and not isinstance(managers, list):
+                span = doc.key_span(("alerting", "alertmanagers"))
+                return ParseError(
+                    f"'alerting.alertmanagers' must be a list, not {_type_name(managers)}",
+                    span.line,
+                    span.column,
+                )
+    if doc.format == "prometheus-rules":
+        groups = data.get("groups")
+        if not isinstance(groups, list):
+            return _error(
+                doc, "groups", f"'groups' must be a list of rule groups, not {_type_name(groups)}"
+            )
+    return None
