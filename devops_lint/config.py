@@ -93,4 +93,21 @@ def build_settings(
     if path is not None:
         settings.update(read_config_file(path))
     settings.update({k: v for k, v in overrides.items() if v is not None})
+    _check_files(settings, root, path)
     return settings, path
+
+
+def _check_files(settings: dict[str, Any], root: Path, source: Path | None) -> None:
+    """Files the configuration names must be readable: a typo must not silently disable
+    what they feed (PROM-013's metric types)."""
+    name = settings.get("metrics_metadata")
+    if not name:
+        return
+    target = Path(name) if Path(name).is_absolute() else root / name
+    try:
+        json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        where = source or "configuration"
+        raise ConfigError(
+            f"{where}: key 'metrics_metadata': {target} is not a readable JSON file ({exc})"
+        ) from None

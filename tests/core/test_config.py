@@ -51,3 +51,13 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, needle: str) -
         build_settings(tmp_path, None, {})
     assert str(cfg) in str(info.value)
     assert needle in str(info.value)
+
+
+def test_metrics_metadata_file_must_exist(tmp_path: Path) -> None:
+    cfg = tmp_path / ".devops-lint.yaml"
+    cfg.write_text("metrics_metadata: metadata.json\n")
+    with pytest.raises(ConfigError, match="key 'metrics_metadata'"):
+        build_settings(tmp_path, None, {})
+    (tmp_path / "metadata.json").write_text('{"data": {}}')
+    settings, _ = build_settings(tmp_path, None, {})
+    assert settings["metrics_metadata"] == "metadata.json"
