@@ -79,11 +79,37 @@ def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     wf = build_workflow(step.doc)
     if wf.kind == "workflow" and not wf.has_trigger("workflow_dispatch", "workflow_call"):
         return
+    safe = _typed_inputs(step.doc.data)
     for path in script_paths(step):
         for site in ref_sites(step.doc, path):
             parts = site.ref.parts
-            if parts[0] == "inputs" or parts[:3] == ("github", "event", "inputs"):
+            name = parts[1] if parts[0] == "inputs" and len(parts) > 1 else None
+            if parts[:3] == ("github", "event", "inputs") and len(parts) > 3:
+                name = parts[3]
+            if name is not None and name not in safe:
                 yield Result(span=site.span, args={"context": site.text})
+
+
+# Input types whose values GitHub validates: no shell syntax can get through them.
+SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
+
+
+def _typed_inputs(data: object) -> set[str]:
+    """Inputs that every trigger declaring them types as boolean/number/choice/environment."""
+    on = data.get("on") if isinstance(data, dict) else None
+    if not isinstance(on, dict):
+        return set()
+    safe: set[str] = set()
+    unsafe: set[str] = set()
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        spec = on.get(trigger)
+        inputs = spec.get("inputs") if isinstance(spec, dict) else None
+        if not isinstance(inputs, dict):
+            continue
+        for name, decl in inputs.items():
+            kind = decl.get("type") if isinstance(decl, dict) else None
+            (safe if kind in SAFE_INPUT_TYPES else unsafe).add(str(name))
+    return safe - unsafe
 
 
 # --------------------------------------------------------------------------- GHA-010
