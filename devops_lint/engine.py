@@ -113,6 +113,7 @@ class Engine:
         self.settings = settings
         self.rules = select_rules(rules, settings["select"], settings["ignore"])
         self.rule_by_id = {r.id: r for r in rules}
+        self.selected_ids = {r.id for r in self.rules}
         self.today = today or dt.date.today()
         self.project = Project(root=root, report_only=report_only)
         self.ctx = Context(settings=settings, project=self.project)
@@ -128,7 +129,7 @@ class Engine:
         self, rule_id: str, path: str, span: Span, reason: str = "", **args: Any
     ) -> None:
         rule = self.rule_by_id[rule_id]
-        if rule not in self.rules:
+        if rule.id not in self.selected_ids:
             return
         self._add(
             Finding(
@@ -466,7 +467,7 @@ class Engine:
 
     def _core(self, rule_id: str, s: Suppression, **args: Any) -> Finding | None:
         rule = self.rule_by_id[rule_id]
-        if rule not in self.rules:
+        if rule.id not in self.selected_ids:
             return None
         return Finding(
             rule_id=rule.id,
