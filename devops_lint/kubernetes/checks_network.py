@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unresolved
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
@@ -127,27 +127,29 @@ class NetIndex:
 
     def workloads_in(self, ns: str | None) -> Iterator[tuple[Workload, Tri]]:
         """Workloads that are (True) or may be (None) in namespace ``ns``."""
-        templated, key = _ns_key(ns)
-        if templated:
-            for w in self.workloads:
-                yield w, None
-            return
-        for w in self.workloads_by_ns.get(key, []):
-            yield w, True
-        for w in self.templated_ns_workloads:
-            yield w, None
+        return _in_namespace(ns, self.workloads, self.workloads_by_ns, self.templated_ns_workloads)
 
     def policies_in(self, ns: str | None) -> Iterator[tuple[Policy, Tri]]:
         """Policies that are (True) or may be (None) in namespace ``ns``."""
-        templated, key = _ns_key(ns)
-        if templated:
-            for p in self.policies:
-                yield p, None
-            return
-        for p in self.policies_by_ns.get(key, []):
-            yield p, True
-        for p in self.templated_ns_policies:
-            yield p, None
+        return _in_namespace(ns, self.policies, self.policies_by_ns, self.templated_ns_policies)
+
+
+_T = TypeVar("_T")
+
+
+def _in_namespace(
+    ns: str | None, every: list[_T], by_ns: dict[str | None, list[_T]], templated_ns: list[_T]
+) -> Iterator[tuple[_T, Tri]]:
+    """Items surely (True) or possibly (None) in ``ns``: a templated namespace may be any."""
+    templated, key = _ns_key(ns)
+    if templated:
+        for item in every:
+            yield item, None
+        return
+    for item in by_ns.get(key, []):
+        yield item, True
+    for item in templated_ns:
+        yield item, None
 
 
 def _is_namespace(obj: K8sObject) -> bool:
