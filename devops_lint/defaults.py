@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# Standards 4.4: ports of data stores and control planes never to be open to the internet.
+DEFAULT_DATA_PORTS: tuple[int, ...] = (
+    1433, 1521, 2375, 2376, 2379, 2380, 3306, 5432, 5601, 6379, 9042, 9200, 9300, 10250, 11211,
+    27017,
+)  # fmt: skip
+DEFAULT_ADMIN_PORTS: tuple[int, ...] = (22, 3389, 5985, 5986)
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "fail_on": "high",
     "select": [],
@@ -48,8 +55,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # Terraform
     "sensitive_services": ["iam", "sts", "kms", "organizations", "secretsmanager", "ssm"],
     "data_bucket_regex": None,
-    "admin_ports": [22, 3389, 5985, 5986],
-    "data_ports": None,
+    "admin_ports": list(DEFAULT_ADMIN_PORTS),
+    "data_ports": list(DEFAULT_DATA_PORTS),
     "min_backup_retention_days": 7,
     "min_log_retention_days": 90,
     "min_audit_log_retention_days": 365,

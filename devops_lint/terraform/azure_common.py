@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from .expr import Expr, Template, references
 from .module import Module, Resource
@@ -22,26 +23,6 @@ if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
 
-# Standards 4.4: the default ``data_ports`` list (Appendix A says "see 4.4").
-DEFAULT_DATA_PORTS: tuple[int, ...] = (
-    1433,
-    1521,
-    2375,
-    2376,
-    2379,
-    2380,
-    3306,
-    5432,
-    5601,
-    6379,
-    9042,
-    9200,
-    9300,
-    10250,
-    11211,
-    27017,
-)
-DEFAULT_ADMIN_PORTS: tuple[int, ...] = (22, 3389, 5985, 5986)
 HOLE = "\x00"  # stands for an unresolved part of a string template
 
 

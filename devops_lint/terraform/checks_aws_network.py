@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
 from .aws_common import arg_result, is_world_cidr, known, refs_to
 from .aws_net_common import as_int, entry_span, lower
@@ -30,11 +31,6 @@ if TYPE_CHECKING:
     from ..model import Target
     from ..rules import Rule
 
-DEFAULT_DATA_PORTS = (
-    1433, 1521, 2375, 2376, 2379, 2380, 3306, 5432, 5601, 6379,
-    9042, 9200, 9300, 10250, 11211, 27017,
-)  # fmt: skip
-DEFAULT_ADMIN_PORTS = (22, 3389, 5985, 5986)
 WEB_PORTS = frozenset({80, 443})
 KINDS = ("all", "admin", "data", "other")
 ALL_PROTOCOLS = frozenset({"-1", "all"})

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Unresolved
 from .expr import Expr, Template
 from .module import Resource
@@ -32,25 +33,6 @@ if TYPE_CHECKING:
 
 WORLD_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 PUBLIC_MEMBERS = frozenset({"allUsers", "allAuthenticatedUsers"})
-DEFAULT_DATA_PORTS = (
-    1433,
-    1521,
-    2375,
-    2376,
-    2379,
-    2380,
-    3306,
-    5432,
-    5601,
-    6379,
-    9042,
-    9200,
-    9300,
-    10250,
-    11211,
-    27017,
-)
-DEFAULT_ADMIN_PORTS = (22, 3389, 5985, 5986)
 DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
 CLOUD_PLATFORM_SCOPES = frozenset(
     {"cloud-platform", "https://www.googleapis.com/auth/cloud-platform"}
