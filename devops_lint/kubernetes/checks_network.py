@@ -227,20 +227,13 @@ def _policy_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
     return obj, spec
 
 
-def _rules(spec: dict[str, Any], direction: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = spec.get(direction)
+def _mappings(parent: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Index and value of each mapping in the list ``parent[key]`` (rules, peers)."""
+    items = parent.get(key)
     if isinstance(items, list):
-        for i, r in enumerate(items):
-            if isinstance(r, dict):
-                yield i, r
-
-
-def _peers(rule: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = rule.get(key)
-    if isinstance(items, list):
-        for i, p in enumerate(items):
-            if isinstance(p, dict):
-                yield i, p
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield i, item
 
 
 # ------------------------------------------------------------ policy semantics
@@ -421,7 +414,7 @@ def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj, spec = found
     want_ports = rule.params.get("ports", True)
     exempt = _exemption(obj)
-    for i, r in _rules(spec, "egress"):
+    for i, r in _mappings(spec, "egress"):
         is_open, where = open_peers(r, "to")
         if is_open is False:
             continue
@@ -459,7 +452,7 @@ def dns_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if found is None:
         return
     obj, spec = found
-    for i, r in _rules(spec, "egress"):
+    for i, r in _mappings(spec, "egress"):
         is_open, _ = open_peers(r, "to")
         if is_open is False:
             continue
@@ -508,7 +501,7 @@ def dns_udp_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if found is None:
         return
     obj, spec = found
-    rules = list(_rules(spec, "egress"))
+    rules = list(_mappings(spec, "egress"))
     for i, r in rules:
         restricted, entries = _ports(r)
         if restricted is not True:
@@ -566,7 +559,7 @@ def ingress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     controller = _is_ingress_controller(spec, ctx)
     if controller is True:
         return
-    for i, r in _rules(spec, "ingress"):
+    for i, r in _mappings(spec, "ingress"):
         is_open, where = open_peers(r, "from")
         if is_open is False:
             continue
@@ -578,7 +571,7 @@ def ingress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 def _peer_lists(spec: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
     for direction, key in (("ingress", "from"), ("egress", "to")):
-        for i, r in _rules(spec, direction):
+        for i, r in _mappings(spec, direction):
             yield ("spec", direction, i), r, key
 
 
@@ -593,7 +586,7 @@ def mutable_ns_label(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         return
     obj, spec = found
     for base, r, key in _peer_lists(spec):
-        for j, peer in _peers(r, key):
+        for j, peer in _mappings(r, key):
             if "namespaceSelector" not in peer:
                 continue
             sel = peer["namespaceSelector"]
@@ -641,7 +634,7 @@ def split_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     obj, spec = found
     for base, r, key in _peer_lists(spec):
-        peers = list(_peers(r, key))
+        peers = list(_mappings(r, key))
         ns_only = any(set(p) == {"namespaceSelector"} for _, p in peers)
         if not ns_only:
             continue
@@ -813,7 +806,7 @@ def dangling_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj, spec = found
     idx = net_index(target, ctx)
     for base, r, key in _peer_lists(spec):
-        for j, peer in _peers(r, key):
+        for j, peer in _mappings(r, key):
             if "podSelector" not in peer:
                 continue
             has_ns = "namespaceSelector" in peer
