@@ -11,61 +11,10 @@ from devops_lint.terraform.aws_common import major_minor
 
 from .aws_support import lint, outcomes
 
-# shared/seed-examples/terraform/eks.tf as committed (copied: tests never read /work/shared).
-SEED_EKS = """\
-# Multi-environment infrastructure
-resource "aws_eks_cluster" "main" {
-  name     = "${var.environment}-cluster"
-  role_arn = aws_iam_role.cluster.arn
-  version  = "1.28"
-
-  vpc_config {
-    subnet_ids              = var.subnet_ids
-    endpoint_private_access = true
-    endpoint_public_access  = true
-    public_access_cidrs     = var.allowed_cidrs
-  }
-
-  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
-
-  depends_on = [
-    aws_iam_role_policy_attachment.cluster_AmazonEKSClusterPolicy,
-  ]
-
-  tags = merge(var.common_tags, {
-    Name = "${var.environment}-eks-cluster"
-  })
-}
-
-# Auto-scaling node groups
-resource "aws_eks_node_group" "main" {
-  cluster_name    = aws_eks_cluster.main.name
-  node_group_name = "${var.environment}-nodes"
-  node_role_arn   = aws_iam_role.nodes.arn
-  subnet_ids      = var.private_subnet_ids
-
-  scaling_config {
-    desired_size = var.node_desired_size
-    max_size     = var.node_max_size
-    min_size     = var.node_min_size
-  }
-
-  update_config {
-    max_unavailable = 1
-  }
-
-  instance_types = var.node_instance_types
-  capacity_type  = "ON_DEMAND"
-
-  depends_on = [
-    aws_iam_role_policy_attachment.nodes_AmazonEKSWorkerNodePolicy,
-    aws_iam_role_policy_attachment.nodes_AmazonEKS_CNI_Policy,
-    aws_iam_role_policy_attachment.nodes_AmazonEC2ContainerRegistryReadOnly,
-  ]
-
-  tags = var.common_tags
-}
-"""
+# The seed example as committed (standards Appendix B), kept in the fixture tree.
+SEED_EKS = (
+    Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "examples" / "terraform" / "eks.tf"
+).read_text(encoding="utf-8")
 
 EKS_CONTROLS = tuple(f"TF-AWS-00{i}" for i in range(1, 6))
 
