@@ -15,6 +15,7 @@ from .checks_common import expr_path, rule_of
 from .durations import format_duration
 from .index import build_index
 from .model import Group, Rule
+from .overlap import can_overlap
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -71,6 +72,13 @@ def _static_labels(r: Rule) -> tuple[tuple[str, str], ...] | None:
     return tuple(sorted((str(k), str(v)) for k, v in r.labels.items()))
 
 
+def _disjoint_series(a: Rule, b: Rule) -> bool:
+    """Recording rules whose selectors keep their results apart write different series."""
+    if a.kind != "record" or a.ast is None or b.ast is None:
+        return False
+    return not can_overlap(a.ast, b.ast, a.labels.keys())
+
+
 def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
     r = rule_of(target)
     if r.kind != kind or not r.name or is_unresolved(r.name):
@@ -87,7 +95,8 @@ def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
     for other in rules:
         if other is r:
             return  # only earlier rules count: the first definition is not reported
-        if other.kind == kind and other.name == r.name and _static_labels(other) == labels:
+        same = other.kind == kind and other.name == r.name and _static_labels(other) == labels
+        if same and not _disjoint_series(r, other):
             where = f"{other.doc.path}:{other.doc.span(other.path).line}"
             yield Result(
                 path=(*r.path, kind),
