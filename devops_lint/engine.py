@@ -6,13 +6,14 @@ import datetime as dt
 import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import parsing
 from .context import Context
 from .discover import Unreadable, discover
+from .fingerprint import logical_key
 from .model import (
     SEVERITY_RANK,
     UNRESOLVED_KEY,
@@ -52,6 +53,8 @@ class RunResult:
     project: Project
     rules: list[Rule]  # the rules that ran
     files_scanned: int
+    # Findings left out of the report by a baseline or a new-only comparison, by reason.
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def active(self) -> list[Finding]:
@@ -396,6 +399,8 @@ class Engine:
             if not self.settings["strict_unresolved"]:
                 severity = "info"
         obj = target.object_span or target.anchor_span()
+        locator = res.locator or target.locator
+        object_path = target.path if doc is target.doc else ()
         return Finding(
             rule_id=rule.id,
             controls=list(rule.controls),
@@ -404,11 +409,12 @@ class Engine:
             span=span,
             message=message,
             fix=rule.fix,
-            locator=res.locator or target.locator,
+            locator=locator,
             outcome=outcome,
             format=doc.format,
             object_line=obj.line if doc is target.doc else span.line,
             document=doc.index,
+            logical=logical_key(locator, object_path, res.path, doc, res.args),
         )
 
     def _add(self, finding: Finding) -> None:

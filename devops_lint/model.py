@@ -175,6 +175,11 @@ class Finding:
     suppression: str | None = None  # justification when suppressed in source
     object_line: int = 0  # first line of the enclosing object (suppression comments)
     document: int | None = None  # index of the document inside its file
+    # What the finding is about, independent of lines (fingerprint.logical_key).
+    logical: str = ""
+    # SARIF baselineState against a baseline or a base revision: "new", "unchanged", or None
+    # when the run compares with nothing.
+    baseline_state: str | None = None
 
     @property
     def line(self) -> int:
