@@ -73,6 +73,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "external_labels_required": False,
     "min_scrape_interval": "10s",
     "alert_severities": ["critical", "warning", "info"],
+    "routing_only_alerts": ["Watchdog", "InfoInhibitor"],
     "runbook_required_for": ["critical"],
     "min_alert_for": "1m",
     "rule_files_path_map": {},

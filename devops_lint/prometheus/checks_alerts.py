@@ -101,6 +101,15 @@ def severity_missing(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
         yield Result()
 
 
+def _routing_only(r: Rule, value: object, ctx: Context) -> bool:
+    """``severity: none`` on a heartbeat or an inhibition-only alert: it is not meant to page."""
+    if value != "none":
+        return False
+    if r.ast is not None and q.is_heartbeat(r.ast):
+        return True
+    return r.name in {str(a) for a in ctx.settings.get("routing_only_alerts") or []}
+
+
 def severity_invalid(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     if r.kind != "alert" or "severity" not in r.labels:
@@ -110,7 +119,7 @@ def severity_invalid(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
     path = (*r.path, "labels", "severity")
     if is_unresolved(value) or (isinstance(value, str) and "{{" in value):
         yield Result(path=path, unresolved=True, message=f"severity '{value}' is templated")
-    elif value not in allowed:
+    elif value not in allowed and not _routing_only(r, value, ctx):
         yield Result(
             path=path,
             message=f"severity '{value}' is not one of {', '.join(allowed)}",
@@ -176,12 +185,25 @@ def condition(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
 # --- PROM-020 -----------------------------------------------------------------------------
 
 
+def _deduplicates(node: Any) -> bool:
+    """``topk``/``bottomk`` of 1 per group keeps one series per group: a de-duplication."""
+    mod = node.modifier
+    if q.op(node) not in ("topk", "bottomk") or mod is None:
+        return False
+    if mod.type == pp.AggModifierType.By and not list(mod.labels):
+        return False  # `by ()` is one group: the single top series overall
+    param = q.unwrap(node.param) if node.param is not None else None
+    return param is not None and q.kind(param) == "NumberLiteral" and float(param.val) == 1
+
+
 def sampling(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     ast = alert_ast(target)
     if ast is None:
         return
     for node, _ in q.walk(ast):
         if q.kind(node) == "AggregateExpr" and q.op(node) in q.SAMPLING_AGGS:
+            if _deduplicates(node):
+                continue
             yield Result(
                 path=expr_path(rule_of(target)),
                 message=f"{q.op(node)}() returns a different series set on each evaluation",
