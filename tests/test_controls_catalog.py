@@ -95,3 +95,33 @@ def test_rule_ids_are_unique_and_belong_to_their_control(controls: list[dict[str
         if control["id"] in rule_ids:
             assert rule_ids == [control["id"]]
     assert [i for i, n in seen.items() if n > 1] == []
+
+
+def test_catalog_is_extracted_from_the_standard() -> None:
+    """rules/controls.yaml is what tools/extract_controls.py makes of docs/standard.md, so a
+    change of the standard's controls or rule IDs cannot go unnoticed."""
+    from tools.extract_controls import parse_standard, render
+
+    standard = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
+    catalog = (ROOT / "rules" / "controls.yaml").read_text(encoding="utf-8")
+    assert catalog == render(parse_standard(standard)), (
+        "run: python tools/extract_controls.py docs/standard.md > rules/controls.yaml"
+    )
+
+
+def _body(markdown: str) -> str:
+    """The standard without its header (the lines before the first section heading)."""
+    lines = markdown.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.startswith("## ")), 0)
+    return "\n".join(lines[first:])
+
+
+SHARED_STANDARD = ROOT.parent / "shared" / "security" / "standards.md"
+
+
+@pytest.mark.skipif(not SHARED_STANDARD.is_file(), reason="no shared standard beside the checkout")
+def test_project_copy_of_the_standard_matches_the_shared_one() -> None:
+    ours = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
+    assert _body(ours) == _body(SHARED_STANDARD.read_text(encoding="utf-8")), (
+        "docs/standard.md differs from the shared standard: copy it (keep the header)"
+    )

@@ -1,6 +1,6 @@
 """Extract the control catalog of the security standard into ``rules/controls.yaml``.
 
-Maintainer tool, not used at run time or by tests:
+Maintainer tool, not used at run time (tests/test_controls_catalog.py checks its output is current):
 
     python tools/extract_controls.py docs/standard.md > rules/controls.yaml
 

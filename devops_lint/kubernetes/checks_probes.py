@@ -81,11 +81,20 @@ def _declared_ports(c: Container) -> tuple[set[int], set[str], bool]:
 
 
 def probe_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-018.port: a probe port that is neither a declared port number nor a port name."""
+    """K8S-018.port / K8S-018.port-number (``params.port_type``: ``name`` or ``number``).
+
+    A named port that the container does not declare can never resolve (``port``). A
+    numeric port works whenever the process listens on it, so an undeclared number is only
+    suspicious when the container declares *other* ports (``port-number``): declaring
+    ports is informational, and many containers declare none. A templated probe port may
+    be either; it is reported (unresolved) by the ``name`` rule only, so once.
+    """
     c = container_of(target)
     if is_ephemeral(c):
         return
+    want_number = rule.params["port_type"] == "number"
     numbers, names, partial = _declared_ports(c)
+    declares_ports = bool(numbers or names or partial)
     for probe in PROBES:
         spec = c.data.get(probe)
         if not isinstance(spec, dict):
@@ -98,12 +107,18 @@ def probe_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             path = (*c.path, probe, handler, "port")
             args = {"probe": probe, "port": port}
             if isinstance(port, Unresolved):
-                yield undecided(target, f"{probe} port {port} is templated", path=path)
+                if not want_number:
+                    yield undecided(target, f"{probe} port {port} is templated", path=path)
                 continue
+            # kubelet reads a numeric string ("9090") as a number when no port has that name.
             number = int_value(port)
             if number is not None:
+                if not want_number or not declares_ports:
+                    continue
                 declared = number in numbers
             elif isinstance(port, str):
+                if want_number:
+                    continue
                 declared = port in names
             else:
                 continue  # not a port at all: the API server rejects it

@@ -179,7 +179,7 @@ containers:
     assert only(found, "K8S-015") == set()  # a templated request is set
     assert only(found, "K8S-016") == {("K8S-016.limit-below-request", 12, "unresolved")}
     assert only(found, "K8S-018") == {
-        ("K8S-018.port", 14, "unresolved"),  # 8080 may be the templated containerPort
+        ("K8S-018.port-number", 14, "unresolved"),  # 8080 may be the templated containerPort
         ("K8S-018.port", 17, "unresolved"),
         ("K8S-018.timing", 15, "unresolved"),
         ("K8S-018.identical", 13, "unresolved"),  # the readiness port may be 8080 too
