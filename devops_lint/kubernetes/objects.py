@@ -227,6 +227,13 @@ def containers(pod: PodSpec) -> Iterator[Container]:
                 yield Container(pod, list_name, i, c)
 
 
+def is_windows(pod: PodSpec) -> bool:
+    """The pod declares ``os.name: windows`` (a templated name is not known to be)."""
+    os_spec = pod.data.get("os")
+    name = os_spec.get("name") if isinstance(os_spec, dict) else None
+    return name == "windows" and not isinstance(name, Unresolved)
+
+
 def is_system_namespace(namespace: str | None, settings: dict[str, Any]) -> bool:
     if namespace is None or isinstance(namespace, Unresolved):
         return False

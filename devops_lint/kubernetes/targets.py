@@ -9,11 +9,22 @@ from ..context import Context
 from ..model import Document, Target
 from ..project import Project
 from ..targets import TargetKind, kind
-from .objects import K8sObject, containers, is_system_namespace, objects, pod_spec
+from .objects import (
+    K8sObject,
+    PodSpec,
+    containers,
+    is_system_namespace,
+    is_windows,
+    objects,
+    pod_spec,
+)
 
 FORMATS = ("kubernetes",)
 # Controls skipped in `system_namespaces` (standards 0.6 item 5).
 SYSTEM_EXEMPT = frozenset([f"K8S-{n:03d}" for n in range(1, 13)] + ["K8S-028", "K8S-NET-001"])
+# Linux-only controls that do not apply to Windows pods (standards 0.6 item 2): the API
+# server rejects those fields when `os.name` is `windows`.
+WINDOWS_EXEMPT = frozenset({"K8S-006", "K8S-007", "K8S-009", "K8S-010"})
 
 
 def _object_context(obj: K8sObject, ctx: Context) -> dict[str, Any]:
@@ -25,6 +36,13 @@ def _object_context(obj: K8sObject, ctx: Context) -> dict[str, Any]:
         "object": obj,
         "exempt_controls": SYSTEM_EXEMPT if system else frozenset(),
     }
+
+
+def _pod_context(obj: K8sObject, pod: PodSpec, ctx: Context) -> dict[str, Any]:
+    context = _object_context(obj, ctx)
+    if is_windows(pod):
+        context["exempt_controls"] = context["exempt_controls"] | WINDOWS_EXEMPT
+    return context
 
 
 @kind(FORMATS)
@@ -56,7 +74,7 @@ def _pods(doc: Document, ctx: Context) -> Iterator[Target]:
             locator=obj.locator(".".join(str(p) for p in pod.rel)),
             anchor=pod.anchor,
             object_span=obj.start,
-            context={**_object_context(obj, ctx), "pod": pod},
+            context={**_pod_context(obj, pod, ctx), "pod": pod},
         )
 
 
@@ -76,7 +94,7 @@ def _containers(doc: Document, ctx: Context) -> Iterator[Target]:
                 anchor=c.anchor,
                 object_span=obj.start,
                 context={
-                    **_object_context(obj, ctx),
+                    **_pod_context(obj, pod, ctx),
                     "name": c.name,
                     "workload": obj.name,
                     "container_type": c.list_name,
