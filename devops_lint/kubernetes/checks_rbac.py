@@ -96,6 +96,19 @@ def _expand_verbs(verbs: Iterable[str]) -> list[str]:
     return out
 
 
+def full_wildcard(rule: Any) -> bool:
+    """A rule entry granting ``*`` verbs on ``*`` resources (in any API group).
+
+    K8S-RBAC-002: such an entry is reported once, as ``K8S-RBAC-002.verbs``; the other
+    wildcard rules and K8S-RBAC-003…006 would only restate it, about fourteen times.
+    """
+    if not isinstance(rule, dict):
+        return False
+    verbs, _ = _strings(rule.get("verbs"))
+    resources, _ = _strings(rule.get("resources"))
+    return "*" in verbs and "*" in resources
+
+
 def unscoped(rule: Any) -> Tri:
     """True when a rule names no ``resourceNames`` (it applies to every object)."""
     if not isinstance(rule, dict):
@@ -276,6 +289,8 @@ def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if params.get("human_admins_info") and groups and only_human_admins(role, bindings, groups):
         severity = "info"
     for path, r in role_rules(role):
+        if full_wildcard(r):
+            continue  # reported once, by K8S-RBAC-002.verbs
         outcome = grants_any(r, specs)
         if params.get("unscoped"):
             outcome = tri_all([outcome, unscoped(r)])
@@ -295,7 +310,7 @@ def role_wildcard(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(r, Unresolved):
             yield Result(path=path, unresolved=True, args={"field": fld})
             continue
-        if not isinstance(r, dict):
+        if not isinstance(r, dict) or (fld != "verbs" and full_wildcard(r)):
             continue
         value = r.get(fld)
         if isinstance(value, Unresolved):
