@@ -22,6 +22,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "max_file_size": 5 * 1024 * 1024,
     "strict_unresolved": False,
     "helm_values_files": [],
+    "baseline": None,
     # GitHub Actions
     "repository": None,
     "default_branch": "main",

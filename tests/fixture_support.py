@@ -96,7 +96,13 @@ def lint_folder(folder: Path) -> RunResult:
     rules = all_rules()
     if settings["rule_paths"]:  # a fixture may bring custom rules, as users do
         rules = load_rules(folder / p for p in settings["rule_paths"])
-    return run(folder, [folder], settings, rules)
+    result = run(folder, [folder], settings, rules)
+    if settings.get("baseline"):  # a fixture may bring a baseline, as repositories do
+        from devops_lint.adopt import Comparison, compare
+
+        asked = Comparison(baseline=folder / settings["baseline"])
+        compare(result, folder, [folder], asked, scan=lambda _root, _paths: [])
+    return result
 
 
 def actual(folder: Path, result: RunResult) -> set[Expectation]:
