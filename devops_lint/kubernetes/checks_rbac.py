@@ -8,6 +8,7 @@ containing V or ``*``. Which grants a rule looks for is data in the rule file
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,6 @@ RBAC_GROUP = "rbac.authorization.k8s.io"
 ROLE_KINDS = frozenset({"Role", "ClusterRole"})
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
-BUILTIN_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
 
 
 # ----------------------------------------------------------------- rule analysis
@@ -383,11 +383,33 @@ def subject_names(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             )
 
 
-def _builtin_cluster_role(ref: RoleRef) -> bool:
+def bootstrap_role(ref: RoleRef, binding: K8sObject, ctx: Context) -> Tri:
+    """Whether ``ref`` names a role of the RBAC bootstrap policy (data ``bootstrap_rbac.yaml``).
+
+    A Role is one only in its namespace: a binding without a namespace may be applied
+    there, so it counts; a templated namespace leaves the question open.
+    """
     name = ref.name
-    if not isinstance(name, str) or isinstance(name, Unresolved) or ref.kind != "ClusterRole":
+    if not isinstance(name, str) or isinstance(name, Unresolved):
         return False
-    return name in BUILTIN_CLUSTER_ROLES or name.startswith("system:")
+    table = ctx.data("bootstrap_rbac.yaml")
+    if ref.kind == "ClusterRole":
+        return any(fnmatch.fnmatchcase(name, p) for p in table.get("cluster_roles", []))
+    if ref.kind != "Role":
+        return False
+    namespace = binding.namespace
+    outcomes: list[Tri] = []
+    for entry in table.get("roles", []):
+        ns_pattern, _, name_pattern = str(entry).rpartition("/")
+        if not fnmatch.fnmatchcase(name, name_pattern):
+            continue
+        if namespace is None:
+            return True
+        if isinstance(namespace, Unresolved):
+            outcomes.append(None)
+        else:
+            outcomes.append(fnmatch.fnmatchcase(namespace, ns_pattern))
+    return tri_any(outcomes)
 
 
 @located
@@ -399,10 +421,11 @@ def dangling_roleref(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     ref = role_ref(binding)
     if ref.kind is None and ref.name is None:
         return
-    if _builtin_cluster_role(ref):
+    builtin = bootstrap_role(ref, binding, ctx)
+    if builtin is True:
         return
     roles = rbac_index(target, ctx).roles_for(binding)
-    found = tri_any(binds(binding, role) for role in roles)
+    found = tri_any([builtin, *(binds(binding, role) for role in roles)])
     if found is True:
         return
     if isinstance(ref.name, Unresolved) or isinstance(ref.kind, Unresolved):

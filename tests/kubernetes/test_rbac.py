@@ -340,3 +340,33 @@ def test_grants_are_monotonic(
     assert before in (True, False)
     assert not before or after
     assert grants(rule(["*"], ["*"], ["*"]), group, resource, [verb]) is True
+
+
+BINDING_TO_ROLE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: %s}
+roleRef: {kind: Role, name: platform-reader}
+subjects:
+  - {kind: ServiceAccount, name: api, namespace: shop}
+"""
+
+
+@pytest.mark.parametrize(
+    ("namespace", "extension", "outcome"),
+    [
+        ("shop", [], "fail"),
+        ("shop", ["shop/platform-*"], None),  # a site's own bootstrap roles, from config
+        ("other", ["shop/platform-*"], "fail"),
+    ],
+)
+def test_bootstrap_roles_table_is_extendable(
+    namespace: str, extension: list[str], outcome: str | None
+) -> None:
+    ext = {"bootstrap_rbac.yaml": {"roles": extension}} if extension else {}
+    found = [
+        f.outcome
+        for f in lint(BINDING_TO_ROLE % namespace, data_extensions=ext)
+        if f.rule_id == "K8S-RBAC-008.dangling-roleref"
+    ]
+    assert found == ([outcome] if outcome else [])
