@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import promql_parser as pp
 
-from ..model import Result, Target
+from ..model import SEVERITIES, SEVERITY_RANK, Result, Severity, Target
 from . import promql as q
 from .checks_common import alert_ast, expr_path, intervals_of, rule_of
 from .durations import format_duration
@@ -131,7 +131,14 @@ def _windows(ast: Any) -> Iterator[tuple[Any, Any]]:
                     yield call, arg
 
 
-def _window_results(target: Target, factor: int, floor: int | None) -> Iterator[Result]:
+def step_down(severity: Severity) -> Severity:
+    """One severity step lower (high -> medium, medium -> low, low -> info)."""
+    return SEVERITIES[max(SEVERITY_RANK[severity] - 1, 0)]
+
+
+def _window_results(
+    target: Target, severity: Severity, factor: int, floor: int | None
+) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
     if ast is None:
@@ -140,26 +147,36 @@ def _window_results(target: Target, factor: int, floor: int | None) -> Iterator[
     seen: set[tuple[str, int]] = set()
     for call, sel in _windows(ast):
         window = q.duration_ms(sel.range)
-        scrape = iv.scrape(q.job_of(sel))
+        job = q.job_of(sel)
+        scrape = iv.scrape(job)
         if window >= factor * scrape or (floor is not None and window < floor * scrape):
             continue
         key = (q.metric_name(sel) or "", window)
         if key in seen:
             continue
         seen.add(key)
-        yield Result(
-            path=expr_path(r),
-            message=f"{q.func_name(call)}() window [{format_duration(window)}] over"
-            f" '{key[0]}' is below {factor}x the scrape interval {format_duration(scrape)}",
+        message = (
+            f"{q.func_name(call)}() window [{format_duration(window)}] over"
+            f" '{key[0]}' is below {factor}x the scrape interval {format_duration(scrape)}"
         )
+        if iv.assumed(job):
+            # Section 8 preamble: a finding resting on an assumed interval is one step lower.
+            yield Result(
+                path=expr_path(r),
+                severity=step_down(severity),
+                message=f"{message} (assumed: no scanned configuration, monitor or Prometheus"
+                " object gives the scrape interval)",
+            )
+        else:
+            yield Result(path=expr_path(r), message=message)
 
 
 def below_2x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    yield from _window_results(target, 2, None)
+    yield from _window_results(target, rule.severity, 2, None)
 
 
 def below_4x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    yield from _window_results(target, 4, 2)
+    yield from _window_results(target, rule.severity, 4, 2)
 
 
 def beyond_retention(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:

@@ -16,6 +16,7 @@ from .model import PromConfig, Rule, RuleFile, read_config, read_rule_file
 
 if TYPE_CHECKING:
     from ..context import Context
+    from .operator import OperatorView
 
 DEFAULT_INTERVAL = MINUTE
 
@@ -167,6 +168,8 @@ class Intervals:
     evaluation: int
     scrape_global: int
     scrape_jobs: tuple[tuple[str, int], ...]  # largest interval per job among loading configs
+    # No scanned configuration, monitor or Prometheus object gives the global interval.
+    global_assumed: bool = False
 
     def scrape(self, job: str | None) -> int:
         if job is not None:
@@ -175,12 +178,27 @@ class Intervals:
                     return ms
         return self.scrape_global
 
+    def assumed(self, job: str | None) -> bool:
+        """Whether ``scrape(job)`` is the assumed 1m rather than a scanned interval."""
+        return self.global_assumed and (job is None or job not in dict(self.scrape_jobs))
 
-def intervals(rule: Rule, index: PromIndex) -> Intervals:
+
+def intervals(rule: Rule, index: PromIndex, operator: OperatorView | None = None) -> Intervals:
+    """``operator`` gives the intervals of a rule file no scanned configuration loads."""
     configs = index.configs_of(rule.doc)
     group_interval = rule.group.interval
     if not configs:
-        return Intervals(group_interval or DEFAULT_INTERVAL, DEFAULT_INTERVAL, ())
+        evaluation = group_interval or DEFAULT_INTERVAL
+        if operator is None:
+            return Intervals(evaluation, DEFAULT_INTERVAL, (), True)
+        by_job: dict[str, int] = {}
+        for job in operator.jobs:
+            for value in job.job_values or ():
+                by_job[value] = max(by_job.get(value, 0), operator.interval(job))
+        given = operator.default_interval_ms
+        return Intervals(
+            evaluation, given or DEFAULT_INTERVAL, tuple(sorted(by_job.items())), given is None
+        )
     evaluation = group_interval or max(c.evaluation_interval for c in configs)
     scrape_global = max(c.scrape_interval for c in configs)
     jobs: dict[str, int] = {}

@@ -21,6 +21,7 @@ from ..model import FILE_START, Document, Target
 from ..targets import TargetKind, kind
 from .index import build_index, intervals
 from .model import Group, Rule, RuleFile, ScrapeJob, is_prometheus_rule
+from .operator import operator_view
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -138,13 +139,16 @@ def group_targets(doc: Document, ctx: Context) -> Iterator[Target]:
 
 def rule_target(rule: Rule, ctx: Context) -> Target:
     span = rule.doc.span(rule.path)
+    index = build_index(ctx)
+    # A rule file no scanned configuration loads takes its intervals from operator objects.
+    operator = None if index.configs_of(rule.doc) else operator_view(ctx)
     context: dict[str, Any] = {
         "name": rule.name or "",
         "kind": rule.kind,
         "group": rule.group.name or "",
         "expr": rule.expr or "",
         "rule": rule,
-        "intervals": intervals(rule, build_index(ctx)),
+        "intervals": intervals(rule, index, operator),
     }
     return Target(
         kind="prometheus.rule",
