@@ -40,6 +40,9 @@ class Vocabulary:
     cloud_auth_actions: list[str]
     deploy_actions: list[str]
     deploy_commands: list[re.Pattern[str]]
+    cluster_commands: list[re.Pattern[str]]
+    throwaway_cluster_actions: list[str]
+    throwaway_cluster_commands: list[re.Pattern[str]]
     publish_actions: list[str]
     publish_commands: list[re.Pattern[str]]
     image_push_commands: list[re.Pattern[str]]
@@ -65,6 +68,7 @@ def _names(*lists: Any) -> list[str]:
 def vocabulary(ctx: Context) -> Vocabulary:
     def build() -> Vocabulary:
         table = ctx.data("github_actions.yaml") or {}
+        publishing = ctx.data("publishing_actions.yaml") or {}
         untrusted = (ctx.data("untrusted_contexts.yaml") or {}).get("contexts") or []
 
         def get(key: str) -> list[Any]:
@@ -79,7 +83,10 @@ def vocabulary(ctx: Context) -> Vocabulary:
             deploy_commands=_compile(
                 [*get("deploy_command_patterns"), *setting(ctx, "deploy_command_patterns", [])]
             ),
-            publish_actions=_names(get("publish_actions")),
+            cluster_commands=_compile(get("cluster_deploy_command_patterns")),
+            throwaway_cluster_actions=_names(get("throwaway_cluster_actions")),
+            throwaway_cluster_commands=_compile(get("throwaway_cluster_command_patterns")),
+            publish_actions=_names(publishing.get("actions")),
             publish_commands=_compile(get("publish_command_patterns")),
             image_push_commands=_compile(get("image_push_command_patterns")),
             signing_actions=_names(get("signing_actions")),
@@ -116,7 +123,8 @@ def step_uses(step: Step, patterns: list[str]) -> bool:
 
 
 def run_matches(step: Step, patterns: list[re.Pattern[str]]) -> re.Match[str] | None:
-    run = step.run
+    """The first match in the step's script, continuation lines joined (offsets as in ``run``)."""
+    run = step.script
     if not run:
         return None
     for p in patterns:
@@ -142,13 +150,41 @@ def is_cloud_auth(step: Step, ctx: Context) -> bool:
     return step_uses(step, vocabulary(ctx).cloud_auth_actions)
 
 
-def is_deploy_step(step: Step, ctx: Context) -> bool:
+def is_deploy_step(step: Step, ctx: Context, throwaway_cluster: bool = False) -> bool:
+    """The step deploys; ``helm``/``kubectl`` into a throwaway cluster the job made do not."""
     v = vocabulary(ctx)
     return (
         step_uses(step, v.cloud_auth_actions)
         or step_uses(step, v.deploy_actions)
         or run_matches(step, v.deploy_commands) is not None
+        or (not throwaway_cluster and run_matches(step, v.cluster_commands) is not None)
     )
+
+
+def creates_throwaway_cluster(job: Job, ctx: Context) -> bool:
+    """The job starts a local cluster (kind, minikube, k3d …) that dies with the runner."""
+    v = vocabulary(ctx)
+    return any(
+        step_uses(s, v.throwaway_cluster_actions)
+        or run_matches(s, v.throwaway_cluster_commands) is not None
+        for s in job.steps
+    )
+
+
+def release_only(triggers: dict[str, Any]) -> bool:
+    """The workflow runs only on ``release`` and/or pushes of tags (never of branches)."""
+    if not triggers:
+        return False
+    for event, spec in triggers.items():
+        if event == "release":
+            continue
+        if event == "push" and isinstance(spec, dict):
+            tags = "tags" in spec or "tags-ignore" in spec
+            branches = "branches" in spec or "branches-ignore" in spec
+            if tags and not branches:
+                continue
+        return False
+    return True
 
 
 def truthy_input(value: Any) -> bool | None:
@@ -221,9 +257,11 @@ def job_facts(job: Job, ctx: Context) -> JobFacts:
         wf = build_workflow(job.doc)
         cond = condition_of(job.condition)
         reachable = reachable_events(wf.triggers, cond, setting(ctx, "default_branch", "main"))
+        throwaway = creates_throwaway_cluster(job, ctx)
         return JobFacts(
-            deploy=any(is_deploy_step(s, ctx) for s in job.steps),
-            publishing=any(is_publishing_step(s, ctx) for s in job.steps),
+            deploy=any(is_deploy_step(s, ctx, throwaway) for s in job.steps),
+            publishing=release_only(wf.triggers)
+            or any(is_publishing_step(s, ctx) for s in job.steps),
             condition=cond,
             reachable=reachable,
         )

@@ -1,4 +1,4 @@
-"""Deploy and publishing jobs: GHA-006, 007, 008, 015, 016, 017, 018, 021, 022."""
+"""Deploy and publishing jobs: GHA-006, 007, 008, 015, 016, 018, 021, 022."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .analysis import (
     truthy_input,
     vocabulary,
 )
-from .evaluate import PR_EVENTS, UNKNOWN, Evaluator, RunInfo, evaluates_false, run_info
+from .evaluate import PR_EVENTS, Evaluator, RunInfo, evaluates_false, run_info
 from .expressions import find_expressions, parse_condition
 from .workflow import (
     Job,
@@ -248,90 +248,6 @@ def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
     wf = build_workflow(job.doc)
     if "concurrency" not in job.data and "concurrency" not in wf.data:
         yield Result(span=job.key_span)
-
-
-# --------------------------------------------------------------------------- GHA-017
-
-PUBLISH_EVENTS = ("push", "release", "workflow_dispatch", "create")
-
-
-def _cache_value(value: Any, infos: list[RunInfo], want_gha: bool) -> bool | None:
-    """Whether an input enables caching for any of ``infos`` (None: cannot tell)."""
-    if isinstance(value, bool):
-        return value if not want_gha else False
-    if value is None:
-        return False
-    text = str(value)
-    if not is_expression(text):
-        return ("type=gha" in text) if want_gha else text.strip() != ""
-    exprs = find_expressions(text)
-    literal = text
-    for e in reversed(exprs):
-        literal = literal[: e.start] + literal[e.end :]
-    if want_gha and "type=gha" in literal:
-        return True
-    any_unknown = False
-    for info in infos:
-        parts = []
-        for e in exprs:
-            if e.node is None:
-                return None
-            v = Evaluator(info).value(e.node)
-            if v is UNKNOWN or not isinstance(v, (str, bool, float, type(None))):
-                any_unknown = True
-                break
-            parts.append(
-                "" if v is None else ("true" if v is True else "false" if v is False else str(v))
-            )
-        else:
-            rendered = literal + "".join(parts)
-            if (want_gha and "type=gha" in rendered) or (
-                not want_gha and rendered.strip() not in ("", "false")
-            ):
-                return True
-    return None if any_unknown else False
-
-
-def cache_poisoning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
-    facts = job_facts(job, ctx)
-    if not facts.publishing:
-        return
-    wf = build_workflow(job.doc)
-    branch = setting(ctx, "default_branch", "main")
-    events = [e for e in facts.reachable if e in PUBLISH_EVENTS]
-    if not events:
-        return
-    infos = [run_info(e, wf.triggers.get(e), branch) for e in events]
-    for step in job.steps:
-        name = step.action()
-        if not name:
-            continue
-        uses_path = (*step.path, "uses")
-        if name in ("actions/cache", "actions/cache/restore"):
-            yield Result(path=uses_path, locator=step.locator, args={"what": name})
-            continue
-        checks: list[tuple[str, bool]] = []
-        if (
-            step.uses is not None
-            and step.uses.repo.lower().startswith("setup-")
-            and "cache" in step.with_
-        ):
-            checks.append(("cache", False))
-        if name == "docker/build-push-action" and "cache-from" in step.with_:
-            checks.append(("cache-from", True))
-        for key, want_gha in checks:
-            verdict = _cache_value(step.input(key), infos, want_gha)
-            if verdict is False:
-                continue
-            yield Result(
-                path=(*step.path, "with", key),
-                locator=step.locator,
-                unresolved=verdict is None,
-                args={"what": f"{name} {key}"},
-            )
 
 
 # --------------------------------------------------------------------------- GHA-018

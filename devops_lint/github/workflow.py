@@ -247,6 +247,16 @@ class Step:
         return as_str(self.data.get("run"))
 
     @property
+    def script(self) -> str | None:
+        """``run`` with each backslash-newline continuation blanked to two spaces.
+
+        A command continued over several lines reads as one line, and every character
+        keeps its offset in ``run``, so a match still locates in the file.
+        """
+        run = self.run
+        return run.replace("\\\n", "  ") if run is not None else None
+
+    @property
     def with_(self) -> dict[str, Any]:
         w = self.data.get("with")
         return w if isinstance(w, dict) else {}
