@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..model import Result, Target
 from ..prometheus import promql
 from ..prometheus.model import RuleFile, ScrapeJob
+from ..prometheus.operator import OperatorJob, operator_view
 from .common import first_doc, missing_side
-from .prom import Exporter, exporters, identifies, prom_view, relabels_job
+from .prom import Exporter, exporters, identifies, operator_identifies, prom_view, relabels_job
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -21,38 +21,12 @@ def _jobs(rf: RuleFile, ctx: Context) -> list[ScrapeJob]:
     return [j for cfg in prom_view(ctx).loading_configs(rf) for j in cfg.jobs]
 
 
-def _monitors(rf: RuleFile, ctx: Context) -> list[Any]:
-    """ServiceMonitors/PodMonitors: the scrape side of a ``PrometheusRule`` (the operator's
-    Prometheus), not of plain rule files."""
+def _monitors(rf: RuleFile, ctx: Context) -> list[OperatorJob]:
+    """Jobs generated from ServiceMonitors/PodMonitors/ScrapeConfigs: the scrape side of a
+    ``PrometheusRule`` (the operator's Prometheus), not of plain rule files."""
     if rf.groups_path != ("spec", "groups"):
         return []
-    from .k8s import k8s_view
-
-    return k8s_view(ctx).of_kind("ServiceMonitor", "PodMonitor")
-
-
-def _monitor_identifies(monitor: Any, exp: Exporter) -> bool:
-    """A monitor named after the exporter, or selecting it by label value."""
-    texts = [monitor.name]
-    spec = monitor.data.get("spec")
-    selector = spec.get("selector") if isinstance(spec, dict) else None
-    labels = selector.get("matchLabels") if isinstance(selector, dict) else None
-    if isinstance(labels, dict):
-        texts.extend(str(v) for v in labels.values() if isinstance(v, str))
-    for t in texts:
-        if any(n.lower() in t.lower() for n in exp.names):
-            return True
-        if any(re.search(p, t, re.IGNORECASE) for p in exp.job_names if _valid(p)):
-            return True
-    return False
-
-
-def _valid(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+    return list(operator_view(ctx).jobs)
 
 
 def _recorded(ctx: Context) -> set[str]:
@@ -97,7 +71,7 @@ def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
                 if exp.name in reported or not name.startswith(exp.prefixes):
                     continue
                 if not any(identifies(j, exp) for j in jobs) and not any(
-                    _monitor_identifies(m, exp) for m in monitors
+                    operator_identifies(m, exp) for m in monitors
                 ):
                     reported.add(exp.name)
                     yield Result(path=(*r.path, "expr"), args=_args(name, exp, r.name))
@@ -110,9 +84,7 @@ def _args(metric: str, exp: Exporter, rule_name: str | None) -> dict[str, str]:
 def _any_monitors(ctx: Context) -> bool:
     if not any(d.format == "kubernetes" for d in ctx.project.documents):
         return False
-    from .k8s import k8s_view
-
-    return bool(k8s_view(ctx).of_kind("ServiceMonitor", "PodMonitor"))
+    return bool(operator_view(ctx).jobs)
 
 
 def _job_values_open(jobs: list[ScrapeJob]) -> bool:

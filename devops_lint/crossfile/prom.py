@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath
 from ..prometheus.index import PromIndex, build_index
 from ..prometheus.model import PromConfig, RelabelRule, RuleFile, ScrapeJob
+from ..prometheus.operator import OperatorJob
 from .common import files
 
 if TYPE_CHECKING:
@@ -261,5 +262,28 @@ def identifies(job: ScrapeJob, exp: Exporter) -> bool:
     if exp.node_role and "node" in job.kubernetes_roles and not _address_rewrite(job):
         mp = job.data.get("metrics_path")
         if mp is None or mp == "/metrics":
+            return True
+    return False
+
+
+def _port_of(address: str) -> int | None:
+    _, sep, port = address.rpartition(":")
+    return int(port) if sep and port.isdigit() else None
+
+
+def operator_identifies(job: OperatorJob, exp: Exporter) -> bool:
+    """Whether an operator-generated job names the exporter: by its generated job name,
+    monitor name, ``job`` label values or selector label values, by its metrics path
+    (the kubelet ServiceMonitor's ``/metrics/cadvisor`` endpoint), or by the port of a
+    numeric endpoint port or a ``ScrapeConfig`` static target."""
+    for text in job.texts:
+        if any(n.lower() in text.lower() for n in exp.names) or _search(exp.job_names, text):
+            return True
+    if any(job.metrics_path.rstrip("/").endswith(m.rstrip("/")) for m in exp.metrics_paths):
+        return True
+    if isinstance(job.port, int) and not isinstance(job.port, bool) and job.port in exp.ports:
+        return True
+    for host in job.hosts:
+        if _search(exp.hosts, host.rpartition(":")[0] or host) or _port_of(host) in exp.ports:
             return True
     return False
