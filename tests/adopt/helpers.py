@@ -1,0 +1,74 @@
+"""Running the linter on small trees for the baseline and new-only tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from devops_lint.config import build_settings
+from devops_lint.engine import run
+from devops_lint.fingerprint import fingerprints
+from devops_lint.rules import load_rules
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def prints_of(root: Path, rule_prefix: str = "") -> dict[tuple[str, str], list[str]]:
+    """{(rule, path): sorted fingerprints} of a scan of ``root``."""
+    settings, _ = build_settings(root, None, {})
+    result = run(root, [root], settings, load_rules())
+    found = [f for f in result.findings if f.rule_id.startswith(rule_prefix)]
+    out: dict[tuple[str, str], list[str]] = {}
+    for f, fp in zip(found, fingerprints(found), strict=True):
+        out.setdefault((f.rule_id, f.path), []).append(fp)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    proc = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    return proc.stdout
+
+
+def init_repo(root: Path) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "commit.gpgsign", "false")
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def lint(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict[str, Any], str]:
+    """(exit code, JSON report, stderr) of ``devops-lint --format json ARGS`` run in ``root``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT")}
+    if cache is not None:
+        env["DEVOPS_LINT_CACHE_DIR"] = str(cache)
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", "--format", "json", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
+    return proc.returncode, report, proc.stderr
+
+
+def rules_of(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((f["rule"], f["path"]) for f in report.get("findings", []))
