@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..kubernetes.kustomize import mark_patches
 from ..kubernetes.objects import K8sObject, PodSpec, containers, objects, pod_spec
 from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all
 from ..model import UNRESOLVED_KEY, Unresolved
@@ -190,6 +191,7 @@ class K8sView:
 def k8s_view(ctx: Context) -> K8sView:
     def build() -> K8sView:
         docs = sorted(ctx.project.of_format("kubernetes"), key=lambda d: (d.path, d.index))
+        mark_patches(ctx)  # Kustomize patch files are not objects
         objs = [o for d in docs for o in objects(d)]
         pods = [p for p in (pod_spec(o) for o in objs) if p is not None]
         return K8sView(objs, pods)

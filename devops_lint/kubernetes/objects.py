@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved
+from .kustomize import PATCH_MARK
 
 # Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
 POD_SPEC_PATHS: dict[str, JsonPath] = {
@@ -87,8 +88,9 @@ class K8sObject:
 
 
 def objects(doc: Document) -> Iterator[K8sObject]:
+    """The objects of a document; none for a Kustomize patch (see ``kustomize.py``)."""
     data = doc.data
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or doc.meta.get(PATCH_MARK):
         return
     items = data.get("items")
     kind = data.get("kind")

@@ -9,6 +9,7 @@ from ..context import Context
 from ..model import Document, Target
 from ..project import Project
 from ..targets import TargetKind, kind
+from .kustomize import mark_patches
 from .objects import (
     K8sObject,
     PodSpec,
@@ -45,9 +46,15 @@ def _pod_context(obj: K8sObject, pod: PodSpec, ctx: Context) -> dict[str, Any]:
     return context
 
 
+def _objects_of(doc: Document, ctx: Context) -> Iterator[K8sObject]:
+    """``objects(doc)`` once the run's Kustomize patch files are known (and skipped)."""
+    mark_patches(ctx)
+    return objects(doc)
+
+
 @kind(FORMATS)
 def _objects(doc: Document, ctx: Context) -> Iterator[Target]:
-    for obj in objects(doc):
+    for obj in _objects_of(doc, ctx):
         yield Target(
             kind="kubernetes.object",
             doc=doc,
@@ -62,7 +69,7 @@ def _objects(doc: Document, ctx: Context) -> Iterator[Target]:
 
 @kind(FORMATS)
 def _pods(doc: Document, ctx: Context) -> Iterator[Target]:
-    for obj in objects(doc):
+    for obj in _objects_of(doc, ctx):
         pod = pod_spec(obj)
         if pod is None:
             continue
@@ -80,7 +87,7 @@ def _pods(doc: Document, ctx: Context) -> Iterator[Target]:
 
 @kind(FORMATS)
 def _containers(doc: Document, ctx: Context) -> Iterator[Target]:
-    for obj in objects(doc):
+    for obj in _objects_of(doc, ctx):
         pod = pod_spec(obj)
         if pod is None:
             continue
@@ -109,6 +116,7 @@ def _project(project: Project, ctx: Context) -> Iterator[Target]:
     docs = list(project.of_format("kubernetes"))
     if not docs:
         return
+    mark_patches(ctx)
     first = docs[0]
     yield Target(
         kind="kubernetes.project",
@@ -129,6 +137,7 @@ def _project_objects(project: Project, ctx: Context) -> Iterator[Target]:
     and its suppressions apply, while ``context["objects"]`` gives the whole set.
     """
     docs = list(project.of_format("kubernetes"))
+    mark_patches(ctx)
     every = [o for d in docs for o in objects(d)]
     for obj in every:
         yield Target(
@@ -178,7 +187,7 @@ AWS_AUTH_TF_TYPES = (
 def _aws_auth(doc: Document, ctx: Context) -> Iterator[Target]:
     """The ``data`` of EKS's ``aws-auth`` ConfigMap, as a manifest or a Terraform resource."""
     if doc.format == "kubernetes":
-        for obj in objects(doc):
+        for obj in _objects_of(doc, ctx):
             if obj.kind == "ConfigMap" and obj.name == "aws-auth":
                 yield Target(
                     kind="kubernetes.aws_auth",
