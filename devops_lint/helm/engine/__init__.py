@@ -1,0 +1,1 @@
+"""Helm chart rendering without a helm binary: Go templates evaluated with source positions."""

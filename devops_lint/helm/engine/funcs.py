@@ -1,0 +1,595 @@
+"""The Go template builtins and the Sprig/Helm functions charts use.
+
+Each function takes its arguments as Go passes them (a piped value last). A function that
+meets an argument it cannot use raises ``FuncError``; the evaluator then renders the action
+as an unresolved placeholder, as it does for a function it does not know.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from ...model import ParseError
+from ...yamlload import load_documents
+from . import semver
+from .values import GoObject, Unknown, go_print, go_quote, sprintf, to_json, to_yaml, truth
+
+MAX_LIST = 100_000  # until/seq/repeat sizes: hostile charts must finish
+
+
+class FuncError(Exception):
+    """A function refused its arguments (helm would stop with an error)."""
+
+
+try:  # RE2 gives linear-time matching on hostile patterns.
+    import re2 as _re2  # type: ignore[import-untyped,unused-ignore]
+
+    def _compile(pattern: str) -> Any:
+        try:
+            return _re2.compile(pattern)
+        except Exception as exc:
+            raise FuncError(f"bad regex {pattern!r}: {exc}") from None
+
+except ImportError:  # pragma: no cover - google-re2 is a dependency
+    _BACKTRACKING = re.compile(r"\\[1-9]|\(\?[=!<]")
+
+    def _compile(pattern: str) -> Any:
+        if _BACKTRACKING.search(pattern):
+            raise FuncError("pattern needs backtracking (not RE2)")
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise FuncError(f"bad regex {pattern!r}: {exc}") from None
+
+
+# ----------------------------------------------------------------------------- conversions
+def strval(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    return go_print(v)
+
+
+def to_int(v: Any) -> int:
+    """cast.ToInt64: 0 when the value does not convert."""
+    if v is None:
+        return 0
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v) if v == v and abs(v) != float("inf") else 0
+    if isinstance(v, str):
+        t = v.strip()
+        if t.endswith(".0"):
+            t = t[:-2]
+        try:
+            return int(t, 0)
+        except ValueError:
+            return 0
+    return 0
+
+
+def to_float(v: Any) -> float:
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            return 0.0
+    return 0.0
+
+
+def empty(v: Any) -> bool:
+    return not truth(v)
+
+
+def _num_cmp(a: Any, b: Any) -> int:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return (a > b) - (a < b)
+    if isinstance(a, str) and isinstance(b, str):
+        return (a > b) - (a < b)
+    raise FuncError("incompatible types for comparison")
+
+
+def _eq(a: Any, *others: Any) -> bool:
+    for b in others:
+        if isinstance(a, bool) != isinstance(b, bool):
+            if a is None or b is None:
+                continue
+            raise FuncError("incompatible types for comparison")
+        if a == b:
+            return True
+    return False
+
+
+def _index(v: Any, *keys: Any) -> Any:
+    for k in keys:
+        if v is None:
+            raise FuncError("index of untyped nil")
+        if isinstance(v, dict):
+            v = v.get(k if isinstance(k, str) else strval(k))
+        elif isinstance(v, (list, str)):
+            i = to_int(k)
+            if not 0 <= i < len(v):
+                raise FuncError(f"index out of range: {i}")
+            v = v[i]
+        else:
+            raise FuncError("can't index item")
+    return v
+
+
+def _len(v: Any) -> int:
+    if isinstance(v, (str, list, dict, tuple)):
+        return len(v)
+    raise FuncError(f"len of {type(v).__name__}")
+
+
+# ----------------------------------------------------------------------------- strings
+def _quote(*args: Any) -> str:
+    return " ".join(go_quote(strval(a)) for a in args if a is not None)
+
+
+def _squote(*args: Any) -> str:
+    return " ".join(f"'{strval(a)}'" for a in args if a is not None)
+
+
+def _indent(n: Any, s: Any) -> str:
+    pad = " " * max(0, to_int(n))
+    return pad + strval(s).replace("\n", "\n" + pad)
+
+
+def _trunc(n: Any, s: Any) -> str:
+    text = strval(s)
+    i = to_int(n)
+    if i >= 0:
+        return text[:i]
+    return text[len(text) + i :] if -i < len(text) else text
+
+
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _words(s: str) -> list[str]:
+    out: list[str] = []
+    for chunk in _WORD_SPLIT.split(s):
+        out.extend(w for w in _CAMEL_SPLIT.split(chunk) if w)
+    return out
+
+
+def _title(s: Any) -> str:
+    return re.sub(r"(^|[^\w'])(\w)", lambda m: m.group(1) + m.group(2).upper(), strval(s))
+
+
+def _camelcase(s: Any) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[_\s-]+", strval(s)) if w)
+
+
+def _split(sep: Any, s: Any) -> dict[str, Any]:
+    return {f"_{i}": p for i, p in enumerate(strval(s).split(strval(sep)))}
+
+
+def _split_list(sep: Any, s: Any) -> list[Any]:
+    text, d = strval(s), strval(sep)
+    return text.split(d) if d else list(text)
+
+
+def _join(sep: Any, v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return strval(sep).join(strval(x) for x in v if x is not None)
+    return strval(v)
+
+
+def _repeat(n: Any, s: Any) -> str:
+    count = to_int(n)
+    text = strval(s)
+    if count * max(1, len(text)) > MAX_LIST * 10:
+        raise FuncError("repeat count too large")
+    return text * max(0, count)
+
+
+def _print(*args: Any) -> str:
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if i and not isinstance(a, str) and not isinstance(args[i - 1], str):
+            out.append(" ")
+        out.append(go_print(a))
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- collections
+def _dict(*kv: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i in range(0, len(kv), 2):
+        out[strval(kv[i])] = kv[i + 1] if i + 1 < len(kv) else ""
+    return out
+
+
+def _merge_into(dst: dict[str, Any], src: Any, overwrite: bool) -> None:
+    if not isinstance(src, dict):
+        return
+    for k, v in src.items():
+        cur = dst.get(k)
+        if isinstance(cur, dict) and isinstance(v, dict):
+            _merge_into(cur, v, overwrite)
+        elif k not in dst or (overwrite and v is not None) or (not overwrite and empty(cur)):
+            if not overwrite and k in dst and isinstance(cur, (dict, list)) and not cur:
+                dst[k] = copy.deepcopy(v)
+            elif overwrite or k not in dst or empty(cur):
+                dst[k] = copy.deepcopy(v) if isinstance(v, (dict, list)) else v
+
+
+def _merge(dst: Any, *srcs: Any) -> Any:
+    if not isinstance(dst, dict):
+        raise FuncError("merge of a non-map")
+    for s in srcs:
+        _merge_into(dst, s, overwrite=False)
+    return dst
+
+
+def _merge_overwrite(dst: Any, *srcs: Any) -> Any:
+    if not isinstance(dst, dict):
+        raise FuncError("mergeOverwrite of a non-map")
+    for s in srcs:
+        _merge_into(dst, s, overwrite=True)
+    return dst
+
+
+def _set(d: Any, k: Any, v: Any) -> Any:
+    if not isinstance(d, dict):
+        raise FuncError("set on a non-map")
+    d[strval(k)] = v
+    return d
+
+
+def _unset(d: Any, k: Any) -> Any:
+    if isinstance(d, dict):
+        d.pop(strval(k), None)
+    return d
+
+
+def _keys(*ds: Any) -> list[Any]:
+    out: list[Any] = []
+    for d in ds:
+        if isinstance(d, dict):
+            out.extend(d)
+    return out
+
+
+def _dig(*args: Any) -> Any:
+    if len(args) < 3:
+        raise FuncError("dig needs keys, a default and a map")
+    *keys, default, d = args
+    cur = d
+    for k in keys:
+        if not isinstance(cur, dict) or strval(k) not in cur:
+            return default
+        cur = cur[strval(k)]
+    return cur
+
+
+def _list_of(v: Any) -> list[Any]:
+    if isinstance(v, (list, tuple)):
+        return list(v)
+    if v is None:
+        return []
+    raise FuncError(f"cannot use {type(v).__name__} as a list")
+
+
+def _uniq(v: Any) -> list[Any]:
+    out: list[Any] = []
+    for x in _list_of(v):
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def _until(n: Any) -> list[int]:
+    i = to_int(n)
+    if abs(i) > MAX_LIST:
+        raise FuncError("until count too large")
+    return list(range(i)) if i >= 0 else list(range(0, i, -1))
+
+
+def _until_step(start: Any, stop: Any, step: Any) -> list[int]:
+    a, b, s = to_int(start), to_int(stop), to_int(step)
+    if s == 0 or abs((b - a) // s) > MAX_LIST:
+        raise FuncError("untilStep range too large")
+    return list(range(a, b, s))
+
+
+def _first(v: Any) -> Any:
+    items = _list_of(v)
+    return items[0] if items else None
+
+
+def _last(v: Any) -> Any:
+    items = _list_of(v)
+    return items[-1] if items else None
+
+
+def _from_yaml(s: Any) -> Any:
+    try:
+        docs, _ = load_documents(strval(s), "<fromYaml>", "yaml")
+    except ParseError as exc:
+        return {"Error": exc.message}
+    data = docs[0].data if docs else {}
+    return data if isinstance(data, dict) else {"Error": "not a mapping"}
+
+
+def _from_yaml_array(s: Any) -> Any:
+    try:
+        docs, _ = load_documents(strval(s), "<fromYamlArray>", "yaml")
+    except ParseError as exc:
+        return [exc.message]
+    data = docs[0].data if docs else []
+    return data if isinstance(data, list) else []
+
+
+def _from_json(s: Any) -> Any:
+    try:
+        data = json.loads(strval(s))
+    except ValueError as exc:
+        return {"Error": str(exc)}
+    return _floats(data) if isinstance(data, dict) else {}
+
+
+def _floats(v: Any) -> Any:
+    """JSON numbers decode to float64 in Go."""
+    if isinstance(v, dict):
+        return {k: _floats(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_floats(x) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
+
+
+def _semver_compare(constraint: Any, version: Any) -> bool:
+    try:
+        return semver.satisfies(strval(constraint), strval(version))
+    except semver.SemverError as exc:
+        raise FuncError(str(exc)) from None
+
+
+def _regex_find_all(pattern: Any, s: Any, n: Any) -> list[str]:
+    found = [m.group(0) for m in _compile(strval(pattern)).finditer(strval(s))]
+    count = to_int(n)
+    return found if count < 0 else found[:count]
+
+
+def _kind_of(v: Any) -> str:
+    if v is None:
+        return "invalid"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float64"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map"
+    if isinstance(v, list):
+        return "slice"
+    return "struct"
+
+
+def _type_of(v: Any) -> str:
+    kind = _kind_of(v)
+    return {"map": "map[string]interface {}", "slice": "[]interface {}"}.get(kind, kind)
+
+
+def _required(msg: Any, v: Any = None) -> Any:
+    raise AssertionError("handled by the evaluator")  # pragma: no cover
+
+
+def _b64dec(s: Any) -> str:
+    try:
+        return base64.b64decode(strval(s), validate=True).decode("utf-8", "replace")
+    except ValueError as exc:
+        return str(exc)
+
+
+def _mod(a: Any, b: Any) -> int:
+    d = to_int(b)
+    if d == 0:
+        raise FuncError("integer divide by zero")
+    x = to_int(a)
+    return abs(x) % abs(d) * (1 if x >= 0 else -1)
+
+
+def _div(a: Any, b: Any) -> int:
+    d = to_int(b)
+    if d == 0:
+        raise FuncError("integer divide by zero")
+    q = abs(to_int(a)) // abs(d)
+    return q if (to_int(a) >= 0) == (d > 0) else -q
+
+
+Function = Callable[..., Any]
+
+
+def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]:
+    """The function table; ``placeholder`` prints an unknown value inside toYaml/toJson."""
+    f: dict[str, Function] = {
+        # Go builtins
+        "eq": _eq,
+        "ne": lambda a, b: not _eq(a, b),
+        "lt": lambda a, b: _num_cmp(a, b) < 0,
+        "le": lambda a, b: _num_cmp(a, b) <= 0,
+        "gt": lambda a, b: _num_cmp(a, b) > 0,
+        "ge": lambda a, b: _num_cmp(a, b) >= 0,
+        "not": lambda v: not truth(v),
+        "len": _len,
+        "index": _index,
+        "print": _print,
+        "println": lambda *a: " ".join(go_print(x) for x in a) + "\n",
+        "printf": lambda fmt, *a: sprintf(strval(fmt), list(a)),
+        "urlquery": lambda *a: __import__("urllib.parse").parse.quote_plus(_print(*a)),
+        "html": lambda *a: __import__("html").escape(_print(*a)),
+        "js": lambda *a: json.dumps(_print(*a))[1:-1],
+        "slice": lambda v, *i: v[to_int(i[0]) if i else 0 : to_int(i[1]) if len(i) > 1 else None],
+        # defaults and flow
+        "default": lambda d, *g: d if not g or empty(g[0]) else g[0],
+        "empty": empty,
+        "coalesce": lambda *a: next((x for x in a if not empty(x)), None),
+        "ternary": lambda a, b, c: a if truth(c) else b,
+        "fail": _required,
+        "required": _required,
+        # strings
+        "quote": _quote,
+        "squote": _squote,
+        "indent": _indent,
+        "nindent": lambda n, s: "\n" + _indent(n, s),
+        "trim": lambda s: strval(s).strip(" \t\n\r\v\f"),
+        "trimSuffix": lambda x, s: strval(s).removesuffix(strval(x)),
+        "trimPrefix": lambda x, s: strval(s).removeprefix(strval(x)),
+        "trimAll": lambda c, s: strval(s).strip(strval(c)),
+        "trunc": _trunc,
+        "upper": lambda s: strval(s).upper(),
+        "lower": lambda s: strval(s).lower(),
+        "title": _title,
+        "untitle": lambda s: re.sub(r"\b(\w)", lambda m: m.group(1).lower(), strval(s)),
+        "replace": lambda o, n, s: strval(s).replace(strval(o), strval(n)),
+        "contains": lambda sub, s: strval(sub) in strval(s),
+        "hasPrefix": lambda p, s: strval(s).startswith(strval(p)),
+        "hasSuffix": lambda p, s: strval(s).endswith(strval(p)),
+        "split": _split,
+        "splitList": _split_list,
+        "join": _join,
+        "cat": lambda *a: " ".join(strval(x) for x in a if x is not None),
+        "repeat": _repeat,
+        "nospace": lambda s: re.sub(r"\s+", "", strval(s)),
+        "kebabcase": lambda s: "-".join(w.lower() for w in _words(strval(s))),
+        "snakecase": lambda s: "_".join(w.lower() for w in _words(strval(s))),
+        "camelcase": _camelcase,
+        "toString": strval,
+        "toStrings": lambda v: [strval(x) for x in _list_of(v)],
+        "abbrev": lambda n, s: (
+            strval(s) if len(strval(s)) <= to_int(n) else strval(s)[: max(0, to_int(n) - 3)] + "..."
+        ),
+        "substr": lambda a, b, s: strval(s)[to_int(a) : to_int(b) if to_int(b) >= 0 else None],
+        "wrap": lambda n, s: strval(s),
+        "plural": lambda one, many, n: one if to_int(n) == 1 else many,
+        # numbers
+        "atoi": lambda s: to_int(s) if re.fullmatch(r"\s*[-+]?\d+\s*", strval(s)) else 0,
+        "int": to_int,
+        "int64": to_int,
+        "float64": to_float,
+        "add": lambda *a: sum(to_int(x) for x in a),
+        "add1": lambda a: to_int(a) + 1,
+        "sub": lambda a, b: to_int(a) - to_int(b),
+        "mul": lambda a, *b: __import__("math").prod([to_int(a), *(to_int(x) for x in b)]),
+        "div": _div,
+        "mod": _mod,
+        "max": lambda a, *b: max([to_int(a), *(to_int(x) for x in b)]),
+        "min": lambda a, *b: min([to_int(a), *(to_int(x) for x in b)]),
+        "addf": lambda *a: sum(to_float(x) for x in a),
+        "subf": lambda a, *b: to_float(a) - sum(to_float(x) for x in b),
+        "mulf": lambda a, *b: __import__("math").prod([to_float(a), *(to_float(x) for x in b)]),
+        "floor": lambda a: float(__import__("math").floor(to_float(a))),
+        "ceil": lambda a: float(__import__("math").ceil(to_float(a))),
+        "round": lambda a, p=0, *_: round(to_float(a), to_int(p)),
+        "until": _until,
+        "untilStep": _until_step,
+        # collections
+        "dict": _dict,
+        "list": lambda *a: list(a),
+        "tuple": lambda *a: list(a),
+        "merge": _merge,
+        "mergeOverwrite": _merge_overwrite,
+        "set": _set,
+        "unset": _unset,
+        "hasKey": lambda d, k: isinstance(d, dict) and strval(k) in d,
+        "keys": _keys,
+        "values": lambda d: list(d.values()) if isinstance(d, dict) else [],
+        "pick": lambda d, *k: {x: d[x] for x in map(strval, k) if x in d},
+        "omit": lambda d, *k: {x: v for x, v in d.items() if x not in set(map(strval, k))},
+        "get": lambda d, k: d.get(strval(k), "") if isinstance(d, dict) else "",
+        "pluck": lambda k, *ds: [
+            d[strval(k)] for d in ds if isinstance(d, dict) and strval(k) in d
+        ],
+        "dig": _dig,
+        "append": lambda v, x: [*_list_of(v), x],
+        "push": lambda v, x: [*_list_of(v), x],
+        "prepend": lambda v, x: [x, *_list_of(v)],
+        "concat": lambda *ls: [x for v in ls for x in _list_of(v)],
+        "first": _first,
+        "last": _last,
+        "rest": lambda v: _list_of(v)[1:],
+        "initial": lambda v: _list_of(v)[:-1],
+        "reverse": lambda v: _list_of(v)[::-1],
+        "uniq": _uniq,
+        "has": lambda x, v: x in _list_of(v),
+        "without": lambda v, *x: [i for i in _list_of(v) if i not in x],
+        "compact": lambda v: [x for x in _list_of(v) if not empty(x)],
+        "sortAlpha": lambda v: sorted(strval(x) for x in _list_of(v)),
+        "deepCopy": copy.deepcopy,
+        "kindOf": _kind_of,
+        "kindIs": lambda k, v: _kind_of(v) == strval(k),
+        "typeOf": _type_of,
+        "typeIs": lambda t, v: _type_of(v) == strval(t),
+        # encodings
+        "b64enc": lambda s: base64.b64encode(strval(s).encode()).decode(),
+        "b64dec": _b64dec,
+        "sha256sum": lambda s: hashlib.sha256(strval(s).encode()).hexdigest(),
+        "sha1sum": lambda s: hashlib.sha1(strval(s).encode()).hexdigest(),
+        "adler32sum": lambda s: str(zlib.adler32(strval(s).encode())),
+        "toYaml": lambda v: to_yaml(v, placeholder),
+        "mustToYaml": lambda v: to_yaml(v, placeholder),
+        "toJson": lambda v: to_json(v, placeholder),
+        "mustToJson": lambda v: to_json(v, placeholder),
+        "toRawJson": lambda v: to_json(v, placeholder),
+        "toPrettyJson": lambda v: json.dumps(json.loads(to_json(v, placeholder)), indent=2),
+        "fromYaml": _from_yaml,
+        "fromYamlArray": _from_yaml_array,
+        "fromJson": _from_json,
+        "fromJsonArray": lambda s: _floats(json.loads(strval(s))),
+        # regular expressions (RE2)
+        "regexMatch": lambda p, s: _compile(strval(p)).search(strval(s)) is not None,
+        "regexFind": lambda p, s: (
+            m.group(0) if (m := _compile(strval(p)).search(strval(s))) else ""
+        ),
+        "regexFindAll": _regex_find_all,
+        "regexReplaceAll": lambda p, s, r: _compile(strval(p)).sub(
+            re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", strval(r)), strval(s)
+        ),
+        "regexReplaceAllLiteral": lambda p, s, r: _compile(strval(p)).sub(
+            strval(r).replace("\\", "\\\\"), strval(s)
+        ),
+        "regexSplit": lambda p, s, n: _compile(strval(p)).split(strval(s)),
+        "semverCompare": _semver_compare,
+        "lookup": lambda *a: {},
+    }
+    for must in ("merge", "mergeOverwrite", "first", "last", "uniq", "without", "compact"):
+        f.setdefault("must" + must[0].upper() + must[1:], f[must])
+    f["mustRegexMatch"] = f["regexMatch"]
+    f["mustRegexReplaceAll"] = f["regexReplaceAll"]
+    f["mustAppend"] = f["append"]
+    f["mustHas"] = f["has"]
+    f["mustFromJson"] = f["fromJson"]
+    return f
+
+
+# Functions that hold unknown values as parts of what they build rather than becoming unknown.
+STRUCTURAL = frozenset(
+    {"dict", "list", "tuple", "set", "append", "push", "prepend", "toYaml", "toJson"}
+    | {"mustToYaml", "mustToJson", "toRawJson", "toPrettyJson"}
+)
+
+
+def is_object(v: Any) -> bool:
+    return isinstance(v, GoObject)

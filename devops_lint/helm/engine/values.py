@@ -1,0 +1,332 @@
+"""Template values as Go sees them: truthiness, printing, ``printf`` verbs, YAML and JSON.
+
+Helm reads values files through JSON, so every number of ``values.yaml`` is a float64
+(printed ``3`` or ``1e+06``); numbers written in a template are Go ints. Python ``float``
+stands for float64 and ``int`` for int/int64 here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..values import go_float
+
+
+class Unknown:
+    """A value the evaluator could not compute; prints as a placeholder (0.6 item 3)."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.source!r})"
+
+
+class GoObject:
+    """A Go struct of Helm's render context (``.Files``, ``.Capabilities.KubeVersion``)."""
+
+    def __init__(
+        self,
+        fields: dict[str, Any],
+        methods: dict[str, Callable[..., Any]] | None = None,
+        text: str = "",
+    ) -> None:
+        self.fields = fields
+        self.methods = methods or {}
+        self.text = text
+
+
+def truth(v: Any) -> bool:
+    """Go template truthiness: false, 0, nil and empty values are false."""
+    if v is None or v is False:
+        return False
+    if isinstance(v, (str, list, dict, tuple)):
+        return len(v) > 0
+    if isinstance(v, (int, float)):
+        return v != 0
+    return True
+
+
+def go_print(v: Any) -> str:
+    """``fmt.Sprint`` of a value (``{{ x }}`` output, ``print``, ``%v``)."""
+    if v is None:
+        return "<nil>"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return go_float(v)
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{go_print(v[k])}" for k in sorted(v)) + "]"
+    if isinstance(v, (list, tuple)):
+        return "[" + " ".join(go_print(x) for x in v) + "]"
+    if isinstance(v, GoObject):
+        return v.text or "{}"
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    return str(v)
+
+
+def output_text(v: Any) -> str:
+    """What an action prints: Helm turns ``<no value>`` (a missing value) into nothing."""
+    if v is None:
+        return ""
+    return go_print(v)
+
+
+# ----------------------------------------------------------------------------- printf
+_VERB = re.compile(r"%([-+# 0]*)(\*|\d+)?(?:\.(\*|\d+)?)?([a-zA-Z%])")
+
+
+def go_quote(s: str) -> str:
+    """Go's ``strconv.Quote``: JSON-like escapes, printable non-ASCII kept."""
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif o < 0x20 or o == 0x7F:
+            out.append(f"\\x{o:02x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _pad(text: str, flags: str, width: str | None) -> str:
+    if not width:
+        return text
+    w = int(width)
+    if "-" in flags:
+        return text.ljust(w)
+    if "0" in flags and text[:1] in "-+0123456789":
+        sign = text[0] if text[0] in "+-" else ""
+        return sign + text[len(sign) :].rjust(w - len(sign), "0")
+    return text.rjust(w)
+
+
+def _int_of(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    return None
+
+
+def sprintf(fmt: str, args: list[Any]) -> str:
+    """Go's ``fmt.Sprintf`` for the verbs charts use (%s %d %v %q %t %f %x %%)."""
+    out: list[str] = []
+    pos = 0
+    argi = 0
+    for m in _VERB.finditer(fmt):
+        out.append(fmt[pos : m.start()])
+        pos = m.end()
+        flags, width, prec, verb = m.group(1), m.group(2), m.group(3), m.group(4)
+        if verb == "%":
+            out.append("%")
+            continue
+        if argi >= len(args):
+            out.append(f"%!{verb}(MISSING)")
+            continue
+        a = args[argi]
+        argi += 1
+        text: str
+        if verb in ("v", "s"):
+            text = go_print(a) if not isinstance(a, str) else a
+            if verb == "s" and isinstance(a, (int, float)) and not isinstance(a, bool):
+                kind = "int" if isinstance(a, int) else "float64"
+                text = f"%!s({kind}={go_print(a)})"
+            if prec is not None and isinstance(a, str):
+                text = text[: int(prec or 0)]
+        elif verb == "q":
+            text = go_quote(a if isinstance(a, str) else go_print(a))
+        elif verb == "d":
+            i = _int_of(a)
+            if i is None:
+                kind = "float64" if isinstance(a, float) else type(a).__name__
+                text = f"%!d({kind}={go_print(a)})"
+            else:
+                text = ("+" if "+" in flags and i >= 0 else "") + str(i)
+        elif verb == "t":
+            text = go_print(a) if isinstance(a, bool) else f"%!t({go_print(a)})"
+        elif verb in ("f", "F", "e", "g"):
+            if isinstance(a, (int, float)) and not isinstance(a, bool):
+                p = int(prec) if prec else 6
+                text = go_float(float(a)) if verb == "g" else f"{float(a):.{p}{verb.lower()}}"
+            else:
+                text = f"%!{verb}({go_print(a)})"
+        elif verb in ("x", "X"):
+            if isinstance(a, int) and not isinstance(a, bool):
+                text = format(a, verb)
+            else:
+                raw = (a if isinstance(a, str) else go_print(a)).encode()
+                text = raw.hex() if verb == "x" else raw.hex().upper()
+        else:
+            text = go_print(a)
+        out.append(_pad(text, flags, width))
+    out.append(fmt[pos:])
+    if argi < len(args):
+        extra = ", ".join(f"{type(a).__name__}={go_print(a)}" for a in args[argi:])
+        out.append(f"%!(EXTRA {extra})")
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- JSON/YAML
+def json_number(f: float) -> str:
+    """Go's ``encoding/json`` for a float64."""
+    if f == int(f) and abs(f) < 1e21:
+        return str(int(f))
+    a = abs(f)
+    if a < 1e-6 or a >= 1e21:
+        s = f"{f:e}"
+        mant, exp = repr(f).split("e") if "e" in repr(f) else (s.split("e")[0], s.split("e")[1])
+        e = int(exp)
+        return f"{mant}e{'-' if e < 0 else '+'}{abs(e):02d}"
+    return repr(f)
+
+
+def to_json_value(v: Any, placeholder: Callable[[Unknown], str]) -> Any:
+    """Plain JSON data; unknown values become their placeholder strings."""
+    if isinstance(v, Unknown):
+        return placeholder(v)
+    if isinstance(v, dict):
+        return {str(k): to_json_value(v[k], placeholder) for k in sorted(v, key=str)}
+    if isinstance(v, (list, tuple)):
+        return [to_json_value(x, placeholder) for x in v]
+    if isinstance(v, GoObject):
+        return {k: to_json_value(x, placeholder) for k, x in v.fields.items()}
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+        return int(v)  # encoding/json writes float64 3 as 3
+    return v
+
+
+def to_json(v: Any, placeholder: Callable[[Unknown], str]) -> str:
+    data = to_json_value(v, placeholder)
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+# Plain scalars that YAML 1.1 (go-yaml v2) would read as something other than a string.
+_YAML_SPECIAL = re.compile(
+    r"(?i:y|yes|n|no|true|false|on|off|null|~|[-+]?\.inf|\.nan)$"
+    r"|[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$"
+    r"|0[xXoObB][0-9a-fA-F_]+$|[0-9:]+:[0-9]+$|\d{4}-\d\d?-\d\d?"
+)
+_YAML_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*$")
+
+
+def _yaml_str(s: str) -> str:
+    if (
+        s
+        and _YAML_PLAIN_SAFE.match(s)
+        and not _YAML_SPECIAL.match(s)
+        and ": " not in s
+        and " #" not in s
+        and not s.endswith((" ", ":"))
+        and s.isprintable()
+    ):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _yaml_scalar(v: Any) -> str:
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ".nan"
+        if math.isinf(v):
+            return ".inf" if v > 0 else "-.inf"
+        return json_number(v)
+    if isinstance(v, int):
+        return str(v)
+    return _yaml_str(str(v))
+
+
+def _yaml_block(v: Any, out: list[str], indent: str) -> None:
+    if isinstance(v, dict):
+        for k in sorted(v, key=str):
+            x = v[k]
+            key = _yaml_str(str(k))
+            if isinstance(x, dict) and x:
+                out.append(f"{indent}{key}:")
+                _yaml_block(x, out, indent + "  ")
+            elif isinstance(x, list) and x:
+                out.append(f"{indent}{key}:")
+                _yaml_block(x, out, indent)
+            elif isinstance(x, str) and "\n" in x:
+                out.append(f"{indent}{key}: {_yaml_multiline(x, indent + '  ')}")
+            else:
+                out.append(f"{indent}{key}: {_flow_empty(x)}")
+        return
+    for x in v:
+        if isinstance(x, (dict, list)) and x:
+            sub: list[str] = []
+            _yaml_block(x, sub, indent + "  ")
+            first = sub[0][len(indent) + 2 :]
+            out.append(f"{indent}- {first}")
+            out.extend(sub[1:])
+        elif isinstance(x, str) and "\n" in x:
+            out.append(f"{indent}- {_yaml_multiline(x, indent + '  ')}")
+        else:
+            out.append(f"{indent}- {_flow_empty(x)}")
+
+
+def _yaml_multiline(s: str, indent: str) -> str:
+    if any(line != line.rstrip() or "\t" in line for line in s.split("\n")) or s.startswith(" "):
+        return json.dumps(s, ensure_ascii=False)
+    chomp = "" if s.endswith("\n") and not s.endswith("\n\n") else "-"
+    if s.endswith("\n\n"):
+        return json.dumps(s, ensure_ascii=False)
+    body = s[:-1] if s.endswith("\n") else s
+    lines = [(indent + line) if line else "" for line in body.split("\n")]
+    return "|" + chomp + "\n" + "\n".join(lines)
+
+
+def _flow_empty(x: Any) -> str:
+    if isinstance(x, dict):
+        return "{}"
+    if isinstance(x, list):
+        return "[]"
+    return _yaml_scalar(x)
+
+
+def to_yaml(v: Any, placeholder: Callable[[Unknown], str]) -> str:
+    """Helm's ``toYaml``: block YAML with sorted keys, no trailing newline."""
+    data = to_json_value(v, placeholder)
+    if isinstance(data, (dict, list)) and data:
+        out: list[str] = []
+        _yaml_block(data, out, "")
+        return "\n".join(out)
+    if isinstance(data, str) and "\n" in data:
+        return _yaml_multiline(data, "  ")
+    return _flow_empty(data)
