@@ -55,6 +55,8 @@ def main() -> None:
 @click.option("--show-fix", is_flag=True, help="Print how to fix each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="Hide info findings and the summary.")
 @click.option("--stdin-filename", help="Name to report for '-' (standard input).")
+@click.option("--no-ignore", is_flag=True, help="Also lint what git ignores and vendored caches.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclude and ignores to named files.")
 @click.option("--strict-unresolved", is_flag=True, default=None, help="Unresolved at severity.")
 @click.option("--helm-values", multiple=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--helm-render", is_flag=True, help="Lint `helm template` output (needs helm).")
@@ -143,6 +145,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     settings["select"] = [*settings["select"], *_split(opts["select"])]
     settings["ignore"] = [*settings["ignore"], *_split(opts["ignore"])]
     settings["helm_values_files"] = [*settings["helm_values_files"], *opts["helm_values"]]
+    settings["no_ignore"], settings["force_exclude"] = opts["no_ignore"], opts["force_exclude"]
     if opts["helm_render"]:
         import shutil
 

@@ -1,16 +1,54 @@
-"""Finding the files of a run: folders walked, excludes applied, links kept inside the root."""
+"""Finding the files of a run: folders walked, ignores and excludes applied, links kept inside.
+
+What a walk skips (see docs/ci-integration.md, "What is linted"):
+
+- version-control internals (``.git``, ``.hg``, ``.svn``), always;
+- unless ``--no-ignore``: what git ignores (``.gitignore`` files and ``.git/info/exclude`` of
+  the working tree, gitignore semantics through ``pathspec``), tool caches and installed
+  dependencies (``DEFAULT_SKIPPED``, and any folder holding ``pyvenv.cfg``, a virtualenv
+  whatever its name). ``vendor/`` is not skipped: vendored Terraform modules and Helm charts are
+  deployed as they are, so their findings are real; exclude it in the config when it is not;
+- the config's ``exclude`` patterns (gitignore semantics, relative to the scan root).
+
+A path named on the command line is linted even when ignored or excluded, like ruff: a pattern
+that matches a named folder (or a folder above it) does not apply inside it, and a named file is
+read as named. Git itself is never run: its configuration in a scanned repository can name
+programs to execute (``core.fsmonitor``), and the working tree is untrusted input.
+"""
 
 from __future__ import annotations
 
-import fnmatch
+import errno
+import functools
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .classify import file_kind
 
-ALWAYS_SKIPPED = frozenset({".git", "node_modules", ".terraform", ".hg", ".svn", "__pycache__"})
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+# Caches and installed dependencies: never the repository's own infrastructure code.
+DEFAULT_SKIPPED = frozenset(
+    {
+        "node_modules",
+        ".terraform",
+        ".terragrunt-cache",
+        "__pycache__",
+        ".venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".direnv",
+    }
+)
+ALWAYS_SKIPPED = VCS_DIRS | DEFAULT_SKIPPED  # kept for callers of the former name
+# An ignore file larger than this is not a hand-written one; it is read no further.
+MAX_IGNORE_FILE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -25,17 +63,168 @@ class Unreadable:
     reason: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A symbolic link not followed (it leaves the root, or loops): reported at info."""
+
+    path: str
+    reason: str
+
+
+Item = Found | Unreadable | Skipped
+
+
+# ------------------------------------------------------------------------------- patterns
+def _backend() -> str | None:
+    """RE2 when installed: patterns come from the scanned tree and must not backtrack."""
+    import importlib.util
+
+    return "re2" if importlib.util.find_spec("re2") is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(lines: tuple[str, ...]) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines, backend=_backend())
+
+
+def _matched(lines: tuple[str, ...], rel: str) -> bool | None:
+    """True (ignored), False (re-included by ``!…``) or None (no pattern matches ``rel``).
+
+    ``rel`` is relative to the patterns' base; a folder ends with ``/``.
+    """
+    if not lines or not rel or rel.startswith("../"):
+        return None
+    include: bool | None = _spec(lines).check_file(rel).include
+    return include
+
+
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:
-    parts = rel.split("/")
-    for pat in patterns:
-        pat = pat.rstrip("/")
-        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat + "/*"):
-            return True
-        if "/" not in pat and any(fnmatch.fnmatch(p, pat) for p in parts):
-            return True
-    return False
+    """``rel`` (relative to the patterns' base) matches gitignore-style ``patterns``."""
+    return bool(_matched(tuple(patterns), rel))
 
 
+@dataclass(frozen=True)
+class Level:
+    """Patterns that apply below ``base``: one ignore file, or the config's excludes."""
+
+    base: Path  # absolute, lexical
+    lines: tuple[str, ...]
+
+    def check(self, path: Path, is_dir: bool) -> bool | None:
+        rel = _rel(self.base, path)
+        if rel is None:
+            return None
+        return _matched(self.lines, rel + "/" if is_dir else rel)
+
+    def without_matching(self, named: Path) -> Level:
+        """These patterns less those matching ``named`` or a folder between it and the base.
+
+        The user named that path, so what excludes it (or its parents) does not apply inside.
+        """
+        rel = _rel(self.base, named)
+        if not rel:
+            return self
+        parts = rel.split("/")
+        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        prefixes.append(rel)
+        kept = tuple(
+            line
+            for line in self.lines
+            if not any(_matched((line,), p) is not None for p in prefixes)
+        )
+        return self if len(kept) == len(self.lines) else Level(self.base, kept)
+
+
+def _rel(base: Path, path: Path) -> str | None:
+    try:
+        rel = path.relative_to(base).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
+
+
+def _read_ignore_file(path: Path) -> tuple[str, ...]:
+    """Lines of an ignore file; a link or an oversized file is not read (git refuses links)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IGNORE_FILE:
+            return ()
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def git_top(path: Path) -> Path | None:
+    """The working tree holding ``path`` (nearest folder with a ``.git`` entry), lexically."""
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
+@dataclass
+class Rules:
+    """Ignore levels (outermost first) and excludes that apply to one folder's entries."""
+
+    levels: tuple[Level, ...]
+    excludes: Level
+    respect_ignores: bool = True
+    in_repository: bool = False  # .gitignore files count only inside a git working tree
+
+    def skips(self, path: Path, is_dir: bool) -> bool:
+        if self.excludes.check(path, is_dir):
+            return True
+        for level in reversed(self.levels):  # the deepest ignore file decides first
+            verdict = level.check(path, is_dir)
+            if verdict is not None:
+                return verdict
+        return False
+
+    def descend(self, folder: Path) -> Rules:
+        """The rules inside ``folder``: its own ``.gitignore`` added; a nested repository
+        starts afresh, as git does (the outer tree's patterns do not reach into it)."""
+        if not self.respect_ignores:
+            return self
+        if os.path.lexists(folder / ".git"):
+            return Rules(_repo_levels(folder), self.excludes, in_repository=True)
+        lines = _read_ignore_file(folder / ".gitignore") if self.in_repository else ()
+        if not lines:
+            return self
+        return Rules((*self.levels, Level(folder, lines)), self.excludes, in_repository=True)
+
+
+def _repo_levels(top: Path) -> tuple[Level, ...]:
+    levels: list[Level] = []
+    # info/exclude ranks below every .gitignore; a `.git` file (worktree, submodule) points
+    # elsewhere, possibly outside the tree, and is not followed.
+    if (top / ".git").is_dir() and not (top / ".git").is_symlink():
+        lines = _read_ignore_file(top / ".git" / "info" / "exclude")
+        if lines:
+            levels.append(Level(top, lines))
+    lines = _read_ignore_file(top / ".gitignore")
+    if lines:
+        levels.append(Level(top, lines))
+    return tuple(levels)
+
+
+def _rules_for(folder: Path, excludes: Level, respect_ignores: bool) -> Rules:
+    """The rules for entries of ``folder``: every ignore file from the tree's top down."""
+    top = git_top(folder) if respect_ignores else None
+    if top is None:
+        return Rules((), excludes, respect_ignores)
+    rules = Rules(_repo_levels(top), excludes, in_repository=True)
+    rel = _rel(top, folder)
+    here = top
+    for part in rel.split("/") if rel else []:
+        here = here / part
+        rules = rules.descend(here)
+    return rules
+
+
+# ---------------------------------------------------------------------------------- links
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
@@ -61,62 +250,166 @@ def rel_to(root: Path, path: Path) -> str:
     return rel.as_posix()
 
 
-def discover(
-    root: Path, paths: Iterable[Path], excludes: Iterable[str] = ()
-) -> Iterator[Found | Unreadable]:
-    """Each file below ``paths`` once, in path order; symlinks never lead out of ``root``."""
-    real_root = root.resolve()
-    excludes = list(excludes)
-    seen: set[Path] = set()
+def _is_virtualenv(folder: Path) -> bool:
+    return os.path.isfile(folder / "pyvenv.cfg")
 
-    def emit(p: Path) -> Iterator[Found | Unreadable]:
-        rel = rel_to(root, p.absolute())
-        if _excluded(rel, excludes):
-            return
+
+# ----------------------------------------------------------------------------------- walk
+@dataclass
+class _Walk:
+    root: Path  # as given (absolute): paths are reported relative to it
+    real_root: Path
+    excludes: Level
+    respect_ignores: bool
+    force: Sequence[Path] | None  # given paths read even when ignored; None: all given paths
+    seen_files: set[Path] = field(default_factory=set)
+    walked: list[Path] = field(default_factory=list)  # real folders walked so far
+
+    def rel(self, p: Path) -> str:
+        return rel_to(self.root, p.absolute())
+
+    def forced(self, p: Path) -> bool:
+        return self.force is None or p.absolute() in self.force
+
+    def skipped_dir(self, folder: Path, rules: Rules) -> bool:
+        name = folder.name
+        if name in VCS_DIRS:
+            return True
+        if self.respect_ignores and (name in DEFAULT_SKIPPED or _is_virtualenv(folder)):
+            return True
+        return rules.skips(folder, is_dir=True)
+
+    def file(self, p: Path) -> Iterator[Item]:
+        rel = self.rel(p)
         try:
             real = p.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
-            if p.is_symlink() and (
-                not _inside(_lexical_target(p), real_root) or file_kind(rel) == "other"
-            ):
-                # A dangling link out of the tree (`-> /usr/share/…`), or to something no
-                # format reads (`static/d3 -> ../javascript/d3`): there is nothing to check.
+            if not p.is_symlink():
+                yield Unreadable(rel, f"cannot resolve path: {exc}")
                 return
-            yield Unreadable(rel, f"cannot resolve path: {exc}")
+            if file_kind(rel) == "other":
+                # A dangling link to something no format reads (`static/d3 -> ../javascript/d3`).
+                return
+            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+                yield Skipped(rel, "symbolic link loop: not followed")
+            elif not _inside(_lexical_target(p), self.real_root):
+                yield Skipped(rel, "symbolic link leads outside the scanned folder: not followed")
+            else:
+                yield Unreadable(rel, f"cannot resolve path: {exc}")
             return
-        if p.is_symlink() and not _inside(real, real_root):
-            return  # a link out of the scanned tree is not ours to read
-        if real in seen:
+        if p.is_symlink() and not _inside(real, self.real_root):
+            if file_kind(rel) != "other":
+                yield Skipped(rel, "symbolic link leads outside the scanned folder: not followed")
             return
-        seen.add(real)
+        if real in self.seen_files:
+            return
+        self.seen_files.add(real)
         yield Found(rel, p)
 
-    for start in paths:
-        if start.is_file() or (start.is_symlink() and not start.is_dir()):
-            yield from emit(start)
-            continue
+    def tree(self, start: Path, rules: Rules) -> Iterator[Item]:
+        real_start = start.resolve()
+        self.walked.append(real_start)
+        dir_rules: dict[str, Rules] = {str(start): rules.descend(start)}
         for dirpath, dirnames, filenames in os.walk(start, onerror=None, followlinks=False):
             here = Path(dirpath)
+            inner = dir_rules.pop(dirpath)
             kept = []
             for d in sorted(dirnames):
-                if d in ALWAYS_SKIPPED:
-                    continue
                 sub = here / d
-                if _excluded(rel_to(root, sub.absolute()), excludes):
+                if self.skipped_dir(sub, inner):
                     continue
                 if sub.is_symlink():
-                    try:
-                        target = sub.resolve(strict=True)
-                    except (OSError, RuntimeError):
-                        continue
-                    if not _inside(target, real_root):
-                        continue
-                    # Walk a link inside the root only when its target is not walked anyway.
-                    if _inside(target, start.resolve()):
-                        continue
-                    yield from discover(root, [sub], excludes)
+                    yield from self.linked_dir(sub, inner)
                     continue
                 kept.append(d)
+                dir_rules[str(sub)] = inner.descend(sub)
             dirnames[:] = kept
             for name in sorted(filenames):
-                yield from emit(here / name)
+                p = here / name
+                if inner.skips(p, is_dir=False):
+                    continue
+                yield from self.file(p)
+
+    def linked_dir(self, link: Path, rules: Rules) -> Iterator[Item]:
+        rel = self.rel(link)
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            yield Skipped(rel, "symbolic link loop: not followed")
+            return
+        if not _inside(target, self.real_root):
+            yield Skipped(rel, "symbolic link leads outside the scanned folder: not followed")
+            return
+        if _inside(link.parent.resolve(), target):
+            yield Skipped(rel, "symbolic link to a folder that contains it (a cycle): not followed")
+            return
+        if any(_inside(target, w) for w in self.walked):
+            return  # its files are read where they live
+        yield from self.tree(link, rules)
+
+
+def discover(
+    root: Path,
+    paths: Iterable[Path],
+    excludes: Iterable[str] = (),
+    *,
+    respect_ignores: bool = True,
+    force: Iterable[Path] | None = None,
+    exclude_base: Path | None = None,
+) -> Iterator[Item]:
+    """Each file below ``paths`` once, in path order; symlinks never lead out of ``root``.
+
+    ``excludes`` are gitignore-style patterns relative to ``exclude_base`` (default ``root``).
+    Paths in ``force`` (default: every path given) are read even when ignored or excluded;
+    any other given file, e.g. a neighbour read for context, is checked like a walked one.
+    """
+    root = root.absolute()
+    walk = _Walk(
+        root=root,
+        real_root=root.resolve(),
+        excludes=Level((exclude_base or root).absolute(), tuple(excludes)),
+        respect_ignores=respect_ignores,
+        force=None if force is None else [p.absolute() for p in force],
+    )
+    for start in paths:
+        start = start.absolute()
+        if start.is_file() or (start.is_symlink() and not start.is_dir()):
+            if not walk.forced(start):
+                rules = _rules_for(start.parent, walk.excludes, respect_ignores)
+                if rules.skips(start, is_dir=False) or any(
+                    walk.skipped_dir(parent, rules) for parent in _between(root, start.parent)
+                ):
+                    continue
+            yield from walk.file(start)
+            continue
+        if not start.is_dir():
+            continue
+        if start.is_symlink() and not _inside(start.resolve(), walk.real_root):
+            yield Skipped(
+                walk.rel(start), "symbolic link leads outside the scanned folder: not followed"
+            )
+            continue
+        rules = _rules_for(start.parent, walk.excludes, respect_ignores)
+        if walk.forced(start):
+            rules = Rules(
+                tuple(level.without_matching(start) for level in rules.levels),
+                rules.excludes.without_matching(start),
+                respect_ignores,
+                rules.in_repository,
+            )
+        elif walk.skipped_dir(start, rules):
+            continue
+        yield from walk.tree(start, rules)
+
+
+def _between(root: Path, folder: Path) -> list[Path]:
+    """Folders from below ``root`` down to ``folder`` (none when it is not below ``root``)."""
+    rel = _rel(root, folder)
+    if not rel:
+        return []
+    out = []
+    here = root
+    for part in rel.split("/"):
+        here = here / part
+        out.append(here)
+    return out

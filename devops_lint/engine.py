@@ -12,7 +12,7 @@ from typing import Any
 
 from . import parsing
 from .context import Context
-from .discover import Unreadable, discover
+from .discover import Skipped, Unreadable, discover, rel_to
 from .fingerprint import logical_key
 from .model import (
     SEVERITY_RANK,
@@ -151,7 +151,17 @@ class Engine:
     def load(self, paths: list[Path], stdin: tuple[str, str] | None = None, jobs: int = 1) -> None:
         excludes = self.settings["exclude"]
         todo: list[SourceFile] = []
-        for item in discover(self.root, paths, excludes):
+        for item in discover(
+            self.root,
+            paths,
+            excludes,
+            respect_ignores=not self.settings.get("no_ignore", False),
+            force=self._named(paths),
+            exclude_base=self.settings.get("exclude_base"),
+        ):
+            if isinstance(item, Skipped):
+                self.core_finding("X-000.symlink-skipped", item.path, Span.at(1), item.reason)
+                continue
             if isinstance(item, Unreadable):
                 self.project.failed.add(item.path)
                 self.core_finding("X-000.unreadable", item.path, Span.at(1), item.reason)
@@ -173,6 +183,18 @@ class Engine:
             name, text = stdin
             sf = SourceFile(name, self.root / name, parsing.file_kind(name))
             self._record(sf, parsing.parse(sf, text, self.settings, self.root))
+
+    def _named(self, paths: list[Path]) -> list[Path] | None:
+        """The paths the user named, read even when ignored or excluded (None: every path).
+
+        Neighbours of a named file, read for context, are not among them.
+        """
+        if self.settings.get("force_exclude"):
+            return []
+        only = self.project.report_only
+        if only is None:
+            return None
+        return [p for p in paths if p.is_dir() or rel_to(self.root, p) in only]
 
     def _render_charts(self, todo: list[SourceFile]) -> list[SourceFile]:
         """Lint ``helm template`` output instead of the templates (``--helm-render``).

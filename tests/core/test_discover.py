@@ -1,14 +1,26 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from devops_lint.classify import document_format, file_kind
-from devops_lint.discover import Found, discover
+from devops_lint.discover import Found, Skipped, Unreadable, discover
 
 
-def paths(root: Path, excludes: list[str] | None = None) -> list[str]:
-    return [f.path for f in discover(root, [root], excludes or []) if isinstance(f, Found)]
+def paths(root: Path, excludes: list[str] | None = None, **kw: Any) -> list[str]:
+    found = discover(root, [root], excludes or [], **kw)
+    return [f.path for f in found if isinstance(f, Found) and f.abspath.name != ".gitignore"]
+
+
+def make(root: Path, *rels: str, text: str = "x: 1\n") -> None:
+    for rel in rels:
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
 
 
 def test_skips_vcs_and_vendored_folders(tmp_path: Path) -> None:
@@ -71,3 +83,163 @@ def test_document_formats_by_content() -> None:
     assert document_format({"apiVersion": "v1", "kind": "Pod"}) == "kubernetes"
     assert document_format({"apiVersion": 1, "kind": "Pod"}) == "yaml"
     assert document_format(["a"]) == "yaml"
+
+
+# --------------------------------------------------------------- what git ignores (#13 item 9)
+def test_gitignore_of_the_working_tree_is_respected(tmp_path: Path) -> None:
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("local-*.yaml\n")
+    (tmp_path / ".gitignore").write_text("# build output\nbuild/\n*.gen.yaml\n!keep.gen.yaml\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".gitignore").write_text("scratch.tf\n!also.gen.yaml\n")
+    make(
+        tmp_path,
+        "a.yaml",
+        "build/out.yaml",
+        "x.gen.yaml",
+        "keep.gen.yaml",
+        "local-notes.yaml",
+        "sub/scratch.tf",
+        "sub/main.tf",
+        "sub/also.gen.yaml",
+        "other/scratch.tf",
+    )
+    assert paths(tmp_path) == [
+        "a.yaml",
+        "keep.gen.yaml",
+        "other/scratch.tf",
+        "sub/also.gen.yaml",
+        "sub/main.tf",
+    ]
+    everything = paths(tmp_path, respect_ignores=False)  # --no-ignore
+    assert "build/out.yaml" in everything and "sub/scratch.tf" in everything
+    assert len(everything) == 9
+
+
+def test_gitignore_applies_when_a_subfolder_is_scanned(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("/infra/generated/\n")
+    make(tmp_path, "infra/main.tf", "infra/generated/x.tf")
+    found = discover(tmp_path / "infra", [tmp_path / "infra"])
+    assert [f.path for f in found if isinstance(f, Found)] == ["main.tf"]
+
+
+def test_gitignore_outside_a_repository_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.yaml\n")  # no .git: not a working tree
+    make(tmp_path, "a.yaml")
+    assert paths(tmp_path) == ["a.yaml"]
+
+
+def test_nested_repository_starts_afresh(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.tf\n")
+    (tmp_path / "mod" / ".git").mkdir(parents=True)
+    make(tmp_path, "a.tf", "mod/main.tf")
+    assert paths(tmp_path) == ["mod/main.tf"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_a_linked_gitignore_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside-ignore"
+    outside.write_text("*.yaml\n")
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / ".gitignore").symlink_to(outside)  # git refuses linked ignore files too
+    make(root, "a.yaml")
+    assert paths(root) == ["a.yaml"]
+
+
+def test_hostile_ignore_pattern_does_not_backtrack(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*a" * 15 + "b\n")
+    make(tmp_path, "a" * 40 + ".yaml")
+    started = time.monotonic()
+    assert paths(tmp_path) == ["a" * 40 + ".yaml"]
+    assert time.monotonic() - started < 2
+
+
+def test_caches_and_virtualenvs_are_skipped_unless_no_ignore(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "a.yaml",
+        ".venv/lib/x.yaml",
+        "env/pyvenv.cfg",
+        "env/lib/y.yaml",
+        ".tox/py/z.yaml",
+        "__pycache__/c.json",
+        ".terraform/modules/m/main.tf",
+        "vendor/modules/net/main.tf",
+    )
+    assert paths(tmp_path) == ["a.yaml", "vendor/modules/net/main.tf"]
+    assert len(paths(tmp_path, respect_ignores=False)) == 8
+    make(tmp_path, ".git/config.yaml")
+    assert ".git/config.yaml" not in paths(tmp_path, respect_ignores=False)
+
+
+# ----------------------------------------------------------------- excludes, gitignore style
+def test_excludes_have_gitignore_semantics(tmp_path: Path) -> None:
+    make(tmp_path, "testdata/a.yaml", "x/testdata/b.yaml", "keep.yaml", "deep/gen/c.tf", "gen.tf")
+    assert sorted(paths(tmp_path, ["**/testdata/**"])) == ["deep/gen/c.tf", "gen.tf", "keep.yaml"]
+    assert sorted(paths(tmp_path, ["/gen.tf", "gen/"])) == [
+        "keep.yaml",
+        "testdata/a.yaml",
+        "x/testdata/b.yaml",
+    ]
+
+
+def test_named_paths_are_read_even_when_excluded_or_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("build/\n")
+    make(tmp_path, "examples/a.yaml", "examples/b.tmp.yaml", "build/c.yaml", "other.yaml")
+    excludes = ["examples/", "*.tmp.yaml"]
+    assert paths(tmp_path, excludes) == ["other.yaml"]
+
+    def named(*rels: str, **kw: Any) -> list[str]:
+        found = discover(tmp_path, [tmp_path / r for r in rels], excludes, **kw)
+        return [f.path for f in found if isinstance(f, Found)]
+
+    # A pattern that excludes the named folder does not apply inside it; others still do.
+    assert named("examples") == ["examples/a.yaml"]
+    assert named("build") == ["build/c.yaml"]
+    assert named("examples/b.tmp.yaml", "build/c.yaml") == ["examples/b.tmp.yaml", "build/c.yaml"]
+    # Neighbours read for context (not in `force`) and --force-exclude keep every pattern.
+    assert named("examples/a.yaml", "other.yaml", force=[tmp_path / "other.yaml"]) == ["other.yaml"]
+    assert named("examples", "build/c.yaml", force=[]) == []
+
+
+# ----------------------------------------------------------------- symlinks (#11 item 2)
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_skipped_links_are_reported(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    make(outside, "secret.yaml")
+    root = tmp_path / "root"
+    make(root, "a.yaml", "sub/b.yaml")
+    os.symlink(outside, root / "linkdir")
+    os.symlink(outside / "secret.yaml", root / "link.yaml")
+    os.symlink(root, root / "sub" / "cycle")
+    os.symlink("loop-b.yaml", root / "loop-a.yaml")
+    os.symlink("loop-a.yaml", root / "loop-b.yaml")
+    found = list(discover(root, [root]))
+    assert [f.path for f in found if isinstance(f, Found)] == ["a.yaml", "sub/b.yaml"]
+    skipped = {f.path: f.reason for f in found if isinstance(f, Skipped)}
+    assert set(skipped) == {"linkdir", "link.yaml", "sub/cycle", "loop-a.yaml", "loop-b.yaml"}
+    assert "outside" in skipped["linkdir"] and "outside" in skipped["link.yaml"]
+    assert "cycle" in skipped["sub/cycle"] and "loop" in skipped["loop-a.yaml"]
+    assert not [f for f in found if isinstance(f, Unreadable)]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_links_between_folders_never_loop(tmp_path: Path) -> None:
+    # a/to-b -> b and b/to-a -> a: each folder is walked once, from wherever it is reached.
+    make(tmp_path, "scan/x.yaml", "a/one.yaml", "b/two.yaml")
+    os.symlink(tmp_path / "b", tmp_path / "a" / "to-b")
+    os.symlink(tmp_path / "a", tmp_path / "b" / "to-a")
+    os.symlink(tmp_path / "a", tmp_path / "scan" / "to-a")
+    started = time.monotonic()
+    found = list(discover(tmp_path, [tmp_path / "scan"]))
+    assert time.monotonic() - started < 5
+    assert sorted(f.path for f in found if isinstance(f, Found)) == [
+        "scan/to-a/one.yaml",
+        "scan/to-a/to-b/two.yaml",
+        "scan/x.yaml",
+    ]
