@@ -52,6 +52,7 @@ class Vocabulary:
     sast_commands: list[re.Pattern[str]]
     deps_actions: list[str]
     deps_commands: list[re.Pattern[str]]
+    tag_pinned_workflows: list[str]
     untrusted: list[tuple[str, ...]]
     first_party: set[str]
     trusted_owners: set[str]
@@ -95,6 +96,7 @@ def vocabulary(ctx: Context) -> Vocabulary:
             sast_commands=_compile(get("sast_command_patterns")),
             deps_actions=_names(get("deps_scan_actions")),
             deps_commands=_compile(get("deps_scan_command_patterns")),
+            tag_pinned_workflows=_names(get("tag_pinned_reusable_workflows")),
             untrusted=[tuple(str(u).lower().split(".")) for u in untrusted if isinstance(u, str)],
             first_party={
                 str(o).lower()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
-from .analysis import vocabulary
+from .analysis import action_matches, vocabulary
 from .workflow import ActionRef, Step, build_workflow, is_expression, locate
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ def reusable_workflow_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[
     ref = job.uses
     if ref.kind != "remote" or ref.ref is None or ref.is_sha:
         return
+    if ref.version is not None and action_matches(ref.name, vocabulary(ctx).tag_pinned_workflows):
+        return  # called by a release tag, as the workflow requires (SLSA generators)
     severity = _owner_severity(ref, ctx)
     if severity is None:
         return

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
-from ..secrets_names import is_sensitive_name, rule_from_settings
+from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
 from .names import is_placeholder
 from .workflow import Step, build_workflow, env_sites, is_expression, locate
@@ -71,6 +71,22 @@ def container_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[
             yield Result(path=(*base, "credentials", "password"), locator=job.locator)
 
 
+# A key naming a list of secrets (``SECRET_NAMES``), not a secret.
+_LIST_SUFFIXES = frozenset({"names", "keys", "list", "vars", "variables"})
+# Identifiers separated by commas, semicolons or whitespace: ``A_TOKEN,B_TOKEN``.
+_IDENTIFIER_LIST_RE = re.compile(r"^\s*[A-Za-z_][\w.-]*(\s*[,;\s]\s*[A-Za-z_][\w.-]*)+\s*$")
+
+
+def _not_a_credential(key: str, text: str) -> bool:
+    """Values that cannot be a credential: prose, lists of names, lists under ``*_NAMES``."""
+    segments = name_segments(key)
+    if segments and segments[-1] in _LIST_SUFFIXES:
+        return True
+    if any(c.isspace() for c in text.strip()):
+        return True  # prose such as "Token usage summary"; credentials have no spaces
+    return bool(_IDENTIFIER_LIST_RE.match(text))
+
+
 def sensitive_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     sites = [(p, env, loc) for p, env, loc in env_sites(wf)]
@@ -90,6 +106,8 @@ def sensitive_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
                 continue
             text = str(value)
             if is_expression(text) or len(text) < 8 or is_placeholder(text):
+                continue
+            if _not_a_credential(str(key), text):
                 continue
             yield Result(path=(*base, key), locator=locator or None, args={"key": key})
 
@@ -121,13 +139,22 @@ def _logical_lines(text: str) -> Iterator[tuple[list[int], str]]:
         yield where, "".join(chars)
 
 
+def _first_line(text: str, start: int, end: int) -> int:
+    """``end`` cut at the first newline after ``start``: a command continued over several
+    lines is located on the line where it starts."""
+    newline = text.find("\n", start, end)
+    return end if newline == -1 else newline
+
+
 def pipe_to_shell(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
-    if step is None or not step.run:
+    text = step.script if step is not None else None
+    if step is None or not text:
         return
     path = (*step.path, "run")
-    for m in PIPE_TO_SHELL_RE.finditer(step.run):
-        yield Result(span=locate(step.doc, path, m.start(), m.start(1) + len(m.group(1))))
+    for m in PIPE_TO_SHELL_RE.finditer(text):
+        end = _first_line(text, m.start(), m.start(1) + len(m.group(1)))
+        yield Result(span=locate(step.doc, path, m.start(), end))
 
 
 _NPM_RE = re.compile(r"\bnpm\s+(install|i|add)\b([^;&|\n#]*)")
@@ -183,9 +210,9 @@ def _pip_unpinned(args: str) -> bool:
 
 def unpinned_install(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
-    if step is None or not step.run:
+    text = step.script if step is not None else None
+    if step is None or not text:
         return
-    text = step.run
     path = (*step.path, "run")
     hits: list[tuple[int, int]] = []
     for m in _NPM_RE.finditer(text):
@@ -203,8 +230,9 @@ def unpinned_install(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     for m in _GO_RE.finditer(text):
         hits.append((m.start(), m.end()))
     for start, end in sorted(hits):
-        piece = text[start:end].strip()
-        yield Result(span=locate(step.doc, path, start, end), args={"command": piece})
+        piece = " ".join(text[start:end].split())  # the command as one line
+        span = locate(step.doc, path, start, _first_line(text, start, end))
+        yield Result(span=span, args={"command": piece})
 
 
 _CURL_RE = re.compile(r"\b(curl|wget)\b")

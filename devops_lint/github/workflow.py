@@ -365,11 +365,12 @@ class Job:
         refs = found[0].refs if whole and found[0].node is not None else ()
         matrix = self.data.get("strategy")
         matrix = matrix.get("matrix") if isinstance(matrix, dict) else None
-        if len(refs) != 1 or len(refs[0].parts) != 2 or refs[0].parts[0] != "matrix":
+        if len(refs) != 1 or len(refs[0].parts) < 2 or refs[0].parts[0] != "matrix":
             return [(path, None)]
-        if not isinstance(matrix, dict):
+        if not isinstance(matrix, dict) or "*" in refs[0].parts:
             return [(path, None)]
-        name = refs[0].parts[1]
+        # ``matrix.platform.runner``: each value of ``platform`` (a mapping) at key ``runner``.
+        name, rest = refs[0].parts[1], refs[0].parts[2:]
         mpath: JsonPath = (*self.path, "strategy", "matrix")
         out: list[tuple[JsonPath, str | None]] = []
         for key, values in matrix.items():
@@ -378,17 +379,28 @@ class Job:
             if not isinstance(values, list):
                 return [(path, None)]
             for i, v in enumerate(values):
-                ok = isinstance(v, str) and "${{" not in v
-                out.append(((*mpath, key, i), v if ok else None))
+                out.append(_matrix_leaf((*mpath, key, i), v, rest))
         include = matrix.get("include")
         if isinstance(include, list):
             for i, entry in enumerate(include):
                 if isinstance(entry, dict):
                     for key, v in entry.items():
                         if str(key).lower() == name:
-                            ok = isinstance(v, str) and "${{" not in v
-                            out.append(((*mpath, "include", i, key), v if ok else None))
+                            out.append(_matrix_leaf((*mpath, "include", i, key), v, rest))
         return out or [(path, None)]
+
+
+def _matrix_leaf(path: JsonPath, value: Any, rest: tuple[str, ...]) -> tuple[JsonPath, str | None]:
+    """The literal string at ``rest`` inside one matrix value, with where it is written."""
+    for part in rest:
+        if not isinstance(value, dict):
+            return path, None
+        key = next((k for k in value if str(k).lower() == part), None)
+        if key is None:
+            return path, None
+        path, value = (*path, key), value[key]
+    ok = isinstance(value, str) and "${{" not in value
+    return path, value if ok else None
 
 
 @dataclass
