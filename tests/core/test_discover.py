@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -243,3 +244,43 @@ def test_links_between_folders_never_loop(tmp_path: Path) -> None:
         "scan/to-a/to-b/two.yaml",
         "scan/x.yaml",
     ]
+
+
+# ------------------------------------------------- the command line (#13 items 9 and 13)
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+spec:
+  containers:
+    - name: app
+      image: busybox
+      securityContext:
+        privileged: true
+"""
+
+
+def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
+    from tests.integration.conftest import run_cli
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / ".devops-lint.yaml").write_text("select: [K8S-001]\nexclude: [/examples/]\n")
+    make(
+        tmp_path, "k8s/pod.yaml", "examples/pod.yaml", "build/pod.yaml", ".venv/pod.yaml", text=POD
+    )
+
+    def reported(*args: str, cwd: Path = tmp_path) -> tuple[int, list[str]]:
+        r = run_cli("--format", "json", *args, cwd=cwd)
+        return r.code, sorted(f["path"] for f in json.loads(r.out)["findings"])
+
+    assert reported(".") == (1, ["k8s/pod.yaml"])
+    # The configuration still excludes examples/ when ignores are off.
+    assert reported("--no-ignore", ".") == (1, [".venv/pod.yaml", "build/pod.yaml", "k8s/pod.yaml"])
+    # An exclude in the configuration above does not hide what the user names.
+    for args, cwd in [(["examples/"], tmp_path), (["."], tmp_path / "examples")]:
+        code, found = reported(*args, cwd=cwd)
+        assert code == 1 and len(found) == 1 and found[0].endswith("pod.yaml"), (args, found)
+    assert reported("examples/pod.yaml") == (1, ["examples/pod.yaml"])
+    assert reported("--force-exclude", "examples/pod.yaml") == (0, [])

@@ -122,6 +122,20 @@ def test_own_ci_files_pass_devops_lint(tmp_path: Path) -> None:
     assert r.code == 0
 
 
+def test_the_project_passes_its_own_linter() -> None:
+    """`devops-lint` in the project root (the README's command) exits 0: test data is excluded
+    by the committed .devops-lint.yaml, virtualenvs and caches by default."""
+    r = run_cli("--format", "json", cwd=ROOT)
+    data = json.loads(r.out)
+    active = [
+        f"{f['path']}:{f['line']} {f['rule']} {f['message']}"
+        for f in data["findings"]
+        if not f["suppressed"] and f["severity"] not in ("info", "low")
+    ]
+    assert r.code == 0 and not active, "\n".join(active[:20])
+    assert data["files_scanned"] > 0
+
+
 def test_hook_manifest_is_valid() -> None:
     pytest.importorskip("pre_commit")
     from pre_commit.clientlib import load_manifest
