@@ -6,12 +6,18 @@ lower/upper-case boundaries (``apiKey`` → ``api``, ``key``; ``DBPassword`` →
 ``password``). It is sensitive when a segment is a secret word or two consecutive
 segments form a secret pair — unless its last segment names metadata about the
 secret (``secret_arn``, ``password_length``, ``POSTGRES_PASSWORD_FILE``). Matching is
-on whole segments only: ``bypass_cache`` and ``passenger_count`` are not sensitive.
+on whole segments only: ``bypass_cache`` and ``passenger_count`` are not sensitive, with
+one exception for names written without separators: a segment that *ends* in ``password``,
+``passwd``, ``secret`` or ``token`` (``PGPASSWORD``, ``DBPASSWD``, ``APITOKEN``) is
+sensitive too. The well-known single-word credential variables of the data table
+``credential_env_names.yaml`` (``MYSQL_PWD``, ``PGPASS``, ``REDISCLI_AUTH``) are sensitive
+as whole names.
 
 The rule is configurable (setting ``sensitive_name_rule``): a mapping with any of
-``words``, ``pairs`` (lists of two words) and ``exempt_suffixes``, each replacing
-the default list, or ``extra_words``/``extra_pairs``/``extra_exempt_suffixes``
-extending it.
+``words``, ``pairs`` (lists of two words), ``suffix_words`` and ``exempt_suffixes``,
+each replacing the default list, or ``extra_words``/``extra_pairs``/
+``extra_suffix_words``/``extra_exempt_suffixes`` extending it. The whole-name table is
+extended through ``data_extensions: {credential_env_names.yaml: {names: [...]}}``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_WORDS = frozenset(
@@ -63,6 +69,22 @@ DEFAULT_EXEMPT_SUFFIXES = frozenset(
     }
 )
 
+# A segment ending in one of these is sensitive (names written without separators).
+DEFAULT_SUFFIX_WORDS = ("password", "passwd", "secret", "token")
+CREDENTIAL_NAMES_TABLE = "credential_env_names.yaml"
+
+
+def _table_names(extra: Any = None) -> frozenset[str]:
+    """Whole names of ``credential_env_names.yaml`` plus ``extra`` (a config extension)."""
+    from .context import load_data_table
+
+    names: list[Any] = []
+    for table in (load_data_table(CREDENTIAL_NAMES_TABLE), extra):
+        listed = table.get("names") if isinstance(table, Mapping) else None
+        names.extend(listed if isinstance(listed, list) else [])
+    return frozenset(str(n).lower() for n in names if isinstance(n, str))
+
+
 # Runs of upper-case letters (acronyms), capitalised or lower-case words, digits.
 _SEGMENT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -72,12 +94,21 @@ class SensitiveNameRule:
     words: frozenset[str] = DEFAULT_WORDS
     pairs: frozenset[tuple[str, str]] = DEFAULT_PAIRS
     exempt_suffixes: frozenset[str] = DEFAULT_EXEMPT_SUFFIXES
+    suffix_words: tuple[str, ...] = DEFAULT_SUFFIX_WORDS
+    # Lower-case whole names of credential_env_names.yaml.
+    whole_names: frozenset[str] = field(default_factory=lambda: _table_names())
 
     @classmethod
-    def from_setting(cls, setting: Mapping[str, Any] | None) -> SensitiveNameRule:
-        """The rule configured by ``sensitive_name_rule`` (``None`` → the default)."""
-        if not setting:
+    def from_setting(
+        cls, setting: Mapping[str, Any] | None, table_extension: Any = None
+    ) -> SensitiveNameRule:
+        """The rule configured by ``sensitive_name_rule`` (``None`` → the default) with the
+        whole-name table extended by ``table_extension``."""
+        if not setting and table_extension is None:
             return DEFAULT_RULE
+        whole = _table_names(table_extension)
+        if not setting:
+            return cls(whole_names=whole)
         words = _words(setting.get("words"), DEFAULT_WORDS) | _words(
             setting.get("extra_words"), frozenset()
         )
@@ -87,7 +118,11 @@ class SensitiveNameRule:
         exempt = _words(setting.get("exempt_suffixes"), DEFAULT_EXEMPT_SUFFIXES) | _words(
             setting.get("extra_exempt_suffixes"), frozenset()
         )
-        return cls(words, pairs, exempt)
+        suffixes = sorted(
+            _words(setting.get("suffix_words"), frozenset(DEFAULT_SUFFIX_WORDS))
+            | _words(setting.get("extra_suffix_words"), frozenset())
+        )
+        return cls(words, pairs, exempt, tuple(suffixes), whole)
 
     def matches(self, name: str) -> bool:
         return _matches(self, name)
@@ -126,6 +161,10 @@ def _matches(rule: SensitiveNameRule, name: str) -> bool:
         return False
     if any(s in rule.words for s in segs):
         return True
+    if rule.suffix_words and any(s.endswith(rule.suffix_words) for s in segs):
+        return True
+    if name.lower() in rule.whole_names:
+        return True
     return any(pair in rule.pairs for pair in itertools.pairwise(segs))
 
 
@@ -136,8 +175,28 @@ def is_sensitive_name(name: str, rule: SensitiveNameRule | None = None) -> bool:
 
 def rule_from_settings(settings: Mapping[str, Any]) -> SensitiveNameRule:
     """The rule of a run's settings (``ctx.settings``)."""
-    return SensitiveNameRule.from_setting(settings.get("sensitive_name_rule"))
+    extensions = settings.get("data_extensions")
+    extra = extensions.get(CREDENTIAL_NAMES_TABLE) if isinstance(extensions, Mapping) else None
+    return SensitiveNameRule.from_setting(settings.get("sensitive_name_rule"), extra)
 
 
 def sensitive_names(names: Iterable[str], rule: SensitiveNameRule | None = None) -> list[str]:
     return [n for n in names if is_sensitive_name(n, rule)]
+
+
+# Keys that name where a secret is kept, not the secret (X-002.sensitive-key): Helm charts'
+# `existingSecret`/`existingSecretPasswordKey`, `envFromSecret`/`configFromSecret`, and
+# selectors such as `secretFieldSelector`.
+_REFERENCE_SEGMENTS = frozenset({"existing"})
+_REFERENCE_PAIRS = frozenset({("from", "secret"), ("from", "secrets")})
+_REFERENCE_LAST = frozenset({"selector", "selectors"})
+
+
+def names_a_reference(name: str) -> bool:
+    """True when a sensitive-looking key names a Secret, a key of it, or a selector."""
+    segs = name_segments(name)
+    if not segs:
+        return False
+    if segs[-1] in _REFERENCE_LAST or any(s in _REFERENCE_SEGMENTS for s in segs):
+        return True
+    return any(pair in _REFERENCE_PAIRS for pair in itertools.pairwise(segs))

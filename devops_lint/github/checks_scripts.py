@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
+from ..placeholders import placeholders_of
 from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
 from .names import is_placeholder
@@ -105,7 +106,7 @@ def sensitive_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
             if isinstance(value, bool) or value is None:
                 continue
             text = str(value)
-            if is_expression(text) or len(text) < 8 or is_placeholder(text):
+            if is_expression(text) or len(text) < 8 or is_placeholder(text, placeholders_of(ctx)):
                 continue
             if _not_a_credential(str(key), text):
                 continue

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
+from ..placeholders import is_placeholder as shared_placeholder
 from ..secrets_names import is_sensitive_name, rule_from_settings
 from .checks_support import container_of, object_of, undecided
 
@@ -15,18 +16,6 @@ if TYPE_CHECKING:
     from ..model import Target
     from ..rules import Rule
 
-# X-001's placeholder allowlist. The upper-case words are matched as written so that
-# ordinary text ("mastodon", "replaced") does not hide a credential.
-_PLACEHOLDER_WORDS = (
-    "example",
-    "changeme",
-    "change-me",
-    "dummy",
-    "placeholder",
-    "redacted",
-    "xxxx",
-)
-_PLACEHOLDER_EXACT = ("REPLACE", "TODO")
 _TEMPLATE_RE = re.compile(r"^(?:\s*(?:\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)|<[^<>]*>))+\s*$", re.S)
 _TEMPLATE_OPENERS = ("{{", "${", "$(")
 # Helm placeholders are written in private-use characters by the template loader.
@@ -56,9 +45,9 @@ _ASSIGNMENT_RE = re.compile(
 
 
 def is_placeholder(value: str) -> bool:
-    """True for values that are obviously not real credentials (X-001 allowlist)."""
-    low = value.lower()
-    if any(w in low for w in _PLACEHOLDER_WORDS) or any(w in value for w in _PLACEHOLDER_EXACT):
+    """True for values that are obviously not real credentials (X-001's shared allowlist,
+    devops_lint/placeholders.py), or that hold template syntax anywhere."""
+    if shared_placeholder(value):
         return True
     if any(opener in value for opener in _TEMPLATE_OPENERS):
         return True  # a templated fragment: the literal is supplied elsewhere

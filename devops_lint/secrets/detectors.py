@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..placeholders import Placeholders, shipped
 from ..secrets_names import DEFAULT_RULE, SensitiveNameRule, is_sensitive_name
 
 
@@ -44,25 +45,6 @@ class Detector:
     check: str | None
 
 
-class Placeholders:
-    """The placeholder allowlist: values that are obviously not real secrets."""
-
-    def __init__(self, table: Mapping[str, Any]) -> None:
-        self.any_case = tuple(str(w).lower() for w in table.get("any_case", ()))
-        self.exact_case = tuple(str(w) for w in table.get("exact_case", ()))
-        self.values = frozenset(str(v) for v in table.get("values", ()))
-        self.templates = tuple(re.compile(str(p), re.S) for p in table.get("templates", ()))
-
-    def __call__(self, value: str) -> bool:
-        if value in self.values:
-            return True
-        lower = value.lower()
-        if any(w in lower for w in self.any_case) or any(w in value for w in self.exact_case):
-            return True
-        stripped = value.strip().strip("\"'")
-        return any(t.match(stripped) for t in self.templates)
-
-
 @dataclass(frozen=True)
 class EntropyRule:
     rule: str
@@ -76,7 +58,7 @@ class EntropyRule:
 class DetectorSet:
     """The compiled detector table of a run."""
 
-    def __init__(self, table: Mapping[str, Any]) -> None:
+    def __init__(self, table: Mapping[str, Any], placeholders: Placeholders | None = None) -> None:
         self.detectors: tuple[Detector, ...] = tuple(
             Detector(
                 rule=str(d["rule"]),
@@ -98,7 +80,12 @@ class DetectorSet:
                 by_needle.setdefault(key, []).append(i)
         self._needles = tuple((n, ic, tuple(ix)) for (n, ic), ix in by_needle.items())
         self._always = tuple(i for i, d in enumerate(self.detectors) if not d.needles)
-        self.placeholder = Placeholders(table.get("placeholders") or {})
+        # The shared allowlist (placeholders.yaml); a `placeholders` section of this table, as
+        # older configs extended it, adds to it.
+        self.placeholder = placeholders or shipped()
+        legacy = table.get("placeholders")
+        if isinstance(legacy, Mapping):
+            self.placeholder = self.placeholder.extended(legacy)
         he = table.get("high_entropy") or {}
         b64 = he.get("base64") or {}
         hexa = he.get("hex") or {}
@@ -152,7 +139,8 @@ class DetectorSet:
         else:
             start, end = m.span(f"d{i}")
         value = text[start:end]
-        if self.placeholder(value):
+        # The AWS secret detector matches its anchor word (`secret`); its value is checked below.
+        if det.check != "aws-secret-context" and self.placeholder(value):
             return None
         if det.check == "private-key-body" and not _key_body(text, end, self.placeholder):
             return None

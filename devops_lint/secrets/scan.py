@@ -10,6 +10,7 @@ from typing import Any
 
 from ..context import Context
 from ..model import Document, Finding, Span
+from ..placeholders import placeholders_of
 from ..secrets_names import SensitiveNameRule, rule_from_settings
 from .detectors import DetectorSet, Hit, LineIndex
 from .values import ValueHit, ValueRules, resolve_precedence
@@ -18,7 +19,9 @@ TABLE = "secret_detectors.yaml"
 
 
 def detector_set(ctx: Context) -> DetectorSet:
-    return ctx.memo("secrets.detectors", lambda: DetectorSet(ctx.data(TABLE)))  # type: ignore[no-any-return]
+    return ctx.memo(  # type: ignore[no-any-return]
+        "secrets.detectors", lambda: DetectorSet(ctx.data(TABLE), placeholders_of(ctx))
+    )
 
 
 def name_rule(ctx: Context) -> SensitiveNameRule:

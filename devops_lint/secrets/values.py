@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ..model import Document, JsonPath, Span, is_unresolved
-from ..secrets_names import SensitiveNameRule, is_sensitive_name
-from .detectors import DetectorSet, LineIndex, Placeholders, mask
+from ..placeholders import Placeholders
+from ..secrets_names import SensitiveNameRule, is_sensitive_name, names_a_reference
+from .detectors import DetectorSet, LineIndex, mask
 
 URL_CREDENTIALS = "X-002.url-credentials"
 SENSITIVE_KEY = "X-002.sensitive-key"
@@ -67,6 +68,10 @@ class ValueRules:
         self._sensitive_keys: dict[str, bool] = {}  # memo of is_sensitive_name over keys
 
     # ------------------------------------------------------------------ values
+    def sensitive_key(self, key: str) -> bool:
+        """A sensitive name that holds a value, not one naming a Secret or a selector."""
+        return is_sensitive_name(key, self.names) and not names_a_reference(key)
+
     def is_reference(self, value: str) -> bool:
         return any(r.search(value) for r in self.references)
 
@@ -144,7 +149,7 @@ class ValueRules:
             if m is None or (m.group("sep") == ":" and not colon):
                 continue
             name = m.group("name")
-            if not is_sensitive_name(name, self.names):
+            if not self.sensitive_key(name):
                 continue
             value, offset = _unquote(raw, m.start("value"))
             if not self.is_literal_secret(value):
@@ -192,7 +197,7 @@ class ValueRules:
                 continue
             flag = sensitive.get(key)
             if flag is None:
-                flag = sensitive[key] = is_sensitive_name(key, self.names)
+                flag = sensitive[key] = self.sensitive_key(key)
             if not flag and key != "name":
                 continue
             if not flag:  # `name:`: only a `name`/`value` pair matters (env-style lists)
@@ -234,7 +239,7 @@ class ValueRules:
                 elif (
                     isinstance(key, str)
                     and _setting_name(key)
-                    and is_sensitive_name(key, self.names)
+                    and self.sensitive_key(key)
                     and self.is_literal_secret(value)
                 ):
                     yield self._key_hit(doc, sub, key, value)

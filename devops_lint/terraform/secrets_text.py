@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..placeholders import Placeholders
+from ..placeholders import is_placeholder as shared_placeholder
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,18 +43,8 @@ _ASSIGN = re.compile(
     r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*"""
     r"""(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s"'#;,}]+))"""
 )
-_PLACEHOLDER_WORDS = (
-    "example",
-    "changeme",
-    "change-me",
-    "dummy",
-    "placeholder",
-    "redacted",
-    "xxxx",
-    "replace",
-    "todo",
-)
-_TEMPLATE_ONLY = re.compile(r"^(\$\{[^}]*\}|\{\{.*\}\}|\$\(.*\)|<[^>]*>|\$[A-Za-z_][A-Za-z0-9_]*)$")
+# `$NAME`: a shell or template variable, not a literal (beside X-001's shared allowlist).
+_VARIABLE_ONLY = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
 AWS_DOC_KEY = "AKIAIOSFODNN7EXAMPLE"
 
 
@@ -62,11 +54,9 @@ class Hit:
     what: str  # "an AWS access key", "a literal assigned to DB_PASSWORD"
 
 
-def is_placeholder(value: str) -> bool:
-    low = value.lower()
-    if any(w in low for w in _PLACEHOLDER_WORDS):
-        return True
-    return bool(_TEMPLATE_ONLY.match(value.strip()))
+def is_placeholder(value: str, placeholders: Placeholders | None = None) -> bool:
+    """X-001's shared allowlist (devops_lint/placeholders.py), or a lone ``$NAME``."""
+    return shared_placeholder(value, placeholders) or bool(_VARIABLE_ONLY.match(value.strip()))
 
 
 def is_reference_text(value: str) -> bool:
