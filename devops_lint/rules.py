@@ -1,10 +1,19 @@
-"""Rule definitions: YAML files under ``rules/``, validated on load."""
+"""Rule definitions: YAML files under ``rules/``, validated on load.
+
+Rule files come from two places with different trust (``docs/security.md``): the installed
+package's own ``rules/`` folder, and folders a configuration names (``rule_paths``), which
+are part of the scanned, untrusted tree. A rule decides with a JSON Schema (``require:``)
+or a Python check (``check: module:function``). Only the package's rule files choose
+which Python functions are checks, and only in ``devops_lint.*`` modules; a custom rule may
+name one of those checks (the *registry*) and nothing else, so a scanned repository can
+never make the linter import or run code of its choosing.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib
-import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +23,13 @@ from .model import Severity
 
 if TYPE_CHECKING:
     from .context import Context
-    from .model import Result, Target
+    from .model import Document, Result, Target
 
 CheckFn = Callable[["Target", "Rule", "Context"], Iterable["Result"]]
 
 PACKAGE_DIR = Path(__file__).parent
+# What a packaged rule's `check:` may name: a public function of a public devops_lint module.
+PACKAGE_CHECK_RE = re.compile(r"^devops_lint(\.[a-z][a-z0-9_]*)+:[a-z][a-z0-9_]*$")
 
 
 def resource_dir(name: str) -> Path:
@@ -60,6 +71,10 @@ class Rule:
     @functools.cached_property
     def check_fn(self) -> CheckFn:
         assert self.check is not None
+        # Loading already refused anything else; checked again because a Rule can also be
+        # built in code, and importing is the one step that must never leave the package.
+        if not PACKAGE_CHECK_RE.match(self.check):
+            raise RuleError(f"{self.source}: check: {self.check!r} is not a devops_lint check")
         module_name, _, attr = self.check.partition(":")
         try:
             fn = getattr(importlib.import_module(module_name), attr)
@@ -71,7 +86,9 @@ class Rule:
     def validator(self) -> Any:
         from jsonschema import Draft202012Validator
 
-        return Draft202012Validator(self.require or {})
+        from .localrefs import offline_registry
+
+        return Draft202012Validator(self.require or {}, registry=offline_registry())
 
 
 def _rule_from(data: Any, source: str) -> Rule:
@@ -103,25 +120,110 @@ def _rule_validator() -> Any:
 
     from jsonschema import Draft202012Validator
 
+    from .localrefs import offline_registry
+
     schema = json.loads((resource_dir("schemas") / "rule.schema.json").read_text())
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, registry=offline_registry())
 
 
-def load_rule_file(path: Path) -> Rule:
+# --- what a rule file may say, beyond its schema ----------------------------------------------
+
+Registry = dict[str, frozenset[str]]  # packaged check -> the message arguments it provides
+
+
+def check_registry(package_data: Iterable[dict[str, Any]]) -> Registry:
+    """The checks packaged rules use, each with the placeholders its rules' messages use
+    beyond the target's context (so the arguments that check returns)."""
+    from .messages import CONTEXT_KEYS, BadTemplate, placeholders
+
+    out: dict[str, set[str]] = {}
+    for data in package_data:
+        name = data.get("check")
+        if not name:
+            continue
+        names = out.setdefault(name, set())
+        try:
+            names.update(n for n in placeholders(data["message"]) if n.isidentifier())
+        except BadTemplate:
+            continue
+        names.difference_update(CONTEXT_KEYS.get(data["target"], ()))
+    return {name: frozenset(args) for name, args in out.items()}
+
+
+def policy_problem(
+    data: dict[str, Any], packaged: bool, registry: Registry | None
+) -> tuple[str, str] | None:
+    """``(field, problem)`` when schema-valid rule data breaks a rule of trust or form.
+
+    ``registry`` is what a custom (not packaged) rule's ``check:`` may name.
+    """
+    from .localrefs import remote_refs
+    from .messages import CONTEXT_KEYS, BadTemplate, placeholders
+
+    target = data["target"]
+    if target not in CONTEXT_KEYS and not packaged:
+        return "target", f"unknown target kind {target!r}"
+    check = data.get("check")
+    if check is not None:
+        if packaged:
+            if not PACKAGE_CHECK_RE.match(check):
+                return "check", f"{check!r} is not a function of a devops_lint module"
+        elif registry is None or check not in registry:
+            return "check", (
+                f"{check!r} is not a check of devops-lint; a custom rule may only use "
+                "`require:` or name a check that the shipped rules use"
+            )
+    elif data.get("require") is None and (target != "core.input" or not packaged):
+        return "(top level)", "a rule needs `require` or `check`"
+    if data.get("require") is not None:
+        for ref in remote_refs(data["require"]):
+            return "require", f"$ref {ref!r} points outside the rule file (only '#…' is allowed)"
+    try:
+        names = placeholders(data["message"])
+    except BadTemplate as exc:
+        return "message", str(exc)
+    if packaged and (check is not None or target not in CONTEXT_KEYS):
+        # A packaged check may return any argument its message uses; a kind missing from
+        # the table is reported by tests/security/test_rule_messages.py, not to users.
+        return None
+    allowed = CONTEXT_KEYS[target]
+    if check is not None:
+        allowed = allowed | (registry or {}).get(check, frozenset())
+    elif target == "core.input":
+        return None  # the engine fills these messages itself
+    for name in dict.fromkeys(names):
+        if not name.isidentifier():
+            if packaged:
+                continue  # the engine prints a field that is no name as written
+            return "message", f"{{{name}}} is not a placeholder name (write '{{{{' for a brace)"
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            return "message", f"unknown placeholder {{{name}}} (this target provides: {known})"
+    return None
+
+
+# --- reading rule files ------------------------------------------------------------------------
+
+
+def _parse_rule_file(path: Path, text: str) -> tuple[dict[str, Any], Document]:
+    """Schema-valid rule data and its document (for line numbers); raises ``RuleError``."""
     from .model import ParseError
-    from .yamlload import load_plain
+    from .yamlload import load_documents
 
     try:
-        data = load_plain(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ParseError) as exc:
-        raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+        docs, _ = load_documents(text, str(path))
+    except ParseError as exc:
+        raise RuleError(f"{path}:{exc.line}: cannot read rule file: {exc.message}") from None
+    if len(docs) != 1:
+        raise RuleError(f"{path}: a rule file holds exactly one YAML document")
+    doc = docs[0]
+    data = doc.data
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise RuleError(f"{path}: field {where}: {err.message}")
-    if data.get("require") is None and data.get("check") is None and data["target"] != "core.input":
-        raise RuleError(f"{path}: a rule needs `require` or `check`")
+        line = doc.span(tuple(err.absolute_path)).line
+        raise RuleError(f"{path}:{line}: field {where}: {err.message}")
     if data.get("require") is not None:
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
@@ -129,8 +231,43 @@ def load_rule_file(path: Path) -> Rule:
         try:
             Draft202012Validator.check_schema(data["require"])
         except SchemaError as exc:
-            raise RuleError(f"{path}: field require: invalid JSON Schema: {exc.message}") from None
+            line = doc.span(("require",)).line
+            raise RuleError(
+                f"{path}:{line}: field require: invalid JSON Schema: {exc.message}"
+            ) from None
+    return data, doc
+
+
+def _checked(
+    path: Path, data: dict[str, Any], doc: Document, packaged: bool, registry: Registry | None
+) -> Rule:
+    problem = policy_problem(data, packaged, registry)
+    if problem is not None:
+        where, message = problem
+        line = doc.key_span((where,)).line if where in data else 1
+        raise RuleError(f"{path}:{line}: field {where}: {message}")
     return _rule_from(data, str(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.__class__.__name__}") from None
+
+
+def is_packaged(path: Path) -> bool:
+    from .safepath import is_inside
+
+    return is_inside(path, resource_dir("rules"))
+
+
+def load_rule_file(path: Path) -> Rule:
+    """One rule file, held to the rules of the folder it comes from (package or custom)."""
+    packaged = is_packaged(path)
+    registry = None if packaged else package_registry()
+    data, doc = _parse_rule_file(path, _read(path))
+    return _checked(path, data, doc, packaged, registry)
 
 
 def _rule_files(dirs: list[Path]) -> list[Path]:
@@ -146,57 +283,53 @@ def _rule_files(dirs: list[Path]) -> list[Path]:
     return files
 
 
-def _cache_file(files: list[Path]) -> Path | None:
-    """Where the parsed rules of exactly these files (by path, size, mtime) are kept."""
-    import hashlib
+def _load_data(files: list[Path], packaged: bool, registry: Registry | None) -> list[Rule]:
+    """The rules of ``files``: from the cache when it holds these exact contents."""
+    from . import rulecache
 
-    if os.environ.get("DEVOPS_LINT_NO_CACHE"):
-        return None
-    base = os.environ.get("DEVOPS_LINT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "devops-lint"
+    texts = [_read(p) for p in files]
+    cached = rulecache.get(texts)
+    if cached is not None and all(policy_problem(d, packaged, registry) is None for d in cached):
+        return [_rule_from(d, str(p)) for d, p in zip(cached, files, strict=True)]
+    rules: list[Rule] = []
+    datas: list[dict[str, Any]] = []
+    for path, text in zip(files, texts, strict=True):
+        data, doc = _parse_rule_file(path, text)
+        rules.append(_checked(path, data, doc, packaged, registry))
+        datas.append(data)
+    rulecache.put(texts, datas)
+    return rules
+
+
+@functools.cache
+def _package_rules() -> tuple[Rule, ...]:
+    return tuple(_load_data(_rule_files([resource_dir("rules")]), True, None))
+
+
+def package_registry() -> Registry:
+    """Every check the packaged rules use: all that a custom rule may name."""
+    return check_registry(
+        {"check": r.check, "message": r.message, "target": r.target} for r in _package_rules()
     )
-    from . import __version__
-
-    digest = hashlib.sha256(__version__.encode())
-    for path in [resource_dir("schemas") / "rule.schema.json", *files]:
-        st = path.stat()
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return Path(base) / f"rules-{digest.hexdigest()[:24]}.pickle"
 
 
 def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     """Every shipped rule plus the rules of configured folders, sorted by ID.
 
-    Parsing and validating some 460 rule files costs more than linting one file, so the
-    result is cached per exact set of rule files (pre-commit runs start fast).
+    Custom rules (from ``extra_dirs``) are data: a JSON Schema, or a packaged check by name.
     """
-    import pickle
+    import copy
 
-    files = _rule_files([resource_dir("rules"), *extra_dirs])
-    cache = _cache_file(files)
-    if cache is not None:
-        try:
-            cached: list[Rule] = pickle.loads(cache.read_bytes())
-            return cached
-        except Exception:  # missing, stale or corrupt: parse the rule files again
-            pass
+    package = [copy.copy(r) for r in _package_rules()]
+    extra = list(extra_dirs)
+    custom = _load_data(_rule_files(extra), False, package_registry()) if extra else []
     rules: dict[str, Rule] = {}
-    for path in files:
-        rule = load_rule_file(path)
+    for rule in [*package, *custom]:
         if rule.id in rules:
             other = rules[rule.id].source
-            raise RuleError(f"{path}: duplicate rule id {rule.id} (also in {other})")
+            raise RuleError(f"{rule.source}: duplicate rule id {rule.id} (also in {other})")
         rules[rule.id] = rule
-    result = sorted(rules.values(), key=lambda r: r.id)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(cache)
-        except OSError:
-            pass  # a read-only home only costs start-up time
-    return result
+    return sorted(rules.values(), key=lambda r: r.id)
 
 
 @functools.cache

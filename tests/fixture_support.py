@@ -117,6 +117,7 @@ def fixture_folders() -> list[Path]:
     out = []
     if not FIXTURES.is_dir():
         return out
-    for fmt in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+    # fixtures/security/ holds hostile repositories for tests/security, not rule fixtures.
+    for fmt in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "security"):
         out.extend(sorted(p for p in fmt.iterdir() if p.is_dir()))
     return out
