@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..kubernetes.objects import K8sObject, PodSpec, containers
 from ..kubernetes.selectors import Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
-from .common import files, join, unresolved_message
+from .common import Files, files, join, unresolved_message
 from .k8s import k8s_view
 
 if TYPE_CHECKING:
@@ -354,8 +354,8 @@ def _local_paths(doc: Any) -> list[LocalPath]:
     return out
 
 
-def _exists(lp: LocalPath, root: str, ctx: Context) -> Tri:
-    every = files(ctx)
+def _exists(lp: LocalPath, root: str, ctx: Context, every: Files | None = None) -> Tri:
+    every = every or files(ctx)
     if "$" in lp.cwd:
         return True  # the working directory's own outcome covers the paths inside it
     if "$" in lp.text:
@@ -386,12 +386,16 @@ WHAT = {
 
 
 def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    from ..github.repository import repository_view
     from ..github.workflow import locate
 
     doc = target.doc
-    root = repo_root(doc.path)
+    # Paths resolve against the repository root, also when only .github/ was scanned.
+    view = repository_view(ctx.project, doc.path)
+    every = Files(view.root, view.paths) if view.moved else None
+    root = repo_root(view.doc_path)
     for lp in _local_paths(doc):
-        verdict = _exists(lp, root, ctx)
+        verdict = _exists(lp, root, ctx, every)
         if verdict is True:
             continue
         span = locate(doc, lp.path, lp.start, lp.end) if lp.what == "chart" else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from .analysis import (
     job_facts,
     setting,
 )
+from .repository import read_in_repository, workflow_repositories
 from .workflow import Job, Workflow, build_workflow
 
 if TYPE_CHECKING:
@@ -118,22 +120,41 @@ def _updates_actions(data: Any) -> bool:
     )
 
 
+def _dependabot_covers(text: str) -> bool:
+    from ..model import ParseError
+    from ..yamlload import load_plain
+
+    try:
+        return _updates_actions(load_plain(text))
+    except ParseError:
+        return False
+
+
+def _renovate_file_covers(name: str, text: str) -> bool:
+    if name == "package.json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return False
+        if not isinstance(data, dict) or "renovate" not in data:
+            return False
+        text = json.dumps(data["renovate"])
+    return _renovate_covers_actions(text)
+
+
 def _has_dependabot(project: Project) -> bool:
     if any(_updates_actions(doc.data) for doc in project.of_format("dependabot")):
         return True
     if project.root.name != ".github":
         return False
     # Scanning the .github directory itself: its dependabot.yml is the repository's.
-    from ..model import ParseError
-    from ..yamlload import load_plain
-
     for sf in project.files:
         if sf.path in ("dependabot.yml", "dependabot.yaml"):
             try:
-                data = load_plain(sf.abspath.read_text(encoding="utf-8", errors="replace"))
-            except (OSError, ParseError):
+                text = sf.abspath.read_text(encoding="utf-8", errors="replace")
+            except OSError:
                 continue
-            if _updates_actions(data):
+            if _dependabot_covers(text):
                 return True
     return False
 
@@ -145,15 +166,26 @@ def _has_renovate(project: Project) -> bool:
                 text = sf.abspath.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if sf.path == "package.json":
-                try:
-                    data = json.loads(text)
-                except ValueError:
-                    continue
-                if not isinstance(data, dict) or "renovate" not in data:
-                    continue
-                text = json.dumps(data["renovate"])
-            if _renovate_covers_actions(text):
+            if _renovate_file_covers(sf.path, text):
+                return True
+    return False
+
+
+def _repository_has_update_tool(project: Project) -> bool:
+    """The repositories of the scanned workflows configure an update tool on disk.
+
+    Scanning one workflow, ``.github/`` alone, or a repository from another working
+    directory leaves its ``.github/dependabot.yml`` out of the scan; it is read at the
+    repository root (see ``repository``), never outside it.
+    """
+    for root in workflow_repositories(project):
+        for name in (".github/dependabot.yml", ".github/dependabot.yaml"):
+            text = read_in_repository(root, name)
+            if text is not None and _dependabot_covers(text):
+                return True
+        for name in (*RENOVATE_FILES, "package.json"):
+            text = read_in_repository(root, name)
+            if text is not None and _renovate_file_covers(posixpath.basename(name), text):
                 return True
     return False
 
@@ -161,6 +193,8 @@ def _has_renovate(project: Project) -> bool:
 def no_update_tool(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     project = ctx.project
     if _has_dependabot(project) or _has_renovate(project):
+        return
+    if _repository_has_update_tool(project):
         return
     yield Result(span=FILE_START)
 
