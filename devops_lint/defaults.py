@@ -11,6 +11,10 @@ DEFAULT_DATA_PORTS: tuple[int, ...] = (
 )  # fmt: skip
 DEFAULT_ADMIN_PORTS: tuple[int, ...] = (22, 3389, 5985, 5986)
 
+# A repository's config may lower `max_file_size` or raise it up to this, never further: the
+# cap is what keeps one hostile file from costing unbounded time and memory (docs/security.md).
+MAX_FILE_SIZE_CEILING = 32 * 1024 * 1024
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "fail_on": "high",
     "select": [],

@@ -342,6 +342,15 @@ def _stamp(path: str) -> int:
         return -1
 
 
+def _inside_scan_root(path: Path, chart_dir: Path, shown_root: str) -> bool:
+    """Whether ``path`` resolves inside the scan root (``chart_dir`` is ``shown_root`` in it)."""
+    from ..safepath import is_inside
+
+    depth = 0 if shown_root in ("", ".") else len(shown_root.strip("/").split("/"))
+    parents = chart_dir.absolute().parents
+    return is_inside(path, parents[min(depth, len(parents)) - 1] if depth else chart_dir)
+
+
 def chart_values(
     root: Path | str, extra_files: Sequence[str] = (), shown_root: str = ""
 ) -> ChartValues:
@@ -365,6 +374,8 @@ def chart_values(
             chart.problems.append(err)
     values: dict[str, Any] | None = None
     for i, path in enumerate(files):
+        if i == 0 and not _inside_scan_root(path, root, shown_root):
+            continue  # a values.yaml symlinked out of the scanned tree is never read
         if not path.is_file():
             if i > 0:
                 chart.problems.append(ParseError(f"{path}: values file not found"))
