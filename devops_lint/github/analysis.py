@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .evaluate import PR_EVENTS, reachable_events
-from .expressions import Node, parse_condition, pattern_covers
+from .expressions import Node, parse_condition, pattern_covers, pattern_matches
 from .workflow import Job, Step, Workflow, build_workflow, is_expression
 
 if TYPE_CHECKING:
@@ -136,11 +136,22 @@ def run_matches(step: Step, patterns: list[re.Pattern[str]]) -> re.Match[str] | 
     return None
 
 
+def untrusted_pattern_covers(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """``parts`` reads a value of ``pattern`` (or an object holding one); a final ``**``
+    in the pattern stands for any number of further segments."""
+    if pattern and pattern[-1] == "**":
+        base = pattern[:-1]
+        if len(parts) >= len(base):
+            return pattern_matches(base, parts[: len(base)])
+        return pattern_covers(base, parts)
+    return pattern_covers(pattern, parts)
+
+
 def is_untrusted(ctx: Context, parts: tuple[str, ...]) -> bool:
     memo: dict[tuple[str, ...], bool] = ctx.memo("github:untrusted-memo", dict)
     found = memo.get(parts)
     if found is None:
-        found = any(pattern_covers(p, parts) for p in vocabulary(ctx).untrusted)
+        found = any(untrusted_pattern_covers(p, parts) for p in vocabulary(ctx).untrusted)
         memo[parts] = found
     return found
 

@@ -7,18 +7,21 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
-from .analysis import is_untrusted
-from .expressions import Binary, Call, Index, Literal, Property, ref_path, walk
+from .analysis import is_untrusted, vocabulary
+from .expressions import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
 from .expressions import Context as CtxNode
 from .taint import (
     PRIVILEGED_TRIGGERS,
     condition_sites,
+    env_file_writes,
     expression_nodes,
     indirect_source,
     ref_sites,
+    taint,
     tainted_env_names,
+    writes_tainted,
 )
-from .workflow import Step, build_workflow, env_sites, locate, locator_of
+from .workflow import Step, build_workflow, env_sites, expressions_at, locate, locator_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -70,6 +73,67 @@ def indirect(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             why = indirect_source(site.ref.parts, step, wf, ctx)
             if why is not None:
                 yield Result(span=site.span, args={"context": site.text, "why": why})
+        yield from _api_result_fields(step, path, ctx)
+
+
+def _api_result_fields(step: Step, path: JsonPath, ctx: Context) -> Iterator[Result]:
+    """``fromJSON(steps.X.outputs.result).title``: a field of the GitHub API data that an
+    ``actions/github-script`` step returned, when the field is one outsiders write."""
+    api = taint(build_workflow(step.doc), ctx).api_steps.get(step.job.id if step.job else "", set())
+    if not api:
+        return
+    value = step.doc.get(path)
+    for loc in expressions_at(step.doc, path):
+        node = loc.expr.node
+        if node is None:
+            continue
+        inner: set[int] = set()
+        for sub in walk(node):
+            if id(sub) in inner or not isinstance(sub, (Property, Index)):
+                continue
+            fields, base = _access_chain(sub, inner)
+            found = ref_path(base.args[0]) if isinstance(base, Call) and base.args else None
+            if not (isinstance(base, Call) and base.name == "fromjson" and found is not None):
+                continue
+            parts = found[0]
+            is_result = (
+                len(parts) == 4 and parts[0] == "steps" and parts[2:] == ("outputs", "result")
+            )
+            if not is_result or parts[1] not in api or not _api_field_untrusted(fields, ctx):
+                continue
+            start = loc.expr.body_start + sub.start
+            end = loc.expr.body_start + sub.end
+            text = value[start:end] if isinstance(value, str) else ".".join(fields)
+            why = f"step '{parts[1]}' returns GitHub API data (actions/github-script result)"
+            yield Result(
+                span=locate(step.doc, path, start, end), args={"context": text, "why": why}
+            )
+
+
+def _access_chain(node: Property | Index, seen: set[int]) -> tuple[tuple[str, ...], Any]:
+    """The property names of ``a.b[0].c`` (``*`` for an index) and the node they apply to."""
+    fields: list[str] = []
+    cur: Any = node
+    while isinstance(cur, (Property, Index)):
+        seen.add(id(cur))
+        if isinstance(cur, Property):
+            fields.append(cur.name)
+        elif isinstance(cur.index, Literal) and isinstance(cur.index.value, str):
+            fields.append(cur.index.value.lower())
+        else:
+            fields.append("*")
+        cur = cur.obj
+    return tuple(reversed(fields)), cur
+
+
+def _api_field_untrusted(fields: tuple[str, ...], ctx: Context) -> bool:
+    """The field read from an API object is a value outsiders write (a title, a branch …),
+    as it would be read from the event payload of any event."""
+    if not fields:
+        return False
+    candidates = (("github", "event", *fields), ("github", "event", "*", *fields))
+    patterns = [p for p in vocabulary(ctx).untrusted if p[-1] != "**"]
+    return any(pattern_matches(p, c) for p in patterns for c in candidates)
 
 
 def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
@@ -290,35 +354,24 @@ def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
                 yield Result(path=(*path, key), locator=locator or None)
 
 
-_ENV_FILE_RE = re.compile(r">>?\s*\"?\$\{?(GITHUB_ENV|GITHUB_PATH)\b")
-_VAR_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-
-
 def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
-    if step is None or step.run is None:
+    script = step.script if step is not None else None
+    if step is None or not script:
         return
     wf = build_workflow(step.doc)
     if wf.kind != "workflow" or not wf.has_trigger("pull_request_target", "workflow_run"):
         return
     path = (*step.path, "run")
-    text = step.run
     tainted_vars = {n.upper() for n in tainted_env_names(step, ctx)}
     sites = [s for s in ref_sites(step.doc, path) if is_untrusted(ctx, s.ref.parts)]
-    offset = 0
-    for line in text.split("\n"):
-        m = _ENV_FILE_RE.search(line)
-        if m:
-            end = offset + len(line)
-            bad = any(offset <= s.offset < end for s in sites)
-            if not bad:
-                written = line[: m.start()]
-                bad = any(v.group(1).upper() in tainted_vars for v in _VAR_RE.finditer(written))
-            if bad:
-                start = offset + m.start(1)
-                span = locate(step.doc, path, start, start + len(m.group(1)))
-                yield Result(span=span, args={"file": m.group(1)})
-        offset += len(line) + 1
+    for write in env_file_writes(script):
+        if write.file not in ("GITHUB_ENV", "GITHUB_PATH"):
+            continue
+        bad = any(write.start <= s.offset < write.end for s in sites)
+        if bad or writes_tainted(script, write, tainted_vars):
+            span = locate(step.doc, path, write.at, write.at + len(write.file))
+            yield Result(span=span, args={"file": write.file})
 
 
 # --------------------------------------------------------------------------- GHA-019

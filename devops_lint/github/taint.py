@@ -7,6 +7,7 @@ step outputs and job outputs built from tainted expressions are tainted in turn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -69,12 +70,77 @@ def value_untrusted(doc: Document, path: JsonPath, ctx: Context) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- env files
+
+# A write to an environment file: `>> "$GITHUB_ENV"`, `> ${GITHUB_OUTPUT}`, `| tee -a …`.
+_ENV_FILE_RE = re.compile(
+    r"(?:>>?|\btee\s+(?:(?:-a|--append)\s+)?)\s*[\"']?\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b"
+)
+_HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Za-z_]\w*)['\"]?")
+_GROUP_OPEN_RE = re.compile(r"^\s*(\{|\(|(for|while|until)\b)|(\{|\bdo)\s*$")
+_VAR_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class EnvFileWrite:
+    """Text of a script written to an environment file: ``script[start:end]``."""
+
+    file: str  # GITHUB_ENV, GITHUB_PATH or GITHUB_OUTPUT
+    start: int
+    end: int
+    at: int  # offset of the file's name, where a finding is reported
+
+
+def env_file_writes(script: str) -> list[EnvFileWrite]:
+    """Every write to ``$GITHUB_ENV``/``$GITHUB_PATH``/``$GITHUB_OUTPUT`` in a script.
+
+    The written text is the command's line; for a group closed on the redirect's line
+    (``{ …; } >> "$GITHUB_ENV"``, ``done >> …``) the lines from the group's opening; for
+    a here-document, its body. ``script`` should have its continuations joined.
+    """
+    lines = script.split("\n")
+    offsets: list[int] = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    out: list[EnvFileWrite] = []
+    for i, line in enumerate(lines):
+        for m in _ENV_FILE_RE.finditer(line):
+            first, last = i, i
+            if line.lstrip().startswith(("}", ")", "done")):
+                first = next(
+                    (j for j in range(i - 1, -1, -1) if _GROUP_OPEN_RE.search(lines[j])), i
+                )
+            heredoc = _HEREDOC_RE.search(line)
+            if heredoc:
+                delimiter = heredoc.group(1)
+                last = next(
+                    (k for k in range(i + 1, len(lines)) if lines[k].strip() == delimiter), i
+                )
+            end = offsets[last] + len(lines[last])
+            out.append(EnvFileWrite(m.group(1), offsets[first], end, offsets[i] + m.start(1)))
+    return out
+
+
+def writes_tainted(script: str, write: EnvFileWrite, tainted_vars: set[str]) -> bool:
+    """The written text expands a shell variable that holds untrusted data."""
+    text = script[write.start : write.end]
+    return any(v.group(1).upper() in tainted_vars for v in _VAR_RE.finditer(text))
+
+
+# --------------------------------------------------------------------------- taint
+
+
 @dataclass
 class Taint:
     env: dict[int, set[str]] = field(default_factory=dict)  # id(step) -> tainted env names
     steps: dict[str, set[str]] = field(default_factory=dict)  # job id -> tainted step ids
     job_outputs: set[tuple[str, str]] = field(default_factory=set)  # (job id, output)
-    matrix: dict[str, set[str]] = field(default_factory=dict)  # job id -> tainted matrix keys
+    # job id -> tainted matrix keys; "*" when the matrix's keys come from untrusted data
+    matrix: dict[str, set[str]] = field(default_factory=dict)
+    # job id -> ids of actions/github-script steps whose result holds GitHub API data
+    api_steps: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _env_taint(doc: Document, base: JsonPath, env: dict[str, Any], ctx: Context) -> dict[str, bool]:
@@ -89,18 +155,20 @@ def taint(wf: Workflow, ctx: Context) -> Taint:
         for job in wf.jobs:
             job_env = {**top, **_env_taint(doc, job.path, job.env, ctx)}
             tainted_ids: set[str] = set()
+            api_ids: set[str] = set()
             for step in job.steps:
                 env = {**job_env, **_env_taint(doc, step.path, step.env, ctx)}
                 result.env[id(step)] = {k for k, v in env.items() if v}
-                if step.id and value_untrusted(doc, step.path, ctx):
+                if step.id and (
+                    value_untrusted(doc, step.path, ctx)
+                    or _outputs_tainted_env(step, result.env[id(step)])
+                ):
                     tainted_ids.add(step.id.lower())
+                if step.id and returns_api_data(step):
+                    api_ids.add(step.id.lower())
             result.steps[job.id] = tainted_ids
-            strategy = job.data.get("strategy")
-            matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
-            if isinstance(matrix, dict):
-                mpath = (*job.path, "strategy", "matrix")
-                names = {str(k).lower() for k in matrix if value_untrusted(doc, (*mpath, k), ctx)}
-                result.matrix[job.id] = names
+            result.api_steps[job.id] = api_ids
+            result.matrix[job.id] = _matrix_taint(doc, job, ctx)
         for step in wf.action_steps:
             env = _env_taint(doc, step.path, step.env, ctx)
             result.env[id(step)] = {k for k, v in env.items() if v}
@@ -121,6 +189,45 @@ def taint(wf: Workflow, ctx: Context) -> Taint:
     return ctx.memo(f"github:taint:{id(wf)}", build)  # type: ignore[no-any-return]
 
 
+def _matrix_taint(doc: Document, job: Job, ctx: Context) -> set[str]:
+    strategy = job.data.get("strategy")
+    if not isinstance(strategy, dict) or "matrix" not in strategy:
+        return set()
+    mpath = (*job.path, "strategy", "matrix")
+    matrix = strategy["matrix"]
+    if not isinstance(matrix, dict):
+        # `matrix: ${{ fromJSON(…) }}`: every key comes from the expression.
+        return {"*"} if value_untrusted(doc, mpath, ctx) else set()
+    names = {str(k).lower() for k in matrix if value_untrusted(doc, (*mpath, k), ctx)}
+    if "include" in names:
+        names.add("*")  # included entries may add any key
+    return names
+
+
+def _outputs_tainted_env(step: Step, tainted_env: set[str]) -> bool:
+    """The step writes a variable holding untrusted data to ``$GITHUB_OUTPUT``."""
+    script = step.script
+    if not script or not tainted_env:
+        return False
+    names = {n.upper() for n in tainted_env}
+    return any(
+        w.file == "GITHUB_OUTPUT" and writes_tainted(script, w, names)
+        for w in env_file_writes(script)
+    )
+
+
+# A github-script that reads the API or the event payload returns data that outsiders wrote
+# (titles, bodies, branch names).
+_API_CALL_RE = re.compile(r"\bgithub\.(rest|graphql|request|paginate)\b|\bcontext\.payload\b")
+
+
+def returns_api_data(step: Step) -> bool:
+    if not step.uses_action("actions/github-script"):
+        return False
+    script = step.input("script")
+    return isinstance(script, str) and _API_CALL_RE.search(script) is not None
+
+
 def _step_output_tainted(parts: tuple[str, ...], tainted: set[str]) -> bool:
     return len(parts) >= 3 and parts[0] == "steps" and parts[2] == "outputs" and parts[1] in tainted
 
@@ -135,8 +242,10 @@ def indirect_source(parts: tuple[str, ...], step: Step, wf: Workflow, ctx: Conte
     if needs_output and (parts[1], parts[3]) in t.job_outputs:
         return f"job output '{parts[1]}.{parts[3]}' is built from untrusted input"
     matrix_ref = job is not None and len(parts) >= 2 and parts[0] == "matrix"
-    if matrix_ref and job is not None and parts[1] in t.matrix.get(job.id, set()):
-        return f"matrix value '{parts[1]}' is built from untrusted input"
+    if matrix_ref and job is not None:
+        keys = t.matrix.get(job.id, set())
+        if parts[1] in keys or "*" in keys:
+            return f"matrix value '{parts[1]}' is built from untrusted input"
     if len(parts) >= 2 and parts[0] == "env":
         names = {n.lower() for n in t.env.get(id(step), set())}
         if parts[1] in names:
