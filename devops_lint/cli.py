@@ -14,9 +14,11 @@ from typing import Any
 import click
 
 from . import __version__
+from .terminal import escape, use_colour
 
-SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
-FORMATS = click.Choice(["text", "json", "sarif", "github"])
+SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info", "none"])
+# markdown is for --list-rules/--list-controls; scans write text, json, sarif or github.
+FORMATS = click.Choice(["text", "json", "sarif", "github", "markdown"])
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -37,23 +39,43 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+class CheckCommand(click.Command):
+    """``check``, whose help (also ``devops-lint --help``) lists every subcommand."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        group = ctx.parent.command if ctx.parent is not None else None
+        if not isinstance(group, click.Group):
+            return
+        rows = [(name, cmd.get_short_help_str(70)) for name, cmd in group.commands.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Policy and compliance linter for infrastructure code."""
 
 
-@main.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@main.command("check", cls=CheckCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=FORMATS, help="Report format [text; -o *.sarif/*.json: from the name]."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--fail-on", type=SEVERITY_CHOICE, help="Lowest severity that exits 1 [high].")
+@click.option(
+    "--fail-on", type=SEVERITY_CHOICE, help="Lowest severity that exits 1, or none [high]."
+)
 @click.option("--select", multiple=True, help="Rule IDs, control IDs or prefixes to run.")
 @click.option("--ignore", multiple=True, help="Rule IDs, control IDs or prefixes to skip.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--list-controls", is_flag=True, help="List the controls and exit.")
 @click.option("--show-fix", is_flag=True, help="Print how to fix each finding.")
-@click.option("--quiet", "-q", is_flag=True, help="Hide info findings and the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--compact", is_flag=True, help="One line per finding, no source snippets.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which configuration file is used.")
 @click.option("--stdin-filename", help="Name to report for '-' (standard input).")
 @click.option("--no-ignore", is_flag=True, help="Also lint what git ignores and vendored caches.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude and ignores to named files.")
@@ -74,10 +96,12 @@ def check(paths: tuple[str, ...], **opts: Any) -> None:
         sys.exit(130)
     except Exception as exc:  # never a traceback for the user
         from .config import ConfigError
+        from .output import OutputError
         from .rules import RuleError
+        from .selection import SelectionError
 
-        if isinstance(exc, (ConfigError, RuleError)):
-            _fail(str(exc))
+        if isinstance(exc, (ConfigError, RuleError, SelectionError, OutputError)):
+            _fail(escape(str(exc)))
         if os.environ.get("DEVOPS_LINT_DEBUG"):
             raise
         _fail(f"internal error: {exc!r} (set DEVOPS_LINT_DEBUG=1 for details)")
@@ -129,23 +153,30 @@ def _value_dependents(root: Path, given: set[str]) -> list[Path]:
 
 def _check(paths: list[str], opts: dict[str, Any]) -> int:
     from .config import build_settings
+    from .output import infer_format
     from .rules import load_rules
+    from .selection import SelectionError, check_selectors, check_settings, selected
 
+    fmt = opts["fmt"] = infer_format(opts["fmt"], opts["output"])
+    if fmt == "markdown" and not (opts["list_rules"] or opts["list_controls"]):
+        _fail("--format markdown is for --list-rules and --list-controls")
     if not paths:
         paths = ["."]
     for p in paths:
         if p != "-" and not os.path.lexists(p):
-            _fail(f"{p}: no such file or directory")
+            _fail(f"{escape(p)}: no such file or directory")
     root = _scan_root(paths)
     overrides = {
         "fail_on": opts["fail_on"],
         "strict_unresolved": opts["strict_unresolved"],
     }
-    settings, _ = build_settings(root, opts["config_file"], overrides)
-    settings["select"] = [*settings["select"], *_split(opts["select"])]
-    settings["ignore"] = [*settings["ignore"], *_split(opts["ignore"])]
+    settings, config_path = build_settings(root, opts["config_file"], overrides)
+    if opts["verbose"]:
+        used = escape(str(config_path)) if config_path else "none (defaults)"
+        click.echo(f"devops-lint: configuration: {used}", err=True)
     settings["helm_values_files"] = [*settings["helm_values_files"], *opts["helm_values"]]
     settings["no_ignore"], settings["force_exclude"] = opts["no_ignore"], opts["force_exclude"]
+    settings["exclude_base"] = config_path.absolute().parent if config_path else None
     if opts["helm_render"]:
         import shutil
 
@@ -153,16 +184,25 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             _fail("--helm-render needs the helm binary on PATH (in-place linting needs none)")
         settings["helm_render"] = True
     rules = load_rules(Path(root, p) for p in settings["rule_paths"])
+    # An ID that names nothing is a typo that would silently run or skip nothing.
+    check_settings(settings, rules, str(config_path or "configuration"))
+    check_selectors(_split(opts["select"]), rules, "--select")
+    check_selectors(_split(opts["ignore"]), rules, "--ignore")
+    settings["select"] = [*settings["select"], *_split(opts["select"])]
+    settings["ignore"] = [*settings["ignore"], *_split(opts["ignore"])]
+    if not selected(rules, settings["select"], settings["ignore"]):
+        raise SelectionError("the selection (select minus ignore) matches no rule")
 
     if opts["list_rules"]:
         from .docs import list_rules
 
-        click.echo(list_rules(rules, opts["fmt"]), nl=False)
+        chosen = selected(rules, settings["select"], settings["ignore"], with_core=True)
+        click.echo(list_rules(chosen, fmt), nl=False)
         return 0
     if opts["list_controls"]:
         from .docs import list_controls
 
-        click.echo(list_controls(rules, opts["fmt"]), nl=False)
+        click.echo(list_controls(rules, fmt), nl=False)
         return 0
 
     from .engine import run
@@ -200,38 +240,31 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         report_only.update(
             i.path for i in discover(root.absolute(), dependents, settings["exclude"])
         )
+    from .progress import Progress
+
     jobs = opts["jobs"] or os.cpu_count() or 1
-    result = run(
-        root.absolute(),
-        [s.absolute() for s in scan],
-        settings,
-        rules,
-        stdin=stdin,
-        report_only=report_only,
-        jobs=jobs,
-    )
+    with Progress.on_stderr(enabled=not opts["quiet"]) as progress:
+        result = run(
+            root.absolute(),
+            [s.absolute() for s in scan],
+            settings,
+            rules,
+            stdin=stdin,
+            report_only=report_only,
+            jobs=jobs,
+            progress=progress.update,
+        )
     text = _render(result, opts, settings)
     if opts["output"] is not None:
-        try:
-            opts["output"].write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{opts['output']}: cannot write: {exc.strerror or exc}")
-        if opts["fmt"] != "text" or not opts["quiet"]:
-            from .report.text import render as text_render
+        from .output import write_report
+        from .report.text import summary
 
-            summary = text_render(result, colour=False, show_fix=False, quiet=True)
-            click.echo(summary.splitlines()[-1], err=True)
+        write_report(opts["output"], text)
+        if not opts["quiet"]:
+            click.echo(summary(result), err=True)
     else:
         click.echo(text, nl=False)
     return 1 if result.failed(settings["fail_on"]) else 0
-
-
-def _use_colour(choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
 
 
 def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -250,13 +283,14 @@ def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
         return github_render(result)
     from .report.text import render as text_render
 
-    out = text_render(
+    return text_render(
         result,
-        colour=_use_colour(opts["color"]) and opts["output"] is None,
+        colour=use_colour(opts["color"]) and (opts["output"] is None or opts["color"] == "always"),
         show_fix=opts["show_fix"],
         quiet=opts["quiet"],
+        compact=opts["compact"],
+        statistics=opts["statistics"],
     )
-    return out
 
 
 @main.command("explain")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parsing
+from . import parsing, structure
 from .context import Context
 from .discover import Skipped, Unreadable, discover, rel_to
 from .fingerprint import logical_key
@@ -25,8 +25,14 @@ from .model import (
     contains_unresolved,
 )
 from .project import Project, SourceFile
-from .rules import Rule, RuleError
-from .suppress import Suppression, annotation_suppressions, comment_suppressions
+from .rules import Rule, RuleError, load_controls
+from .selection import matches
+from .suppress import (
+    Suppression,
+    annotation_suppressions,
+    comment_suppressions,
+    unknown_ids,
+)
 from .targets import ANY_FORMAT, TargetKind, UnknownTargetKind, may_apply, resolve_kind
 
 KindRules = tuple[str, TargetKind, list[Rule]]
@@ -61,16 +67,10 @@ class RunResult:
         return [f for f in self.findings if f.suppression is None]
 
     def failed(self, threshold: str) -> bool:
+        if threshold == "none":  # report, never fail
+            return False
         rank = SEVERITY_RANK[threshold]
         return any(SEVERITY_RANK[f.severity] >= rank for f in self.active)
-
-
-def matches(selector: str, rule: Rule) -> bool:
-    """A rule ID, a control ID, or a prefix of either (``K8S-NET``, ``GHA-003``)."""
-    for ident in (rule.id, *rule.controls):
-        if ident == selector or ident.startswith((selector + ".", selector + "-")):
-            return True
-    return False
 
 
 def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
@@ -121,6 +121,7 @@ class Engine:
         self.project = Project(root=root, report_only=report_only)
         self.ctx = Context(settings=settings, project=self.project)
         self.findings: list[Finding] = []
+        self.stdin_name: str | None = None  # the name standard input is reported under
         self._seen: set[tuple[Any, ...]] = set()
         # Hooks for cross-cutting checks: the findings so far (append-only during evaluation)
         # and texts of files read by checks without a parsed document (their suppressions).
@@ -148,7 +149,13 @@ class Engine:
             )
         )
 
-    def load(self, paths: list[Path], stdin: tuple[str, str] | None = None, jobs: int = 1) -> None:
+    def load(
+        self,
+        paths: list[Path],
+        stdin: tuple[str, str] | None = None,
+        jobs: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         excludes = self.settings["exclude"]
         todo: list[SourceFile] = []
         for item in discover(
@@ -172,7 +179,11 @@ class Engine:
                 todo.append(sf)
         if self.settings.get("helm_render"):
             todo = self._render_charts(todo)
-        for sf, loaded in parsing.load_many(todo, self.settings, self.root, jobs):
+        for done, (sf, loaded) in enumerate(
+            parsing.load_many(todo, self.settings, self.root, jobs), start=1
+        ):
+            if progress is not None:
+                progress(done, len(todo))
             if isinstance(loaded, parsing.Problem):
                 if sf.kind != "json":  # an unreadable random JSON file is not ours to judge
                     self.project.failed.add(sf.path)
@@ -182,6 +193,7 @@ class Engine:
         if stdin is not None:
             name, text = stdin
             sf = SourceFile(name, self.root / name, parsing.file_kind(name))
+            self.stdin_name = name
             self._record(sf, parsing.parse(sf, text, self.settings, self.root))
 
     def _named(self, paths: list[Path]) -> list[Path] | None:
@@ -230,6 +242,10 @@ class Engine:
 
     # ------------------------------------------------------------- evaluation
     def evaluate(self, jobs: int = 1) -> None:
+        if "X-000.schema-violation" in self.selected_ids:
+            for doc in self.project.documents:  # pod specs, containers (standards 0.6 item 1)
+                for span, where, reason in structure.schema_violations(doc, self.ctx):
+                    self.core_finding("X-000.schema-violation", doc.path, span, reason, where=where)
         by_kind: dict[str, list[Rule]] = defaultdict(list)
         for rule in self.rules:
             if rule.target != "core.input":
@@ -486,6 +502,9 @@ class Engine:
                     new.append(self._core("X-000.suppression-without-reason", s, ids=ids))
                 elif not s.used and not s.expired(self.today) and self._ids_selected(s.ids):
                     new.append(self._core("X-000.unused-suppression", s, ids=ids))
+        every = [s for supps in by_path.values() for s in supps]
+        for s, _, detail in unknown_ids(every, list(self.rule_by_id.values()), load_controls()):
+            new.append(self._core("X-000.unknown-rule", s, detail=detail))
         for extra in new:
             if extra is not None:
                 self._add(extra)
@@ -519,8 +538,15 @@ class Engine:
         if only is not None:
             findings = [f for f in findings if f.path in only]
         findings.sort(key=Finding.sort_key)
-        parsed = {sf.path for sf in self.project.files if sf.kind in parsing.PARSED_KINDS}
-        return RunResult(findings, self.project, self.rules, len(parsed | failed))
+        redact_messages(findings, self.settings)
+        # Files read: those of a format we parse, and standard input whatever its name.
+        read = {sf.path for sf in self.project.files if sf.kind in parsing.PARSED_KINDS}
+        read |= failed
+        if self.stdin_name is not None:
+            read.add(self.stdin_name)
+        if only is not None:  # given files: their number, not their folders'
+            read &= only
+        return RunResult(findings, self.project, self.rules, len(read))
 
 
 def run(
@@ -533,6 +559,7 @@ def run(
     report_only: set[str] | None = None,
     today: dt.date | None = None,
     jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     import gc
 
@@ -542,10 +569,19 @@ def run(
     gc.disable()
     try:
         engine = Engine(root, settings, rules, report_only=report_only, today=today)
-        engine.load(paths, stdin, jobs=jobs)
+        engine.load(paths, stdin, jobs=jobs, progress=progress)
         engine.evaluate(jobs=jobs)
         engine.suppress()
         return engine.result()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def redact_messages(findings: list[Finding], settings: dict[str, Any]) -> None:
+    """Mask any secret a message quotes from a scanned value, whatever the reporter."""
+    from .report.redact import Redactor
+
+    redactor = Redactor(settings)
+    for f in findings:
+        f.message = redactor.message(f.message)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import Document, Span
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 COMMENT_RE = re.compile(r"(?:#|//)\s*devops-lint:\s*ignore\[([^\]]*)\](.*)$")
 UNTIL_RE = re.compile(r"\buntil:(\d{4}-\d{2}-\d{2})\b")
@@ -113,3 +118,22 @@ def annotation_suppressions(doc: Document) -> list[Suppression]:
             )
         )
     return out
+
+
+def unknown_ids(
+    suppressions: Iterable[Suppression], rules: Sequence[Rule], catalog: Iterable[str]
+) -> Iterator[tuple[Suppression, str, str]]:
+    """``(suppression, unknown ID, message)`` for every ID a suppression names that matches
+    no rule and no control: a typo (``K8S-0O1``) would otherwise suppress nothing, silently,
+    while the comment tells reviewers the risk was accepted."""
+    from .selection import describe_unknown, matches, vocabulary
+
+    catalog = set(catalog)
+    words: list[str] | None = None
+    for s in suppressions:
+        for ident in s.ids:
+            if ident in catalog or any(matches(ident, r) for r in rules):
+                continue
+            if words is None:
+                words = vocabulary(rules, catalog)
+            yield s, ident, describe_unknown(ident, words)

@@ -2,8 +2,10 @@
 
 GitHub turns these lines into inline annotations on the pull request without code scanning.
 Values are escaped as the Actions toolkit does (``%``, CR and LF everywhere; ``:`` and ``,``
-in properties too), so a message can never end the command early or inject another one.
-Suppressed findings are not printed.
+in properties too), so a message can never end the command early or inject another one; every
+other control character (ESC, BEL, C1, Unicode line separators, bidi overrides) is printed as a
+visible escape such as ``\\x1b``, so nothing from a scanned file can colour, hide or fake log
+lines. Suppressed findings are not printed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Finding
+from ..terminal import escape
 from .paths import PathMapper
 
 if TYPE_CHECKING:
@@ -26,7 +29,7 @@ COMMANDS: dict[str, str] = {
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

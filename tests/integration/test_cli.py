@@ -121,7 +121,8 @@ def test_select_and_ignore(cli: Any, write: Any) -> None:
         return {f["rule"] for f in report(cli("--format", "json", *args, ".").out)["findings"]}
 
     assert ids("--select", "K8S-001") == {"K8S-001", "X-000.duplicate-key"}
-    assert ids("--select", "K8S-001", "--ignore", "K8S-001") == {"X-000.duplicate-key"}
+    # Ignoring everything selected leaves nothing to check: a usage error, not a green run.
+    assert cli("--select", "K8S-001", "--ignore", "K8S-001", ".").code == 2
     assert ids("--select", "K8S-001", "--ignore", "X-000") == {"K8S-001"}
     assert ids("--select", "K8S-002") == {"X-000.duplicate-key"}
     assert ids("--select", "K8S-002,K8S-001", "--ignore", "X-000.duplicate-key") == {"K8S-001"}

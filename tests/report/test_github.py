@@ -14,6 +14,7 @@ from devops_lint.engine import RunResult
 from devops_lint.model import Finding, Span
 from devops_lint.project import Project
 from devops_lint.report import github
+from devops_lint.terminal import has_unsafe
 from tests.fixture_support import all_rules
 
 
@@ -32,6 +33,7 @@ def finding(**kw: Any) -> Finding:
 
 
 def render(tmp_path: Path, *findings: Finding) -> list[str]:
+    (tmp_path / ".git").mkdir(exist_ok=True)  # a checkout: annotation paths are relative to it
     result = RunResult(list(findings), Project(root=tmp_path), all_rules(), 1)
     return github.render(result).splitlines()
 
@@ -98,15 +100,43 @@ def test_property_escaping(tmp_path: Path) -> None:
     assert unescape(file_value[len("file=") :]) == "we,ird:dir/100%/a\nb.yaml"
 
 
-@given(st.text())
+SAFE_TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp"))
+    | st.sampled_from(["\r", "\n", "%", ":", ","])
+)
+
+
+@given(SAFE_TEXT)
 def test_escaped_data_round_trips_and_never_breaks_the_line(text: str) -> None:
     data = github.escape_data(text)
     assert "\n" not in data and "\r" not in data
     assert unescape(data) == text
 
 
-@given(st.text())
+@given(SAFE_TEXT)
 def test_escaped_property_never_ends_the_property(text: str) -> None:
     value = github.escape_property(text)
     assert not set(value) & {",", ":", "\n", "\r"}
     assert unescape(value) == text
+
+
+@given(st.text())
+def test_no_control_character_reaches_the_log(text: str) -> None:
+    for escaped in (github.escape_data(text), github.escape_property(text)):
+        assert not has_unsafe(escaped), escaped
+
+
+def test_escape_and_bell_from_a_scanned_value_are_visible(tmp_path: Path) -> None:
+    msg = "key '\x1b[31mred\x1b[0m\x07' \u202eevil\x85"
+    line = render(tmp_path, finding(message=msg, path="a\x1b]0;title\x07.yaml"))[0]
+    assert not has_unsafe(line)
+    assert "\\x1b[31mred" in line and "\\x07" in line and "\\u202e" in line
+    assert "file=a\\x1b]0;title\\x07.yaml," in line
+
+
+def test_newline_in_a_value_never_starts_a_workflow_command(tmp_path: Path) -> None:
+    msg = "value 'x\n::error file=README.md::injected\r\n::add-mask::y'"
+    lines = render(tmp_path, finding(message=msg))
+    assert len(lines) == 2  # the annotation and the summary
+    assert [line.startswith("::") for line in lines] == [True, False]
+    assert "%0A::error file=README.md::injected%0D%0A::add-mask::y" in lines[0]

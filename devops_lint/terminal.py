@@ -1,0 +1,79 @@
+"""Safe terminal output: control characters escaped, colour only where it is wanted.
+
+Everything printed comes from scanned files at some point (file names, keys, values quoted
+in messages, source lines in snippets). A scanned file must not be able to move the cursor,
+clear the screen, ring the bell, retitle the window or fake a line of output, so every
+control character (C0, DEL, C1), the Unicode line and paragraph separators and the
+bidirectional overrides ("Trojan Source") are printed as visible escapes such as ``\\x1b``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import TextIO
+
+# C0 controls, DEL, C1 controls, line/paragraph separators, bidi embeddings and isolates,
+# zero-width and BOM characters that hide text.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group(0)
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escape(text: str) -> str:
+    """``text`` with every control or invisible formatting character made visible."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def has_unsafe(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+def use_colour(choice: str, stream: TextIO | None = None) -> bool:
+    """``--color``: always, never, or auto (a terminal, and ``NO_COLOR`` unset or empty)."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    out = stream if stream is not None else sys.stdout
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Style:
+    """ANSI styles, or nothing when colour is off."""
+
+    CODES = {
+        "critical": "\033[1;35m",
+        "high": "\033[1;31m",
+        "medium": "\033[33m",
+        "low": "\033[36m",
+        "info": "\033[2m",
+        "bold": "\033[1m",
+        "dim": "\033[2m",
+        "caret": "\033[1;31m",
+        "code": "\033[36m",
+        "heading": "\033[1;4m",
+    }
+    RESET = "\033[0m"
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, name: str, text: str) -> str:
+        if not self.enabled or not text:
+            return text
+        return f"{self.CODES[name]}{text}{self.RESET}"
