@@ -4,13 +4,22 @@ A Prometheus configuration whose ``scrape_configs`` is a mapping, or a rule file
 ``groups`` is not a list, is refused whole by Prometheus; the format's rules would see
 nothing in it. Such a document is a located ``X-000.parse-error`` (standards 0.6 item 7)
 instead of a silently empty result.
+
+``schema_violations`` finds smaller breaks that leave the rest of a document readable: a
+Kubernetes pod spec without containers or a container without an image is one
+``X-000.schema-violation`` at that spec or container (standards 0.6 item 1), and the
+format's rules skip it instead of reporting every field it lacks.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from .model import Document, ParseError, is_unresolved
+from .model import Document, ParseError, Span, is_unresolved
+
+if TYPE_CHECKING:
+    from .context import Context
 
 # Top-level keys of a Prometheus configuration and the shape each must have.
 PROMETHEUS_CONFIG_SHAPES: dict[str, type] = {
@@ -76,3 +85,17 @@ def check_shape(doc: Document) -> ParseError | None:
                 doc, "groups", f"'groups' must be a list of rule groups, not {_type_name(groups)}"
             )
     return None
+
+
+def schema_violations(doc: Document, ctx: Context) -> Iterator[tuple[Span, str, str]]:
+    """(span, where, reason) of each part of ``doc`` its consumer would reject."""
+    if doc.format != "kubernetes":
+        return
+    from .kubernetes.kustomize import mark_patches
+    from .kubernetes.objects import objects
+    from .kubernetes.podkinds import schema_violations as pod_violations
+
+    mark_patches(ctx)  # a Kustomize patch is not an object: it may omit anything
+    for obj in objects(doc):
+        for v in pod_violations(obj, ctx):
+            yield v.span, v.where, v.reason

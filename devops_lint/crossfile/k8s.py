@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.kustomize import mark_patches
-from ..kubernetes.objects import K8sObject, PodSpec, containers, objects, pod_spec
+from ..kubernetes.objects import K8sObject, PodSpec, containers, objects
+from ..kubernetes.podkinds import pod_specs
 from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all
 from ..model import UNRESOLVED_KEY, Unresolved
 
@@ -193,7 +194,7 @@ def k8s_view(ctx: Context) -> K8sView:
         docs = sorted(ctx.project.of_format("kubernetes"), key=lambda d: (d.path, d.index))
         mark_patches(ctx)  # Kustomize patch files are not objects
         objs = [o for d in docs for o in objects(d)]
-        pods = [p for p in (pod_spec(o) for o in objs) if p is not None]
+        pods = [p for o in objs for p in pod_specs(o, ctx)]
         return K8sView(objs, pods)
 
     result: K8sView = ctx.memo("crossfile.k8s", build)

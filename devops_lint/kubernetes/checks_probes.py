@@ -15,6 +15,7 @@ from .checks_support import (
     object_of,
     undecided,
 )
+from .podkinds import long_running_kinds
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -44,7 +45,10 @@ DEFAULT_PERIOD_SECONDS = 10
 def require_probe(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-017.*: the app containers of long-running workloads define ``params.probe``."""
     c = container_of(target)
-    if c.list_name != "containers" or object_of(target).kind not in LONG_RUNNING_KINDS:
+    kind = object_of(target).kind
+    if c.list_name != "containers" or c.pod.argo:
+        return
+    if kind not in LONG_RUNNING_KINDS and kind not in long_running_kinds(ctx):
         return
     found = lookup(c.data, c.path, (rule.params["probe"],))
     if found.missing:

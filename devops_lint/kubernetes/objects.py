@@ -122,19 +122,26 @@ class PodSpec:
     obj: K8sObject
     rel: JsonPath  # path of the pod spec inside the object
     data: dict[str, Any]
+    # An Argo Workflows template: containers under `container`/`script`/`containerSet`/
+    # `sidecars`, labels under the template's own `metadata` (see ``podkinds.py``).
+    argo: bool = False
 
     @property
     def path(self) -> JsonPath:
         return self.obj.sub(*self.rel)
 
     @property
+    def _metadata_rel(self) -> JsonPath:
+        return (*self.rel, "metadata") if self.argo else (*self.rel[:-1], "metadata")
+
+    @property
     def template_metadata_path(self) -> JsonPath:
         """``metadata`` beside the pod spec (the pod template's, or the Pod's own)."""
-        return self.obj.sub(*self.rel[:-1], "metadata")
+        return self.obj.sub(*self._metadata_rel)
 
     @property
     def template_metadata(self) -> dict[str, Any]:
-        m = get_in(self.obj.data, (*self.rel[:-1], "metadata"))
+        m = get_in(self.obj.data, self._metadata_rel)
         return m if isinstance(m, dict) else {}
 
     @property
@@ -144,8 +151,13 @@ class PodSpec:
 
     @property
     def anchor(self) -> Span:
-        """The pod spec's ``spec:`` key: where missing pod-level fields are reported."""
-        return self.obj.doc.key_span(self.path)
+        """The pod spec's ``spec:`` key (an Argo template's ``- name:``): where missing
+        pod-level fields are reported."""
+        doc = self.obj.doc
+        name_key = (*self.path, "name")
+        if self.argo and name_key in doc.key_spans:
+            return doc.key_spans[name_key]
+        return doc.key_span(self.path)
 
 
 def pod_spec(obj: K8sObject) -> PodSpec | None:
@@ -164,15 +176,23 @@ class Container:
     list_name: str  # containers / initContainers / ephemeralContainers
     index: int
     data: dict[str, Any]
+    # Where the container is written relative to the pod spec, when not
+    # ``(list_name, index)`` (Argo: ``("container",)``, ``("sidecars", 0)``).
+    rel: JsonPath | None = None
+    default_name: str | None = None  # Argo names an unnamed main container "main"
 
     @property
     def path(self) -> JsonPath:
+        if self.rel is not None:
+            return (*self.pod.path, *self.rel)
         return (*self.pod.path, self.list_name, self.index)
 
     @property
     def name(self) -> str:
         n = self.data.get("name")
-        return n if isinstance(n, str) else f"#{self.index}"
+        if isinstance(n, str):
+            return n
+        return self.default_name or f"#{self.index}"
 
     @property
     def security_context(self) -> dict[str, Any]:
@@ -211,15 +231,33 @@ class Container:
         key = (*self.path, "name")
         if key in doc.key_spans:
             return doc.key_spans[key]
+        if self.path in doc.key_spans:  # Argo's unnamed `container:`/`script:`
+            return doc.key_spans[self.path]
         return doc.span(self.path)
 
     @property
     def locator(self) -> str:
         spec = ".".join(str(p) for p in self.pod.rel)
+        if self.rel is not None:
+            return self.pod.obj.locator(f"{spec}.{'.'.join(str(p) for p in self.rel)}")
         return self.pod.obj.locator(f"{spec}.{self.list_name}[{self.name}]")
 
 
-def containers(pod: PodSpec) -> Iterator[Container]:
+# Argo Workflows template fields holding containers: (field, list_name, is_list).
+ARGO_CONTAINER_FIELDS: tuple[tuple[JsonPath, str, bool], ...] = (
+    (("initContainers",), "initContainers", True),
+    (("container",), "containers", False),
+    (("script",), "containers", False),
+    (("containerSet", "containers"), "containers", True),
+    (("sidecars",), "containers", True),
+)
+
+
+def all_containers(pod: PodSpec) -> Iterator[Container]:
+    """Every container the pod spec writes, including ones without an image."""
+    if pod.argo:
+        yield from _argo_containers(pod)
+        return
     for list_name in CONTAINER_LISTS:
         items = pod.data.get(list_name)
         if not isinstance(items, list):
@@ -227,6 +265,32 @@ def containers(pod: PodSpec) -> Iterator[Container]:
         for i, c in enumerate(items):
             if isinstance(c, dict):
                 yield Container(pod, list_name, i, c)
+
+
+def _argo_containers(pod: PodSpec) -> Iterator[Container]:
+    for rel, list_name, is_list in ARGO_CONTAINER_FIELDS:
+        value = get_in(pod.data, rel)
+        if not is_list:
+            if isinstance(value, dict):
+                yield Container(pod, list_name, 0, value, rel=rel, default_name="main")
+            continue
+        for i, c in enumerate(value if isinstance(value, list) else []):
+            if isinstance(c, dict):
+                yield Container(pod, list_name, i, c, rel=(*rel, i))
+
+
+def lacks_image(container: Container) -> bool:
+    """No ``image`` at all (provably: nothing templated could supply it)."""
+    data = container.data
+    return data.get("image") in (None, "") and UNRESOLVED_KEY not in data
+
+
+def containers(pod: PodSpec) -> Iterator[Container]:
+    """The containers rules look at: a container without an image is a schema violation
+    (``X-000.schema-violation``, standards 0.6 item 1), not a target of per-field rules."""
+    for c in all_containers(pod):
+        if not lacks_image(c):
+            yield c
 
 
 def is_windows(pod: PodSpec) -> bool:

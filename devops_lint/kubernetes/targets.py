@@ -17,8 +17,8 @@ from .objects import (
     is_system_namespace,
     is_windows,
     objects,
-    pod_spec,
 )
+from .podkinds import pod_specs
 
 FORMATS = ("kubernetes",)
 # Controls skipped in `system_namespaces` (standards 0.6 item 5).
@@ -70,45 +70,41 @@ def _objects(doc: Document, ctx: Context) -> Iterator[Target]:
 @kind(FORMATS)
 def _pods(doc: Document, ctx: Context) -> Iterator[Target]:
     for obj in _objects_of(doc, ctx):
-        pod = pod_spec(obj)
-        if pod is None:
-            continue
-        yield Target(
-            kind="kubernetes.pod",
-            doc=doc,
-            path=pod.path,
-            data=pod.data,
-            locator=obj.locator(".".join(str(p) for p in pod.rel)),
-            anchor=pod.anchor,
-            object_span=obj.start,
-            context={**_pod_context(obj, pod, ctx), "pod": pod},
-        )
+        for pod in pod_specs(obj, ctx):
+            yield Target(
+                kind="kubernetes.pod",
+                doc=doc,
+                path=pod.path,
+                data=pod.data,
+                locator=obj.locator(".".join(str(p) for p in pod.rel)),
+                anchor=pod.anchor,
+                object_span=obj.start,
+                context={**_pod_context(obj, pod, ctx), "pod": pod},
+            )
 
 
 @kind(FORMATS)
 def _containers(doc: Document, ctx: Context) -> Iterator[Target]:
     for obj in _objects_of(doc, ctx):
-        pod = pod_spec(obj)
-        if pod is None:
-            continue
-        for c in containers(pod):
-            yield Target(
-                kind="kubernetes.container",
-                doc=doc,
-                path=c.path,
-                data=c.data,
-                locator=c.locator,
-                anchor=c.anchor,
-                object_span=obj.start,
-                context={
-                    **_pod_context(obj, pod, ctx),
-                    "name": c.name,
-                    "workload": obj.name,
-                    "container_type": c.list_name,
-                    "pod": pod,
-                    "container": c,
-                },
-            )
+        for pod in pod_specs(obj, ctx):
+            for c in containers(pod):
+                yield Target(
+                    kind="kubernetes.container",
+                    doc=doc,
+                    path=c.path,
+                    data=c.data,
+                    locator=c.locator,
+                    anchor=c.anchor,
+                    object_span=obj.start,
+                    context={
+                        **_pod_context(obj, pod, ctx),
+                        "name": c.name,
+                        "workload": obj.name,
+                        "container_type": c.list_name,
+                        "pod": pod,
+                        "container": c,
+                    },
+                )
 
 
 @kind(FORMATS, project=True)

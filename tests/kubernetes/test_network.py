@@ -448,7 +448,12 @@ def test_random_objects_never_break_a_check(objs: list[tuple[str, Any, Any, Any]
     engine = Engine(Path("."), copy.deepcopy(DEFAULT_SETTINGS), _rules())
     engine.project.documents.extend(docs)
     engine.evaluate()
-    errors = [f.message for f in engine.result().findings if f.rule_id.startswith("X-000")]
+    # A random pod spec without containers is a located schema violation, not a failure.
+    errors = [
+        f.message
+        for f in engine.result().findings
+        if f.rule_id.startswith("X-000") and f.rule_id != "X-000.schema-violation"
+    ]
     assert not errors
 
 

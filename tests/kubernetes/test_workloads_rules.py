@@ -164,6 +164,7 @@ def test_templated_resources_and_probes() -> None:
         """
 containers:
   - name: app
+    image: app:1
     ports: [{name: http, containerPort: "{{ .Values.port }}"}]
     resources:
       requests: {cpu: "{{ .Values.cpu }}", memory: 1Gi}
@@ -177,17 +178,19 @@ containers:
     )
     found = lint({"pod.yaml": text})
     assert only(found, "K8S-015") == set()  # a templated request is set
-    assert only(found, "K8S-016") == {("K8S-016.limit-below-request", 12, "unresolved")}
+    assert only(found, "K8S-016") == {("K8S-016.limit-below-request", 13, "unresolved")}
     assert only(found, "K8S-018") == {
-        ("K8S-018.port-number", 14, "unresolved"),  # 8080 may be the templated containerPort
-        ("K8S-018.port", 17, "unresolved"),
-        ("K8S-018.timing", 15, "unresolved"),
-        ("K8S-018.identical", 13, "unresolved"),  # the readiness port may be 8080 too
+        ("K8S-018.port-number", 15, "unresolved"),  # 8080 may be the templated containerPort
+        ("K8S-018.port", 18, "unresolved"),
+        ("K8S-018.timing", 16, "unresolved"),
+        ("K8S-018.identical", 14, "unresolved"),  # the readiness port may be 8080 too
     }
 
 
 def test_cpu_limits_can_be_waived() -> None:
-    text = pod("containers:\n  - name: app\n    resources: {limits: {memory: 1Gi}}")
+    text = pod(
+        "containers:\n  - name: app\n    image: app:1\n    resources: {limits: {memory: 1Gi}}"
+    )
     assert ("K8S-016.cpu-limit", 8, "fail") in only(lint({"p.yaml": text}), "K8S-016")
     waived = lint({"p.yaml": text}, require_cpu_limits=False)
     assert only(waived, "K8S-016.cpu-limit") == set()
@@ -198,6 +201,7 @@ def test_timing_defaults() -> None:
         """
 containers:
   - name: app
+    image: app:1
     livenessProbe:
       exec: {command: [check]}
       timeoutSeconds: 10
@@ -211,9 +215,9 @@ containers:
 """
     )
     assert only(lint({"p.yaml": text}), "K8S-018.timing") == {
-        ("K8S-018.timing", 11, "fail"),  # 10 >= default period 10
-        ("K8S-018.timing", 14, "fail"),  # default timeout 1 >= 1
-        ("K8S-018.timing", 18, "unresolved"),  # the period may be set in the subtree
+        ("K8S-018.timing", 12, "fail"),  # 10 >= default period 10
+        ("K8S-018.timing", 15, "fail"),  # default timeout 1 >= 1
+        ("K8S-018.timing", 19, "unresolved"),  # the period may be set in the subtree
     }
 
 
@@ -222,6 +226,7 @@ def test_secret_values() -> None:
         """
 containers:
   - name: app
+    image: app:1
     env:
       - name: DB_PASSWORD
         value: "{{ .Values.db.password }}"
@@ -232,8 +237,8 @@ containers:
 """
     )
     assert only(lint({"p.yaml": text}), "K8S-019") == {
-        ("K8S-019.env-literal", 11, "unresolved"),
-        ("K8S-019.env-literal", 13, "unresolved"),
+        ("K8S-019.env-literal", 12, "unresolved"),
+        ("K8S-019.env-literal", 14, "unresolved"),
     }
 
 
@@ -242,6 +247,7 @@ def test_secretref_rule_is_off_by_default() -> None:
         """
 containers:
   - name: app
+    image: app:1
     env:
       - name: DB_PASSWORD
         valueFrom: {secretKeyRef: {name: s, key: k}}
@@ -249,7 +255,7 @@ containers:
     )
     assert only(lint({"p.yaml": text}), "K8S-019") == set()
     on = lint({"p.yaml": text}, prefer_secret_files=True)
-    assert only(on, "K8S-019") == {("K8S-019.env-secretref", 10, "fail")}
+    assert only(on, "K8S-019") == {("K8S-019.env-secretref", 11, "fail")}
 
 
 SECRET = """apiVersion: v1
@@ -283,7 +289,7 @@ metadata:
   namespace: shop
 automountServiceAccountToken: false
 """
-    text = pod("serviceAccountName: app\ncontainers:\n  - name: app")
+    text = pod("serviceAccountName: app\ncontainers:\n  - {name: app, image: app:1}")
     # The ServiceAccount may be the referenced one: unresolved, not a failure.
     assert only(lint({"p.yaml": text, "sa.yaml": sa}), "K8S-022") == {("K8S-022", 6, "unresolved")}
     plain = sa.replace('"{{ .Values.sa }}"', "app")
@@ -357,13 +363,14 @@ resources:
   requests: {cpu: "1", memory: 1Gi}
   limits: {cpu: "2", memory: 2Gi}
 containers:
-  - name: app
+  - {name: app, image: app:1}
   - name: sidecar
+    image: sidecar:1
     resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 32Mi}}
 """
     )
     assert only(lint({"p.yaml": text}), "K8S-015") == set()
-    assert only(lint({"p.yaml": text}), "K8S-016") == {("K8S-016.limit-below-request", 13, "fail")}
+    assert only(lint({"p.yaml": text}), "K8S-016") == {("K8S-016.limit-below-request", 14, "fail")}
 
 
 def test_boolean_label_values_match_strings() -> None:
