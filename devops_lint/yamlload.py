@@ -12,11 +12,19 @@ import math
 import re
 from typing import Any
 
+from .bounds import MAX_NESTING, yaml_too_deep
 from .model import Document, JsonPath, ParseError, Span
 
 # Limits that keep hostile input (alias bombs, deep nesting) from exhausting the process.
-MAX_DEPTH = 400
+MAX_DEPTH = MAX_NESTING
 MAX_NODES = 2_000_000
+# Aliases share the value they point at, so building the data is linear, but every walk
+# over it (secret scanning, workflow inputs, Helm ``toYaml``) visits a shared value once per
+# alias: a "billion laughs" file of a few lines expands to 10**9 nodes. The nodes aliases
+# add (counted with everything below them) may not exceed this base plus a multiple of
+# the file's own nodes.
+ALIAS_EXPANSION_BASE = 100_000
+ALIAS_EXPANSION_FACTOR = 10
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}
@@ -139,42 +147,87 @@ def _span(node: Any) -> Span:
     return Span(sl, sc, el, ec)
 
 
-class _Builder:
-    def __init__(self, doc: Document, duplicates: list[tuple[str, Span]]) -> None:
-        self.doc = doc
+class _Budget:
+    """Nodes built and nodes added by aliases, over every document of one file."""
+
+    def __init__(self) -> None:
         self.nodes = 0
+        self.expansion = 0
+
+
+class _Builder:
+    def __init__(
+        self, doc: Document, duplicates: list[tuple[str, Span]], budget: _Budget | None = None
+    ) -> None:
+        self.doc = doc
+        self.budget = budget or _Budget()
         self.building: set[int] = set()
         self.built: dict[int, Any] = {}
+        # Per built collection: how many nodes it stands for with aliases expanded, and
+        # how deep it goes below itself; an alias re-visit adds both without a walk.
+        self.size: dict[int, int] = {}
+        self.height: dict[int, int] = {}
         self.duplicates = duplicates
+        self.last_size = 1
+        self.last_height = 0
 
-    def build(self, node: Any, path: JsonPath, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise ParseError("document too large (alias expansion?)", *_pos(node))
+    def build(self, node: Any, path: JsonPath, depth: int, near: Any = None) -> Any:
+        """``near``: a mark just before ``node`` in the text (an alias node carries the
+        position of its anchor, so a refused alias is reported at ``near``)."""
+        budget = self.budget
+        budget.nodes += 1
+        if budget.nodes > MAX_NODES:
+            raise ParseError(f"more than {MAX_NODES} YAML nodes", *_pos(node))
         if depth > MAX_DEPTH:
             raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
         self.doc.spans[path] = _span(node)
         ident = id(node)
         if ident in self.built:  # an alias: share the value, keep spans bounded
-            return self.built[ident]
+            return self._alias(node, ident, depth, near)
         if ident in self.building:
             raise ParseError("recursive alias", *_pos(node))
         node_id = node.id
+        size, height = 1, 0
         if node_id == "scalar":
             value = self._scalar(node)
         elif node_id == "sequence":
             self.building.add(ident)
-            value = [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            items = []
+            near = node.start_mark
+            for i, item in enumerate(node.value):
+                items.append(self.build(item, (*path, i), depth + 1, near))
+                near = item.end_mark if item.id == "scalar" else near
+                size += self.last_size
+                height = max(height, self.last_height + 1)
+            value = items
             self.building.discard(ident)
         elif node_id == "mapping":
             self.building.add(ident)
-            value = self._mapping(node, path, depth)
+            value, size, height = self._mapping(node, path, depth)
             self.building.discard(ident)
         else:  # pragma: no cover - composer yields only these three
             raise ParseError(f"unexpected YAML node {node_id}", *_pos(node))
         if node_id != "scalar":
             self.built[ident] = value  # an alias to this node reuses the built value
+            self.size[ident], self.height[ident] = size, height
+        self.last_size, self.last_height = size, height
         return value
+
+    def _alias(self, node: Any, ident: int, depth: int, near: Any) -> Any:
+        """The shared value of an alias, once its expanded size and depth are in bounds."""
+        size, height = self.size[ident], self.height[ident]
+        where = (near.line + 1, near.column + 1) if near is not None else _pos(node)
+        if depth + height > MAX_DEPTH:
+            raise ParseError(f"alias nests the document deeper than {MAX_DEPTH} levels", *where)
+        budget = self.budget
+        budget.expansion += size - 1
+        allowed = ALIAS_EXPANSION_BASE + ALIAS_EXPANSION_FACTOR * budget.nodes
+        if budget.expansion > allowed:
+            raise ParseError(
+                f"aliases expand to more than {allowed} nodes (an alias bomb?)", *where
+            )
+        self.last_size, self.last_height = size, height
+        return self.built[ident]
 
     def _scalar(self, node: Any) -> Any:
         text = node.value
@@ -184,11 +237,15 @@ class _Builder:
             return plain_scalar(text)
         return text  # custom-tagged (e.g. !Ref): the text itself
 
-    def _mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Any, path: JsonPath, depth: int) -> tuple[dict[str, Any], int, int]:
         out: dict[str, Any] = {}
+        size, height = 1, 0
         for key_node, value_node in node.value:
             if key_node.id == "scalar" and key_node.value == "<<" and not key_node.style:
-                merged = self.build(value_node, (*path, "<<"), depth + 1)
+                merged = self.build(value_node, (*path, "<<"), depth + 1, key_node.end_mark)
+                # The merged keys' values are shared too: count them like an alias.
+                size += self.last_size
+                height = max(height, self.last_height)
                 sources = merged if isinstance(merged, list) else [merged]
                 for src in sources:
                     if isinstance(src, dict):
@@ -203,8 +260,10 @@ class _Builder:
             if key in out and kpath in self.doc.key_spans:
                 self.duplicates.append((key, _span(key_node)))
             self.doc.key_spans[kpath] = _span(key_node)
-            out[key] = self.build(value_node, kpath, depth + 1)
-        return out
+            out[key] = self.build(value_node, kpath, depth + 1, key_node.end_mark)
+            size += self.last_size + 1
+            height = max(height, self.last_height + 1)
+        return out, size, height
 
 
 def _pos(node: Any) -> tuple[int, int]:
@@ -241,12 +300,18 @@ def _load(
 ) -> tuple[list[Document], list[tuple[str, Span]]]:
     docs: list[Document] = []
     duplicates: list[tuple[str, Span]] = []
+    # The C composer recurses once per level and a stack overflow there cannot be
+    # caught: measure the depth first.
+    too_deep = yaml_too_deep(text)
+    if too_deep is not None:
+        raise ParseError(too_deep.message, too_deep.line, too_deep.column)
+    budget = _Budget()
     try:
         for index, root in enumerate(composer.compose_all(io.StringIO(text))):
             if root is None:
                 continue
             doc = Document(path=path, format=fmt, data=None, index=index, text=text)
-            doc.data = _Builder(doc, duplicates).build(root, (), 0)
+            doc.data = _Builder(doc, duplicates, budget).build(root, (), 0)
             if doc.data is None:
                 continue  # an empty document between separators
             doc.meta["start_line"] = root.start_mark.line + 1

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import saferegex
 from ..context import Context
 from ..model import Result, Severity, Target, Unresolved
 from ..rules import Rule
@@ -202,7 +203,7 @@ def _digest_severity(obj: K8sObject, ctx: Context) -> Severity:
     if isinstance(ns, Unresolved):
         return "medium"  # it may well be production: do not understate
     regex = ctx.settings.get("prod_namespace_regex")
-    return "medium" if regex and re.search(regex, ns) else "low"
+    return "medium" if regex and saferegex.search(regex, ns) else "low"
 
 
 def image_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:

@@ -7,11 +7,11 @@ unresolved subtree where it could be (standards 0.6 item 3). Relations between o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def is_prod_namespace(namespace: str | None, ctx: Context) -> Tri:
         return Tri.NO
     if isinstance(namespace, Unresolved):
         return Tri.MAYBE
-    return Tri.YES if re.search(ctx.settings["prod_namespace_regex"], namespace) else Tri.NO
+    return Tri.YES if saferegex.search(ctx.settings["prod_namespace_regex"], namespace) else Tri.NO
 
 
 def int_value(value: Any) -> int | None:

@@ -7,10 +7,10 @@ reported by the schema checks (PROM-001, PROM-007).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from re import Pattern
 from typing import Any
 
 from ..model import Document, JsonPath
+from ..saferegex import Regex
 from . import promql
 from .durations import MINUTE, parse_duration
 from .re2 import compile_anchored
@@ -42,7 +42,7 @@ class RelabelRule:
     target_label: str | None
     action: str  # lower-cased, Prometheus default "replace"
     regex: str
-    compiled: Pattern[str] | None  # anchored RE2-compatible pattern; None if it does not compile
+    compiled: Regex | None  # anchored, compiled by RE2; None if RE2 refuses it
     replacement: str
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import promql_parser as pp
 
+from ..bounds import promql_too_complex
+
 COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
 SET_OPERATORS = frozenset({"and", "or", "unless"})
 RATE_FUNCS = frozenset({"rate", "irate", "increase"})
@@ -34,6 +36,11 @@ class ParsedExpr:
 
 @functools.lru_cache(maxsize=65536)
 def parse(text: str) -> ParsedExpr:
+    # promql_parser recurses in Rust (a stack overflow is a segfault) and its memory grows
+    # with the square of the tree's depth: bound depth and operators before calling it.
+    too_complex = promql_too_complex(text)
+    if too_complex is not None:
+        return ParsedExpr(text, None, too_complex)
     try:
         return ParsedExpr(text, pp.parse(text), None)
     except (ValueError, RuntimeError, TypeError, OverflowError) as exc:

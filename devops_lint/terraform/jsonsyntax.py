@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from ..bounds import json_too_deep
 from ..model import Span
 from .expr import Expr, ListExpr, Literal, ObjectExpr
 from .hcl import HclSyntaxError, parse_template
@@ -66,6 +67,11 @@ def _join(a: Span, b: Span) -> Span:
 
 def compose_json(text: str) -> Any:
     """The ruamel node tree of a JSON text; raises ``HclSyntaxError`` when invalid."""
+    # The C composer recurses once per level (a segfault, not an exception, when the
+    # stack runs out): refuse deep nesting before either parser sees the text.
+    too_deep = json_too_deep(text)
+    if too_deep is not None:
+        raise HclSyntaxError(too_deep.message, too_deep.line, too_deep.column)
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:

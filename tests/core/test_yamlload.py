@@ -106,14 +106,70 @@ def test_bad_yaml_is_a_located_parse_error(text: str) -> None:
     assert info.value.message
 
 
-def test_alias_bomb_is_bounded() -> None:
+def _bomb(levels: int) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    for i in range(1, 12):
+    for i in range(1, levels):
         refs = ", ".join([f"*a{i - 1}"] * 10)
         lines.append(f"a{i}: &a{i} [{refs}]")
-    docs, _ = load_documents("\n".join(lines) + "\n", "bomb.yaml")
-    # Aliases share one built value instead of expanding 10^11 nodes.
-    assert len(docs[0].data["a11"]) == 10
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_where_the_expansion_crosses_the_bound() -> None:
+    # Sharing the value is not enough: every walk over the data (secrets, workflow
+    # inputs, toYaml) would visit 10^11 nodes.
+    with pytest.raises(ParseError, match="alias bomb") as info:
+        load_documents(_bomb(12), "bomb.yaml")
+    assert (info.value.line, info.value.column) == (5, 5)  # in a4, the first to cross
+
+
+def test_alias_bomb_in_a_later_document_is_refused_too() -> None:
+    with pytest.raises(ParseError, match="alias bomb"):
+        load_documents("a: 1\n---\n" + _bomb(8), "bomb.yaml")
+
+
+def test_moderate_alias_reuse_still_loads_and_shares() -> None:
+    docs, _ = load_documents(_bomb(4), "ok.yaml")  # 10^4 expanded nodes
+    data = docs[0].data
+    assert len(data["a3"]) == 10
+    assert data["a3"][0] is data["a2"]
+
+
+def test_merge_keys_count_towards_the_expansion() -> None:
+    text = _bomb(5) + "".join(f"m{i}:\n  <<: {{k: *a4}}\n" for i in range(20))
+    with pytest.raises(ParseError, match="alias bomb"):
+        load_documents(text, "merge.yaml")
+
+
+def test_alias_chain_cannot_nest_deeper_than_the_bound() -> None:
+    lines = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 450)]
+    with pytest.raises(ParseError, match="deeper than"):
+        load_documents("\n".join(lines) + "\n", "chain.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 50_000 + "]" * 50_000 + "\n", (1, 403)),  # the 400th "[" opens level 401
+        ("a: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", (1, 1600)),
+        ("- " * 50_000 + "x\n", (1, 801)),
+        ("".join(" " * i + "a:\n" for i in range(2_000)), (401, 401)),
+    ],
+)
+def test_deep_nesting_is_refused_before_the_c_composer_sees_it(
+    text: str, where: tuple[int, int]
+) -> None:
+    # Before the pre-scan, the first two crashed the process (stack overflow in C).
+    with pytest.raises(ParseError, match="deeper than 400") as info:
+        load_documents(text, "deep.yaml")
+    assert (info.value.line, info.value.column) == where
+
+
+def test_nesting_within_the_bound_loads() -> None:
+    docs, _ = load_documents("a: " + "[" * 300 + "1" + "]" * 300 + "\n", "ok.yaml")
+    value = docs[0].data["a"]
+    for _ in range(300):
+        value = value[0]
+    assert value == 1
 
 
 @settings(max_examples=300, deadline=None)
