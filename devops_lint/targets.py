@@ -49,7 +49,7 @@ ANY_FORMAT = "*"
 # package's targets (and its parser helpers) only when such a document was parsed.
 PACKAGE_FORMATS: dict[str, frozenset[str]] = {
     "kubernetes": frozenset({"kubernetes", "terraform"}),
-    "helm": frozenset({"kubernetes"}),
+    "helm": frozenset({"kubernetes", "helm-render"}),
     "terraform": frozenset({"terraform", "tfvars"}),
     "github": frozenset({"workflow", "action"}),
     "prometheus": frozenset({"prometheus-config", "prometheus-rules", "kubernetes"}),

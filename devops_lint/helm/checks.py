@@ -110,3 +110,8 @@ def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             path=path,
             key=err.validator == "required" and bool(path),
         )
+
+
+def render_error(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """X-000.render-error: where ``helm template`` would stop, with the chart's message."""
+    yield Result(span=target.anchor, message=f"rendering stops here: {target.context['reason']}")

@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import posixpath
 from bisect import bisect_left
+from pathlib import Path
 from typing import Any
 
 from ..model import UNRESOLVED_KEY, Document, JsonPath, ParseError, Span, Unresolved
 from ..yamlload import load_documents, plain_scalar
+from .engine.render import RENDER_ERROR_FORMAT, render_file, renders
 from .template import (
     PH_CHARS,
     TemplateSyntaxError,
@@ -54,8 +56,35 @@ def parse_file(
         return []
     if chart_root is None:
         chart_root = chart_root_of(path)
+    scan_root = Path(settings.get("scan_root") or ".")
+    if renders(scan_root, chart_root):
+        return rendered_documents(scan_root, path, text, chart_root, settings)
     chart = load_chart(chart_root, settings)
     return documents_from_template(path, text, chart, chart_root)
+
+
+def rendered_documents(
+    scan_root: Path, path: str, text: str, chart_root: str, settings: dict[str, Any]
+) -> list[Document]:
+    """The documents a chart's template renders to under its value sets (standards 0.5).
+
+    ``required``/``fail`` that fired travel in one extra document of format
+    ``helm-render`` (rule ``X-000.render-error``).
+    """
+    out = render_file(scan_root, path, text, chart_root, settings)
+    docs: list[Document] = []
+    for doc in out.documents:
+        if not isinstance(doc.data, dict):
+            continue  # an empty document, or one written wholly by an unknown value
+        doc.format = "kubernetes"
+        doc.meta.update({"helm": True, "rendered": True, "chart_root": chart_root})
+        docs.append(doc)
+    if out.errors:
+        carrier = Document(path, RENDER_ERROR_FORMAT, {}, text=text)
+        carrier.meta["render_errors"] = out.errors
+        carrier.meta["chart_root"] = chart_root
+        docs.append(carrier)
+    return docs
 
 
 def documents_from_template(

@@ -3,6 +3,8 @@
 - ``helm.chart``: one chart whose templates were linted and that ships a
   ``values.schema.json``; its document is the chart's ``values.yaml`` and its data the
   values helm would validate (``values.yaml`` overlaid by ``--helm-values`` files).
+- ``helm.render_error``: a ``required``/``fail`` that fired while a template rendered
+  (documents of format ``helm-render``, which carry only these).
 """
 
 from __future__ import annotations
@@ -51,4 +53,23 @@ def chart_targets(project: Project, ctx: Context) -> Iterator[Target]:
         )
 
 
-TARGETS: dict[str, TargetKind] = {"helm.chart": chart_targets}
+@kind(["helm-render"])
+def render_error_targets(doc: Document, ctx: Context) -> Iterator[Target]:
+    """One target per ``required``/``fail`` that fired while rendering a template."""
+    for span, message in doc.meta.get("render_errors") or ():
+        yield Target(
+            kind="helm.render_error",
+            doc=doc,
+            path=(),
+            data={},
+            locator=f"template {doc.path}",
+            anchor=span,
+            object_span=span,
+            context={"reason": message},
+        )
+
+
+TARGETS: dict[str, TargetKind] = {
+    "helm.chart": chart_targets,
+    "helm.render_error": render_error_targets,
+}

@@ -268,3 +268,19 @@ def test_bounds_stop_hostile_templates() -> None:
 )
 def test_semver_constraints(constraint: str, version: str, ok: bool) -> None:
     assert satisfies(constraint, version) is ok
+
+
+def test_a_space_separates_arguments_from_field_chains() -> None:
+    # `.Chart.Name .Values.x` is two arguments, `$d.a` and `(pipe).a` are chains.
+    src = '{{ default .Chart.Name .Values.nameOverride }}|{{ $d := dict "a" 1 }}{{ $d.a }}'
+    assert render(src, {"nameOverride": ""}, Chart={"Name": "shop"}) == "shop|1"
+    assert render('{{ (dict "a" (dict "b" 2)).a.b }}') == "2"
+
+
+def test_printf_of_a_missing_value_prints_as_go_does() -> None:
+    assert render('{{ printf "%s:5432" .Values.host }}') == "%!s(<nil>):5432"
+
+
+def test_typed_parameters_refuse_missing_values() -> None:
+    # Go stops on nil for a string parameter; the action is unknown, not b64("<nil>").
+    assert PH_MARK in render("{{ .Values.password | b64enc }}")

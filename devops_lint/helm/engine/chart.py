@@ -25,47 +25,26 @@ MAX_FILES = 5000  # files listed for .Files.Glob and templates read per chart
 MAX_FILE_SIZE = 2_000_000
 KUBE_VERSION = (1, 36, 0)  # what ``helm template`` assumes without a cluster
 HELM_VERSION = "v4.2"
+# The API versions ``helm template`` reports without a cluster (client-go's built-in scheme).
 API_VERSIONS = frozenset(
-    [
-        "v1",
-        "admissionregistration.k8s.io/v1",
-        "apiextensions.k8s.io/v1",
-        "apiregistration.k8s.io/v1",
-        "apps/v1",
-        "authentication.k8s.io/v1",
-        "authorization.k8s.io/v1",
-        "autoscaling/v1",
-        "autoscaling/v2",
-        "batch/v1",
-        "certificates.k8s.io/v1",
-        "coordination.k8s.io/v1",
-        "discovery.k8s.io/v1",
-        "events.k8s.io/v1",
-        "flowcontrol.apiserver.k8s.io/v1",
-        "networking.k8s.io/v1",
-        "node.k8s.io/v1",
-        "policy/v1",
-        "policy/v1beta1",
-        "rbac.authorization.k8s.io/v1",
-        "resource.k8s.io/v1",
-        "scheduling.k8s.io/v1",
-        "storage.k8s.io/v1",
-        "storage.k8s.io/v1beta1",
-        "autoscaling/v2beta2",
-        "batch/v1beta1",
-        "networking.k8s.io/v1beta1",
-        "extensions/v1beta1",
-    ]
+    """v1 admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1
+    admissionregistration.k8s.io/v1alpha1 apiextensions.k8s.io/v1 apiextensions.k8s.io/v1beta1
+    apps/v1 apps/v1beta1 apps/v1beta2 authentication.k8s.io/v1 authentication.k8s.io/v1beta1
+    authentication.k8s.io/v1alpha1 authorization.k8s.io/v1 authorization.k8s.io/v1beta1
+    autoscaling/v1 autoscaling/v2 batch/v1 batch/v1beta1 certificates.k8s.io/v1
+    certificates.k8s.io/v1beta1 certificates.k8s.io/v1alpha1 coordination.k8s.io/v1
+    coordination.k8s.io/v1beta1 coordination.k8s.io/v1alpha2 discovery.k8s.io/v1
+    discovery.k8s.io/v1beta1 events.k8s.io/v1 events.k8s.io/v1beta1 extensions/v1beta1
+    flowcontrol.apiserver.k8s.io/v1 flowcontrol.apiserver.k8s.io/v1beta1
+    flowcontrol.apiserver.k8s.io/v1beta2 flowcontrol.apiserver.k8s.io/v1beta3
+    networking.k8s.io/v1 networking.k8s.io/v1beta1 node.k8s.io/v1 node.k8s.io/v1beta1
+    node.k8s.io/v1alpha1 policy/v1 policy/v1beta1 rbac.authorization.k8s.io/v1
+    rbac.authorization.k8s.io/v1beta1 rbac.authorization.k8s.io/v1alpha1 resource.k8s.io/v1
+    resource.k8s.io/v1beta1 resource.k8s.io/v1beta2 resource.k8s.io/v1alpha3
+    scheduling.k8s.io/v1 scheduling.k8s.io/v1beta1 scheduling.k8s.io/v1alpha2
+    storage.k8s.io/v1 storage.k8s.io/v1beta1 storage.k8s.io/v1alpha1
+    storagemigration.k8s.io/v1beta1 internal.apiserver.k8s.io/v1alpha1""".split()  # noqa: SIM905
 )
-_KINDS = {
-    "apps/v1": ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
-    "v1": ["Service", "ConfigMap", "Secret", "Pod", "ServiceAccount", "Namespace"],
-    "batch/v1": ["Job", "CronJob"],
-    "networking.k8s.io/v1": ["Ingress", "NetworkPolicy", "IngressClass"],
-    "policy/v1": ["PodDisruptionBudget"],
-    "autoscaling/v2": ["HorizontalPodAutoscaler"],
-    "rbac.authorization.k8s.io/v1": ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"],
-}
 
 
 def floats(v: Any) -> Any:
@@ -213,11 +192,7 @@ def capabilities() -> GoObject:
     )
 
     def has(api: Any) -> bool:
-        text = str(api)
-        if text in API_VERSIONS:
-            return True
-        group, _, kind = text.rpartition("/")
-        return kind in _KINDS.get(group, [])
+        return str(api) in API_VERSIONS
 
     apis = GoObject({}, {"Has": has}, text="[" + " ".join(sorted(API_VERSIONS)) + "]")
     helm = GoObject({"Version": HELM_VERSION, "GitCommit": "", "GoVersion": ""}, text=HELM_VERSION)
@@ -314,8 +289,11 @@ def all_defines(node: ChartNode, prefix: str) -> list[tuple[int, str, Define]]:
             node.template_errors[rel] = exc
             continue
         out.extend((name.count("/"), name, d) for d in parsed.defines)
+        # Every template file is also a named template: ``include (print $.Template.BasePath
+        # "/configmap.yaml") .`` renders another file (checksum annotations).
+        out.append((name.count("/"), name, Define(name, parsed.nodes, 0, text, name)))
     for child in node.subcharts:
-        out.extend(all_defines(child, f"{prefix}/charts/{child.dir.name}"))
+        out.extend(all_defines(child, f"{prefix}/charts/{child.name}"))
     return out
 
 

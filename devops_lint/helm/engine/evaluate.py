@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from .funcs import STRUCTURAL, FuncError, make_functions, strval
+from .funcs import NIL_REFUSED, STRUCTURAL, FuncError, make_functions, strval
 from .parse import (
     Action,
     Arg,
@@ -443,6 +443,8 @@ class Evaluator:
         fn = self.functions.get(name)
         if fn is None:
             return self.unknown()
+        if name in NIL_REFUSED and any(a is None for a in args):
+            raise FuncError(f"{name}: missing value for a typed parameter")
         if name not in STRUCTURAL:
             special = self.partial(name, args)
             if special is not _NO_PIPE:

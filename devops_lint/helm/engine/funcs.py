@@ -584,6 +584,18 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
     return f
 
 
+# Functions with typed (string, int) parameters: Go refuses a missing value (nil) for them,
+# so helm stops; the action is then unknown rather than rendered from "<nil>".
+NIL_REFUSED = frozenset(
+    {"b64enc", "b64dec", "upper", "lower", "title", "untitle", "trim", "trimSuffix"}
+    | {"trimPrefix", "trimAll", "trunc", "indent", "nindent", "replace", "contains"}
+    | {"hasPrefix", "hasSuffix", "split", "splitList", "repeat", "nospace", "kebabcase"}
+    | {"snakecase", "camelcase", "sha256sum", "sha1sum", "adler32sum", "regexMatch"}
+    | {"regexFind", "regexFindAll", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit"}
+    | {"abbrev", "substr", "wrap", "semverCompare", "fromYaml", "fromJson", "fromYamlArray"}
+    | {"fromJsonArray", "atoi"}
+)
+
 # Functions that hold unknown values as parts of what they build rather than becoming unknown.
 STRUCTURAL = frozenset(
     {"dict", "list", "tuple", "set", "append", "push", "prepend", "toYaml", "toJson"}

@@ -161,6 +161,14 @@ def _lex(body: str, base: int) -> list[tuple[str, str, int]]:
         if m is None:
             raise TemplateError(f"unexpected {body[pos]!r} in action", base + pos)
         kind = m.lastgroup or ""
+        # ``.a.b``, ``$x.a``, ``(pipe).a``: a field right after an operand (no space) chains.
+        if (
+            kind == "field"
+            and out
+            and out[-1][2] + len(out[-1][1]) == base + pos
+            and (out[-1][0] in ("field", "chain", "var") or out[-1][1] == ")")
+        ):
+            kind = "chain"
         if kind != "ws":
             out.append((kind, m.group(), base + pos))
         pos = m.end()
@@ -280,7 +288,7 @@ class _PipeParser:
 
     def fields(self) -> tuple[str, ...]:
         names: list[str] = []
-        while (tok := self.peek()) is not None and tok[0] == "field":
+        while (tok := self.peek()) is not None and tok[0] == "chain":
             names.append(tok[1][1:])
             self.take()
         return tuple(names)

@@ -150,6 +150,9 @@ def sprintf(fmt: str, args: list[Any]) -> str:
         a = args[argi]
         argi += 1
         text: str
+        if a is None and verb != "v":
+            out.append(f"%!{verb}(<nil>)")
+            continue
         if verb in ("v", "s"):
             text = go_print(a) if not isinstance(a, str) else a
             if verb == "s" and isinstance(a, (int, float)) and not isinstance(a, bool):
@@ -231,26 +234,45 @@ def to_json(v: Any, placeholder: Callable[[Unknown], str]) -> str:
     )
 
 
-# Plain scalars that YAML 1.1 (go-yaml v2) would read as something other than a string.
+# Plain scalars that go-yaml v2 would read as something other than a string.
 _YAML_SPECIAL = re.compile(
-    r"(?i:y|yes|n|no|true|false|on|off|null|~|[-+]?\.inf|\.nan)$"
+    r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|null|Null|NULL|~|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
     r"|[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$"
-    r"|0[xXoObB][0-9a-fA-F_]+$|[0-9:]+:[0-9]+$|\d{4}-\d\d?-\d\d?"
+    r"|[-+]?0[xXoObB][0-9a-fA-F_]+$|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"
+    r"|\d{4}-\d\d?-\d\d?(?:$|[Tt ])"
 )
-_YAML_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*$")
+_ALWAYS_FIRST = frozenset("#,[]{}&*!|>'\"%@`")
+
+
+def _plain_kind(s: str) -> tuple[bool, bool]:
+    """(plain allowed, single quotes allowed) as go-yaml's emitter decides for block context."""
+    if not s.isprintable() or "\n" in s:
+        return False, False
+    if s[0] == " " or s[-1] == " " or s.startswith(("---", "...")):
+        return False, True
+    first = s[0]
+    next_ws = len(s) == 1 or s[1] == " "
+    if first in _ALWAYS_FIRST or (first in "?:-" and next_ws):
+        return False, True
+    for i in range(1, len(s)):
+        c = s[i]
+        if c == ":" and (i + 1 == len(s) or s[i + 1] == " "):
+            return False, True
+        if c == "#" and s[i - 1] == " ":
+            return False, True
+    return True, True
 
 
 def _yaml_str(s: str) -> str:
-    if (
-        s
-        and _YAML_PLAIN_SAFE.match(s)
-        and not _YAML_SPECIAL.match(s)
-        and ": " not in s
-        and " #" not in s
-        and not s.endswith((" ", ":"))
-        and s.isprintable()
-    ):
+    """A string as ``toYaml`` writes it: plain when it stays a string, else quoted."""
+    if not s or _YAML_SPECIAL.match(s):
+        return json.dumps(s, ensure_ascii=False)
+    plain, single = _plain_kind(s)
+    if plain:
         return s
+    if single:
+        return "'" + s.replace("'", "''") + "'"
     return json.dumps(s, ensure_ascii=False)
 
 
