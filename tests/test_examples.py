@@ -31,15 +31,16 @@ def test_examples_fail_with_findings_in_every_domain() -> None:
         assert any(r.startswith(prefix) for r in rules), f"no {prefix} finding in examples/"
     assert "X-000.internal-error" not in rules
     by_path = {f["path"] for f in findings}
-    assert "helm/shop/templates/deployment.yaml" in by_path
-    assert "prometheus/kube-rules.yaml" in by_path
+    # Paths are relative to the working directory (the project root), not to examples/.
+    assert "examples/helm/shop/templates/deployment.yaml" in by_path
+    assert "examples/prometheus/kube-rules.yaml" in by_path
 
 
 def test_hardened_example_is_clean() -> None:
     _, report = lint_examples()
     findings = report["findings"]
     assert isinstance(findings, list)
-    assert [f for f in findings if f["path"] == "kubernetes/hardened.yaml"] == []
+    assert [f for f in findings if f["path"] == "examples/kubernetes/hardened.yaml"] == []
 
 
 def test_examples_sarif_is_valid(tmp_path: Path) -> None:

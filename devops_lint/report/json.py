@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import SEVERITIES, Finding
+from .paths import display_paths
 
 if TYPE_CHECKING:
     from ..engine import RunResult
@@ -15,13 +17,14 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, show: Callable[[str], str] = str) -> dict[str, Any]:
+    """One finding; ``show`` gives the path to print (``paths.display_paths``)."""
     return {
         "rule": f.rule_id,
         "controls": f.controls,
         "severity": f.severity,
         "outcome": f.outcome,
-        "path": f.path,
+        "path": show(f.path),
         "line": f.span.line,
         "column": f.span.column,
         "end_line": f.span.end_line,
@@ -37,13 +40,14 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def report(result: RunResult) -> dict[str, Any]:
     active = result.active
     counts = Counter(f.severity for f in active)
+    show = display_paths(result.project.root)
     return {
         "tool": {"name": "devops-lint", "version": __version__},
         "report_version": REPORT_VERSION,
         "files_scanned": result.files_scanned,
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [finding_dict(f, show) for f in result.findings],
         "parse_errors": [
-            finding_dict(f) for f in result.findings if f.rule_id == "X-000.parse-error"
+            finding_dict(f, show) for f in result.findings if f.rule_id == "X-000.parse-error"
         ],
         "summary": {
             "total": len(active),

@@ -1,25 +1,61 @@
-"""Paths as code hosts expect them: relative to the repository checkout, links resolved.
+"""One rule for the paths a report shows.
 
-GitHub resolves a relative SARIF ``artifactLocation.uri`` and an annotation's ``file=`` against
-the root of the repository, and ignores ``originalUriBaseIds``. Findings carry paths relative to
-the scan root, which is a subfolder when the linter is run on one (``devops-lint infra/``), so
-reporters re-base them on the enclosing repository. Outside a repository the scan root stays the
-base. Absolute paths never appear in a report.
+Findings carry paths relative to the scan root. Reports show them as people and tools expect:
+
+- for people and scripts (text, JSON): relative to the current working directory when it
+  contains the file, else absolute (``display_paths``) — `devops-lint infra/` prints
+  ``infra/k8s/pod.yaml``, which an editor or a second command can open from where it ran;
+- for code hosts (SARIF, GitHub annotations): relative to the repository checkout (the
+  nearest folder holding ``.git``; outside a repository the working directory), links resolved
+  (``PathMapper``). GitHub resolves a SARIF ``artifactLocation.uri`` and an annotation's
+  ``file=`` against the repository root, whatever folder the linter ran in; SARIF also names
+  that root as ``%SRCROOT%`` in ``originalUriBaseIds``. A file outside the base is given by its
+  absolute path.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 
-def source_root(scan_root: Path) -> Path:
-    """The repository checkout that holds ``scan_root`` (nearest ``.git``), else the scan root."""
-    real = scan_root.resolve()
+def git_root(path: Path) -> Path | None:
+    """The repository checkout that holds ``path`` (nearest folder with ``.git``), if any."""
+    real = path.resolve()
     for candidate in (real, *real.parents):
         if (candidate / ".git").exists():
             return candidate
-    return real
+    return None
+
+
+def source_root(scan_root: Path) -> Path:
+    """The base of code-host paths: the repository checkout, else the working directory."""
+    return git_root(scan_root) or Path.cwd().resolve()
+
+
+def _clean(path: str) -> str:
+    return str(PurePosixPath(path)) if path else "."
+
+
+def display_paths(scan_root: Path, cwd: Path | None = None) -> Callable[[str], str]:
+    """Maps finding paths to what text and JSON reports show (see the module doc)."""
+    root = scan_root.absolute()
+    here = (cwd or Path.cwd()).absolute()
+    cache: dict[str, str] = {}
+
+    def show(path: str) -> str:
+        shown = cache.get(path)
+        if shown is None:
+            full = Path(os.path.normpath(root / _clean(path)))
+            try:
+                shown = full.relative_to(here).as_posix()
+            except ValueError:
+                shown = full.as_posix()
+            cache[path] = shown
+        return shown
+
+    return show
 
 
 class PathMapper:
@@ -31,25 +67,21 @@ class PathMapper:
         self._cache: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
+        """The path relative to the base, or absolute (``/…``) when outside it."""
         cached = self._cache.get(path)
         if cached is None:
             cached = self._cache[path] = self._map(path)
         return cached
 
     def _map(self, path: str) -> str:
-        clean = str(PurePosixPath(path)) if path else "."
+        clean = _clean(path)
         try:
             real = (self.scan_root / clean).resolve()  # a link names its target's file
-            rel = real.relative_to(self.base).as_posix()
+            return real.relative_to(self.base).as_posix()
         except (OSError, RuntimeError, ValueError):
-            rel = _lexical(self.scan_root / clean, self.base)
-        if rel.startswith("../") or rel == ".." or os.path.isabs(rel):
-            return clean.lstrip("/")  # outside the base: the scan-root path is all we can say
-        return rel
-
-
-def _lexical(path: Path, base: Path) -> str:
-    try:
-        return Path(os.path.relpath(path, base)).as_posix()
-    except ValueError:  # different drives on Windows
-        return path.name
+            pass
+        lexical = Path(os.path.normpath(self.scan_root / clean))
+        try:
+            return lexical.relative_to(self.base).as_posix()
+        except ValueError:
+            return lexical.as_posix()

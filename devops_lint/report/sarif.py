@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for GitHub code scanning, built with sarif-om.
 
 One run; every rule that ran is a ``reportingDescriptor`` with generated help; each finding is a
-result with one location relative to the repository checkout and a line-content fingerprint, so
+result with one location relative to the repository checkout (``%SRCROOT%``, named in
+``originalUriBaseIds``; see ``paths``) and a line-content fingerprint, so
 an alert keeps its identity when lines are inserted above it. Suppressed findings stay in the log
 with an ``inSource`` suppression. The log is kept within GitHub's ingestion limits: results beyond
 them are dropped, most severe kept, with a warning on standard error.
@@ -246,12 +247,15 @@ def _region(f: Finding) -> Any:
     )
 
 
+def _artifact(uri: str) -> Any:
+    if uri.startswith("/"):  # outside the source root: an absolute file URI, no base
+        return om.ArtifactLocation(uri="file://" + quote(uri, safe="/"))
+    return om.ArtifactLocation(uri=quote(uri, safe="/"), uri_base_id=SRCROOT)
+
+
 def _location(uri: str, f: Finding) -> Any:
     return om.Location(
-        physical_location=om.PhysicalLocation(
-            artifact_location=om.ArtifactLocation(uri=quote(uri, safe="/"), uri_base_id=SRCROOT),
-            region=_region(f),
-        )
+        physical_location=om.PhysicalLocation(artifact_location=_artifact(uri), region=_region(f))
     )
 
 
@@ -360,6 +364,9 @@ def build(
             if category
             else None,
             column_kind="unicodeCodePoints",
+            original_uri_base_ids={
+                SRCROOT: om.ArtifactLocation(uri=mapper.base.as_uri().rstrip("/") + "/")
+            },
         )
         log = om.SarifLog(schema_uri=SCHEMA_URI, version=SARIF_VERSION, runs=[run])
         return to_json(log)  # type: ignore[no-any-return]

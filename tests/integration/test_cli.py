@@ -256,7 +256,9 @@ def test_sarif_output_file(cli: Any, write: Any, tmp_path: Path) -> None:
     [res] = run["results"]
     assert res["ruleId"] == "K8S-001"
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pod.yaml"
-    assert str(tmp_path) not in json.dumps(log)
+    # No repository: the working directory is %SRCROOT%, the one absolute path in the log.
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    assert str(tmp_path) not in json.dumps(run["results"])
 
 
 def test_github_annotations(cli: Any, write: Any) -> None:

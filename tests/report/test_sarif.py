@@ -185,22 +185,38 @@ def test_result_properties(tmp_path: Path, write: Any) -> None:
 
 
 # ------------------------------------------------------------------------------ locations
-def test_uris_are_relative_to_the_source_root(tmp_path: Path, write: Any) -> None:
+def uris_of(log: dict[str, Any]) -> set[str]:
+    return {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results(log)}
+
+
+def test_uris_are_relative_to_the_source_root(
+    tmp_path: Path, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write("deploy/k8s/pod.yaml", POD)
     result = lint(tmp_path / "deploy")
-    # Outside a repository the scan root is the base.
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        for r in results(build(result, base=None))
-    }
-    assert uris == {"k8s/pod.yaml"}
-    # Inside a repository the checkout is the base, as GitHub resolves relative URIs.
+    # Outside a repository the working directory is the base when it holds the file ...
+    monkeypatch.chdir(tmp_path)
+    log = build(result, base=None)
+    assert uris_of(log) == {"deploy/k8s/pod.yaml"}
+    srcroot = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]
+    assert srcroot == {"uri": tmp_path.resolve().as_uri() + "/"}
+    # ... else a file is named by its absolute file URI, without a base.
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    log = build(result, base=None)
+    art = results(log)[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert art == {"uri": (tmp_path / "deploy" / "k8s" / "pod.yaml").resolve().as_uri()}
+    # Inside a repository the checkout is %SRCROOT%, wherever the linter runs, as GitHub
+    # resolves relative URIs against the repository root.
     (tmp_path / ".git").mkdir()
     log = build(result, base=None)
     for res in results(log):
         art = res["locations"][0]["physicalLocation"]["artifactLocation"]
         assert art == {"uri": "deploy/k8s/pod.yaml", "uriBaseId": "%SRCROOT%"}
-    assert str(tmp_path) not in json.dumps(log)
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == (
+        tmp_path.resolve().as_uri() + "/"
+    )
+    assert str(tmp_path) not in json.dumps(log["runs"][0]["results"])
 
 
 def test_uri_is_percent_encoded(tmp_path: Path, write: Any) -> None:
