@@ -6,12 +6,14 @@ permissions are computed here once per job and shared by every check.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .evaluate import PR_EVENTS, reachable_events
 from .expressions import Node, parse_condition, pattern_covers, pattern_matches
+from .repository import repository_of
 from .workflow import Job, Step, Workflow, build_workflow, is_expression
 
 if TYPE_CHECKING:
@@ -323,3 +325,44 @@ def effective_permissions(job: Job) -> tuple[bool, Any]:
         return True, value
     wf = build_workflow(job.doc)
     return permissions_value(wf.data)
+
+
+def _callers(ctx: Context) -> dict[tuple[str, str], list[Job]]:
+    """Jobs calling a local reusable workflow, by (repository root, workflow path in it)."""
+
+    def build() -> dict[tuple[str, str], list[Job]]:
+        project = ctx.project
+        out: dict[tuple[str, str], list[Job]] = {}
+        for doc in project.of_format("workflow"):
+            root, _ = repository_of(project, doc.path)
+            for job in build_workflow(doc).jobs:
+                if job.uses is not None and job.uses.kind == "local":
+                    called = posixpath.normpath(job.uses.subpath.strip())
+                    out.setdefault((str(root), called), []).append(job)
+        return out
+
+    return ctx.memo("github:callers", build)  # type: ignore[no-any-return]
+
+
+def job_grants(job: Job, scope: str, ctx: Context, depth: int = 0) -> bool | None:
+    """Whether the job's token has ``scope: write`` (None: cannot tell).
+
+    The job's own ``permissions``, else the workflow's; a workflow run only through
+    ``workflow_call`` that declares neither gets its callers' token, so every caller in
+    the scan must grant the scope (no caller in the scan: unknown). Otherwise the job
+    gets the default token, which grants no write scope this linter can rely on.
+    """
+    declared, perms = effective_permissions(job)
+    if declared:
+        return grants(perms, scope)
+    wf = build_workflow(job.doc)
+    if set(wf.triggers) != {"workflow_call"}:
+        return grants(None, scope)
+    root, path = repository_of(ctx.project, job.doc.path)
+    callers = _callers(ctx).get((str(root), path), [])
+    if not callers or depth > 8:
+        return None
+    verdicts = [job_grants(c, scope, ctx, depth + 1) for c in callers]
+    if any(v is False for v in verdicts):
+        return False
+    return True if all(v is True for v in verdicts) else None

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
 from .analysis import (
-    effective_permissions,
-    grants,
     image_push_step,
     job_facts,
+    job_grants,
     run_matches,
     setting,
     step_uses,
@@ -125,8 +124,7 @@ def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[
             and "web-identity-token-file" in step.with_
         ):
             continue
-        _declared, perms = effective_permissions(step.job)
-        granted = grants(perms, "id-token")
+        granted = job_grants(step.job, "id-token", ctx)
         if granted is None:
             yield Result(path=(*step.path, "with", found), key=True, unresolved=True)
         elif not granted:

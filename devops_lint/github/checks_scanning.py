@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, Result, Target
 from .analysis import (
-    effective_permissions,
-    grants,
     is_deps_scan_step,
     is_sast_step,
     is_scan_step,
     job_facts,
+    job_grants,
     setting,
 )
 from .repository import read_in_repository, workflow_repositories
@@ -223,8 +222,7 @@ def codeql_permissions(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
         for s in job.steps
     ):
         return
-    _declared, perms = effective_permissions(job)
-    granted = grants(perms, "security-events")
+    granted = job_grants(job, "security-events", ctx)
     if granted is True:
         return
     # At the job's own permissions when it has them, else at the job's key line.
