@@ -63,12 +63,63 @@ def _ids(text: str) -> list[str]:
     return [i.strip() for i in text.split(",") if i.strip()]
 
 
+# A YAML line whose value is a block scalar (`key: |`, `- >-`): the lines indented below it are
+# text, not comments.
+_BLOCK_SCALAR_RE = re.compile(r"(?:^|[\s:-])[|>][0-9+-]{0,2}\s*(?:#.*)?$")
+_QUOTE_OPENERS = frozenset(":-[{,=(")
+
+
+def _comment_start(line: str) -> int | None:
+    """Where the line's comment starts: a ``#`` or ``//`` at the line start or after
+    whitespace, outside quoted strings (None when the line has no comment)."""
+    quote = ""
+    prev = " "
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if quote == '"' and c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                if quote == "'" and line.startswith("''", i):
+                    i += 2
+                    continue
+                quote = ""
+        elif c in "\"'" and (prev.isspace() or prev in _QUOTE_OPENERS):
+            quote = c
+        elif (c == "#" or line.startswith("//", i)) and prev.isspace():
+            return i
+        prev = c
+        i += 1
+    return None
+
+
+def _real_comments(path: str, text: str) -> Iterator[tuple[int, str, int]]:
+    """(line number, line, comment start) of the lines holding a real comment: a
+    suppression quoted inside a string or a YAML block scalar is text, not a comment."""
+    yaml = path.endswith((".yaml", ".yml"))
+    block_parent: int | None = None  # indentation of the line that opened a block scalar
+    for n, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_parent is not None:
+            if not line.strip() or indent > block_parent:
+                continue
+            block_parent = None
+        start = _comment_start(line)
+        code = line if start is None else line[:start]
+        if yaml and _BLOCK_SCALAR_RE.search(code.rstrip()):
+            block_parent = indent
+        if start is not None:
+            yield n, line, start
+
+
 def comment_suppressions(path: str, text: str) -> list[Suppression]:
     out: list[Suppression] = []
     if "devops-lint:" not in text:
         return out
-    for n, line in enumerate(text.splitlines(), start=1):
-        m = COMMENT_RE.search(line)
+    for n, line, start in _real_comments(path, text):
+        m = COMMENT_RE.search(line, start)
         if not m:
             continue
         reason, until, approved, bad = _parse_tail(m.group(2))
