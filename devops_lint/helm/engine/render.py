@@ -89,7 +89,7 @@ def _context(node: ChartNode, values: Any, template_name: str, base: str, ns: st
             "IsUpgrade": False,
             "Revision": 1,
         },
-        "Chart": _chart_object(node.meta),
+        "Chart": {**_chart_object(node.meta), "Name": node.name},  # an alias renames it
         "Capabilities": capabilities(),
         "Files": ChartFiles(node.dir).obj(),
         "Template": {"Name": template_name, "BasePath": base},
