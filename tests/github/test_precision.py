@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from devops_lint.github.taint import env_file_writes
 from tests.github.helpers import lint_files
 
 CONTINUED = """name: ci
@@ -71,3 +72,28 @@ def test_installing_a_sast_tool_is_not_running_it(tmp_path: Path) -> None:
     assert [f.rule_id for f in result.findings if f.rule_id == "GHA-020.no-sast"] == [
         "GHA-020.no-sast"
     ]
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ('echo "A=$X" >> "$GITHUB_ENV"', [("GITHUB_ENV", 'echo "A=$X" >> "$GITHUB_ENV"')]),
+        ("echo $P | tee -a $GITHUB_PATH", [("GITHUB_PATH", "echo $P | tee -a $GITHUB_PATH")]),
+        (
+            '{\n  echo "A<<EOF"\n  echo "$X"\n} >> "$GITHUB_OUTPUT"',
+            [("GITHUB_OUTPUT", '{\n  echo "A<<EOF"\n  echo "$X"\n} >> "$GITHUB_OUTPUT"')],
+        ),
+        (
+            "cat >> $GITHUB_ENV <<EOF\nA=$X\nEOF\necho done",
+            [("GITHUB_ENV", "cat >> $GITHUB_ENV <<EOF\nA=$X\nEOF")],
+        ),
+        # A group closed without an opening line, a here-document without its end: the
+        # written text is the redirect's own line.
+        ("} >> $GITHUB_ENV", [("GITHUB_ENV", "} >> $GITHUB_ENV")]),
+        ("cat >> $GITHUB_ENV <<EOF\nA=1", [("GITHUB_ENV", "cat >> $GITHUB_ENV <<EOF")]),
+        ('echo "$GITHUB_ENV"', []),
+    ],
+)
+def test_env_file_writes(script: str, expected: list[tuple[str, str]]) -> None:
+    got = [(w.file, script[w.start : w.end]) for w in env_file_writes(script)]
+    assert got == expected
