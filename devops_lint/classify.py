@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
+
+from .structure import PROMETHEUS_CONFIG_SHAPES
 
 YAML_SUFFIXES = (".yaml", ".yml")
 RENOVATE_FILES = frozenset(
@@ -55,11 +58,47 @@ def file_kind(path: str) -> str:
     return "other"
 
 
+# A Helm action: ``{{`` not preceded by ``$`` (GitHub/Azure expressions) or ``%`` (Jinja).
+HELM_ACTION = re.compile(r"(?<![$%{])\{\{")
+# Terraform template interpolation or directive: ``${var}``, ``%{ if … }`` (not ``${{``).
+TERRAFORM_TEMPLATE = re.compile(r"[$%]\{(?!\{)")
+
+
+def template_kind(path: str, text: str, in_chart: bool) -> str:
+    """What a file that ``file_kind`` put under ``templates/`` really is (standards 0.5).
+
+    In a chart (``Chart.yaml`` beside ``templates/``) it is a Helm template. Outside one,
+    other tools keep files in ``templates/`` folders too (Azure Pipelines and CloudFormation
+    layouts, Terraform ``templatefile`` sources such as user-data scripts): such a file is a
+    Helm template only when it holds a Helm action and is not a script. Otherwise a YAML
+    file is read as plain YAML, and anything else (``other``) is not ours.
+    """
+    if in_chart:
+        return "helm"
+    fallback = "yaml" if path.lower().endswith(YAML_SUFFIXES) else "other"
+    if text.startswith("#!"):
+        return fallback
+    if path.lower().endswith(".tpl") and TERRAFORM_TEMPLATE.search(text):
+        return "other"
+    return "helm" if HELM_ACTION.search(text) else fallback
+
+
 def _is_workflow(data: dict[str, Any]) -> bool:
     jobs = data.get("jobs")
     if "on" not in data or not isinstance(jobs, dict) or not jobs:
         return False
     return any(isinstance(j, dict) and ("runs-on" in j or "uses" in j) for j in jobs.values())
+
+
+def _mostly_prometheus_keys(data: dict[str, Any]) -> bool:
+    """At least half the top-level keys are Prometheus configuration keys.
+
+    A real configuration may have a misspelt key (Prometheus reports it, and so do the
+    configuration rules), but a data file that merely has a ``global`` and an ``alerting``
+    key among many others is not one and must not be reported as a broken configuration.
+    """
+    known = sum(1 for key in data if key in PROMETHEUS_CONFIG_SHAPES)
+    return 2 * known >= len(data)
 
 
 def document_format(data: Any) -> str:
@@ -69,7 +108,8 @@ def document_format(data: Any) -> str:
     if _is_workflow(data):
         return "workflow"
     has_rules_or_alerting = "rule_files" in data or "alerting" in data
-    if "scrape_configs" in data or ("global" in data and has_rules_or_alerting):
+    looks_like_config = "scrape_configs" in data or ("global" in data and has_rules_or_alerting)
+    if looks_like_config and _mostly_prometheus_keys(data):
         return "prometheus-config"
     groups = data.get("groups")
     if isinstance(groups, list) and any(isinstance(g, dict) and "rules" in g for g in groups):

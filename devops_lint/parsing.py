@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classify import document_format, file_kind
+from .classify import document_format, file_kind, template_kind
 from .model import Document, ParseError, Span
 from .structure import check_shape
 
@@ -70,25 +69,15 @@ def chart_root(path: str) -> str:
     return "/".join(parts[:idx]) or "."
 
 
-# A Helm action: ``{{`` not preceded by ``$`` (GitHub/Azure expressions) or ``%`` (Jinja).
-HELM_ACTION = re.compile(r"(?<![$%{])\{\{")
-
-
-def is_chart_template(path: str, text: str, root: Path) -> bool:
-    """A file under ``templates/`` is a Helm template when its chart has a ``Chart.yaml``,
-    or, without one, when it holds a Helm action: other tools (Azure Pipelines, CloudFormation
-    layouts) keep plain YAML or ``${{ }}`` expressions in ``templates/`` folders too."""
-    if (root / chart_root(path) / "Chart.yaml").is_file():
-        return True
-    return HELM_ACTION.search(text) is not None
-
-
 def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     from .yamlload import load_documents
 
     kind = sf.kind
-    if kind == "helm" and not is_chart_template(sf.path, text, root):
-        kind = "yaml"
+    if kind == "helm":  # or plain YAML, a script, a Terraform template (classify.py)
+        in_chart = (root / chart_root(sf.path) / "Chart.yaml").is_file()
+        kind = template_kind(sf.path, text, in_chart)
+        if kind == "other":
+            return Outcome()
     out = Outcome()
     try:
         if kind in EXTERNAL_PARSERS:
