@@ -263,7 +263,8 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         if not opts["quiet"]:
             click.echo(summary(result), err=True)
     else:
-        click.echo(text, nl=False)
+        # click would strip our styles off a pipe under --color always; scanned text is escaped.
+        click.echo(text, nl=False, color=opts["color"] == "always" or None)
     return 1 if result.failed(settings["fail_on"]) else 0
 
 
@@ -293,17 +294,55 @@ def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
     )
 
 
-@main.command("explain")
+@main.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ident")
-def explain(ident: str) -> None:
-    """Explain a rule or control: what, why, how to fix, examples, references."""
-    from .docs import explain_text
-    from .rules import load_rules
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text renders the markdown on a terminal (plain markdown otherwise).",
+)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def explain(ident: str, fmt: str, config_file: Path | None, color: str) -> None:
+    """Explain a rule or control (any case): what, why, how to fix, examples, references."""
+    from .config import ConfigError, build_settings
+    from .docs import explain_data, explain_text
+    from .rules import RuleError, load_rules
 
-    text = explain_text(ident, load_rules())
+    root = Path(".")
+    try:
+        settings, _ = build_settings(root, config_file, {})
+        rules = load_rules(Path(root, p) for p in settings["rule_paths"])
+    except (ConfigError, RuleError) as exc:
+        _fail(escape(str(exc)))
+        return
+    if fmt == "json":
+        import json
+
+        data = explain_data(ident, rules)
+        if data is None:
+            _fail(f"unknown rule or control: {escape(ident)}")
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    text = explain_text(ident, rules)
     if text is None:
-        _fail(f"unknown rule or control: {ident}")
-    click.echo(text, nl=False)
+        from .selection import suggest, vocabulary
+
+        hint = suggest(ident, vocabulary(rules))
+        _fail(
+            f"unknown rule or control: {escape(ident)}"
+            + (f" (did you mean {hint!r}?)" if hint else "")
+        )
+        return
+    from .terminal import Style, escape_lines, render_markdown
+
+    if fmt == "text" and use_colour(color):
+        click.echo(render_markdown(text, Style(True)), nl=False, color=True)
+    else:
+        click.echo(escape_lines(text), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -579,9 +579,11 @@ def run(
 
 
 def redact_messages(findings: list[Finding], settings: dict[str, Any]) -> None:
-    """Mask any secret a message quotes from a scanned value, whatever the reporter."""
+    """Mask any secret a message or locator quotes from a scanned value, whatever the
+    reporter (a ConfigMap named after a key is quoted in both)."""
     from .report.redact import Redactor
 
     redactor = Redactor(settings)
     for f in findings:
         f.message = redactor.message(f.message)
+        f.locator = redactor.message(f.locator)

@@ -77,3 +77,47 @@ class Style:
         if not self.enabled or not text:
             return text
         return f"{self.CODES[name]}{text}{self.RESET}"
+
+
+_INLINE = re.compile(r"\*\*(?P<bold>[^*]+)\*\*|`(?P<code>[^`]+)`")
+
+
+def _inline(text: str, style: Style) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group("bold") is not None:
+            return style("bold", m.group("bold"))
+        return style("code", m.group("code"))
+
+    return _INLINE.sub(sub, text)
+
+
+def render_markdown(text: str, style: Style) -> str:
+    """The small markdown of rule docs for a terminal: headings, code blocks, lists, emphasis.
+
+    Headings become bold (the first underlined), fenced code is indented and coloured, list
+    items get a bullet; everything is escaped first, since custom rule docs come from the
+    scanned repository.
+    """
+    out: list[str] = []
+    in_code = False
+    for raw in escape_lines(text).splitlines():
+        if raw.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append("    " + style("code", raw))
+        elif raw.startswith("#"):
+            level = len(raw) - len(raw.lstrip("#"))
+            title = raw[level:].strip()
+            out.append(style("heading" if level == 1 else "bold", _inline(title, Style(False))))
+        elif raw.lstrip().startswith("- "):
+            indent = len(raw) - len(raw.lstrip())
+            out.append(" " * indent + "  • " + _inline(raw.lstrip()[2:], style))
+        else:
+            out.append(_inline(raw, style))
+    return "\n".join(out) + "\n"
+
+
+def escape_lines(text: str) -> str:
+    """``escape`` line by line: newlines stay, every other control character is made visible."""
+    return "\n".join(escape(line) for line in text.split("\n"))

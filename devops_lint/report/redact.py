@@ -72,7 +72,10 @@ class Redactor:
         self, text: str, spans: Iterable[tuple[int, int]] = ()
     ) -> tuple[str, list[Edit]]:
         """``line`` and the edits made, so that columns can be mapped onto the masked line."""
-        ranges = [*self._detected(text), *self._assigned(text), *spans]
+        ranges = [*self._detected(text), *self._assigned(text)]
+        # A secret finding's span (often a whole `name = value`) is masked only when nothing
+        # inside it was found by value: then the name stays readable.
+        ranges += [(s, e) for s, e in spans if not any(a < e and s < b for a, b in ranges)]
         return _edit(text, ranges)
 
 

@@ -1,0 +1,175 @@
+"""#11 item 4: what devops-lint prints cannot be steered by the scanned files.
+
+A scanned file must not rewrite the terminal or fake lines (control characters are escaped),
+must not inject workflow commands into an Actions log, must not get a secret printed in full,
+and a symlink committed in the tree must not make ``-o`` overwrite another file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devops_lint.model import Finding, Span
+from devops_lint.terminal import has_unsafe
+from tests.integration.conftest import cli, write
+
+__all__ = ["cli", "write"]
+
+KEY = "AKIAIOSFODNN7REALKEY"
+# A ConfigMap named after the key (the K8S-023 message quotes the name), holding it as a value
+# and a password: messages, snippets and every format are checked for the full key.
+LEAKY = f"""\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-{KEY}
+data:
+  aws_key: {KEY}
+  password: "s3cr3tPassw0rdValue!"
+"""
+TERRAFORM = f'resource "aws_instance" "x" {{\n  user_data = "{KEY}"\n}}\n'
+# YAML escapes put raw ESC, BEL and a newline into the values the messages quote.
+HOSTILE = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+    '  name: "x\\e[2J\\e]0;owned\\ay\\nevil.yaml:1:1: critical K8S-001 fake\\r\\u202e"\n'
+    "data:\n  mode: strict\n"
+)
+HOSTILE_NAME = "cm\x1b[31m\x07.yaml"
+
+FORMATS: list[tuple[str, ...]] = [
+    (),
+    ("--compact",),
+    ("--statistics",),
+    ("--show-fix",),
+    ("--format", "json"),
+    ("--format", "sarif"),
+    ("--format", "github"),
+]
+
+
+@pytest.mark.parametrize("args", FORMATS, ids=lambda a: " ".join(a) or "text")
+def test_a_secret_is_never_printed_in_full(cli: Any, write: Any, args: tuple[str, ...]) -> None:
+    write("cm.yaml", LEAKY)
+    write("main.tf", TERRAFORM)
+    r = cli(*args, ".")
+    assert r.code == 1, r.err
+    assert "AKIA" in r.out or args == ("--statistics",)  # the findings are there …
+    assert KEY not in r.out and KEY not in r.err  # … the key is not
+    assert "s3cr3tPassw0rd" not in r.out
+
+
+def test_snippet_lines_mask_secrets_but_keep_the_caret(cli: Any, write: Any) -> None:
+    write("cm.yaml", LEAKY)
+    r = cli("--select", "X-001,K8S-019", "cm.yaml")
+    lines = r.out.splitlines()
+    at = lines.index(
+        "cm.yaml:6:12: critical X-001.aws-access-key AWS access key ID in plain text "
+        "(AKIA… (20 chars))"
+    )
+    source, carets = lines[at + 2], lines[at + 3]
+    assert source == "6 |   aws_key: AKIA… (20 chars)"
+    assert carets.index("^") == source.index("AKIA")
+    assert KEY not in r.out
+
+
+def test_output_file_holds_no_secret(cli: Any, write: Any, tmp_path: Path) -> None:
+    write("cm.yaml", LEAKY)
+    for name in ("out.sarif", "out.json", "out.txt"):
+        assert cli("-o", name, ".").code == 1
+        assert KEY not in (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_engine_masks_a_secret_quoted_in_any_message() -> None:
+    from devops_lint.engine import redact_messages
+
+    finding = Finding("R", [], "low", "a.yaml", Span.at(1), f"value 'x-{KEY}' is odd")
+    redact_messages([finding], {})
+    assert KEY not in finding.message and "AKIA…" in finding.message
+
+
+# ------------------------------------------------------------------- control characters
+@pytest.mark.parametrize("args", [(), ("--compact",), ("--show-fix",)], ids=str)
+def test_text_escapes_control_characters_from_values_and_names(
+    cli: Any, write: Any, args: tuple[str, ...]
+) -> None:
+    write("cm.yaml", HOSTILE)
+    write(HOSTILE_NAME, HOSTILE.replace('name: "x', 'name: "b'))
+    r = cli(*args, "--select", "K8S-023", ".")
+    assert r.code == 0, r.err
+    assert not has_unsafe(r.out.replace("\n", "")), repr(r.out)
+    assert "\\x1b[2J\\x1b]0;owned\\x07y\\nevil.yaml:1:1: critical K8S-001 fake\\r\\u202e" in r.out
+    assert "cm\\x1b[31m\\x07.yaml:3:1: low K8S-023" in r.out
+    # No line of output starts with the faked finding.
+    assert not any(line.startswith("evil.yaml") for line in r.out.splitlines())
+
+
+def test_github_annotations_escape_control_characters(cli: Any, write: Any) -> None:
+    write("cm.yaml", HOSTILE)
+    write(HOSTILE_NAME, HOSTILE.replace('name: "x', 'name: "b'))
+    r = cli("--format", "github", "--select", "K8S-023", ".")
+    assert not has_unsafe(r.out.replace("\n", ""))
+    lines = r.out.splitlines()
+    assert [line[:2] for line in lines] == ["::", "::", "de"]  # two annotations, the summary
+    assert "file=cm\\x1b[31m\\x07.yaml," in r.out
+    assert "%0Aevil.yaml:1:1: critical K8S-001 fake%0D\\u202e" in r.out
+
+
+def test_usage_errors_escape_the_path(cli: Any) -> None:
+    r = cli("missing\x1b[2J.yaml")
+    assert r.code == 2 and "missing\\x1b[2J.yaml" in r.err and "\x1b" not in r.err
+
+
+# ----------------------------------------------------------------------------- -o FILE
+def test_output_refuses_a_symlink_committed_in_the_tree(
+    cli: Any, write: Any, tmp_path: Path
+) -> None:
+    write("cm.yaml", LEAKY)
+    victim = tmp_path.parent / f"{tmp_path.name}-victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "devops-lint.sarif").symlink_to(victim)
+    r = cli("-o", "devops-lint.sarif", ".")
+    assert r.code == 2
+    assert "symlink" in r.err
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert (tmp_path / "devops-lint.sarif").is_symlink()
+
+
+def test_output_refuses_a_symlinked_folder_in_the_tree(
+    cli: Any, write: Any, tmp_path: Path
+) -> None:
+    write("cm.yaml", LEAKY)
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "reports").symlink_to(elsewhere, target_is_directory=True)
+    r = cli("-o", "reports/out.sarif", ".")
+    assert r.code == 2 and "symlink" in r.err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_output_is_written_atomically_with_usual_permissions(
+    cli: Any, write: Any, tmp_path: Path
+) -> None:
+    write("cm.yaml", LEAKY)
+    out = tmp_path / "reports" / "out.json"
+    out.parent.mkdir()
+    out.write_text("old report\n", encoding="utf-8")
+    os.chmod(out, 0o600)
+    r = cli("-o", "reports/out.json", ".")
+    assert r.code == 1, r.err
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.json"]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_output_into_a_missing_folder_is_a_usage_error(cli: Any, write: Any) -> None:
+    write("cm.yaml", LEAKY)
+    r = cli("-o", "nowhere/out.sarif", ".")
+    assert r.code == 2 and "cannot write" in r.err and "Traceback" not in r.err
