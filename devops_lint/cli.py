@@ -135,7 +135,8 @@ def _value_dependents(root: Path, given: set[str]) -> list[Path]:
     """Files whose findings a given values file can change, linted and reported with it.
 
     A changed ``*.tfvars`` changes what the module's ``.tf`` files resolve to, and a chart's
-    changed ``values.yaml`` what its templates render: their findings belong to the change.
+    changed ``values.yaml`` or template partial (``_helpers.tpl``) what its templates render:
+    their findings belong to the change.
     """
     from .classify import file_kind
 
@@ -148,6 +149,10 @@ def _value_dependents(root: Path, given: set[str]) -> list[Path]:
             templates = path.parent / "templates"
             if templates.is_dir():
                 out.append(templates)
+        elif path.suffix == ".tpl":
+            chart = next((p for p in path.parents if (p / "Chart.yaml").is_file()), None)
+            if chart is not None and (chart / "templates") in path.parents:
+                out.append(chart / "templates")
     return out
 
 

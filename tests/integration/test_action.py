@@ -143,9 +143,137 @@ def test_hook_manifest_is_valid() -> None:
     hooks = {h["id"]: h for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
     hook = hooks["devops-lint"]
     assert hook["language"] == "python"
-    assert hook["pass_filenames"] is True and hook["require_serial"] is False
-    assert {"yaml", "json", "terraform"} <= set(hook["types_or"])
+    # One process per run (one summary); pre-commit batches only past the command-line limit.
+    assert hook["pass_filenames"] is True and hook["require_serial"] is True
+    assert "--force-exclude" in hook["args"]
+    files = re.compile(hook["files"])
+    for name in ["a.yaml", "b.yml", "c.json", "main.tf", "prod.tfvars", "t/_helpers.tpl"]:
+        assert files.search(name), name
+    assert not files.search("README.md")
     assert "devops-lint-sarif" in hooks
+
+
+# ----------------------------------------------------------------------- the lock file
+LOCK = ROOT / "requirements" / "action.lock"
+PIN = re.compile(r"^([A-Za-z0-9._-]+)==(\S+)(?:\s*;\s*(.+?))?\s*\\?$")
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _locked() -> dict[str, list[tuple[str, str | None, int]]]:
+    """name -> [(version, marker, number of hashes)] from requirements/action.lock."""
+    out: dict[str, list[tuple[str, str | None, int]]] = {}
+    current: list[Any] | None = None
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        m = PIN.match(line)
+        if m:
+            current = [m.group(2), m.group(3), 0]
+            out.setdefault(_normal(m.group(1)), []).append(current)  # type: ignore[arg-type]
+        elif line.strip().startswith("--hash=sha256:") and current is not None:
+            current[2] += 1
+        elif line.strip() and not line.lstrip().startswith(("#", "--hash")):
+            raise AssertionError(f"unexpected line in the lock: {line!r}")
+    return {k: [tuple(v) for v in vs] for k, vs in out.items()}  # type: ignore[misc]
+
+
+def _pyproject() -> dict[str, Any]:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    data: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return data
+
+
+def test_lock_pins_every_runtime_dependency_with_hashes() -> None:
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+
+    locked = _locked()
+    assert locked, "empty lock"
+    for pins in locked.values():
+        for version, _, hashes in pins:
+            assert hashes >= 1, version
+    project = _pyproject()
+    wanted = [Requirement(r) for r in project["project"]["dependencies"]]
+    wanted += [Requirement(r) for r in project["build-system"]["requires"]]
+    for python in ("3.10", "3.11", "3.12", "3.13"):
+        env = {"python_version": python, "python_full_version": python + ".0"}
+        for req in wanted:
+            if req.marker is not None and not req.marker.evaluate(env):
+                continue
+            pins = [
+                version
+                for version, marker, _ in locked.get(_normal(req.name), [])
+                if marker is None or Marker(marker).evaluate(env)
+            ]
+            assert len(pins) == 1, f"{req.name} on Python {python}: locked {pins}"
+            assert req.specifier.contains(pins[0], prereleases=True), f"{req} vs {pins[0]}"
+
+
+def test_install_step_uses_the_lock_only() -> None:
+    script = _step("Install devops-lint")["run"]
+    assert "--require-hashes" in script and "requirements/action.lock" in script
+    assert "--only-binary=:all:" in script
+    package = next(line for line in script.splitlines() if '"$ACTION_PATH"' in line)
+    assert "--no-deps" in script.split("pip=(", 1)[1].split(")", 1)[0]
+    assert "--no-build-isolation" in package and "--no-index" in package
+
+
+def test_install_step_installs_from_the_lock(tmp_path: Path) -> None:
+    """The install step, run for real: wheels by hash from PyPI, then the package."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is needed to run the action's steps")
+    output = tmp_path / "output.txt"
+    output.write_text("", encoding="utf-8")
+    env = {
+        **os.environ,
+        "ACTION_PATH": str(ROOT),
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+        "PIP_CONFIG_FILE": os.devnull,  # PyPI only, as on a runner
+        "PIP_FIND_LINKS": "",
+    }
+    proc = subprocess.run(
+        [
+            bash,
+            "--noprofile",
+            "--norc",
+            "-eo",
+            "pipefail",
+            "-c",
+            _step("Install devops-lint")["run"],
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = output.read_text(encoding="utf-8").split("bin=", 1)[1].strip()
+    version = subprocess.run(
+        [installed, "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "devops-lint" in version.stdout
+    frozen = subprocess.run(
+        [str(Path(installed).parent / "python"), "-m", "pip", "freeze", "--all"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    locked = _locked()
+    for line in frozen.splitlines():
+        if "==" not in line or line.startswith(("pip==", "devops-lint")):
+            continue
+        name, version_ = line.split("==", 1)
+        assert version_ in [v for v, _, _ in locked.get(_normal(name), [])], line
 
 
 # ----------------------------------------------------------------- the shell steps, run

@@ -1,18 +1,23 @@
-"""The pre-commit hook, through the real pre-commit client.
+"""The pre-commit hooks, through the real pre-commit client.
 
-``pre-commit try-repo`` clones a repository, installs the hook's package into a virtualenv of
-its own (dependencies from PyPI; nothing from GitHub) and runs it on the given files. The
-repository it clones is a snapshot of this checkout, uncommitted files included, so the test
-checks the hook definition and package as they are on disk.
+A snapshot of this checkout (uncommitted files included) is committed in a repository of its
+own, which a project's ``.pre-commit-config.yaml`` names with ``rev:`` as users do. pre-commit
+clones it and installs the hook's package into a virtualenv of its own (dependencies from PyPI;
+nothing from GitHub) once per session (``pre-commit install-hooks`` into a shared
+``PRE_COMMIT_HOME``); every test then runs ``pre-commit run`` against that environment.
+(``pre-commit try-repo`` would install a fresh environment for every call.)
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -93,58 +98,148 @@ def _snapshot(dest: Path, env: dict[str, str]) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+SAFE = PRIVILEGED.replace("privileged: true", "privileged: false")
+CHART = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+    "chart/values.yaml": "image: busybox\n",
+    "chart/templates/_helpers.tpl": (
+        '{{- define "shop.securityContext" -}}\nprivileged: false\n{{- end }}\n'
+    ),
+    "chart/templates/pod.yaml": (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n"
+        "    - name: app\n      image: {{ .Values.image }}\n      securityContext:\n"
+        '        {{- include "shop.securityContext" . | nindent 8 }}\n'
+    ),
+}
+
+
+@dataclass
+class Hooks:
+    snapshot: Path
+    rev: str
+    env: dict[str, str]
+    base: Path
+
+    def project(self, name: str, files: dict[str, str]) -> Path:
+        """A git repository using the hooks, holding ``files`` (staged)."""
+        work = self.base / name
+        work.mkdir()
+        config = (
+            f"repos:\n  - repo: {self.snapshot.as_posix()}\n    rev: {self.rev}\n    hooks:\n"
+            "      - id: devops-lint\n      - id: devops-lint-sarif\n"
+        )
+        for rel, text in {".pre-commit-config.yaml": config, **files}.items():
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            (work / rel).write_text(text, encoding="utf-8")
+        _git("init", "-q", cwd=work, env=self.env)
+        _git("add", "-A", cwd=work, env=self.env)
+        return work
+
+    def run(self, work: Path, *args: str) -> tuple[int, str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--verbose", "--color", "never", *args],
+            cwd=work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        return proc.returncode, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="session")
+def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
+    """The hook environment, installed once for every test of the session."""
     if shutil.which("git") is None:
         pytest.fail("git is needed by pre-commit")
     base = tmp_path_factory.mktemp("precommit")
     env = _git_env(base / "pre-commit-home")
     snapshot = _snapshot(base / "devops-lint", env)
-    work = base / "work"
-    (work / "k8s").mkdir(parents=True)
-    (work / ".devops-lint.yaml").write_text("select: [K8S-001]\n", encoding="utf-8")
-    (work / "k8s" / "fail.yaml").write_text(PRIVILEGED, encoding="utf-8")
-    safe = PRIVILEGED.replace("privileged: true", "privileged: false")
-    (work / "k8s" / "pass.yaml").write_text(safe, encoding="utf-8")
-    (work / "README.md").write_text("not linted\n", encoding="utf-8")
-    _git("init", "-q", cwd=work, env=env)
-    _git("add", "-A", cwd=work, env=env)
-    return snapshot, work, env
-
-
-def _try_repo(setup: tuple[Path, Path, dict[str, str]], *files: str) -> tuple[int, str]:
-    snapshot, work, env = setup
+    rev = _git("rev-parse", "HEAD", cwd=snapshot, env=env).strip()
+    found = Hooks(snapshot, rev, env, base)
+    warm = found.project("warm-up", {"README.md": "x\n"})
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(snapshot),
-            "devops-lint",
-            "--verbose",
-            "--files",
-            *files,
-        ],
-        cwd=work,
+        [sys.executable, "-m", "pre_commit", "install-hooks"],
+        cwd=warm,
         env=env,
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
     )
-    return proc.returncode, proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return found
 
 
-def test_failing_and_passing_files(setup: tuple[Path, Path, dict[str, str]]) -> None:
-    code, out = _try_repo(setup, "k8s/fail.yaml", "README.md")
+@pytest.fixture(scope="session")
+def shop(hooks: Hooks) -> Path:
+    return hooks.project(
+        "shop",
+        {
+            ".devops-lint.yaml": "select: [K8S-001]\nexclude: [/testdata/]\n",
+            "k8s/fail.yaml": PRIVILEGED,
+            "k8s/pass.yaml": SAFE,
+            "testdata/fail.yaml": PRIVILEGED,
+            "README.md": "not linted\n",
+            **CHART,
+        },
+    )
+
+
+def test_failing_and_passing_files(hooks: Hooks, shop: Path) -> None:
+    code, out = hooks.run(shop, "devops-lint", "--files", "k8s/fail.yaml", "README.md")
     assert code == 1, out
     assert "devops-lint" in out and "Failed" in out
     assert "k8s/fail.yaml:11:21: critical K8S-001 container 'app' runs privileged" in out
 
     # The passing file shares a folder with the failing one, which is linted beside it
     # but not reported.
-    code, out = _try_repo(setup, "k8s/pass.yaml")
+    code, out = hooks.run(shop, "devops-lint", "--files", "k8s/pass.yaml")
     assert code == 0, out
     assert "Passed" in out
     assert "K8S-001" not in out
+
+
+def test_one_summary_per_run(hooks: Hooks, shop: Path) -> None:
+    code, out = hooks.run(shop, "devops-lint", "--all-files")
+    assert code == 1, out
+    summaries = [line for line in out.splitlines() if re.search(r"findings? .*in \d+ files?", line)]
+    assert len(summaries) == 1, out
+
+
+def test_excluded_and_ignored_files_are_not_linted_by_the_hook(hooks: Hooks, shop: Path) -> None:
+    # The configuration excludes testdata/: a staged file there is skipped (--force-exclude).
+    code, out = hooks.run(shop, "devops-lint", "--files", "testdata/fail.yaml")
+    assert code == 0, out
+    assert "K8S-001" not in out
+
+
+def test_helm_partials_are_linted_with_their_chart(hooks: Hooks, shop: Path) -> None:
+    helpers = shop / "chart" / "templates" / "_helpers.tpl"
+    safe = helpers.read_text(encoding="utf-8")
+    helpers.write_text(safe.replace("privileged: false", "privileged: true"), encoding="utf-8")
+    try:
+        code, out = hooks.run(shop, "devops-lint", "--files", "chart/templates/_helpers.tpl")
+    finally:
+        helpers.write_text(safe, encoding="utf-8")
+    assert code == 1, out
+    assert "chart/templates/pod.yaml:10:9: critical K8S-001" in out
+
+
+def test_sarif_hook_exits_like_the_text_hook(hooks: Hooks, shop: Path) -> None:
+    code, out = hooks.run(shop, "devops-lint-sarif", "--hook-stage", "manual")
+    assert code == 1 and "Failed" in out, out
+    log = json.loads((shop / "devops-lint.sarif").read_text(encoding="utf-8"))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {"k8s/fail.yaml"}
+
+    clean = hooks.project(
+        "clean", {".devops-lint.yaml": "select: [K8S-001]\n", "k8s/pass.yaml": SAFE}
+    )
+    code, out = hooks.run(clean, "devops-lint-sarif", "--hook-stage", "manual")
+    assert code == 0 and "Passed" in out, out
+    assert json.loads((clean / "devops-lint.sarif").read_text(encoding="utf-8"))["runs"]
