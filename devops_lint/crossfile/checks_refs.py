@@ -14,6 +14,7 @@ from ..kubernetes.selectors import Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from .common import Files, files, join, unresolved_message
 from .k8s import k8s_view
+from .k8s_runtime import created_at_runtime
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -44,11 +45,12 @@ def pod_refs(pod: PodSpec) -> list[Ref]:
     """Every object a pod template names, except ``optional: true`` references."""
     out: list[Ref] = []
     data, base = pod.data, pod.path
+    # An empty name means none: the default service account, no priority class.
     for key in ("serviceAccountName", "serviceAccount"):
-        if data.get(key) is not None:
+        if data.get(key) not in (None, ""):
             out.append(Ref("ServiceAccount", data[key], (*base, key)))
             break
-    if data.get("priorityClassName") is not None:
+    if data.get("priorityClassName") not in (None, ""):
         out.append(Ref("PriorityClass", data["priorityClassName"], (*base, "priorityClassName")))
     pulls = data.get("imagePullSecrets")
     for i, item in enumerate(pulls if isinstance(pulls, list) else []):
@@ -111,6 +113,10 @@ def _defined_names(obj: K8sObject) -> list[tuple[str, Any]]:
         if isinstance(tgt, dict) and tgt.get("name") is not None:
             return [("Secret", tgt["name"])]
         return [("Secret", obj.metadata.get("name"))]
+    if obj.kind == "Certificate" and obj.api_version.startswith("cert-manager.io/"):
+        if spec.get("secretName") is not None:  # cert-manager writes the key pair there
+            return [("Secret", spec["secretName"])]
+        return []
     if obj.kind == "SealedSecret":
         tmpl = spec.get("template")
         meta = tmpl.get("metadata") if isinstance(tmpl, dict) else None
@@ -199,17 +205,19 @@ def k8s_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     namespace = pod.obj.metadata.get("namespace")
     for ref in pod_refs(pod):
         verdict = _defined(ref, namespace, ctx)
-        if verdict is not True:
-            yield Result(
-                path=ref.path,
-                unresolved=verdict is None,
-                message=unresolved_message(
-                    verdict is None,
-                    f"whether {ref.kind} '{ref.name}' is defined depends on a templated name "
-                    "or namespace",
-                ),
-                args={"ref_kind": ref.kind, "ref_name": ref.name},
-            )
+        if verdict is True:
+            continue
+        why = f"whether {ref.kind} '{ref.name}' is defined depends on a templated name or namespace"
+        if verdict is False and ref.kind == "Secret":
+            runtime = created_at_runtime(ref.name, namespace, ctx)
+            if runtime is not None:
+                verdict, why = None, runtime
+        yield Result(
+            path=ref.path,
+            unresolved=verdict is None,
+            message=unresolved_message(verdict is None, why),
+            args={"ref_kind": ref.kind, "ref_name": ref.name},
+        )
 
 
 # --- workflows ------------------------------------------------------------------------------
