@@ -88,6 +88,21 @@ def run_info(event: str, spec: Any, default_branch: str) -> RunInfo:
     return RunInfo(event)
 
 
+def run_infos(event: str, spec: Any, default_branch: str) -> list[RunInfo]:
+    """``run_info``, with a ``push`` filtered on both branches and tags split into its
+    branch runs and its tag runs, so ``startsWith(github.ref, 'refs/tags/')`` evaluates."""
+    info = run_info(event, spec, default_branch)
+    if event != "push" or not isinstance(spec, dict):
+        return [info]
+    has_branch = "branches" in spec or "branches-ignore" in spec
+    has_tags = "tags" in spec or "tags-ignore" in spec
+    if not (has_branch and has_tags):
+        return [info]
+    branch_spec = {k: v for k, v in spec.items() if k not in ("tags", "tags-ignore")}
+    tag_spec = {k: v for k, v in spec.items() if k not in ("branches", "branches-ignore")}
+    return [run_info(event, branch_spec, default_branch), run_info(event, tag_spec, default_branch)]
+
+
 class _Ref:
     """The value of ``github.ref`` as far as it is known."""
 

@@ -37,3 +37,28 @@ PUSH = [RunInfo("push", frozenset({"refs/heads/main"}))]
 )
 def test_cache_value(value: Any, want_gha: bool, auto_on: bool, expected: bool | None) -> None:
     assert cache_value(value, PUSH, want_gha, auto_on) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, True),
+        ("", True),
+        (False, True),
+        ("false", True),
+        (True, False),
+        ("yes", False),
+        (1, False),
+    ],
+)
+def test_inverted_switch(value: Any, expected: bool) -> None:
+    # ``ignore-cache``: a true value turns the cache off.
+    assert cache_value(value, PUSH, False, True, inverted=True) is expected
+
+
+def test_auto_is_decided_per_run() -> None:
+    release = RunInfo("release", prefix="refs/tags/")
+    push_and_release = [*PUSH, release]
+    assert cache_value("auto", push_and_release, False, lambda i: i.event != "release") is True
+    assert cache_value("auto", [release], False, lambda i: i.event != "release") is False
+    assert cache_value("auto", [release], False, lambda i: None) is None
