@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from .funcs import NIL_REFUSED, STRUCTURAL, FuncError, make_functions, strval
+from .funcs import NIL_REFUSED, STRUCTURAL, FuncError, functions_for, strval
 from .parse import (
     Action,
     Arg,
@@ -103,7 +103,7 @@ class Evaluator:
         self.defines = defines
         self.limits = limits or Limits()
         self.unknowns: list[str] = []
-        self.functions = make_functions(self.placeholder)
+        self.functions = functions_for(self.placeholder)
         self.errors: list[tuple[int, str]] = []
         self.steps = 0
         self.produced = 0

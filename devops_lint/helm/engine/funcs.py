@@ -422,6 +422,28 @@ def _div(a: Any, b: Any) -> int:
 Function = Callable[..., Any]
 
 
+def serializers(placeholder: Callable[[Unknown], str]) -> dict[str, Function]:
+    """toYaml/toJson: they print unknown values inside their output as placeholders."""
+    return {
+        "toYaml": lambda v: to_yaml(v, placeholder),
+        "mustToYaml": lambda v: to_yaml(v, placeholder),
+        "toJson": lambda v: to_json(v, placeholder),
+        "mustToJson": lambda v: to_json(v, placeholder),
+        "toRawJson": lambda v: to_json(v, placeholder),
+        "toPrettyJson": lambda v: json.dumps(json.loads(to_json(v, placeholder)), indent=2),
+    }
+
+
+_BASE: dict[str, Function] = {}
+
+
+def functions_for(placeholder: Callable[[Unknown], str]) -> dict[str, Function]:
+    """The function table of one evaluator (the shared table plus its serializers)."""
+    if not _BASE:
+        _BASE.update(make_functions(placeholder))
+    return {**_BASE, **serializers(placeholder)}
+
+
 def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]:
     """The function table; ``placeholder`` prints an unknown value inside toYaml/toJson."""
     f: dict[str, Function] = {
@@ -548,12 +570,7 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "sha256sum": lambda s: hashlib.sha256(strval(s).encode()).hexdigest(),
         "sha1sum": lambda s: hashlib.sha1(strval(s).encode()).hexdigest(),
         "adler32sum": lambda s: str(zlib.adler32(strval(s).encode())),
-        "toYaml": lambda v: to_yaml(v, placeholder),
-        "mustToYaml": lambda v: to_yaml(v, placeholder),
-        "toJson": lambda v: to_json(v, placeholder),
-        "mustToJson": lambda v: to_json(v, placeholder),
-        "toRawJson": lambda v: to_json(v, placeholder),
-        "toPrettyJson": lambda v: json.dumps(json.loads(to_json(v, placeholder)), indent=2),
+        **serializers(placeholder),
         "fromYaml": _from_yaml,
         "fromYamlArray": _from_yaml_array,
         "fromJson": _from_json,

@@ -10,15 +10,25 @@ returned as render errors at the template action; they travel to the rule
 from __future__ import annotations
 
 import contextlib
+import os
 import posixpath
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...model import Document, ParseError, Span
 from ..values import chart_values
-from .chart import ChartNode, capabilities, coalesce, define_table, find_top, floats, load_tree
+from .chart import (
+    ChartNode,
+    capabilities,
+    coalesce,
+    define_table,
+    find_top,
+    floats,
+    load_tree,
+    plain_copy,
+)
 from .evaluate import Evaluator, Limits, RenderLimit
 from .parse import Define, Parsed, TemplateError, parse_template
 from .sourcemap import documents, line_starts
@@ -32,6 +42,7 @@ _CHART_KEYS = {"apiVersion": "APIVersion", "appVersion": "AppVersion", "kubeVers
 class _Tree:
     top: ChartNode
     defines: dict[str, Define]
+    values: dict[str, Any] = field(default_factory=dict)  # value set → coalesced values
 
 
 _TREES: dict[tuple[str, int], _Tree] = {}
@@ -43,6 +54,13 @@ def _stamp(path: Path) -> int:
         with contextlib.suppress(OSError):
             total += (path / name).stat().st_mtime_ns
     return total
+
+
+def _file_stamp(name: str) -> int:
+    try:
+        return os.stat(name).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def _tree(top_dir: Path, shown: str) -> _Tree:
@@ -71,8 +89,8 @@ def _chart_object(meta: dict[str, Any]) -> dict[str, Any]:
             continue
         name = _CHART_KEYS.get(k, k[0].upper() + k[1:])
         out[name] = v if isinstance(v, (dict, list, bool)) or v is None else str(v)
-    for field in ("Name", "Version", "AppVersion", "Description", "Type"):
-        out.setdefault(field, "")
+    for required in ("Name", "Version", "AppVersion", "Description", "Type"):
+        out.setdefault(required, "")
     return out
 
 
@@ -127,14 +145,6 @@ def render_file(
     scan_root: Path, path: str, text: str, chart_root: str, settings: dict[str, Any]
 ) -> RenderOutput:
     """Documents of template ``path`` under every value set; raises ``ParseError``."""
-    try:
-        parsed = parse_template(text, path)
-    except TemplateError as exc:
-        starts = line_starts(text)
-        line = max(1, bisect_right(starts, exc.offset))
-        raise ParseError(
-            f"template syntax: {exc.message}", line, exc.offset - starts[line - 1] + 1
-        ) from None
     chart_dir = scan_root / chart_root if chart_root not in ("", ".") else scan_root
     top_dir, chain = find_top(chart_dir, scan_root)
     rel_top = posixpath.normpath(str(top_dir.relative_to(scan_root)).replace("\\", "/"))
@@ -148,6 +158,16 @@ def render_file(
         node = child
         names.append(child.name)
     rel_file = posixpath.relpath(path, chart_root) if chart_root not in ("", ".") else path
+    try:
+        known = node.parsed.get(rel_file)
+        same = known is not None and node.template_files.get(rel_file) == text
+        parsed = known if same and known is not None else parse_template(text, path)
+    except TemplateError as exc:
+        starts = line_starts(text)
+        line = max(1, bisect_right(starts, exc.offset))
+        raise ParseError(
+            f"template syntax: {exc.message}", line, exc.offset - starts[line - 1] + 1
+        ) from None
     prefix = "/".join(f"{n}" if i == 0 else f"charts/{n}" for i, n in enumerate(names))
     template_name = f"{prefix}/{rel_file}"
     ns = str(settings.get("helm_release_namespace") or "default")
@@ -155,7 +175,10 @@ def render_file(
     seen_texts: set[str] = set()
     seen_errors: set[tuple[Span, str]] = set()
     for set_name, given in value_sets(top_dir, rel_top, settings):
-        values: Any = coalesce(tree.top, given)
+        key = f"{set_name}@{_file_stamp(set_name)}"
+        if key not in tree.values:
+            tree.values[key] = coalesce(tree.top, given)
+        values: Any = plain_copy(tree.values[key])  # templates may ``set`` values
         for key in names[1:]:
             values = values.get(key) if isinstance(values, dict) else {}
         dot = _context(node, values, template_name, f"{prefix}/templates", ns)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
 from ...model import UNRESOLVED_KEY, Document, JsonPath, ParseError, Span, Unresolved
@@ -23,12 +24,8 @@ _ALONE = re.compile(r"^([ \t]*)(" + PH_MARK + r"[\ue001-\uf8fe]{2})[ \t]*$", re.
 
 
 def line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
+    """Offset of the first character of every line."""
+    return [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
 
 
 def _indent_of(line: str) -> int:
@@ -97,30 +94,34 @@ def add_markers(text: str, segments: Segments) -> tuple[str, Segments]:
 class SourceMap:
     """Rendered positions → template positions."""
 
-    def __init__(self, rendered_text: str, segments: list[tuple[int, int, bool]], template: str):
+    def __init__(self, rendered_text: str, segments: Segments, template: str) -> None:
         self.out_starts = line_starts(rendered_text)
         self.tpl_starts = line_starts(template)
         self.seg_offsets = [s[0] for s in segments]
         self.segments = segments
 
-    def offset(self, line: int, column: int) -> int:
-        line = min(max(line, 1), len(self.out_starts))
-        return self.out_starts[line - 1] + max(column, 1) - 1
-
     def template_position(self, line: int, column: int) -> tuple[int, int]:
+        """1-based template line and column of a 1-based rendered line and column."""
         if not self.segments:
             return 1, 1
-        off = self.offset(line, column)
-        i = max(0, bisect_right(self.seg_offsets, off) - 1)
-        out_off, tpl_off, literal = self.segments[i]
+        out_starts = self.out_starts
+        if line < 1:
+            line = 1
+        elif line > len(out_starts):
+            line = len(out_starts)
+        off = out_starts[line - 1] + (column if column > 0 else 1) - 1
+        i = bisect_right(self.seg_offsets, off) - 1
+        out_off, tpl_off, literal = self.segments[i if i > 0 else 0]
         target = tpl_off + (off - out_off) if literal else tpl_off
         t_line = bisect_right(self.tpl_starts, target)
         return t_line, target - self.tpl_starts[t_line - 1] + 1
 
     def span(self, s: Span) -> Span:
         line, col = self.template_position(s.line, s.column)
+        if s.end_line == s.line and s.end_column == s.column:
+            return Span(line, col, line, col)
         end_line, end_col = self.template_position(s.end_line, s.end_column)
-        if (end_line, end_col) < (line, col):
+        if end_line < line or (end_line == line and end_col < col):
             end_line, end_col = line, col
         return Span(line, col, end_line, end_col)
 
