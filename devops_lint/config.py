@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .defaults import DEFAULT_SETTINGS
-from .rules import resource_dir
+from .rules import resource_dir, shown
 from .safepath import OutsideRoot, is_inside, repository_root, resolve_inside
 
 CONFIG_NAMES = (".devops-lint.yaml", ".devops-lint.yml")
@@ -65,7 +65,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        raise ConfigError(f"{shown(path)}: cannot read config: {exc}") from None
     if path.name == "pyproject.toml":
         if sys.version_info >= (3, 11):
             import tomllib
@@ -75,15 +75,15 @@ def read_config_file(path: Path) -> dict[str, Any]:
         try:
             data = tomllib.loads(text).get("tool", {}).get("devops-lint")
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            raise ConfigError(f"{shown(path)}: invalid TOML: {exc}") from None
         if isinstance(data, dict):
             data = {k.replace("-", "_"): v for k, v in data.items()}
-        return validate_config(data, f"{path} [tool.devops-lint]")
+        return validate_config(data, f"{shown(path)} [tool.devops-lint]")
     try:
         data = load_plain(text)
     except ParseError as exc:
-        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
-    return validate_config(data, str(path))
+        raise ConfigError(f"{shown(path)}:{exc.line}:{exc.column}: {exc.message}") from None
+    return validate_config(data, shown(path))
 
 
 def _config_in(folder: Path) -> Path | None:
@@ -131,7 +131,9 @@ def build_settings(
     path = config_file if config_file is not None else find_config(root, repo)
     if path is not None:
         if config_file is None and not is_inside(path, repo):
-            raise ConfigError(f"{path}: the configuration file resolves outside the repository")
+            raise ConfigError(
+                f"{shown(path)}: the configuration file resolves outside the repository"
+            )
         data = read_config_file(path)
         # A file named on the command line may live elsewhere (an organisation-wide
         # config): what it names may then sit beside it, and nowhere else.
@@ -152,7 +154,7 @@ def _confined(data: dict[str, Any], source: Path, boundary: Path) -> dict[str, A
             return str(resolve_inside(name, base, boundary))
         except OutsideRoot:
             raise ConfigError(
-                f"{source}: key {key!r}: {name!r} is outside the repository root {boundary}"
+                f"{shown(source)}: key {key!r}: {name!r} is outside the repository root {boundary}"
             ) from None
 
     for key in PATH_LIST_KEYS:
@@ -187,7 +189,7 @@ def _check_files(settings: dict[str, Any], source: Path | None) -> None:
     try:
         json.loads(target.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        where = source or "configuration"
+        where = shown(source) if source else "configuration"
         raise ConfigError(
             f"{where}: key 'metrics_metadata': {target} is not a readable JSON file "
             f"({exc.__class__.__name__})"

@@ -44,6 +44,15 @@ class RuleError(Exception):
     """A broken rule file: names the file and the field."""
 
 
+def shown(path: Path | str) -> str:
+    """``path`` as messages show it: relative to the working directory when inside it."""
+    full = Path(path).absolute()
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 @dataclass
 class Rule:
     id: str
@@ -74,12 +83,16 @@ class Rule:
         # Loading already refused anything else; checked again because a Rule can also be
         # built in code, and importing is the one step that must never leave the package.
         if not PACKAGE_CHECK_RE.match(self.check):
-            raise RuleError(f"{self.source}: check: {self.check!r} is not a devops_lint check")
+            raise RuleError(
+                f"{shown(self.source)}: check: {self.check!r} is not a devops_lint check"
+            )
         module_name, _, attr = self.check.partition(":")
         try:
             fn = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError) as exc:
-            raise RuleError(f"{self.source}: check: cannot load {self.check!r}: {exc}") from exc
+            raise RuleError(
+                f"{shown(self.source)}: check: cannot load {self.check!r}: {exc}"
+            ) from exc
         return fn  # type: ignore[no-any-return]
 
     @functools.cached_property
@@ -213,9 +226,9 @@ def _parse_rule_file(path: Path, text: str) -> tuple[dict[str, Any], Document]:
     try:
         docs, _ = load_documents(text, str(path))
     except ParseError as exc:
-        raise RuleError(f"{path}:{exc.line}: cannot read rule file: {exc.message}") from None
+        raise RuleError(f"{shown(path)}:{exc.line}: cannot read rule file: {exc.message}") from None
     if len(docs) != 1:
-        raise RuleError(f"{path}: a rule file holds exactly one YAML document")
+        raise RuleError(f"{shown(path)}: a rule file holds exactly one YAML document")
     doc = docs[0]
     data = doc.data
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -223,7 +236,7 @@ def _parse_rule_file(path: Path, text: str) -> tuple[dict[str, Any], Document]:
         err = errors[0]
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         line = doc.span(tuple(err.absolute_path)).line
-        raise RuleError(f"{path}:{line}: field {where}: {err.message}")
+        raise RuleError(f"{shown(path)}:{line}: field {where}: {err.message}")
     if data.get("require") is not None:
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
@@ -245,7 +258,7 @@ def _checked(
     if problem is not None:
         where, message = problem
         line = doc.key_span((where,)).line if where in data else 1
-        raise RuleError(f"{path}:{line}: field {where}: {message}")
+        raise RuleError(f"{shown(path)}:{line}: field {where}: {message}")
     return _rule_from(data, str(path))
 
 
@@ -253,7 +266,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read rule file: {exc.__class__.__name__}") from None
+        raise RuleError(f"{shown(path)}: cannot read rule file: {exc.__class__.__name__}") from None
 
 
 def is_packaged(path: Path) -> bool:
@@ -274,7 +287,7 @@ def _rule_files(dirs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for folder in dirs:
         if not folder.is_dir():
-            raise RuleError(f"{folder}: rule folder not found")
+            raise RuleError(f"{shown(folder)}: rule folder not found")
         files += [
             p
             for p in sorted(folder.rglob("*"))
@@ -327,7 +340,9 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     for rule in [*package, *custom]:
         if rule.id in rules:
             other = rules[rule.id].source
-            raise RuleError(f"{rule.source}: duplicate rule id {rule.id} (also in {other})")
+            raise RuleError(
+                f"{shown(rule.source)}: duplicate rule id {rule.id} (also in {shown(other)})"
+            )
         rules[rule.id] = rule
     return sorted(rules.values(), key=lambda r: r.id)
 
