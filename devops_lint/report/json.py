@@ -45,7 +45,10 @@ def report(result: RunResult) -> dict[str, Any]:
         "tool": {"name": "devops-lint", "version": __version__},
         "report_version": REPORT_VERSION,
         "files_scanned": result.files_scanned,
-        "findings": [finding_dict(f, show) for f in result.findings],
+        # Each finding is listed once: parse errors in `parse_errors`, the rest in `findings`.
+        "findings": [
+            finding_dict(f, show) for f in result.findings if f.rule_id != "X-000.parse-error"
+        ],
         "parse_errors": [
             finding_dict(f, show) for f in result.findings if f.rule_id == "X-000.parse-error"
         ],
