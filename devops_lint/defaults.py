@@ -26,6 +26,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "max_file_size": 5 * 1024 * 1024,
     "strict_unresolved": False,
     "helm_values_files": [],
+    "helm_release_namespace": "default",  # .Release.Namespace of rendered charts (0.5)
     "baseline": None,
     # GitHub Actions
     "repository": None,

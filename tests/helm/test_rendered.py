@@ -261,3 +261,27 @@ def test_rendering_never_raises_on_chart_fixtures(root: Path, path: str, chart: 
     text = (root / path).read_text(errors="replace")
     with contextlib.suppress(ParseError):  # a located parse error is an answer, not a crash
         render_file(root, path, text, chart, {})
+
+
+def test_release_namespace_is_default_unless_configured(shop: Path) -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    text += "  namespace: {{ .Release.Namespace }}\n"
+    (default,) = render_file(shop, "templates/cm.yaml", text, ".", {}).documents
+    assert default.data["metadata"]["namespace"] == "default"
+    settings = {"helm_release_namespace": "shop"}
+    (configured,) = render_file(shop, "templates/cm.yaml", text, ".", settings).documents
+    assert configured.data["metadata"]["namespace"] == "shop"
+
+
+def test_dependencies_missing_from_charts_are_named(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "Chart.yaml": CHART + "dependencies:\n  - name: grafana\n    version: 1.0.0\n",
+            "values.yaml": "",
+            "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        },
+    )
+    text = (root / "templates/cm.yaml").read_text()
+    (doc,) = render_file(root, "templates/cm.yaml", text, ".", {}).documents
+    assert doc.meta["helm_missing_dependencies"] == ["grafana"]

@@ -69,6 +69,7 @@ class ChartNode:
     template_files: dict[str, str] = field(default_factory=dict)  # "templates/x.yaml" → text
     template_errors: dict[str, TemplateError] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)  # template file → its tree
+    missing: list[str] = field(default_factory=list)  # dependencies not unpacked in charts/
 
 
 def _safe_file(base: Path, rel: str) -> Path | None:
@@ -242,6 +243,12 @@ def load_tree(top_dir: Path, shown: str, depth: int = 0, name: str = "") -> Char
                     if isinstance(cond, str) and _condition(node.values, cond) is False:
                         child.enabled = False
             node.subcharts.append(child)
+    present = {c.meta.get("name") for c in node.subcharts} | {c.name for c in node.subcharts}
+    listed = meta.get("dependencies")
+    for dep in listed if isinstance(listed, list) else []:
+        named = isinstance(dep, dict) and isinstance(dep.get("name"), str)
+        if named and dep["name"] not in present and dep.get("alias") not in present:
+            node.missing.append(str(dep.get("alias") or dep["name"]))
     return node
 
 

@@ -196,6 +196,8 @@ def render_file(
         seen_texts.add(rendered_text)
         for doc in docs:
             doc.meta["value_set"] = set_name
+            if tree.top.missing:  # their objects are not in the scan: relations are unknown
+                doc.meta["helm_missing_dependencies"] = list(tree.top.missing)
             out.documents.append(doc)
     return out
 
