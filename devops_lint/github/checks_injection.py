@@ -15,6 +15,7 @@ from .taint import (
     condition_sites,
     env_file_writes,
     expression_nodes,
+    flowing_ref_sites,
     indirect_source,
     ref_sites,
     taint,
@@ -52,7 +53,7 @@ def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
     wf = build_workflow(step.doc)
     privileged = wf.kind == "workflow" and wf.has_trigger(*PRIVILEGED_TRIGGERS)
     for path in script_paths(step):
-        for site in ref_sites(step.doc, path):
+        for site in flowing_ref_sites(step.doc, path):
             if is_untrusted(ctx, site.ref.parts):
                 yield Result(
                     span=site.span,
@@ -67,7 +68,7 @@ def indirect(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     wf = build_workflow(step.doc)
     for path in script_paths(step):
-        for site in ref_sites(step.doc, path):
+        for site in flowing_ref_sites(step.doc, path):
             if is_untrusted(ctx, site.ref.parts):
                 continue
             why = indirect_source(site.ref.parts, step, wf, ctx)
@@ -145,7 +146,7 @@ def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         return
     safe = _typed_inputs(step.doc.data)
     for path in script_paths(step):
-        for site in ref_sites(step.doc, path):
+        for site in flowing_ref_sites(step.doc, path):
             parts = site.ref.parts
             name = parts[1] if parts[0] == "inputs" and len(parts) > 1 else None
             if parts[:3] == ("github", "event", "inputs") and len(parts) > 3:
@@ -335,7 +336,7 @@ def secret_in_argv(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     step = _step(target)
     if step is None or step.run is None:
         return
-    for site in ref_sites(step.doc, (*step.path, "run")):
+    for site in flowing_ref_sites(step.doc, (*step.path, "run")):
         parts = site.ref.parts
         if parts[0] == "secrets" and len(parts) > 1:
             yield Result(span=site.span, args={"secret": site.text})
@@ -364,7 +365,7 @@ def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[R
         return
     path = (*step.path, "run")
     tainted_vars = {n.upper() for n in tainted_env_names(step, ctx)}
-    sites = [s for s in ref_sites(step.doc, path) if is_untrusted(ctx, s.ref.parts)]
+    sites = [s for s in flowing_ref_sites(step.doc, path) if is_untrusted(ctx, s.ref.parts)]
     for write in env_file_writes(script):
         if write.file not in ("GITHUB_ENV", "GITHUB_PATH"):
             continue

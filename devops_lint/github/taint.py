@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Document, JsonPath, Span
 from .analysis import is_untrusted
-from .expressions import Node, Ref, parse_condition
+from .expressions import Binary, Call, Index, Node, Property, Ref, parse_condition, ref_path
 from .workflow import (
     Job,
     Step,
@@ -56,6 +56,52 @@ def ref_sites(doc: Document, path: JsonPath) -> Iterator[RefSite]:
     for loc in expressions_at(doc, path):
         e = loc.expr
         for ref in e.refs:
+            start = e.body_start + ref.start
+            end = e.body_start + ref.end
+            text = value[start:end] if isinstance(value, str) else ref.dotted
+            yield RefSite(path, ref, start, locate(doc, path, start, end), text)
+
+
+# Functions whose result carries the text of their arguments; every other function
+# (contains, startsWith, hashFiles, success …) returns a boolean or a hash.
+_PASSING_FUNCTIONS = frozenset({"format", "join", "tojson", "fromjson", "case"})
+
+
+def _flowing_spans(node: Node) -> set[tuple[int, int]]:
+    """(start, end) of the references whose text can reach the expression's value.
+
+    A reference compared (``==``, ``<`` …), negated or tested by ``contains``/
+    ``startsWith`` only yields a boolean; ``&&``/``||``, ``format``, ``join``, ``toJSON``,
+    ``fromJSON`` and property access pass text through.
+    """
+    out: set[tuple[int, int]] = set()
+    stack: list[Node] = [node]
+    while stack:
+        cur = stack.pop()
+        if ref_path(cur) is not None:
+            out.add((cur.start, cur.end))
+        elif isinstance(cur, Binary):
+            if cur.op in ("&&", "||"):
+                stack += [cur.left, cur.right]
+        elif isinstance(cur, Call):
+            if cur.name in _PASSING_FUNCTIONS:
+                stack.extend(cur.args)
+        elif isinstance(cur, (Property, Index)):
+            stack.append(cur.obj)
+    return out
+
+
+def flowing_ref_sites(doc: Document, path: JsonPath) -> Iterator[RefSite]:
+    """``ref_sites`` whose value can end up in the string (not only in a comparison)."""
+    value = doc.get(path)
+    for loc in expressions_at(doc, path):
+        e = loc.expr
+        if e.node is None:
+            continue
+        flowing = _flowing_spans(e.node)
+        for ref in e.refs:
+            if (ref.start, ref.end) not in flowing:
+                continue
             start = e.body_start + ref.start
             end = e.body_start + ref.end
             text = value[start:end] if isinstance(value, str) else ref.dotted
