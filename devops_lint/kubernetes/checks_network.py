@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unresolved
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
+from .operator_pods import OtherPods, other_pods
 from .selectors import (
     Tri,
     in_api_groups,
@@ -102,6 +103,8 @@ class NetIndex:
     templated_ns_workloads: list[Workload] = field(default_factory=list)
     policies_by_ns: dict[str | None, list[Policy]] = field(default_factory=dict)
     templated_ns_policies: list[Policy] = field(default_factory=list)
+    # Pods of other kinds and of operators: selectable, but not workloads to protect.
+    other_pods: list[OtherPods] = field(default_factory=list)
 
     def add_workload(self, w: Workload) -> None:
         self.workloads.append(w)
@@ -161,9 +164,11 @@ def _is_namespace(obj: K8sObject) -> bool:
     )
 
 
-def build_index(objs: Iterable[K8sObject]) -> NetIndex:
+def build_index(objs: Iterable[K8sObject], ctx: Context | None = None) -> NetIndex:
     idx = NetIndex()
     ordered = sorted(enumerate(objs), key=lambda e: (e[1].doc.path, e[1].doc.index, e[0]))
+    if ctx is not None:
+        idx.other_pods = other_pods((obj for _, obj in ordered), ctx)
     for _, obj in ordered:
         w = workload(obj)
         if w is not None:
@@ -177,7 +182,7 @@ def build_index(objs: Iterable[K8sObject]) -> NetIndex:
 
 def net_index(target: Target, ctx: Context) -> NetIndex:
     objs = target.context.get("objects", [])
-    return ctx.memo("kubernetes.net-index", lambda: build_index(objs))  # type: ignore[no-any-return]
+    return ctx.memo("kubernetes.net-index", lambda: build_index(objs, ctx))  # type: ignore[no-any-return]
 
 
 CheckFn = Callable[[Target, "Rule", "Context"], Iterable[Result]]
@@ -732,7 +737,11 @@ def _select_pods(
     """(some workload matches?, the selected namespaces hold a workload?)."""
     match: Tri = False
     present: Tri = False
-    for w, in_ns in _candidates(idx, policy_ns, ns_sel, has_ns_sel):
+    candidates: list[tuple[Workload | OtherPods, Tri]] = [
+        *_candidates(idx, policy_ns, ns_sel, has_ns_sel),
+        *_other_candidates(idx, policy_ns, ns_sel, has_ns_sel),
+    ]
+    for w, in_ns in candidates:
         if in_ns is False:
             continue
         present = True if in_ns is True else (present or None)
@@ -760,6 +769,26 @@ def _candidates(
     in_templated: Tri = True if everything is True else None
     for w in idx.templated_ns_workloads:
         yield w, in_templated
+
+
+def _other_candidates(
+    idx: NetIndex, policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
+) -> Iterator[tuple[OtherPods, Tri]]:
+    """Operator-created and other non-core pods a peer may select (``_candidates``' rules)."""
+    everything = selects_everything(ns_sel or {}) if has_ns_sel else None
+    for pods in idx.other_pods:
+        templated, key = _ns_key(pods.namespace)
+        if has_ns_sel:
+            if templated:
+                yield pods, (True if everything is True else None)
+            else:
+                yield pods, _namespace_selected(idx, ns_sel, key, everything)
+            continue
+        policy_templated, policy_key = _ns_key(policy_ns)
+        if templated or policy_templated:
+            yield pods, None
+        elif key == policy_key:
+            yield pods, True
 
 
 def _namespace_selected(idx: NetIndex, ns_sel: Any, ns: str | None, everything: Tri) -> Tri:
