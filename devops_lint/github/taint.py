@@ -169,10 +169,34 @@ def env_file_writes(script: str) -> list[EnvFileWrite]:
     return out
 
 
+_ASSIGN_RE = re.compile(r"^\s*(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=(.*)$")
+
+
+def shell_tainted(script: str, before: int, tainted_vars: set[str]) -> set[str]:
+    """``tainted_vars`` plus the shell variables the script assigns from them (in order,
+    on lines before offset ``before``): ``msg=$(echo "$TITLE" | cut -c1-50)``."""
+    names = set(tainted_vars)
+    pos = 0
+    for line in script.split("\n"):
+        if pos >= before:
+            break
+        pos += len(line) + 1
+        m = _ASSIGN_RE.match(line)
+        if m is None:
+            continue
+        name = m.group(1).upper()
+        if any(v.group(1).upper() in names for v in _VAR_RE.finditer(m.group(2))):
+            names.add(name)
+        else:
+            names.discard(name)  # reassigned from something else
+    return names
+
+
 def writes_tainted(script: str, write: EnvFileWrite, tainted_vars: set[str]) -> bool:
     """The written text expands a shell variable that holds untrusted data."""
+    names = shell_tainted(script, write.start, tainted_vars)
     text = script[write.start : write.end]
-    return any(v.group(1).upper() in tainted_vars for v in _VAR_RE.finditer(text))
+    return any(v.group(1).upper() in names for v in _VAR_RE.finditer(text))
 
 
 # --------------------------------------------------------------------------- taint
