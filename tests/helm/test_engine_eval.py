@@ -284,3 +284,24 @@ def test_printf_of_a_missing_value_prints_as_go_does() -> None:
 def test_typed_parameters_refuse_missing_values() -> None:
     # Go stops on nil for a string parameter; the action is unknown, not b64("<nil>").
     assert PH_MARK in render("{{ .Values.password | b64enc }}")
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "{{ $l := list 1 }}{{ range until 64 }}{{ $l = list $l $l }}{{ end }}{{ toJson $l }}",
+        "{{ $l := list 1 }}{{ range until 64 }}{{ $l = list $l $l }}{{ end }}{{ $l }}",
+        "{{ $x := 2 }}{{ range until 200 }}{{ $x = mul $x $x }}{{ end }}{{ $x }}",
+        '{{ indent 999999999 "x" }}{{ printf "%0999999999d" 1 }}',
+    ],
+)
+def test_hostile_values_stay_small(src: str) -> None:
+    import time
+
+    start = time.process_time()
+    try:
+        out = render(src)
+    except RenderLimit:
+        out = ""
+    assert len(out) < 200_000
+    assert time.process_time() - start < 5

@@ -33,6 +33,7 @@ from .parse import (
 from .values import GoObject, Unknown, go_print, output_text, truth
 
 PH_MARK = "\ue000"
+MAX_RESULT = 4_000_000  # characters of a string, items of a list a function may return
 PH_FIRST = 0xE001
 PH_RADIX = 0xF8FF - PH_FIRST
 
@@ -153,10 +154,13 @@ class Evaluator:
         out.size += len(text)
 
     def emit(self, value: Any, offset: int) -> None:
-        if isinstance(value, Unknown):
-            self.write(self.placeholder(value), offset, False)
-        else:
-            self.write(output_text(value), offset, False)
+        if not isinstance(value, Unknown):
+            try:
+                self.write(output_text(value), offset, False)
+                return
+            except ValueError:  # too large to print
+                value = self.unknown()
+        self.write(self.placeholder(value), offset, False)
 
     def step(self) -> None:
         self.steps += 1
@@ -449,7 +453,10 @@ class Evaluator:
             special = self.partial(name, args)
             if special is not _NO_PIPE:
                 return special
-        return fn(*args)
+        result = fn(*args)
+        if isinstance(result, (str, list, dict)) and len(result) > MAX_RESULT:
+            raise RenderLimit(f"{name} result exceeds the size bound", self.anchor)
+        return result
 
     def partial(self, name: str, args: list[Any]) -> Any:
         """The result when some arguments are unknown (``_NO_PIPE``: call normally)."""

@@ -144,8 +144,21 @@ def _squote(*args: Any) -> str:
     return " ".join(f"'{strval(a)}'" for a in args if a is not None)
 
 
+def _width(n: Any) -> int:
+    """A count of characters to add; hostile sizes are refused rather than allocated."""
+    i = to_int(n)
+    if i > MAX_LIST:
+        raise FuncError(f"width {i} too large")
+    return max(0, i)
+
+
+def i64(v: int) -> int:
+    """Go's int64 wraps around: big-number arithmetic must not grow without bound."""
+    return (v + (1 << 63)) % (1 << 64) - (1 << 63)
+
+
 def _indent(n: Any, s: Any) -> str:
-    pad = " " * max(0, to_int(n))
+    pad = " " * _width(n)
     return pad + strval(s).replace("\n", "\n" + pad)
 
 
@@ -411,6 +424,13 @@ def _mod(a: Any, b: Any) -> int:
     return abs(x) % abs(d) * (1 if x >= 0 else -1)
 
 
+def _mul(a: Any, *b: Any) -> int:
+    out = to_int(a)
+    for x in b:
+        out = i64(out * to_int(x))
+    return out
+
+
 def _div(a: Any, b: Any) -> int:
     d = to_int(b)
     if d == 0:
@@ -511,10 +531,10 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "int": to_int,
         "int64": to_int,
         "float64": to_float,
-        "add": lambda *a: sum(to_int(x) for x in a),
-        "add1": lambda a: to_int(a) + 1,
-        "sub": lambda a, b: to_int(a) - to_int(b),
-        "mul": lambda a, *b: __import__("math").prod([to_int(a), *(to_int(x) for x in b)]),
+        "add": lambda *a: i64(sum(to_int(x) for x in a)),
+        "add1": lambda a: i64(to_int(a) + 1),
+        "sub": lambda a, b: i64(to_int(a) - to_int(b)),
+        "mul": _mul,
         "div": _div,
         "mod": _mod,
         "max": lambda a, *b: max([to_int(a), *(to_int(x) for x in b)]),

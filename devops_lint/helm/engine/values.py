@@ -53,8 +53,38 @@ def truth(v: Any) -> bool:
     return True
 
 
+MAX_NODES = 1_000_000  # values printed or serialized larger than this are refused
+
+
+class TooLarge(ValueError):
+    """A value whose printed form would be hostile in size (shared lists nested in lists)."""
+
+
+def check_size(v: Any) -> None:
+    """Raise ``TooLarge`` when ``v`` expands to more than ``MAX_NODES`` nodes (stops early)."""
+    if not isinstance(v, (dict, list, tuple)):
+        return
+    budget = MAX_NODES
+    stack: list[Any] = [v]
+    while stack:
+        cur = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise TooLarge("value too large to print")
+        if isinstance(cur, dict):
+            stack.extend(cur.values())
+        elif isinstance(cur, (list, tuple)):
+            stack.extend(cur)
+
+
 def go_print(v: Any) -> str:
     """``fmt.Sprint`` of a value (``{{ x }}`` output, ``print``, ``%v``)."""
+    if isinstance(v, (dict, list, tuple)):
+        check_size(v)
+    return _go_print(v)
+
+
+def _go_print(v: Any) -> str:
     if v is None:
         return "<nil>"
     if v is True:
@@ -68,9 +98,9 @@ def go_print(v: Any) -> str:
     if isinstance(v, float):
         return go_float(v)
     if isinstance(v, dict):
-        return "map[" + " ".join(f"{k}:{go_print(v[k])}" for k in sorted(v)) + "]"
+        return "map[" + " ".join(f"{k}:{_go_print(v[k])}" for k in sorted(v)) + "]"
     if isinstance(v, (list, tuple)):
-        return "[" + " ".join(go_print(x) for x in v) + "]"
+        return "[" + " ".join(_go_print(x) for x in v) + "]"
     if isinstance(v, GoObject):
         return v.text or "{}"
     if isinstance(v, bytes):
@@ -112,10 +142,13 @@ def go_quote(s: str) -> str:
     return "".join(out)
 
 
+MAX_WIDTH = 100_000  # printf widths and precisions beyond this are refused
+
+
 def _pad(text: str, flags: str, width: str | None) -> str:
     if not width:
         return text
-    w = int(width)
+    w = min(int(width), MAX_WIDTH)
     if "-" in flags:
         return text.ljust(w)
     if "0" in flags and text[:1] in "-+0123456789":
@@ -173,7 +206,7 @@ def sprintf(fmt: str, args: list[Any]) -> str:
             text = go_print(a) if isinstance(a, bool) else f"%!t({go_print(a)})"
         elif verb in ("f", "F", "e", "g"):
             if isinstance(a, (int, float)) and not isinstance(a, bool):
-                p = int(prec) if prec else 6
+                p = min(int(prec), 100) if prec else 6
                 text = go_float(float(a)) if verb == "g" else f"{float(a):.{p}{verb.lower()}}"
             else:
                 text = f"%!{verb}({go_print(a)})"
@@ -209,14 +242,19 @@ def json_number(f: float) -> str:
 
 def to_json_value(v: Any, placeholder: Callable[[Unknown], str]) -> Any:
     """Plain JSON data; unknown values become their placeholder strings."""
+    check_size(v)
+    return _plain(v, placeholder)
+
+
+def _plain(v: Any, placeholder: Callable[[Unknown], str]) -> Any:
     if isinstance(v, Unknown):
         return placeholder(v)
     if isinstance(v, dict):
-        return {str(k): to_json_value(v[k], placeholder) for k in sorted(v, key=str)}
+        return {str(k): _plain(v[k], placeholder) for k in sorted(v, key=str)}
     if isinstance(v, (list, tuple)):
-        return [to_json_value(x, placeholder) for x in v]
+        return [_plain(x, placeholder) for x in v]
     if isinstance(v, GoObject):
-        return {k: to_json_value(x, placeholder) for k, x in v.fields.items()}
+        return {k: _plain(x, placeholder) for k, x in v.fields.items()}
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
