@@ -64,19 +64,24 @@ class PathMapper:
     def __init__(self, scan_root: Path, base: Path | None = None) -> None:
         self.scan_root = scan_root.resolve()
         self.base = (base if base is not None else source_root(scan_root)).resolve()
-        self._cache: dict[str, str] = {}
+        self._cache: dict[tuple[str, bool], str] = {}
 
-    def __call__(self, path: str) -> str:
-        """The path relative to the base, or absolute (``/…``) when outside it."""
-        cached = self._cache.get(path)
+    def __call__(self, path: str, follow: bool = True) -> str:
+        """The path relative to the base, or absolute (``/…``) when outside it.
+
+        A link names its target's file, unless ``follow`` is false (a finding about the link).
+        """
+        key = (path, follow)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[path] = self._map(path)
+            cached = self._cache[key] = self._map(path, follow)
         return cached
 
-    def _map(self, path: str) -> str:
+    def _map(self, path: str, follow: bool) -> str:
         clean = _clean(path)
         try:
-            real = (self.scan_root / clean).resolve()  # a link names its target's file
+            full = self.scan_root / clean
+            real = full.resolve() if follow else full.parent.resolve() / full.name
             return real.relative_to(self.base).as_posix()
         except (OSError, RuntimeError, ValueError):
             pass

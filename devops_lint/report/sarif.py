@@ -64,6 +64,8 @@ MAX_GZIP_BYTES = 10 * 1024 * 1024
 MAX_MESSAGE_CHARS = 32_000  # a long message is cut rather than bloating every alert
 MAX_DESCRIPTION = 1024  # GitHub's documented maximum for rule descriptions
 
+# Findings about a link that was not followed: located at the link itself.
+UNFOLLOWED = frozenset({"X-000.symlink-skipped"})
 # X-000 findings that mean a file (or a rule) was not fully analysed.
 NOTIFIED_RULES = frozenset({"X-000.parse-error", "X-000.unreadable", "X-000.internal-error"})
 FINGERPRINT_KEY = "primaryLocationLineHash"
@@ -171,6 +173,18 @@ def descriptor(rule: Rule) -> Any:
             "references": list(rule.references) or None,
         },
     )
+
+
+# A rule's descriptor as SARIF JSON, built once per loaded rule (rules do not change once
+# loaded): a process that writes several logs (a test session) pays for the help text once.
+_DESCRIPTORS: dict[int, tuple[Rule, dict[str, Any]]] = {}
+
+
+def descriptor_json(rule: Rule) -> dict[str, Any]:
+    hit = _DESCRIPTORS.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        hit = _DESCRIPTORS[id(rule)] = (rule, to_json(descriptor(rule)))
+    return hit[1]
 
 
 # ------------------------------------------------------------------------------ fingerprints
@@ -323,7 +337,8 @@ def build(
     index = {r.id: i for i, r in enumerate(rules)}
 
     findings = list(result.findings)
-    uris = [mapper(f.path) for f in findings]
+    # A skipped link is reported where it is, not where it points.
+    uris = [mapper(f.path, follow=f.rule_id not in UNFOLLOWED) for f in findings]
     prints = fingerprints(findings, uris, SourceLines(result))
     order = sorted(range(len(findings)), key=lambda i: _priority(findings[i]))
     dropped = 0
@@ -347,7 +362,7 @@ def build(
                     semantic_version=__version__,
                     version=__version__,
                     information_uri=INFORMATION_URI,
-                    rules=[descriptor(r) for r in rules],
+                    rules=[descriptor_json(r) for r in rules],
                 )
             ),
             results=[

@@ -14,7 +14,8 @@ from devops_lint.model import Finding, Span
 from devops_lint.project import Project
 from devops_lint.report import sarif
 from tests.fixture_support import ROOT, all_rules, fixture_folders, lint_folder
-from tests.report.conftest import assert_valid_sarif, lint
+from tests.report.conftest import lint
+from tests.report.sarif_schema import assert_valid_log
 
 POD = """\
 apiVersion: v1
@@ -38,7 +39,7 @@ spec:
 def build(result: RunResult, **kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("base", result.project.root)
     log = sarif.build(result, **kwargs)
-    assert_valid_sarif(log)
+    assert_valid_log(log)
     return log
 
 
@@ -81,7 +82,7 @@ def finding(rule: str = "K8S-001", **kw: Any) -> Finding:
 def test_fixture_folder_sarif_is_valid(folder: Path) -> None:
     result = lint_folder(folder)
     log = sarif.build(result)  # default base: the repository checkout
-    assert_valid_sarif(log)
+    assert_valid_log(log)
     assert len(results(log)) == len(result.findings)
     for res in results(log):
         loc = res["locations"][0]["physicalLocation"]
@@ -408,7 +409,7 @@ def test_render_is_json_with_a_trailing_newline(tmp_path: Path, write: Any) -> N
     text = sarif.render(lint(tmp_path), category=None)
     assert text.endswith("}\n")
     log = json.loads(text)
-    assert_valid_sarif(log)
+    assert_valid_log(log)
     assert "automationDetails" not in log["runs"][0]
 
 

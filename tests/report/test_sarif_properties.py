@@ -12,7 +12,7 @@ from devops_lint.model import SEVERITIES, Finding, Span
 from devops_lint.project import Project
 from devops_lint.report import sarif
 from tests.fixture_support import all_rules
-from tests.report.conftest import assert_valid_sarif
+from tests.report.sarif_schema import assert_valid_log
 
 RULE_IDS = [r.id for r in all_rules()][:20]
 numbers = st.integers(min_value=-3, max_value=10_000)
@@ -43,7 +43,7 @@ def test_any_findings_give_a_valid_log(items: list[Finding]) -> None:
     root = Path("/nonexistent-scan-root")
     result = RunResult(items, Project(root=root), all_rules(), len(items))
     log = sarif.build(result, base=root, warn=lambda _: None)
-    assert_valid_sarif(log)
+    assert_valid_log(log)
     results = log["runs"][0]["results"]
     assert len(results) == len(items)
     prints = [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results]
