@@ -12,11 +12,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import baseline as bl
 from . import gitrepo, newfrom
-from .engine import RunResult, format_message
 from .model import Finding, Span
+
+if TYPE_CHECKING:
+    from .engine import RunResult
 
 STALE_RULE = "X-000.stale-baseline"
 
@@ -61,6 +64,8 @@ def _renames(top: Path | None, since: str | None) -> dict[str, str]:
 
 
 def _stale_findings(result: RunResult, root: Path, stale: Sequence[bl.Entry], path: Path) -> None:
+    from .engine import format_message
+
     rule = next((r for r in result.rules if r.id == STALE_RULE), None)
     if rule is None:
         return  # ignored by the user

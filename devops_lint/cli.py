@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_adopt import click_options as adoption_options
 from .terminal import escape, use_colour
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info", "none"])
@@ -85,6 +86,7 @@ def main() -> None:
 @click.option("--sarif-category", help="runAutomationDetails.id of the SARIF run.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parser processes [cores].")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@adoption_options
 @click.version_option(__version__, "--version", prog_name="devops-lint")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint PATHS (files or folders; default '.'; '-' reads standard input)."""
@@ -95,12 +97,13 @@ def check(paths: tuple[str, ...], **opts: Any) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # never a traceback for the user
+        from .adopt import CompareError
         from .config import ConfigError
         from .output import OutputError
         from .rules import RuleError
         from .selection import SelectionError
 
-        if isinstance(exc, (ConfigError, RuleError, SelectionError, OutputError)):
+        if isinstance(exc, (ConfigError, RuleError, SelectionError, OutputError, CompareError)):
             _fail(escape(str(exc)))
         if os.environ.get("DEVOPS_LINT_DEBUG"):
             raise
@@ -259,6 +262,9 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             jobs=jobs,
             progress=progress.update,
         )
+    from .cli_adopt import from_cli
+
+    from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)
     text = _render(result, opts, settings)
     if opts["output"] is not None:
         from .output import write_report

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..fingerprint import fingerprints
 from ..model import SEVERITIES, Finding
-from .paths import display_paths
+from .paths import PathMapper, display_paths
 
 if TYPE_CHECKING:
     from ..engine import RunResult
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 
 
-def finding_dict(f: Finding, show: Callable[[str], str] = str) -> dict[str, Any]:
+def finding_dict(
+    f: Finding, show: Callable[[str], str] = str, fingerprint: str | None = None
+) -> dict[str, Any]:
     """One finding; ``show`` gives the path to print (``paths.display_paths``)."""
     return {
         "rule": f.rule_id,
@@ -34,6 +37,8 @@ def finding_dict(f: Finding, show: Callable[[str], str] = str) -> dict[str, Any]
         "fix": f.fix,
         "suppressed": f.suppression is not None,
         "suppression_reason": f.suppression,
+        "fingerprint": fingerprint,
+        "baseline_state": f.baseline_state,
     }
 
 
@@ -41,20 +46,30 @@ def report(result: RunResult) -> dict[str, Any]:
     active = result.active
     counts = Counter(f.severity for f in active)
     show = display_paths(result.project.root)
+    # The fingerprint SARIF and baselines share: over the path relative to the repository.
+    mapper = PathMapper(result.project.root)
+    paths = [mapper(f.path) for f in result.findings]
+    prints = dict(zip(map(id, result.findings), fingerprints(result.findings, paths), strict=True))
     return {
         "tool": {"name": "devops-lint", "version": __version__},
         "report_version": REPORT_VERSION,
         "files_scanned": result.files_scanned,
         # Each finding is listed once: parse errors in `parse_errors`, the rest in `findings`.
         "findings": [
-            finding_dict(f, show) for f in result.findings if f.rule_id != "X-000.parse-error"
+            finding_dict(f, show, prints[id(f)])
+            for f in result.findings
+            if f.rule_id != "X-000.parse-error"
         ],
         "parse_errors": [
-            finding_dict(f, show) for f in result.findings if f.rule_id == "X-000.parse-error"
+            finding_dict(f, show, prints[id(f)])
+            for f in result.findings
+            if f.rule_id == "X-000.parse-error"
         ],
         "summary": {
             "total": len(active),
             "suppressed": len(result.findings) - len(active),
+            "hidden_by_baseline": result.hidden.get("baseline", 0),
+            "hidden_by_new_only": result.hidden.get("new-only", 0),
             "by_severity": {s: counts[s] for s in reversed(SEVERITIES)},
         },
     }

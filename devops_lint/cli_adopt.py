@@ -1,0 +1,102 @@
+"""Command-line options of adoption: ``--baseline``, ``--write-baseline``, ``--new-from-rev``.
+
+Kept apart from :mod:`devops_lint.adopt` so that declaring the options costs the CLI's start-up
+nothing: the comparison code loads only when one of them is used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine import RunResult
+    from .model import Finding
+
+
+def click_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a comparison, for the ``check`` command."""
+    import click
+
+    for option in reversed(
+        [
+            click.option(
+                "--baseline",
+                "baseline_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Hide findings recorded in this baseline file.",
+            ),
+            click.option(
+                "--write-baseline",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Record every current finding in this baseline file.",
+            ),
+            click.option(
+                "--new-from-rev", metavar="REV", help="Report only findings new since REV."
+            ),
+            click.option(
+                "--new-from-merge-base",
+                metavar="BRANCH",
+                help="Report only findings new since the merge base with BRANCH.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def from_cli(
+    result: RunResult,
+    root: Path,
+    targets: Sequence[Path],
+    opts: dict[str, Any],
+    settings: dict[str, Any],
+    config_path: Path | None,
+    report_only: set[str] | None,
+    jobs: int,
+) -> None:
+    """Apply what the command line (or the configuration's ``baseline``) asks for."""
+    baseline = opts.get("baseline_file")
+    if baseline is None and settings.get("baseline"):
+        home = config_path.parent if config_path is not None else root
+        baseline = Path(home, settings["baseline"])
+    from .adopt import Comparison, compare
+
+    asked = Comparison(
+        baseline=baseline,
+        write_baseline=opts.get("write_baseline"),
+        new_from_rev=opts.get("new_from_rev"),
+        new_from_merge_base=opts.get("new_from_merge_base"),
+    )
+    if asked == Comparison():
+        return
+
+    def scan_base(base_root: Path, base_targets: list[Path]) -> list[Finding]:
+        """The same scan of the base tree, with the configuration the base had."""
+        from .config import build_settings
+        from .engine import run
+        from .rules import load_rules
+
+        overrides = {"fail_on": settings["fail_on"], "strict_unresolved": False}
+        base_settings, base_config = build_settings(base_root, opts.get("config_file"), overrides)
+        for key in ("select", "ignore", "helm_values_files", "no_ignore", "force_exclude"):
+            if key in settings:
+                base_settings[key] = settings[key]
+        base_settings["exclude_base"] = base_config.absolute().parent if base_config else None
+        rules = load_rules(Path(base_root, p) for p in base_settings["rule_paths"])
+        found = run(
+            base_root, base_targets, base_settings, rules, report_only=report_only, jobs=jobs
+        )
+        return [f for f in found.findings if f.suppression is None]
+
+    salt = json.dumps(
+        [
+            sorted(settings["select"]),
+            sorted(settings["ignore"]),
+            sorted(report_only or []),
+            str(opts.get("config_file") or ""),
+        ]
+    )
+    compare(result, root, targets, asked, scan_base, cache_salt=salt)

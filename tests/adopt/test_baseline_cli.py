@@ -1,0 +1,177 @@
+"""End to end: adopting devops-lint on a repository that already has findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .helpers import commit_all, git, init_repo, lint, rules_of, write
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: tools
+spec:
+  containers:
+    - name: shell
+      image: registry.example.com/shell@sha256:{digest}
+      securityContext:
+        privileged: {privileged}
+"""
+DIGEST = "3b1c6e1f7e0c5a4e2f0b9d8c7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"
+PRIV = ("K8S-001", "k8s/debug.yaml")
+
+
+def pod(name: str = "debug", privileged: str = "true") -> str:
+    return POD.format(name=name, digest=DIGEST, privileged=privileged)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    init_repo(root)
+    write(root, {"k8s/debug.yaml": pod()})
+    commit_all(root, "a privileged debug pod")
+    return root
+
+
+def _k8s001(report: dict[str, object]) -> list[tuple[str, str]]:
+    return [r for r in rules_of(report) if r[0] == "K8S-001"]  # type: ignore[arg-type]
+
+
+def test_write_then_rerun_hides_everything(repo: Path) -> None:
+    code, report, _ = lint(repo, ".")
+    assert code == 1 and PRIV in _k8s001(report)
+    code, report, err = lint(repo, "--write-baseline", "baseline.json", ".")
+    assert code == 0, err
+    data = json.loads((repo / "baseline.json").read_text())
+    assert any(e["rule"] == "K8S-001" and e["path"] == "k8s/debug.yaml" for e in data["findings"])
+    code, report, err = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 0, err
+    assert report["findings"] == []
+    assert report["summary"]["hidden_by_baseline"] == len(data["findings"])
+
+
+def test_lines_above_keep_it_hidden_another_object_does_not(repo: Path) -> None:
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/debug.yaml": "# debugging pod, see runbook\n\n" + pod()})
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 0 and report["findings"] == []
+    write(repo, {"k8s/debug.yaml": pod(name="debug-2")})
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 1
+    assert PRIV in _k8s001(report)
+    shown = [f for f in report["findings"] if f["rule"] != "X-000.stale-baseline"]
+    assert shown and all(f["baseline_state"] == "new" for f in shown)
+
+
+WORKFLOW = """name: ci
+on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@{ref}
+"""
+
+
+def test_a_changed_offending_value_is_reported_again(tmp_path: Path) -> None:
+    write(tmp_path, {".github/workflows/ci.yml": WORKFLOW.format(ref="v3")})
+    lint(tmp_path, "--write-baseline", "baseline.json", "--select", "GHA-003", ".")
+    _, report, _ = lint(tmp_path, "--baseline", "baseline.json", "--select", "GHA-003", ".")
+    assert report["findings"] == []
+    write(tmp_path, {".github/workflows/ci.yml": WORKFLOW.format(ref="v4")})
+    _, report, _ = lint(tmp_path, "--baseline", "baseline.json", "--select", "GHA-003", ".")
+    assert [f["rule"] for f in report["findings"] if f["rule"] != "X-000.stale-baseline"]
+
+
+def test_a_new_violation_alone_is_reported(repo: Path) -> None:
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/second.yaml": pod(name="second")})
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 1
+    assert {p for _, p in rules_of(report)} == {"k8s/second.yaml"}
+
+
+def test_fixed_finding_leaves_a_stale_entry_that_rewriting_drops(repo: Path) -> None:
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/debug.yaml": pod(privileged="false")})
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    stale = [f for f in report["findings"] if f["rule"] == "X-000.stale-baseline"]
+    assert code == 0  # stale entries are info
+    assert len(stale) == 1 and stale[0]["path"] == "baseline.json"
+    line = stale[0]["line"]
+    text = (repo / "baseline.json").read_text().splitlines()[line - 1]
+    assert '"K8S-001"' in text and "k8s/debug.yaml" in text
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    assert "K8S-001" not in (repo / "baseline.json").read_text()
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    assert not [f for f in report["findings"] if f["rule"] == "X-000.stale-baseline"]
+
+
+def test_baseline_from_config_relative_to_the_config(repo: Path) -> None:
+    lint(repo, "--write-baseline", ".devops-lint-baseline.json", ".")
+    write(repo, {".devops-lint.yaml": "baseline: .devops-lint-baseline.json\n"})
+    code, report, err = lint(repo / "k8s", ".")
+    assert code == 0, err
+    assert report["findings"] == []
+
+
+def test_entry_follows_a_git_mv(repo: Path) -> None:
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    commit_all(repo, "baseline")
+    git(repo, "mv", "k8s/debug.yaml", "k8s/tools-debug.yaml")
+    code, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 0, rules_of(report)
+    assert report["findings"] == []
+
+
+def test_new_from_rev_reports_only_what_the_commit_added(repo: Path, tmp_path: Path) -> None:
+    write(repo, {"k8s/keep.yaml": pod(name="keep")})
+    commit_all(repo, "two pods")
+    (repo / "services").mkdir()
+    git(repo, "mv", "k8s/keep.yaml", "services/keep.yaml")
+    write(repo, {"k8s/new.yaml": pod(name="new")})
+    commit_all(repo, "move one pod, add another")
+    cache = tmp_path / "cache"
+    code, report, err = lint(repo, "--new-from-rev", "HEAD~1", ".", cache=cache)
+    assert code == 1, err
+    assert {p for _, p in rules_of(report)} == {"k8s/new.yaml"}
+    assert report["summary"]["hidden_by_new_only"] > 0
+    assert list(cache.rglob("*.json")), "the base scan is cached"
+    again = lint(repo, "--new-from-rev", "HEAD~1", ".", cache=cache)
+    assert again[1]["findings"] == report["findings"]
+
+
+def test_new_from_merge_base(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"k8s/new.yaml": pod(name="new")})
+    commit_all(repo, "feature adds a pod")
+    code, report, err = lint(repo, "--new-from-merge-base", "main", ".")
+    assert code == 1, err
+    assert {p for _, p in rules_of(report)} == {"k8s/new.yaml"}
+
+
+def test_new_from_rev_outside_git_is_a_usage_error(tmp_path: Path) -> None:
+    write(tmp_path, {"k8s/debug.yaml": pod()})
+    code, _, err = lint(tmp_path, "--new-from-rev", "HEAD~1", ".")
+    assert code == 2
+    assert "not inside a git repository" in err
+
+
+def test_unknown_revision_is_a_usage_error(repo: Path) -> None:
+    code, _, err = lint(repo, "--new-from-rev", "no-such-branch", ".")
+    assert code == 2 and "unknown revision" in err
+
+
+def test_a_broken_baseline_is_a_usage_error(repo: Path) -> None:
+    write(repo, {"baseline.json": "{not json"})
+    code, _, err = lint(repo, "--baseline", "baseline.json", ".")
+    assert code == 2 and "baseline" in err
