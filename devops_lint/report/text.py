@@ -54,7 +54,8 @@ def render(
 
 
 def summary(result: RunResult) -> str:
-    """``N findings (1 critical, 2 info) in F files, S suppressed``: every severity counts."""
+    """``N findings (1 critical, 2 info) in F files, S suppressed, B hidden by the baseline, H
+    hidden as not new``: every severity counts; the last three only when there are any."""
     active = result.active
     counts = Counter(f.severity for f in active)
     parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s]]
@@ -66,10 +67,11 @@ def summary(result: RunResult) -> str:
     suppressed = len(result.findings) - len(active)
     if suppressed:
         text += f", {suppressed} suppressed"
-    hidden = getattr(result, "hidden", None) or {}
-    for reason, count in sorted(hidden.items()):
-        if count:
-            text += f", {count} {reason}"
+    hidden = result.hidden
+    if hidden.get("baseline"):
+        text += f", {hidden['baseline']} hidden by the baseline"
+    if hidden.get("new-only"):
+        text += f", {hidden['new-only']} hidden as not new"
     return text
 
 

@@ -175,3 +175,21 @@ def test_a_broken_baseline_is_a_usage_error(repo: Path) -> None:
     write(repo, {"baseline.json": "{not json"})
     code, _, err = lint(repo, "--baseline", "baseline.json", ".")
     assert code == 2 and "baseline" in err
+
+
+def test_text_summary_counts_what_the_baseline_hides(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/second.yaml": pod(name="second")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", "--compact", "--baseline", "baseline.json", "."],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = proc.stdout.strip().splitlines()[-1]
+    hidden = len(json.loads((repo / "baseline.json").read_text())["findings"])
+    assert f", {hidden} hidden by the baseline" in summary
