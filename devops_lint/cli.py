@@ -227,12 +227,13 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     if files:
         # Given files are checked with their folder's other files, which module-level and
         # cross-file rules need, but findings are reported for the given files only.
-        from .discover import discover, rel_to
+        from .discover import discover, rel_to, walk_options
 
         report_only = {rel_to(root, Path(f).absolute()) for f in files}
         # Folders given beside files are reported in full.
         dirs = [d.absolute() for d in scan]
-        report_only.update(i.path for i in discover(root.absolute(), dirs, settings["exclude"]))
+        walk = walk_options(settings)
+        report_only.update(i.path for i in discover(root.absolute(), dirs, **walk))
         if stdin is not None:
             report_only.add(stdin[0])
         seen_dirs = set()
@@ -246,7 +247,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         dependents = [d.absolute() for d in _value_dependents(root, report_only)]
         scan.extend(dependents)
         report_only.update(
-            i.path for i in discover(root.absolute(), dependents, settings["exclude"])
+            i.path for i in discover(root.absolute(), dependents, **walk)
         )
     from .progress import Progress
 

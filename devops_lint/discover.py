@@ -402,6 +402,15 @@ def discover(
         yield from walk.tree(start, rules)
 
 
+def walk_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """``discover`` keyword arguments from a run's settings (excludes, ignores, their base)."""
+    return {
+        "excludes": settings["exclude"],
+        "respect_ignores": not settings.get("no_ignore", False),
+        "exclude_base": settings.get("exclude_base"),
+    }
+
+
 def _between(root: Path, folder: Path) -> list[Path]:
     """Folders from below ``root`` down to ``folder`` (none when it is not below ``root``)."""
     rel = _rel(root, folder)

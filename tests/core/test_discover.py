@@ -284,3 +284,16 @@ def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
         assert code == 1 and len(found) == 1 and found[0].endswith("pod.yaml"), (args, found)
     assert reported("examples/pod.yaml") == (1, ["examples/pod.yaml"])
     assert reported("--force-exclude", "examples/pod.yaml") == (0, [])
+
+
+def test_cli_folders_beside_files_are_reported_with_the_same_walk(tmp_path: Path) -> None:
+    """A folder named beside a file is reported in full: ignored files too under --no-ignore."""
+    from tests.integration.conftest import run_cli
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    (tmp_path / ".devops-lint.yaml").write_text("select: [K8S-001]\n")
+    make(tmp_path, "k8s/gen/pod.yaml", "other/pod.yaml", text=POD)
+    r = run_cli("--format", "json", "--no-ignore", "k8s/", "other/pod.yaml", cwd=tmp_path)
+    paths = sorted(f["path"] for f in json.loads(r.out)["findings"])
+    assert paths == ["k8s/gen/pod.yaml", "other/pod.yaml"]
