@@ -15,6 +15,7 @@ from .expressions import Binary, Call, Literal, Node, Unary, ref_path
 from .workflow import DEFAULT_BRANCH_EVENTS
 
 PR_EVENTS = ("pull_request", "pull_request_target")
+INPUT_EVENTS = frozenset({"workflow_dispatch", "workflow_call"})
 
 
 class _Unknown:
@@ -103,6 +104,17 @@ def run_infos(event: str, spec: Any, default_branch: str) -> list[RunInfo]:
     return [run_info(event, branch_spec, default_branch), run_info(event, tag_spec, default_branch)]
 
 
+def _null_equals(text: str) -> bool:
+    """GitHub compares null with a string as numbers: null is 0, '' is 0, 'x' is NaN."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    try:
+        return float(stripped) == 0
+    except ValueError:
+        return False
+
+
 class _Ref:
     """The value of ``github.ref`` as far as it is known."""
 
@@ -173,6 +185,8 @@ class Evaluator:
             if parts == ("github", "ref"):
                 ref = _Ref(self.info)
                 return ref.exact if ref.exact is not None else ref
+            if parts[0] == "inputs" and self.info.event not in INPUT_EVENTS:
+                return None  # only dispatch and workflow_call runs have inputs
             return UNKNOWN
         if isinstance(node, Unary):
             t = truthy(self.value(node.operand))
@@ -230,7 +244,11 @@ class Evaluator:
             return a.lower() == b.lower()
         if type(a) is type(b):
             return bool(a == b)
-        return UNKNOWN  # GitHub coerces mixed types; not needed for conditions here
+        if a is None and isinstance(b, str):
+            return _null_equals(b)
+        if b is None and isinstance(a, str):
+            return _null_equals(a)
+        return UNKNOWN  # GitHub coerces other mixed types; not needed for conditions here
 
     def _call(self, node: Call) -> Any:
         if node.name == "startswith" and len(node.args) == 2:

@@ -60,3 +60,18 @@ def test_trigger_forms() -> None:
     }
     assert parse_triggers(None) == {}
     assert parse_triggers(42) == {}
+
+
+def test_inputs_are_null_outside_dispatch_and_call_runs() -> None:
+    triggers = {"push": {"branches": ["main"]}, "workflow_call": {}, "workflow_dispatch": {}}
+    assert reach("inputs.tag != ''", triggers) == ["workflow_call", "workflow_dispatch"]
+    assert reach("inputs.tag == ''", triggers) == list(triggers)
+    assert reach("inputs.dry-run == 'true'", triggers) == ["workflow_call", "workflow_dispatch"]
+
+
+def test_push_with_branches_and_tags_splits_into_branch_and_tag_runs() -> None:
+    from devops_lint.github.evaluate import run_infos
+
+    infos = run_infos("push", {"branches": ["main"], "tags": ["v*"]}, "main")
+    tag = parse("startsWith(github.ref, 'refs/tags/')")
+    assert [Evaluator(i).truth(tag) for i in infos] == [False, True]
