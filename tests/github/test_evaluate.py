@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from devops_lint.github.evaluate import UNKNOWN, Evaluator, reachable_events, run_info
 from devops_lint.github.expressions import parse
 from devops_lint.github.workflow import parse_triggers
@@ -9,7 +11,7 @@ from devops_lint.github.workflow import parse_triggers
 TRIGGERS = {"push": {"branches": ["main"]}, "pull_request": {}, "pull_request_target": {}}
 
 
-def reach(cond: str, triggers: dict[str, object] = TRIGGERS) -> list[str]:
+def reach(cond: str, triggers: Mapping[str, object] = TRIGGERS) -> list[str]:
     return reachable_events(dict(triggers), parse(cond), "main")
 
 
@@ -63,7 +65,11 @@ def test_trigger_forms() -> None:
 
 
 def test_inputs_are_null_outside_dispatch_and_call_runs() -> None:
-    triggers = {"push": {"branches": ["main"]}, "workflow_call": {}, "workflow_dispatch": {}}
+    triggers: dict[str, object] = {
+        "push": {"branches": ["main"]},
+        "workflow_call": {},
+        "workflow_dispatch": {},
+    }
     assert reach("inputs.tag != ''", triggers) == ["workflow_call", "workflow_dispatch"]
     assert reach("inputs.tag == ''", triggers) == list(triggers)
     assert reach("inputs.dry-run == 'true'", triggers) == ["workflow_call", "workflow_dispatch"]
