@@ -16,7 +16,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from .funcs import NIL_REFUSED, STRUCTURAL, FuncError, functions_for, strval
+from .funcs import (
+    CONTAINER_SAFE,
+    NIL_REFUSED,
+    PLACEHOLDER_SAFE,
+    STRUCTURAL,
+    FuncError,
+    functions_for,
+    strval,
+)
 from .parse import (
     Action,
     Arg,
@@ -30,7 +38,7 @@ from .parse import (
     Text,
     parse_template,
 )
-from .values import GoObject, Unknown, go_print, output_text, truth
+from .values import GoObject, Unknown, go_print, holds_unknown, output_text, truth
 
 PH_MARK = "\ue000"
 MAX_RESULT = 4_000_000  # characters of a string, items of a list a function may return
@@ -154,6 +162,8 @@ class Evaluator:
         out.size += len(text)
 
     def emit(self, value: Any, offset: int) -> None:
+        if isinstance(value, (list, dict)) and holds_unknown(value):
+            value = self.unknown()
         if not isinstance(value, Unknown):
             try:
                 self.write(output_text(value), offset, False)
@@ -447,8 +457,16 @@ class Evaluator:
         fn = self.functions.get(name)
         if fn is None:
             return self.unknown()
+        if name not in PLACEHOLDER_SAFE and any(isinstance(a, str) and PH_MARK in a for a in args):
+            return self.unknown()  # a text holding an unknown value, e.g. b64enc of it
         if name in NIL_REFUSED and any(a is None for a in args):
             raise FuncError(f"{name}: missing value for a typed parameter")
+        if (
+            name not in STRUCTURAL
+            and name not in CONTAINER_SAFE
+            and any(isinstance(a, (list, dict)) and holds_unknown(a) for a in args)
+        ):
+            return self.unknown()  # e.g. join of a list holding an unknown item
         if name not in STRUCTURAL:
             special = self.partial(name, args)
             if special is not _NO_PIPE:

@@ -633,6 +633,28 @@ NIL_REFUSED = frozenset(
     | {"fromJsonArray", "atoi"}
 )
 
+# Functions that carry placeholders inside strings through unchanged (an included text that
+# holds an unknown value stays the same text around it). Any other function given such a
+# string (b64enc, sha256sum, trunc, eq …) cannot compute its result.
+PLACEHOLDER_SAFE = frozenset(
+    {"quote", "squote", "indent", "nindent", "trim", "trimSuffix", "trimPrefix", "printf"}
+    | {"print", "println", "cat", "join", "upper", "lower", "title", "nospace", "toString"}
+    | {"toYaml", "mustToYaml", "toJson", "mustToJson", "toRawJson", "toPrettyJson", "fromYaml"}
+    | {"fromYamlArray", "fromJson", "fromJsonArray", "default", "coalesce", "ternary", "dict"}
+    | {"list", "tuple", "set", "append", "push", "prepend", "concat", "empty", "first", "last"}
+    | {"get", "index", "dig", "hasKey", "keys", "merge", "mergeOverwrite", "pick", "omit"}
+    | {"not", "and", "or", "len", "kindOf", "kindIs", "typeOf", "typeIs", "deepCopy"}
+)
+
+# Functions that move values around without reading them: an unknown value inside a list
+# or map they are given does not make their result unknown.
+CONTAINER_SAFE = frozenset(
+    {"merge", "mergeOverwrite", "pick", "omit", "get", "dig", "index", "first", "last"}
+    | {"hasKey", "keys", "len", "empty", "deepCopy", "set", "unset", "values", "rest"}
+    | {"initial", "reverse", "default", "coalesce", "ternary", "kindOf", "kindIs", "typeOf"}
+    | {"typeIs", "not", "and", "or"}
+)
+
 # Functions that hold unknown values as parts of what they build rather than becoming unknown.
 STRUCTURAL = frozenset(
     {"dict", "list", "tuple", "set", "append", "push", "prepend", "toYaml", "toJson"}

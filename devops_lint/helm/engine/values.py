@@ -42,6 +42,19 @@ class GoObject:
         self.text = text
 
 
+def holds_unknown(v: Any, depth: int = 0) -> bool:
+    """True when an ``Unknown`` sits inside a list or map (looked at a few levels deep)."""
+    if isinstance(v, Unknown):
+        return True
+    if depth > 4:
+        return False
+    if isinstance(v, dict):
+        return any(holds_unknown(x, depth + 1) for x in v.values())
+    if isinstance(v, (list, tuple)):
+        return any(holds_unknown(x, depth + 1) for x in v)
+    return False
+
+
 def truth(v: Any) -> bool:
     """Go template truthiness: false, 0, nil and empty values are false."""
     if v is None or v is False:
