@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ..context import Context
 
 TABLE = "pod_template_kinds.yaml"
+_ARGO_CACHE = "kubernetes.argo-pods"
 # Pod-level fields an Argo template inherits from the workflow spec when it does not set
 # them (volumes are merged: the template's, then the workflow's).
 ARGO_POD_FIELDS = (
@@ -124,7 +125,11 @@ def raw_pod_specs(obj: K8sObject, ctx: Context) -> list[PodSpec]:
         spec = get_in(obj.data, entry.pod_spec)
         return [PodSpec(obj, entry.pod_spec, spec)] if isinstance(spec, dict) else []
     assert entry.templates is not None
-    return list(_argo_pods(obj, entry.templates, entry.workflow_spec))
+    # Built once per object: every target kind asks, and inheriting aliases spans.
+    cache: dict[JsonPath, list[PodSpec]] = obj.doc.meta.setdefault(_ARGO_CACHE, {})
+    if obj.path not in cache:
+        cache[obj.path] = list(_argo_pods(obj, entry.templates, entry.workflow_spec))
+    return cache[obj.path]
 
 
 def _runs_container(template: dict[str, Any]) -> bool:
