@@ -191,6 +191,7 @@ def test_helm_numbers_print_as_go_float64() -> None:
         ('{{ print "a" 1 2 "b" }}{{ println "x" }}', {}, "a1 2bx\n"),
         ('{{ lookup "v1" "Secret" "ns" "n" | toJson }}', {}, "{}"),
         ("{{ until 3 | toJson }}", {}, "[0,1,2]"),
+        ('{{ mustRegexReplaceAllLiteral "@sha.*" "1.0@sha256:ab" "" }}', {}, "1.0"),
         ("{{ list 1 | append 2 | toJson }}", {}, "error"),
     ],
 )

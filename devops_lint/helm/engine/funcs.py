@@ -611,13 +611,9 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "semverCompare": _semver_compare,
         "lookup": lambda *a: {},
     }
-    for must in ("merge", "mergeOverwrite", "first", "last", "uniq", "without", "compact"):
-        f.setdefault("must" + must[0].upper() + must[1:], f[must])
-    f["mustRegexMatch"] = f["regexMatch"]
-    f["mustRegexReplaceAll"] = f["regexReplaceAll"]
-    f["mustAppend"] = f["append"]
-    f["mustHas"] = f["has"]
-    f["mustFromJson"] = f["fromJson"]
+    # Sprig's must* variants return an error where the plain ones would panic: the same here.
+    for name in list(f):
+        f.setdefault("must" + name[0].upper() + name[1:], f[name])
     return f
 
 
@@ -632,6 +628,7 @@ NIL_REFUSED = frozenset(
     | {"abbrev", "substr", "wrap", "semverCompare", "fromYaml", "fromJson", "fromYamlArray"}
     | {"fromJsonArray", "atoi"}
 )
+NIL_REFUSED = NIL_REFUSED | {"must" + n[0].upper() + n[1:] for n in NIL_REFUSED}
 
 # Functions that carry placeholders inside strings through unchanged (an included text that
 # holds an unknown value stays the same text around it). Any other function given such a
