@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Document, JsonPath, Result, Span, Unresolved
 from .expr import Call, Expr, ListExpr, ObjectExpr, Ref, Template, literal_string, walk
 from .module import Module, Resource
-from .policy import Policy, Statement, policy_from_expr
+from .policy import Policy, Statement, entry_location, policy_from_expr, statement_body
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -411,13 +411,17 @@ def field_span(
     src: PolicySource, st: Statement, field: str | None, index: int | None
 ) -> tuple[Span | None, Document]:
     """Where a statement field (JSON name, e.g. ``Action``) entry is written."""
+    entries = st.entry_spans.get(field, []) if field is not None else []  # JSON in a heredoc
+    if index is not None and 0 <= index < len(entries):
+        return entries[index], src.doc
     for obj in _statement_objects(src.expr):
         if obj.span != st.span:
             continue
         if field is not None:
             for k, v in obj.items:
                 if literal_string(k) == field:
-                    return _entry_span(v, index), src.doc
+                    found = entry_location(src.owner.module, v, index, src.doc)
+                    return found or (_entry_span(v, index), src.doc)
         return obj.span, src.doc
     for data_doc in _document_sources(src):
         stmts = data_doc.data.get("statement")
@@ -430,16 +434,18 @@ def field_span(
             if field is None or field not in _DOC_FIELDS:
                 return st.span, data_doc.doc
             name = _DOC_FIELDS[field]
-            static = list(data_doc.block.body.blocks_of("statement"))
-            if len(static) == len(stmts):
+            # The written statement (a `statement` block or a `dynamic` one's content).
+            body = statement_body(data_doc, n)
+            if body is not None:
                 if name in ("principals", "not_principals", "condition"):
-                    inner = list(static[n].body.blocks_of(name))
+                    inner = list(body.blocks_of(name))
                     if inner:
                         return inner[0].header, data_doc.doc
                 else:
-                    value = static[n].body.get(name)
+                    value = body.get(name)
                     if value is not None:
-                        return _entry_span(value, index), data_doc.doc
+                        found = entry_location(data_doc.module, value, index, data_doc.doc)
+                        return found or (_entry_span(value, index), data_doc.doc)
             return data_doc.doc.span((*path, name)), data_doc.doc
     return st.span, src.doc
 

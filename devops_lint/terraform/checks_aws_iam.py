@@ -5,7 +5,10 @@ Permission checks (TF-AWS-006.star-star, TF-AWS-007.*) read the identity policie
 ``aws_iam_group_policy``, ``aws_iam_role.inline_policy`` and SSO permission-set inline
 policies, however written (``policy.py``). A statement written in a
 ``data "aws_iam_policy_document"`` is reported there; the engine drops the duplicate
-when several resources use the same document. Trust policies (TF-AWS-008) are the
+when several resources use the same document. A document that no resource of its module
+uses as an identity policy (e.g. one exported through an output) is checked on its own,
+without its statements that name principals (those are trust or resource policies).
+Trust policies (TF-AWS-008) are the
 ``assume_role_policy`` of ``aws_iam_role``.
 """
 
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
 from .aws_common import (
+    IDENTITY_POLICY_ARGS,
     PolicySource,
     arg_result,
     condition_keys,
@@ -29,8 +33,8 @@ from .aws_common import (
     policy_sources,
     refs_to,
 )
-from .module import Resource
-from .policy import Policy, Statement
+from .module import Module, Resource
+from .policy import Policy, Statement, policy_from_document_source
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 IDENTITY = frozenset({"identity"})
+POLICY_DOCUMENT = "aws_iam_policy_document"
 TRUST = frozenset({"trust"})
 ADMIN_POLICIES = ("AdministratorAccess", "IAMFullAccess")
 _ADMIN_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
@@ -88,8 +93,47 @@ def _resource(target: Target) -> Resource:
     return r
 
 
-def _sources(target: Target, kinds: frozenset[str]) -> Iterator[PolicySource]:
-    yield from policy_sources(_resource(target), kinds)
+def _sources(
+    target: Target, kinds: frozenset[str], ctx: Context | None = None
+) -> Iterator[PolicySource]:
+    r = _resource(target)
+    if r.mode == "data":
+        if r.type == POLICY_DOCUMENT and kinds == IDENTITY and ctx and not _attached(r, ctx):
+            yield _standalone_source(r)
+        return
+    yield from policy_sources(r, kinds)
+
+
+def _identity_documents(module: Module) -> set[tuple[str, str]]:
+    """(type, name) of the policy documents some resource of the module uses as an identity
+    policy: their statements are reported through that resource."""
+    found: set[tuple[str, str]] = set()
+    for r in module.resources():
+        if r.type not in IDENTITY_POLICY_ARGS and r.type != "aws_iam_role":
+            continue
+        for src in policy_sources(r, IDENTITY):
+            if src.data_doc is not None:
+                found.add((src.data_doc.type, src.data_doc.name))
+    return found
+
+
+def _attached(doc: Resource, ctx: Context) -> bool:
+    module = doc.module
+    used: set[tuple[str, str]] = ctx.memo(
+        f"aws.iam_identity_documents:{id(module)}", lambda: _identity_documents(module)
+    )
+    return (doc.type, doc.name) in used
+
+
+def _standalone_source(doc: Resource) -> PolicySource:
+    """A ``data "aws_iam_policy_document"`` that no resource uses as an identity policy,
+    evaluated on its own (standards 4.2: peers check the document wherever it is written).
+    Statements naming principals belong to trust or resource policies, not identity ones."""
+    policy = policy_from_document_source(doc)
+    policy.statements = [
+        st for st in policy.statements if st.principals is None and st.not_principals is None
+    ]
+    return PolicySource(doc, (), "identity", policy, None, doc.doc, doc)
 
 
 def _allow_statements(policy: Policy) -> Iterator[Statement]:
@@ -127,7 +171,7 @@ def _unknown_arn(r: Resource, text: str) -> str:
 
 def star_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-006.star-star: ``Allow`` of ``Action: "*"`` on ``Resource: "*"``."""
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
@@ -214,7 +258,7 @@ def _sensitive(ctx: Context) -> frozenset[str]:
 def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.action-star: ``*`` (not on ``*``) or ``service:*`` of a non-sensitive service."""
     sensitive = _sensitive(ctx)
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
@@ -242,7 +286,7 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.sensitive-service-star: ``iam:*``, ``kms:*`` … on any resource."""
     sensitive = _sensitive(ctx)
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
         for st in _allow_statements(src.policy):
@@ -258,7 +302,7 @@ def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator
 
 def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.not-action: ``Allow`` with ``NotAction``."""
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
         for st in _allow_statements(src.policy):
@@ -278,7 +322,7 @@ def _grants_escalation(action: str) -> bool:
 
 def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.escalation: privilege-escalation actions on ``Resource: "*"``."""
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
         for st in _allow_statements(src.policy):
@@ -334,7 +378,7 @@ def write_actions(action: str, table: dict[str, dict[str, bool]]) -> list[str]:
 def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.write-resource-star: resource-scoped write actions granted on ``*``."""
     table = _action_table(ctx)
-    for src in _sources(target, IDENTITY):
+    for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
         for st in _allow_statements(src.policy):

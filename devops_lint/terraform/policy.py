@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Span, Unresolved
+from ..model import Document, Span, Unresolved
 from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
 from .module import Module, Resource
 from .resolve import to_string, unresolved
+from .syntax import Body
 
 MAX_DEPTH = 8
 _PLACEHOLDER = re.compile(r"__DLUNRES_(\d+)__")
@@ -53,6 +54,8 @@ class Statement:
     sid: Any = None
     span: Span | None = None
     unresolved: bool = False  # the statement itself could not be read fully
+    # JSON written in a heredoc: where the entries of "Action", "Resource" ... are written.
+    entry_spans: dict[str, list[Span]] = field(default_factory=dict)
 
     @property
     def allows(self) -> bool:
@@ -206,7 +209,7 @@ def policy_from_document_source(resource: Resource, depth: int = 0) -> Policy:
             continue
         items = expr.items if isinstance(expr, ListExpr) else (expr,)
         for item in items:
-            sub = policy_from_expr(resource.module, item, resource.scope, depth + 1)
+            sub = policy_from_expr(resource.module, item, resource.scope, depth + 1, False)
             if isinstance(sub, Policy):
                 policy.statements.extend(sub.statements)
                 policy.unresolved |= sub.unresolved
@@ -257,9 +260,14 @@ def policy_from_document_source(resource: Resource, depth: int = 0) -> Policy:
 
 
 def policy_from_expr(
-    module: Module, expr: Expr | None, scope: dict[str, Any] | None = None, depth: int = 0
+    module: Module,
+    expr: Expr | None,
+    scope: dict[str, Any] | None = None,
+    depth: int = 0,
+    locate: bool = True,
 ) -> Policy | Unresolved | None:
-    """Normalise a policy argument (see the module docstring)."""
+    """Normalise a policy argument (see the module docstring). ``locate``: record where the
+    entries of a JSON heredoc are written (only for the argument's own file or local)."""
     if expr is None:
         return None
     scope = scope or {}
@@ -286,9 +294,9 @@ def policy_from_expr(
         if expr.root == "local" and len(expr.parts) == 2:
             local = module.local_expr(str(expr.parts[1]))
             if local is not None:
-                return policy_from_expr(module, local, {}, depth + 1)
+                return policy_from_expr(module, local, {}, depth + 1, locate)
     if isinstance(expr, Template):
-        return _from_template(module, expr, scope)
+        return _locate_heredoc(_from_template(module, expr, scope), expr, locate)
     value = module.resolve(expr, scope)
     if isinstance(value, Unresolved):
         return value
@@ -296,7 +304,7 @@ def policy_from_expr(
         data = _parse_json_text(value)
         if data is None:
             return unresolved(expr)
-        return policy_from_data(data, "json", expr.span)
+        return _locate_heredoc(policy_from_data(data, "json", expr.span), expr, locate)
     if isinstance(value, dict):
         return policy_from_data(value, "data", expr.span)
     if isinstance(expr, Literal) and expr.value is None:
@@ -307,3 +315,128 @@ def policy_from_expr(
 def resource_policy(resource: Resource, *path: str | int) -> Policy | Unresolved | None:
     """The policy written at an argument of a resource, e.g. ``resource_policy(r, "policy")``."""
     return policy_from_expr(resource.module, resource.expr(*path), resource.scope)
+
+
+# -- where statement entries are written (standards 0.6 item 9) ---------------------------
+
+_INTERPOLATION = re.compile(r"\$\{[^{}\n]*\}")
+_LOCATED_FIELDS = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def _locate_heredoc(policy: Policy | Unresolved, expr: Expr, locate: bool) -> Policy | Unresolved:
+    """Give the statements of a JSON heredoc the places of their fields and entries, so a
+    finding on one action points at that action's line (not at ``policy = <<EOT``)."""
+    text = expr.text
+    if not locate or not isinstance(policy, Policy) or expr.span is None:
+        return policy
+    if not text.startswith("<<") or "\n" not in text or "%{" in text:
+        return policy
+    body = text[text.index("\n") + 1 : text.rstrip().rfind("\n") + 1]
+    # Same-width stand-ins keep every column; an interpolation outside a string fails to parse.
+    body = _INTERPOLATION.sub(lambda m: "x" * len(m.group(0)), body)
+    from ..model import ParseError
+    from ..yamlload import load_documents
+
+    try:
+        docs, _ = load_documents(body, "<policy>", "json")
+    except ParseError:
+        return policy
+    if len(docs) != 1 or not isinstance(docs[0].data, dict):
+        return policy
+    located, shift = docs[0], expr.span.line  # line 1 of the body is the line after <<EOT
+    raw = located.data.get("Statement")
+    base: tuple[str | int, ...] = ("Statement",)
+    items = [(base, raw)] if isinstance(raw, dict) else []
+    if isinstance(raw, list):
+        items = [((*base, i), v) for i, v in enumerate(raw)]
+    statements = [(p, v) for p, v in items if isinstance(v, dict)]
+    if len(statements) != len(policy.statements):
+        return policy
+    for (path, item), st in zip(statements, policy.statements, strict=True):
+        st.span = _shifted(located.span(path), shift)
+        for name in _LOCATED_FIELDS:
+            if name not in item:
+                continue
+            value = item[name]
+            count = len(value) if isinstance(value, list) else 1
+            keys = (
+                [(*path, name, i) for i in range(count)]
+                if isinstance(value, list)
+                else [(*path, name)]
+            )
+            st.entry_spans[name] = [_shifted(located.span(k), shift) for k in keys]
+    return policy
+
+
+def _shifted(span: Span, lines: int) -> Span:
+    return Span(span.line + lines, span.column, span.end_line + lines, span.end_column)
+
+
+# Calls that keep their list argument's order, so entry i is still the i-th written entry.
+_ORDER_KEEPING = frozenset({"tolist", "flatten"})
+
+
+def _written_length(module: Module, expr: Expr, depth: int) -> int | None:
+    """How many entries a list expression has as written (through locals), if known."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(expr, ListExpr):
+        return len(expr.items)
+    if isinstance(expr, Ref) and expr.root == "local" and len(expr.parts) == 2:
+        entry = module.locals.get(str(expr.parts[1]))
+        return _written_length(module, entry[0], depth + 1) if entry else None
+    return None
+
+
+def entry_location(
+    module: Module, expr: Expr | None, index: int | None, doc: Document, depth: int = 0
+) -> tuple[Span, Document] | None:
+    """Where entry ``index`` of a list argument is written: the entry itself, followed
+    through ``local.x`` and ``concat()``/``tolist()`` of written lists (None when the
+    entry has no place of its own, e.g. a variable's value)."""
+    if expr is None or depth > MAX_DEPTH:
+        return None
+    if index is None:
+        return (expr.span, doc) if expr.span is not None else None
+    if isinstance(expr, ListExpr):
+        if 0 <= index < len(expr.items):
+            span = expr.items[index].span
+            return (span, doc) if span is not None else None
+        return None
+    if isinstance(expr, Ref) and expr.root == "local" and len(expr.parts) == 2:
+        entry = module.locals.get(str(expr.parts[1]))
+        return entry_location(module, entry[0], index, entry[1], depth + 1) if entry else None
+    if isinstance(expr, Call) and expr.name == "concat":
+        offset = index
+        for arg in expr.args:
+            n = _written_length(module, arg, depth + 1)
+            if n is None:
+                return None
+            if offset < n:
+                return entry_location(module, arg, offset, doc, depth + 1)
+            offset -= n
+        return None
+    if isinstance(expr, Call) and expr.name in _ORDER_KEEPING and len(expr.args) == 1:
+        arg = expr.args[0]
+        if expr.name == "flatten" and (
+            not isinstance(arg, ListExpr) or any(isinstance(i, ListExpr) for i in arg.items)
+        ):
+            return None  # nested lists: positions shift
+        return entry_location(module, arg, index, doc, depth + 1)
+    return None
+
+
+def statement_body(document: Resource, index: int) -> Body | None:
+    """The written body of resolved statement ``index`` of a policy document data source:
+    a ``statement`` block, or the ``content`` of the ``dynamic "statement"`` that made it."""
+    span = document.doc.spans.get((*document.path, "statement", index))
+    if span is None:
+        return None
+    for block in document.block.body.blocks:
+        if block.type == "statement" and block.header == span:
+            return block.body
+        if block.type == "dynamic" and block.labels[:1] == ("statement",):
+            content = block.body.first("content")
+            if content is not None and content.header == span:
+                return content.body
+    return None

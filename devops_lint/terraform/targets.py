@@ -5,6 +5,7 @@ Kinds (one target per ...; ``path`` in the document; ``data``):
 - ``terraform.resource`` — managed resource instance; ``("resource", type, name)``;
   resolved arguments (nested blocks as lists of dicts)
 - ``terraform.data_source`` — data source instance; ``("data", type, name)``
+- ``terraform.resource_or_data`` — both of the above (the IAM controls)
 - ``terraform.provider`` — provider block; ``("provider", name, i)``
 - ``terraform.variable`` / ``terraform.output`` / ``terraform.module_call`` — block;
   ``("variable"|"output"|"module", name)``; resolved attributes
@@ -24,6 +25,7 @@ finding about a missing argument lands on ``resource "aws_eks_cluster" "main" {`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Target
@@ -85,6 +87,14 @@ def data_sources(project: Project, ctx: Context) -> Iterator[Target]:
                     "dir": m.dir,
                 },
             )
+
+
+@kind(FORMATS, project=True)
+def resources_and_data(project: Project, ctx: Context) -> Iterator[Target]:
+    """Managed resources and data sources alike: the IAM controls read policy documents
+    written in a resource or in a ``data "aws_iam_policy_document"`` of their own."""
+    for t in (*resources.fn(project, ctx), *data_sources.fn(project, ctx)):
+        yield replace(t, kind="terraform.resource_or_data")
 
 
 @kind(FORMATS, project=True)
@@ -231,6 +241,7 @@ def files(project: Project, ctx: Context) -> Iterator[Target]:
 TARGETS: dict[str, TargetKind] = {
     "terraform.resource": resources,
     "terraform.data_source": data_sources,
+    "terraform.resource_or_data": resources_and_data,
     "terraform.provider": providers,
     "terraform.variable": variables,
     "terraform.output": outputs,
