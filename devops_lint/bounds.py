@@ -12,8 +12,10 @@ Every function here runs in time linear in the text and never recurses.
 from __future__ import annotations
 
 import io
+import operator
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 # Nesting levels a YAML or JSON document may have. Real files stay below 30; the C
 # composer has been measured to survive 20,000 on an 8 MiB stack, so 400 keeps a wide
@@ -88,7 +90,8 @@ def json_too_deep(text: str, limit: int = MAX_NESTING) -> TooDeep | None:
 # --------------------------------------------------------------------------- YAML
 
 _LEAD = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
-_BRACKETS = re.compile(r"[\[\]{}]")
+_NOT_BRACKET_BYTES = bytes(b for b in range(256) if b not in b"[]{}")
+_DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
 def _yaml_depth_upper_bound(text: str) -> int:
@@ -101,17 +104,15 @@ def _yaml_depth_upper_bound(text: str) -> int:
     opening minus closing brackets anywhere in the text.
     """
     lead = max((len(m.group()) for m in _LEAD.finditer(text)), default=0)
-    flow = 0
-    if text.count("[") + text.count("{") > MAX_NESTING // 2:
-        depth = 0
-        for m in _BRACKETS.finditer(text):
-            if m.group() in "[{":
-                depth += 1
-                flow = max(flow, depth)
-            elif depth > 0:
-                depth -= 1
-    else:
-        flow = text.count("[") + text.count("{")
+    opening = text.count("[") + text.count("{")
+    if opening <= MAX_NESTING // 2:
+        return 2 * lead + opening + 4
+    # Running depth of brackets, never below zero: the prefix sum minus its lowest point
+    # so far (C-level iteration: workflow texts hold many ``${{ }}``).
+    brackets = text.encode("utf-8", "replace").translate(None, _NOT_BRACKET_BYTES)
+    deltas = map(_DELTA.__getitem__, brackets)
+    prefix = list(accumulate(deltas, initial=0))
+    flow: int = max(map(operator.sub, prefix, accumulate(prefix, min)))
     return 2 * lead + flow + 4
 
 

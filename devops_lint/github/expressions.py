@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 MAX_DEPTH = 100  # nesting bound: hostile input must not exhaust the stack
+# Expressions analysed in one string. Real workflows have a handful; 100,000 in one
+# ``run:`` cost minutes of analysis. The first one past the bound is reported as a malformed
+# expression (X-000.invalid-expression), so what follows is never silently skipped.
+MAX_EXPRESSIONS_PER_STRING = 1000
 
 
 class ExpressionError(Exception):
@@ -257,10 +261,17 @@ class _Parser:
         return Call(low, tuple(args), name.start, end.end)
 
     def postfix(self, node: Node) -> Node:
+        chain = 0
         while True:
             tok = self.peek()
             if tok.kind != "op":
                 return node
+            if tok.text in (".", "["):
+                # Each access nests the tree one level deeper (5,000 links of ``a.b.c…`` would
+                # exhaust the stack of every recursive walk over it).
+                chain += 1
+                if chain > MAX_DEPTH:
+                    raise ExpressionError("expression nested too deeply", tok.start)
             if tok.text == ".":
                 self.next()
                 name = self.next()
@@ -339,6 +350,14 @@ def find_expressions(text: str) -> list[Embedded]:
         if start == -1:
             return out
         body_start = start + 3
+        if len(out) == MAX_EXPRESSIONS_PER_STRING:
+            err = ExpressionError(
+                f"more than {MAX_EXPRESSIONS_PER_STRING} expressions in one string;"
+                " this one and the rest are not analysed",
+                start,
+            )
+            out.append(Embedded(start, len(text), text[body_start:], body_start, None, err))
+            return out
         close = _scan_end(text, body_start)
         if close == -1:
             err = ExpressionError("unterminated '${{': no closing '}}'", start)
@@ -399,28 +418,26 @@ class Ref:
 
 def ref_path(node: Node) -> tuple[tuple[str, ...], bool] | None:
     """The path of a context access chain, or None when ``node`` is not one."""
-    if isinstance(node, Context):
-        return (node.name,), False
-    if isinstance(node, Property):
-        inner = ref_path(node.obj)
-        if inner is None:
-            return None
-        parts, dyn = inner
-        return (parts, dyn) if dyn else ((*parts, node.name), False)
-    if isinstance(node, Index):
-        inner = ref_path(node.obj)
-        if inner is None:
-            return None
-        parts, dyn = inner
-        if dyn:
-            return parts, dyn
-        idx = node.index
+    chain: list[Property | Index] = []
+    cur = node
+    while isinstance(cur, (Property, Index)):  # a loop: chains can be long
+        chain.append(cur)
+        cur = cur.obj
+    if not isinstance(cur, Context):
+        return None
+    parts: tuple[str, ...] = (cur.name,)
+    for link in reversed(chain):
+        if isinstance(link, Property):
+            parts = (*parts, link.name)
+            continue
+        idx = link.index
         if isinstance(idx, Literal) and isinstance(idx.value, str):
-            return (*parts, idx.value.lower()), False
-        if isinstance(idx, Literal) and isinstance(idx.value, float):
-            return (*parts, "*"), False
-        return parts, True
-    return None
+            parts = (*parts, idx.value.lower())
+        elif isinstance(idx, Literal) and isinstance(idx.value, float):
+            parts = (*parts, "*")
+        else:
+            return parts, True
+    return parts, False
 
 
 def walk(node: Node) -> Iterator[Node]:

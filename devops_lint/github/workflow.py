@@ -148,6 +148,12 @@ def source_lines(doc: Document) -> list[str]:
     return cached
 
 
+# Locating a piece scans the value up to it, so a string with 100,000 ``${{ }}`` took
+# minutes: past its first LOCATE_EXACTLY expressions, a piece of it is reported at the
+# value (every expression is still analysed).
+LOCATE_EXACTLY = 256
+
+
 def locate(doc: Document, path: JsonPath, start: int, end: int) -> Span:
     """Where characters ``start:end`` (end exclusive) of the string at ``path`` are written.
 
@@ -159,6 +165,9 @@ def locate(doc: Document, path: JsonPath, start: int, end: int) -> Span:
     vspan = doc.spans.get(tuple(path))
     if not isinstance(value, str) or vspan is None:
         return doc.span(path)
+    cutoff = doc.meta.get("_github_locate_cutoff", {}).get(tuple(path))
+    if cutoff is not None and start >= cutoff:
+        return vspan  # see LOCATE_EXACTLY
     end = max(end, start + 1)  # a position (e.g. of an error) covers one character
     lines = source_lines(doc)
     if vspan.line <= len(lines):
@@ -543,7 +552,11 @@ def expressions_at(doc: Document, path: JsonPath) -> list[Located]:
         value = doc.get(key)
         found = []
         if isinstance(value, str) and "${{" in value:
-            for e in find_expressions(value):
+            expressions = find_expressions(value)
+            if len(expressions) > LOCATE_EXACTLY:
+                cutoffs = doc.meta.setdefault("_github_locate_cutoff", {})
+                cutoffs[key] = expressions[LOCATE_EXACTLY].start
+            for e in expressions:
                 found.append(Located(key, e, locate(doc, key, e.start, e.end)))
         cache[key] = found
     return found

@@ -25,7 +25,9 @@ SECRET_CONTROLS = frozenset(
 )
 # `name: value`, `name = "value"`, `NAME=value`, `"name": "value"`, `--name=value`.
 _ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=>|[:=])\s*(?P<q>["']?)"""
+    # The look-behind starts a name only at the start of a word: without it a long run of
+    # name characters is rescanned from each of its positions (quadratic).
+    r"""(?<![A-Za-z0-9_.-])(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=>|[:=])\s*(?P<q>["']?)"""
     r"""(?P<value>[^\s"'#,}\]]{4,})"""
 )
 _NOT_SECRET_VALUES = frozenset({"true", "false", "null", "none", "yes", "no"})

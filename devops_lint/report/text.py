@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 TAB = "    "
 MAX_SNIPPET = 160  # characters of a long line shown around the span
 LEAD = 40  # of which before the span
+REDACT_WINDOW = 8192  # characters around the span a long line is redacted in
 
 
 def render(
@@ -164,6 +165,12 @@ def snippet(f: Finding, sources: SourceLines, redactor: Redactor, style: Style) 
         end = start + 1
     start = min(start, len(raw))
     end = max(start + 1, min(end, len(raw))) if raw else start + 1
+    if len(raw) > REDACT_WINDOW:
+        # Only a window is shown: redact that much (with margin for a secret crossing its
+        # edge) rather than a megabyte-long minified line once per finding on it.
+        cut = max(0, start - REDACT_WINDOW // 2)
+        raw = raw[cut : max(end, start + MAX_SNIPPET) + REDACT_WINDOW // 2]
+        start, end = start - cut, min(end - cut, len(raw))
     secret = bool(SECRET_CONTROLS.intersection(f.controls))
     text, shift = _redacted(redactor, raw, [(start, end)] if secret else [])
     start, end = shift(start), max(shift(start) + 1, shift(end))
