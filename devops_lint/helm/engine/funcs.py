@@ -19,209 +19,37 @@ from typing import Any
 from ...model import ParseError
 from ...yamlload import load_documents
 from . import semver
-from .values import GoObject, Unknown, go_print, go_quote, sprintf, to_json, to_yaml, truth
+from .textfuncs import (
+    MAX_LIST,
+    FuncError,
+    camelcase,
+    compile_regex,
+    empty,
+    go_eq,
+    go_index,
+    go_len,
+    go_sprint,
+    i64,
+    indent,
+    join,
+    num_cmp,
+    quote,
+    repeat,
+    split_dict,
+    split_list,
+    squote,
+    strval,
+    title,
+    to_float,
+    to_int,
+    trunc,
+    words,
+)
+from .values import GoObject, Unknown, go_print, sprintf, to_json, to_yaml, truth
 
-MAX_LIST = 100_000  # until/seq/repeat sizes: hostile charts must finish
-
-
-class FuncError(Exception):
-    """A function refused its arguments (helm would stop with an error)."""
-
-
-try:  # RE2 gives linear-time matching on hostile patterns.
-    import re2 as _re2  # type: ignore[import-untyped,unused-ignore]
-
-    def _compile(pattern: str) -> Any:
-        try:
-            return _re2.compile(pattern)
-        except Exception as exc:
-            raise FuncError(f"bad regex {pattern!r}: {exc}") from None
-
-except ImportError:  # pragma: no cover - google-re2 is a dependency
-    _BACKTRACKING = re.compile(r"\\[1-9]|\(\?[=!<]")
-
-    def _compile(pattern: str) -> Any:
-        if _BACKTRACKING.search(pattern):
-            raise FuncError("pattern needs backtracking (not RE2)")
-        try:
-            return re.compile(pattern)
-        except re.error as exc:
-            raise FuncError(f"bad regex {pattern!r}: {exc}") from None
-
-
-# ----------------------------------------------------------------------------- conversions
-def strval(v: Any) -> str:
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    return go_print(v)
+__all__ = ["FuncError", "functions_for", "make_functions", "strval", "to_int"]
 
 
-def to_int(v: Any) -> int:
-    """cast.ToInt64: 0 when the value does not convert."""
-    if v is None:
-        return 0
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        return int(v) if v == v and abs(v) != float("inf") else 0
-    if isinstance(v, str):
-        t = v.strip()
-        if t.endswith(".0"):
-            t = t[:-2]
-        try:
-            return int(t, 0)
-        except ValueError:
-            return 0
-    return 0
-
-
-def to_float(v: Any) -> float:
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(v.strip())
-        except ValueError:
-            return 0.0
-    return 0.0
-
-
-def empty(v: Any) -> bool:
-    return not truth(v)
-
-
-def _num_cmp(a: Any, b: Any) -> int:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return (a > b) - (a < b)
-    if isinstance(a, str) and isinstance(b, str):
-        return (a > b) - (a < b)
-    raise FuncError("incompatible types for comparison")
-
-
-def _eq(a: Any, *others: Any) -> bool:
-    for b in others:
-        if isinstance(a, bool) != isinstance(b, bool):
-            if a is None or b is None:
-                continue
-            raise FuncError("incompatible types for comparison")
-        if a == b:
-            return True
-    return False
-
-
-def _index(v: Any, *keys: Any) -> Any:
-    for k in keys:
-        if v is None:
-            raise FuncError("index of untyped nil")
-        if isinstance(v, dict):
-            v = v.get(k if isinstance(k, str) else strval(k))
-        elif isinstance(v, (list, str)):
-            i = to_int(k)
-            if not 0 <= i < len(v):
-                raise FuncError(f"index out of range: {i}")
-            v = v[i]
-        else:
-            raise FuncError("can't index item")
-    return v
-
-
-def _len(v: Any) -> int:
-    if isinstance(v, (str, list, dict, tuple)):
-        return len(v)
-    raise FuncError(f"len of {type(v).__name__}")
-
-
-# ----------------------------------------------------------------------------- strings
-def _quote(*args: Any) -> str:
-    return " ".join(go_quote(strval(a)) for a in args if a is not None)
-
-
-def _squote(*args: Any) -> str:
-    return " ".join(f"'{strval(a)}'" for a in args if a is not None)
-
-
-def _width(n: Any) -> int:
-    """A count of characters to add; hostile sizes are refused rather than allocated."""
-    i = to_int(n)
-    if i > MAX_LIST:
-        raise FuncError(f"width {i} too large")
-    return max(0, i)
-
-
-def i64(v: int) -> int:
-    """Go's int64 wraps around: big-number arithmetic must not grow without bound."""
-    return (v + (1 << 63)) % (1 << 64) - (1 << 63)
-
-
-def _indent(n: Any, s: Any) -> str:
-    pad = " " * _width(n)
-    return pad + strval(s).replace("\n", "\n" + pad)
-
-
-def _trunc(n: Any, s: Any) -> str:
-    text = strval(s)
-    i = to_int(n)
-    if i >= 0:
-        return text[:i]
-    return text[len(text) + i :] if -i < len(text) else text
-
-
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-_CAMEL_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def _words(s: str) -> list[str]:
-    out: list[str] = []
-    for chunk in _WORD_SPLIT.split(s):
-        out.extend(w for w in _CAMEL_SPLIT.split(chunk) if w)
-    return out
-
-
-def _title(s: Any) -> str:
-    return re.sub(r"(^|[^\w'])(\w)", lambda m: m.group(1) + m.group(2).upper(), strval(s))
-
-
-def _camelcase(s: Any) -> str:
-    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[_\s-]+", strval(s)) if w)
-
-
-def _split(sep: Any, s: Any) -> dict[str, Any]:
-    return {f"_{i}": p for i, p in enumerate(strval(s).split(strval(sep)))}
-
-
-def _split_list(sep: Any, s: Any) -> list[Any]:
-    text, d = strval(s), strval(sep)
-    return text.split(d) if d else list(text)
-
-
-def _join(sep: Any, v: Any) -> str:
-    if isinstance(v, (list, tuple)):
-        return strval(sep).join(strval(x) for x in v if x is not None)
-    return strval(v)
-
-
-def _repeat(n: Any, s: Any) -> str:
-    count = to_int(n)
-    text = strval(s)
-    if count * max(1, len(text)) > MAX_LIST * 10:
-        raise FuncError("repeat count too large")
-    return text * max(0, count)
-
-
-def _print(*args: Any) -> str:
-    out: list[str] = []
-    for i, a in enumerate(args):
-        if i and not isinstance(a, str) and not isinstance(args[i - 1], str):
-            out.append(" ")
-        out.append(go_print(a))
-    return "".join(out)
-
-
-# ----------------------------------------------------------------------------- collections
 def _dict(*kv: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for i in range(0, len(kv), 2):
@@ -377,7 +205,7 @@ def _semver_compare(constraint: Any, version: Any) -> bool:
 
 
 def _regex_find_all(pattern: Any, s: Any, n: Any) -> list[str]:
-    found = [m.group(0) for m in _compile(strval(pattern)).finditer(strval(s))]
+    found = [m.group(0) for m in compile_regex(strval(pattern)).finditer(strval(s))]
     count = to_int(n)
     return found if count < 0 else found[:count]
 
@@ -468,21 +296,21 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
     """The function table; ``placeholder`` prints an unknown value inside toYaml/toJson."""
     f: dict[str, Function] = {
         # Go builtins
-        "eq": _eq,
-        "ne": lambda a, b: not _eq(a, b),
-        "lt": lambda a, b: _num_cmp(a, b) < 0,
-        "le": lambda a, b: _num_cmp(a, b) <= 0,
-        "gt": lambda a, b: _num_cmp(a, b) > 0,
-        "ge": lambda a, b: _num_cmp(a, b) >= 0,
+        "eq": go_eq,
+        "ne": lambda a, b: not go_eq(a, b),
+        "lt": lambda a, b: num_cmp(a, b) < 0,
+        "le": lambda a, b: num_cmp(a, b) <= 0,
+        "gt": lambda a, b: num_cmp(a, b) > 0,
+        "ge": lambda a, b: num_cmp(a, b) >= 0,
         "not": lambda v: not truth(v),
-        "len": _len,
-        "index": _index,
-        "print": _print,
+        "len": go_len,
+        "index": go_index,
+        "print": go_sprint,
         "println": lambda *a: " ".join(go_print(x) for x in a) + "\n",
         "printf": lambda fmt, *a: sprintf(strval(fmt), list(a)),
-        "urlquery": lambda *a: __import__("urllib.parse").parse.quote_plus(_print(*a)),
-        "html": lambda *a: __import__("html").escape(_print(*a)),
-        "js": lambda *a: json.dumps(_print(*a))[1:-1],
+        "urlquery": lambda *a: __import__("urllib.parse").parse.quote_plus(go_sprint(*a)),
+        "html": lambda *a: __import__("html").escape(go_sprint(*a)),
+        "js": lambda *a: json.dumps(go_sprint(*a))[1:-1],
         "slice": lambda v, *i: v[to_int(i[0]) if i else 0 : to_int(i[1]) if len(i) > 1 else None],
         # defaults and flow
         "default": lambda d, *g: d if not g or empty(g[0]) else g[0],
@@ -492,32 +320,32 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "fail": _required,
         "required": _required,
         # strings
-        "quote": _quote,
-        "squote": _squote,
-        "indent": _indent,
-        "nindent": lambda n, s: "\n" + _indent(n, s),
+        "quote": quote,
+        "squote": squote,
+        "indent": indent,
+        "nindent": lambda n, s: "\n" + indent(n, s),
         "trim": lambda s: strval(s).strip(" \t\n\r\v\f"),
         "trimSuffix": lambda x, s: strval(s).removesuffix(strval(x)),
         "trimPrefix": lambda x, s: strval(s).removeprefix(strval(x)),
         "trimAll": lambda c, s: strval(s).strip(strval(c)),
-        "trunc": _trunc,
+        "trunc": trunc,
         "upper": lambda s: strval(s).upper(),
         "lower": lambda s: strval(s).lower(),
-        "title": _title,
+        "title": title,
         "untitle": lambda s: re.sub(r"\b(\w)", lambda m: m.group(1).lower(), strval(s)),
         "replace": lambda o, n, s: strval(s).replace(strval(o), strval(n)),
         "contains": lambda sub, s: strval(sub) in strval(s),
         "hasPrefix": lambda p, s: strval(s).startswith(strval(p)),
         "hasSuffix": lambda p, s: strval(s).endswith(strval(p)),
-        "split": _split,
-        "splitList": _split_list,
-        "join": _join,
+        "split": split_dict,
+        "splitList": split_list,
+        "join": join,
         "cat": lambda *a: " ".join(strval(x) for x in a if x is not None),
-        "repeat": _repeat,
+        "repeat": repeat,
         "nospace": lambda s: re.sub(r"\s+", "", strval(s)),
-        "kebabcase": lambda s: "-".join(w.lower() for w in _words(strval(s))),
-        "snakecase": lambda s: "_".join(w.lower() for w in _words(strval(s))),
-        "camelcase": _camelcase,
+        "kebabcase": lambda s: "-".join(w.lower() for w in words(strval(s))),
+        "snakecase": lambda s: "_".join(w.lower() for w in words(strval(s))),
+        "camelcase": camelcase,
         "toString": strval,
         "toStrings": lambda v: [strval(x) for x in _list_of(v)],
         "abbrev": lambda n, s: (
@@ -596,18 +424,18 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "fromJson": _from_json,
         "fromJsonArray": lambda s: _floats(json.loads(strval(s))),
         # regular expressions (RE2)
-        "regexMatch": lambda p, s: _compile(strval(p)).search(strval(s)) is not None,
+        "regexMatch": lambda p, s: compile_regex(strval(p)).search(strval(s)) is not None,
         "regexFind": lambda p, s: (
-            m.group(0) if (m := _compile(strval(p)).search(strval(s))) else ""
+            m.group(0) if (m := compile_regex(strval(p)).search(strval(s))) else ""
         ),
         "regexFindAll": _regex_find_all,
-        "regexReplaceAll": lambda p, s, r: _compile(strval(p)).sub(
+        "regexReplaceAll": lambda p, s, r: compile_regex(strval(p)).sub(
             re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", strval(r)), strval(s)
         ),
-        "regexReplaceAllLiteral": lambda p, s, r: _compile(strval(p)).sub(
+        "regexReplaceAllLiteral": lambda p, s, r: compile_regex(strval(p)).sub(
             strval(r).replace("\\", "\\\\"), strval(s)
         ),
-        "regexSplit": lambda p, s, n: _compile(strval(p)).split(strval(s)),
+        "regexSplit": lambda p, s, n: compile_regex(strval(p)).split(strval(s)),
         "semverCompare": _semver_compare,
         "lookup": lambda *a: {},
     }
