@@ -264,6 +264,15 @@ class _Walk:
     force: Sequence[Path] | None  # given paths read even when ignored; None: all given paths
     seen_files: set[Path] = field(default_factory=set)
     walked: list[Path] = field(default_factory=list)  # real folders walked so far
+    _folder_rules: dict[Path, Rules] = field(default_factory=dict)
+
+    def rules_for(self, folder: Path) -> Rules:
+        """The rules for entries of ``folder`` (cached: many given files share a folder)."""
+        rules = self._folder_rules.get(folder)
+        if rules is None:
+            rules = _rules_for(folder, self.excludes, self.respect_ignores)
+            self._folder_rules[folder] = rules
+        return rules
 
     def rel(self, p: Path) -> str:
         return rel_to(self.root, p.absolute())
@@ -375,7 +384,7 @@ def discover(
         start = start.absolute()
         if start.is_file() or (start.is_symlink() and not start.is_dir()):
             if not walk.forced(start):
-                rules = _rules_for(start.parent, walk.excludes, respect_ignores)
+                rules = walk.rules_for(start.parent)
                 if rules.skips(start, is_dir=False) or any(
                     walk.skipped_dir(parent, rules) for parent in _between(root, start.parent)
                 ):
@@ -389,7 +398,7 @@ def discover(
                 walk.rel(start), "symbolic link leads outside the scanned folder: not followed"
             )
             continue
-        rules = _rules_for(start.parent, walk.excludes, respect_ignores)
+        rules = walk.rules_for(start.parent)
         if walk.forced(start):
             rules = Rules(
                 tuple(level.without_matching(start) for level in rules.levels),
