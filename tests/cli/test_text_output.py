@@ -102,7 +102,7 @@ class FakeClock:
 
 def test_progress_appears_only_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
-    monkeypatch.setattr(progress.time, "monotonic", clock)
+    monkeypatch.setattr("devops_lint.progress.time.monotonic", clock)
     stream = io.StringIO()
     bar = progress.Progress(stream)
     bar.update(1, 10)
@@ -121,13 +121,13 @@ def test_progress_never_on_a_pipe_or_in_ci(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    monkeypatch.setattr(progress.sys, "stderr", Tty())
+    monkeypatch.setattr("sys.stderr", Tty())
     assert progress.Progress.on_stderr().stream is not None
     assert progress.Progress.on_stderr(enabled=False).stream is None  # --quiet
     monkeypatch.setenv("CI", "true")
     assert progress.Progress.on_stderr().stream is None
     monkeypatch.delenv("CI")
-    monkeypatch.setattr(progress.sys, "stderr", io.StringIO())
+    monkeypatch.setattr("sys.stderr", io.StringIO())
     assert progress.Progress.on_stderr().stream is None
 
 
