@@ -285,3 +285,12 @@ def test_dependencies_missing_from_charts_are_named(tmp_path: Path) -> None:
     text = (root / "templates/cm.yaml").read_text()
     (doc,) = render_file(root, "templates/cm.yaml", text, ".", {}).documents
     assert doc.meta["helm_missing_dependencies"] == ["grafana"]
+
+
+def test_a_chart_whose_values_cannot_be_read_is_linted_in_place(tmp_path: Path) -> None:
+    from devops_lint.helm.engine.render import renders
+
+    _write(tmp_path, {"Chart.yaml": CHART, "values.yaml": "a: [unclosed\n"})
+    assert not renders(tmp_path, ".")
+    (tmp_path / "values.yaml").write_text("a: 1\n")
+    assert renders(tmp_path, ".")

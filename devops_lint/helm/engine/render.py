@@ -79,7 +79,12 @@ def renders(scan_root: Path, chart_root: str) -> bool:
     """True when the chart is rendered: its top chart has Chart.yaml and values.yaml."""
     chart_dir = scan_root / chart_root if chart_root not in ("", ".") else scan_root
     top, _ = find_top(chart_dir, scan_root)
-    return (top / "Chart.yaml").is_file() and (top / "values.yaml").is_file()
+    if not (top / "Chart.yaml").is_file() or not (top / "values.yaml").is_file():
+        return False
+    # Values that cannot be read (broken YAML, an alias bomb, a link out of the scan) would
+    # render every template as if nothing were set: lint such a chart in place instead.
+    shown = posixpath.normpath(str(top.relative_to(scan_root)).replace("\\", "/"))
+    return chart_values(top, (), shown).values is not None
 
 
 def _chart_object(meta: dict[str, Any]) -> dict[str, Any]:
