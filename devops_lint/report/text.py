@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ..engine import RunResult
 
 TAB = "    "
+# Findings about a file that cannot be read as text (binary, wrong encoding, too large).
+NO_SNIPPET = frozenset({"X-000.unreadable"})
 MAX_SNIPPET = 160  # characters of a long line shown around the span
 LEAD = 40  # of which before the span
 REDACT_WINDOW = 8192  # characters around the span a long line is redacted in
@@ -153,6 +155,8 @@ class SourceLines:
 
 def snippet(f: Finding, sources: SourceLines, redactor: Redactor, style: Style) -> list[str]:
     """The line a finding points at, with carets under its span (masked when secret)."""
+    if f.rule_id in NO_SNIPPET:
+        return []
     raw = sources.line(f.path, f.span.line)
     if raw is None:
         return []

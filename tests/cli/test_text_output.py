@@ -136,3 +136,11 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(cli: Any, write: Any) 
         write(f"k8s/pod{i}.yaml", PRIVILEGED.replace("name: debug", f"name: p{i}"))
     r = cli(*K8S, ".")
     assert r.err == ""
+
+
+def test_no_snippet_for_a_file_that_cannot_be_read_as_text(cli: Any, write: Any) -> None:
+    write("blob.yaml", b"\x00\x01\x02\x1b[2Jbinary")
+    r = cli(*K8S, "blob.yaml")
+    lines = r.out.splitlines()
+    assert lines[0].startswith("blob.yaml:1:1: high X-000.unreadable ")
+    assert lines[1:] == ["", "1 finding (1 high) in 1 file"]
