@@ -124,7 +124,7 @@ def build_settings(
 
     Returns the settings and the configuration file used (``None``: defaults only), which
     ``-v`` prints. Paths the file names come back absolute and checked to stay inside the
-    repository root (else ``ConfigError``).
+    repository root (else ``ConfigError``); ``exclude_base`` is the file's folder.
     """
     settings = copy.deepcopy(DEFAULT_SETTINGS)
     repo = repository_root(root)
@@ -139,6 +139,9 @@ def build_settings(
         # config): what it names may then sit beside it, and nowhere else.
         boundary = repo if is_inside(path, repo) else path.absolute().parent
         settings.update(_confined(data, path, boundary))
+        # Its exclude patterns are anchored where it lives, as ruff's are, not at the
+        # scanned folder (which may be below it).
+        settings["exclude_base"] = path.absolute().parent
     settings.update({k: v for k, v in overrides.items() if v is not None})
     _check_files(settings, path)
     return settings, path

@@ -194,3 +194,27 @@ def test_max_file_size_has_a_ceiling(tmp_path: Path) -> None:
     cfg.write_text(f"max_file_size: {MAX_FILE_SIZE_CEILING + 1}\n")
     with pytest.raises(ConfigError, match="key 'max_file_size'"):
         build_settings(tmp_path, None, {})
+
+
+def test_excludes_are_anchored_at_the_config_folder(tmp_path: Path) -> None:
+    """A config found up the tree excludes its own /rules/, not a scanned subfolder's."""
+    from devops_lint.engine import run
+    from devops_lint.rules import load_rules
+
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+        "    - name: c\n      image: nginx:1.27\n      securityContext: {privileged: true}\n"
+    )
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".devops-lint.yaml").write_text("exclude: [/rules/]\n")
+    for folder in (tmp_path / "rules", tmp_path / "sub" / "rules"):
+        folder.mkdir(parents=True)
+        (folder / "pod.yaml").write_text(pod)
+    rules = [r for r in load_rules() if r.id == "K8S-001"]
+
+    def linted(root: Path) -> set[str]:
+        settings, _ = build_settings(root, None, {})
+        return {f.path for f in run(root, [root], settings, rules).findings}
+
+    assert linted(tmp_path) == {"sub/rules/pod.yaml"}
+    assert linted(tmp_path / "sub") == {"rules/pod.yaml"}
