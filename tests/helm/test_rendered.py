@@ -11,7 +11,7 @@ import pytest
 import devops_lint.helm.loader as loader
 from devops_lint.engine import RunResult
 from devops_lint.helm.engine.render import render_file
-from devops_lint.model import ParseError
+from devops_lint.model import ParseError, Unresolved
 from tests.fixture_support import FIXTURES, lint_folder
 
 CHART = "apiVersion: v2\nname: shop\nversion: 1.0.0\nappVersion: '2.1'\n"
@@ -294,3 +294,22 @@ def test_a_chart_whose_values_cannot_be_read_is_linted_in_place(tmp_path: Path) 
     assert not renders(tmp_path, ".")
     (tmp_path / "values.yaml").write_text("a: 1\n")
     assert renders(tmp_path, ".")
+
+
+def test_unknown_blocks_keep_their_layout(tmp_path: Path) -> None:
+    # Helpers of a dependency chart that is not in the scan: the include is unknown, but
+    # the document still parses and the rest of it is linted.
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        '  labels: {{- include "common.labels" . | nindent 4 }}\n'
+        "data:\n"
+        '  config: |- {{- include "common.config" . | nindent 4 }}\n'
+        "  plain: text\n"
+    )
+    _write(tmp_path, {"Chart.yaml": CHART, "values.yaml": "", "templates/cm.yaml": template})
+    (doc,) = render_file(tmp_path, "templates/cm.yaml", template, ".", {}).documents
+    labels = doc.data["metadata"]["labels"]
+    assert isinstance(labels, Unresolved) and "common.labels" in labels
+    assert isinstance(doc.data["data"]["config"], Unresolved)
+    assert doc.data["data"]["plain"] == "text"
+    assert doc.span(("data", "plain")).line == 8

@@ -38,6 +38,7 @@ from .parse import (
     Text,
     parse_template,
 )
+from .textfuncs import width
 from .values import GoObject, Unknown, go_print, holds_unknown, output_text, truth
 
 PH_MARK = "\ue000"
@@ -481,6 +482,13 @@ class Evaluator:
         unknown = [a for a in args if isinstance(a, Unknown)]
         if not unknown:
             return _NO_PIPE
+        if name in ("indent", "nindent") and len(args) == 2 and isinstance(args[1], Unknown):
+            # Keep the layout an unknown block is written with (``key: {{- include … |
+            # nindent 4 }}``): the placeholder goes on its own, indented line.
+            if isinstance(args[0], Unknown):
+                return self.unknown()
+            pad = " " * width(args[0])
+            return ("\n" if name == "nindent" else "") + pad + self.placeholder(args[1])
         if name == "default" and len(args) == 2 and not isinstance(args[1], Unknown):
             return args[1] if truth(args[1]) else args[0]
         if name == "ternary" and len(args) == 3 and not isinstance(args[2], Unknown):
