@@ -97,3 +97,23 @@ def test_prometheus_object_interval_is_not_assumed(tmp_path: Path) -> None:
     write(tmp_path, {"prom.yaml": prometheus, "rule.yaml": RULE % "anything"})
     # 1m is below 2x 45s, and the interval is given by the Prometheus object: high.
     assert _prom014(tmp_path) == {("PROM-014.below-2x", "high")}
+
+
+ODD_MONITORS = [
+    "spec: []",
+    "spec: {endpoints: 3, selector: x}",
+    "spec: {jobLabel: [a], selector: {matchLabels: {app: [1]}}, endpoints: [{interval: 5}]}",
+    "spec: {namespaceSelector: {matchNames: 7}, selector: {}, endpoints: [null, {path: 3}]}",
+    "spec: {endpoints: [{relabelings: [{targetLabel: job, sourceLabels: 1}, 5]}]}",
+    "spec: {jobName: 5, staticConfigs: [{targets: [1, null]}], scrapeInterval: [1]}",
+]
+
+
+@pytest.mark.parametrize("spec", ODD_MONITORS)
+@pytest.mark.parametrize("kind", ["ServiceMonitor", "PodMonitor", "ScrapeConfig", "Prometheus"])
+def test_odd_operator_objects_never_break_a_run(tmp_path: Path, kind: str, spec: str) -> None:
+    from tests.crossfile.helpers import internal_errors
+
+    obj = f"apiVersion: monitoring.coreos.com/v1\nkind: {kind}\nmetadata: {{name: m}}\n{spec}\n"
+    write(tmp_path, {"mon.yaml": obj, "rule.yaml": RULE % "x"})
+    assert internal_errors(tmp_path) == []
