@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
+from ..placeholders import Placeholders, placeholders_of
 from ..placeholders import is_placeholder as shared_placeholder
 from ..secrets_names import is_sensitive_name, rule_from_settings
 from .checks_support import container_of, object_of, undecided
@@ -44,22 +45,22 @@ _ASSIGNMENT_RE = re.compile(
 )
 
 
-def is_placeholder(value: str) -> bool:
+def is_placeholder(value: str, ph: Placeholders | None = None) -> bool:
     """True for values that are obviously not real credentials (X-001's shared allowlist,
     devops_lint/placeholders.py), or that hold template syntax anywhere."""
-    if shared_placeholder(value):
+    if shared_placeholder(value, ph):
         return True
     if any(opener in value for opener in _TEMPLATE_OPENERS):
         return True  # a templated fragment: the literal is supplied elsewhere
     return bool(_TEMPLATE_RE.match(value)) or bool(_PRIVATE_USE_RE.search(value))
 
 
-def embedded_password(value: str) -> str | None:
+def embedded_password(value: str, ph: Placeholders | None = None) -> str | None:
     """The literal password of ``scheme://user:pass@host`` or a ``password=`` parameter."""
     for regex in (_URL_CREDENTIALS_RE, _PASSWORD_PARAM_RE):
         for m in regex.finditer(value):
             secret = m.group(1)
-            if secret and not is_placeholder(secret):
+            if secret and not is_placeholder(secret, ph):
                 return secret
     return None
 
@@ -75,12 +76,12 @@ def _literal_text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-def _secret_text(value: Any) -> str | None:
+def _secret_text(value: Any, ph: Placeholders | None = None) -> str | None:
     """``_literal_text`` of a value that can be a credential: not a switch like ``"true"``."""
     if isinstance(value, bool):
         return None
     text = _literal_text(value)
-    if text is None or text.strip().lower() in _FLAGS or is_placeholder(text):
+    if text is None or text.strip().lower() in _FLAGS or is_placeholder(text, ph):
         return None
     return text
 
@@ -92,6 +93,7 @@ def env_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if not isinstance(env, list):
         return
     names_rule = rule_from_settings(ctx.settings)
+    ph = placeholders_of(ctx)
     for i, entry in enumerate(env):
         if not isinstance(entry, dict) or "value" not in entry:
             continue
@@ -105,7 +107,7 @@ def env_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 why = f"environment variable {name} has a templated value"
                 yield undecided(target, why, path=path)
                 continue
-            if _secret_text(value) is not None:
+            if _secret_text(value, ph) is not None:
                 yield Result(path=path, args=args)
             continue
         # An Unresolved value keeps its source text: a literal password beside a
@@ -113,7 +115,7 @@ def env_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if (
             _CONNECTION_NAME_RE.search(name)
             and isinstance(value, str)
-            and embedded_password(value) is not None
+            and embedded_password(value, ph) is not None
         ):
             yield Result(path=path, args=args)
 
@@ -137,16 +139,16 @@ def env_secret_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
                 yield Result(path=(*c.path, "envFrom", i), args={"env": "envFrom.secretRef"})
 
 
-def _credential_in_text(text: str, names_rule: Any) -> bool:
-    if embedded_password(text) is not None:
+def _credential_in_text(text: str, names_rule: Any, ph: Placeholders | None = None) -> bool:
+    if embedded_password(text, ph) is not None:
         return True
     for detector in _DETECTORS:
         m = detector.search(text)
-        if m and not is_placeholder(m.group(0)):
+        if m and not is_placeholder(m.group(0), ph):
             return True
     for m in _ASSIGNMENT_RE.finditer(text):
         key, value = m.group(1), m.group(2)
-        if is_sensitive_name(key, names_rule) and _secret_text(value) is not None:
+        if is_sensitive_name(key, names_rule) and _secret_text(value, ph) is not None:
             return True
     return False
 
@@ -157,6 +159,7 @@ def configmap_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[
     if obj.kind != "ConfigMap" or obj.api_version != "v1":
         return
     names_rule = rule_from_settings(ctx.settings)
+    ph = placeholders_of(ctx)
     for section in ("data", "binaryData"):
         data = obj.data.get(section)
         if not isinstance(data, dict):
@@ -171,13 +174,13 @@ def configmap_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[
                     yield undecided(target, f"key {key} has a templated value", path=path)
                     continue
                 binary = section == "binaryData" and _literal_text(value) is not None
-                if binary or _secret_text(value) is not None:
+                if binary or _secret_text(value, ph) is not None:
                     yield Result(path=path, args=args)
                 continue
             if (
                 section == "data"
                 and isinstance(value, str)
-                and _credential_in_text(value, names_rule)
+                and _credential_in_text(value, names_rule, ph)
             ):
                 yield Result(path=path, args=args)
 

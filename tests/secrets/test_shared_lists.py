@@ -123,3 +123,40 @@ def test_placeholder_list_is_extended_in_config(tmp_path: Path) -> None:
     )
     found = {f.rule_id for f in lint_folder(tmp_path).findings}
     assert "X-002.url-credentials" not in found
+
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop}
+spec:
+  containers:
+    - name: app
+      image: registry.example.org/app:1.0
+      env:
+        - name: DB_PASSWORD
+          value: acmeDemoPw1
+"""
+
+WORKFLOW = """
+name: ci
+on: push
+permissions: {contents: read}
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    env:
+      DB_PASSWORD: acmeDemoPw1
+    steps:
+      - run: make test
+"""
+
+
+def test_extension_reaches_the_format_rules(tmp_path: Path) -> None:
+    write(tmp_path, {"pod.yaml": POD, ".github/workflows/ci.yml": WORKFLOW})
+    rules = {f.rule_id for f in lint_folder(tmp_path).findings}
+    assert {"K8S-019.env-literal", "GHA-012.sensitive-literal"} <= rules
+    config = "data_extensions: {placeholders.yaml: {any_case: [acmedemo]}}\n"
+    write(tmp_path, {".devops-lint.yaml": config})
+    rules = {f.rule_id for f in lint_folder(tmp_path).findings}
+    assert not {"K8S-019.env-literal", "GHA-012.sensitive-literal"} & rules
