@@ -29,6 +29,8 @@ CheckFn = Callable[["Target", "Rule", "Context"], Iterable["Result"]]
 
 PACKAGE_DIR = Path(__file__).parent
 # What a packaged rule's `check:` may name: a public function of a public devops_lint module.
+# Folders of the package's rules/ that hold data about rules (framework mappings), not rules.
+PACKAGE_DATA_FOLDERS = frozenset({"frameworks"})
 PACKAGE_CHECK_RE = re.compile(r"^devops_lint(\.[a-z][a-z0-9_]*)+:[a-z][a-z0-9_]*$")
 
 
@@ -284,15 +286,26 @@ def load_rule_file(path: Path) -> Rule:
 
 
 def _rule_files(dirs: list[Path]) -> list[Path]:
+    """The rule files of ``dirs``; each must resolve inside its folder (a symlink in a
+    repository's rule folder must not make the linter read, and quote, a file elsewhere)."""
+    from .safepath import is_inside
+
     files: list[Path] = []
+    package = resource_dir("rules")
     for folder in dirs:
         if not folder.is_dir():
             raise RuleError(f"{shown(folder)}: rule folder not found")
-        files += [
-            p
-            for p in sorted(folder.rglob("*"))
-            if p.suffix in (".yaml", ".yml") and p.name != "controls.yaml" and p.is_file()
-        ]
+        for p in sorted(folder.rglob("*")):
+            if p.suffix not in (".yaml", ".yml") or p.name == "controls.yaml":
+                continue
+            if folder == package and p.relative_to(folder).parts[0] in PACKAGE_DATA_FOLDERS:
+                continue
+            if not is_inside(p, folder):
+                raise RuleError(
+                    f"{shown(p)}: rule file resolves outside its folder {shown(folder)}"
+                )
+            if p.is_file():
+                files.append(p)
     return files
 
 

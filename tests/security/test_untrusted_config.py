@@ -117,3 +117,29 @@ def test_rule_paths_outside_the_repository(tmp_path: Path, where: str, runner: s
     )
     assert "T0KEN" not in proc.stdout + proc.stderr
     assert canaries(repo) == []
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_rule_file_symlinked_out_of_its_folder(tmp_path: Path, target: str) -> None:
+    """A link inside the rule folder does not make the linter read (and quote) a file
+    elsewhere: a YAML scalar would otherwise be echoed in the schema error."""
+    repo = copy_evil_repo(tmp_path)
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (outside / "credentials.yaml").write_text("aws_secret_access_key = s3cr3t-T0KEN-value\n")
+    mine = repo / "mine"
+    mine.mkdir()
+    if target == "file":
+        (mine / "ACME-001.yaml").symlink_to(outside / "credentials.yaml")
+    else:
+        (mine / "linked").symlink_to(outside, target_is_directory=True)
+    (repo / ".devops-lint.yaml").write_text("rule_paths: [mine]\n")
+    proc = run_cli("console-script", repo, ".")
+    assert "T0KEN" not in proc.stdout + proc.stderr
+    if target == "file":
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stderr.startswith(
+            "devops-lint: mine/ACME-001.yaml: rule file resolves outside its folder mine"
+        )
+    else:  # the walk does not enter a linked folder at all: nothing read, the run goes on
+        assert proc.returncode == 1, proc.stderr
