@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, UNRESOLVED_KEY, Document, JsonPath, Result, Span, Unresolved
+from ..placeholders import Placeholders, placeholders_of
 from ..secrets_names import SensitiveNameRule, is_sensitive_name, rule_from_settings
 from .expr import (
     Call,
@@ -273,25 +274,26 @@ def bootstrap_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     """TF-GEN-002.bootstrap-secret: secrets in boot scripts and function environments."""
     r: Resource = target.context["resource"]
     names = _names_rule(ctx)
+    ph = placeholders_of(ctx)
     for path, attr in _attributes(r.block.body, r.path):
         if attr.name in BOOT_ARGUMENTS:
-            yield from _scan_script(attr.expr, path, attr.name, names)
+            yield from _scan_script(attr.expr, path, attr.name, names, ph)
         elif attr.name == "metadata" and isinstance(attr.expr, ObjectExpr):
             for k, v in attr.expr.items:
                 if literal_string(k) in ("startup-script", "user-data"):
                     yield from _scan_script(
-                        v, (*path, str(literal_string(k))), "startup-script", names
+                        v, (*path, str(literal_string(k))), "startup-script", names, ph
                     )
         elif attr.name == "environment_variables" or (
             attr.name == "variables" and len(path) >= 3 and path[-3] == "environment"
         ):
-            yield from _scan_env_map(r, attr, path, names)
+            yield from _scan_env_map(r, attr, path, names, ph)
         elif attr.name == "container_definitions":
-            yield from _scan_container_definitions(r, attr, path, names)
+            yield from _scan_container_definitions(r, attr, path, names, ph)
 
 
 def _scan_script(
-    expr: Expr, path: JsonPath, arg: str, names: SensitiveNameRule
+    expr: Expr, path: JsonPath, arg: str, names: SensitiveNameRule, ph: Placeholders
 ) -> Iterator[Result]:
     # `templatefile("boot.sh", { db_password = "…" })` hands a literal secret to the script.
     for node in walk(expr):
@@ -302,7 +304,7 @@ def _scan_script(
             value = literal_string(v)
             if key is None or not value or not is_sensitive_name(key, names):
                 continue
-            if is_placeholder(value) or value.startswith("$"):
+            if is_placeholder(value, ph) or value.startswith("$"):
                 continue
             yield Result(
                 path=path, span=v.span, args={"arg": arg, "what": f"a literal assigned to {key}"}
@@ -310,7 +312,7 @@ def _scan_script(
             return
     multiline = expr.span is not None and expr.span.end_line > expr.span.line
     if multiline:
-        for hit in scan_text(expr.text, names):
+        for hit in scan_text(expr.text, names, placeholders=ph):
             yield Result(
                 path=path, span=_line_of(expr, hit.offset), args={"arg": arg, "what": hit.what}
             )
@@ -323,24 +325,28 @@ def _scan_script(
         elif isinstance(node, Template):
             pieces.extend(p for p in node.parts if isinstance(p, str))
         for piece in pieces:
-            for hit in scan_text(piece, names):
+            for hit in scan_text(piece, names, placeholders=ph):
                 yield Result(path=path, args={"arg": arg, "what": hit.what})
                 return
 
 
-def _env_hit(key: str, value: Any, names: SensitiveNameRule) -> str | None:
+def _env_hit(key: str, value: Any, names: SensitiveNameRule, ph: Placeholders) -> str | None:
     if not isinstance(value, str) or isinstance(value, Unresolved) or not value:
         return None
     hit = value_hit(value)
     if hit is not None:
         return hit
-    if is_sensitive_name(key, names) and not is_placeholder(value) and not value.startswith("$"):
+    if (
+        is_sensitive_name(key, names)
+        and not is_placeholder(value, ph)
+        and not value.startswith("$")
+    ):
         return "a literal secret value"
     return None
 
 
 def _scan_env_map(
-    r: Resource, attr: Attribute, path: JsonPath, names: SensitiveNameRule
+    r: Resource, attr: Attribute, path: JsonPath, names: SensitiveNameRule, ph: Placeholders
 ) -> Iterator[Result]:
     if isinstance(attr.expr, ObjectExpr):
         for k, v in attr.expr.items:
@@ -349,7 +355,7 @@ def _scan_env_map(
                 continue
             if secret_source(r.module, v) is None and value_hit(str(r.resolve(v))) is None:
                 continue
-            what = _env_hit(key, r.resolve(v), names)
+            what = _env_hit(key, r.resolve(v), names, ph)
             if what is not None:
                 yield Result(path=(*path, key), span=v.span, args={"arg": key, "what": what})
         return
@@ -358,13 +364,13 @@ def _scan_env_map(
         for key, v in value.items():
             if key == UNRESOLVED_KEY:
                 continue
-            what = _env_hit(key, v, names)
+            what = _env_hit(key, v, names, ph)
             if what is not None:
                 yield Result(path=path, args={"arg": key, "what": what})
 
 
 def _scan_container_definitions(
-    r: Resource, attr: Attribute, path: JsonPath, names: SensitiveNameRule
+    r: Resource, attr: Attribute, path: JsonPath, names: SensitiveNameRule, ph: Placeholders
 ) -> Iterator[Result]:
     expr = attr.expr
     if isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
@@ -389,7 +395,7 @@ def _scan_container_definitions(
             key = env.get("name")
             if not isinstance(key, str) or isinstance(key, Unresolved):
                 continue
-            what = _env_hit(key, env.get("value"), names)
+            what = _env_hit(key, env.get("value"), names, ph)
             if what is None:
                 continue
             yield Result(path=path, span=_find_in(expr, key), args={"arg": key, "what": what})

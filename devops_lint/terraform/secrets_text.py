@@ -65,14 +65,23 @@ def is_reference_text(value: str) -> bool:
     return v.startswith("$") or v.startswith("{{") or "${" in v or v.startswith("<")
 
 
-def scan_text(text: str, rule: SensitiveNameRule | None = None, min_len: int = 4) -> Iterator[Hit]:
+def scan_text(
+    text: str,
+    rule: SensitiveNameRule | None = None,
+    min_len: int = 4,
+    placeholders: Placeholders | None = None,
+) -> Iterator[Hit]:
     """Credential patterns and literal assignments to sensitive names in ``text``."""
     if len(text) > 1 << 20:
         text = text[: 1 << 20]
     for what, pattern in PATTERNS:
         for m in pattern.finditer(text):
             value = m.group("pw") if "pw" in pattern.groupindex else m.group(0)
-            if value == AWS_DOC_KEY or is_placeholder(value) or is_reference_text(value):
+            if (
+                value == AWS_DOC_KEY
+                or is_placeholder(value, placeholders)
+                or is_reference_text(value)
+            ):
                 continue
             yield Hit(m.start(), what)
     for m in _ASSIGN.finditer(text):
@@ -82,7 +91,7 @@ def scan_text(text: str, rule: SensitiveNameRule | None = None, min_len: int = 4
         value = m.group("dq") if m.group("dq") is not None else m.group("sq")
         if value is None:
             value = m.group("bare") or ""
-        if len(value) < min_len or is_placeholder(value) or is_reference_text(value):
+        if len(value) < min_len or is_placeholder(value, placeholders) or is_reference_text(value):
             continue
         yield Hit(m.start(), f"a literal assigned to {m.group('name')}")
 

@@ -152,11 +152,24 @@ jobs:
 """
 
 
+LAMBDA = """
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      DB_PASSWORD = "acmeDemoPw1"
+    }
+  }
+}
+"""
+FORMAT_RULES = {"K8S-019.env-literal", "GHA-012.sensitive-literal", "TF-GEN-002.bootstrap-secret"}
+
+
 def test_extension_reaches_the_format_rules(tmp_path: Path) -> None:
-    write(tmp_path, {"pod.yaml": POD, ".github/workflows/ci.yml": WORKFLOW})
+    write(tmp_path, {"pod.yaml": POD, ".github/workflows/ci.yml": WORKFLOW, "fn/main.tf": LAMBDA})
     rules = {f.rule_id for f in lint_folder(tmp_path).findings}
-    assert {"K8S-019.env-literal", "GHA-012.sensitive-literal"} <= rules
+    assert rules >= FORMAT_RULES
     config = "data_extensions: {placeholders.yaml: {any_case: [acmedemo]}}\n"
     write(tmp_path, {".devops-lint.yaml": config})
     rules = {f.rule_id for f in lint_folder(tmp_path).findings}
-    assert not {"K8S-019.env-literal", "GHA-012.sensitive-literal"} & rules
+    assert not FORMAT_RULES & rules
