@@ -121,3 +121,13 @@ def render_markdown(text: str, style: Style) -> str:
 def escape_lines(text: str) -> str:
     """``escape`` line by line: newlines stay, every other control character is made visible."""
     return "\n".join(escape(line) for line in text.split("\n"))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (``ensure_ascii=False``) with the characters ``json.dumps`` leaves raw but a
+    terminal or editor acts on (DEL, C1, line separators, bidi overrides) as ``\\uXXXX``.
+    They can only occur inside strings, where the escape means the same character."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..fingerprint import fingerprints
 from ..model import SEVERITIES, Finding
+from ..terminal import json_safe
 from .paths import PathMapper, display_paths
 
 if TYPE_CHECKING:
@@ -76,4 +77,4 @@ def report(result: RunResult) -> dict[str, Any]:
 
 
 def render(result: RunResult) -> str:
-    return json.dumps(report(result), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(report(result), indent=2, ensure_ascii=False)) + "\n"

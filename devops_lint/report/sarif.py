@@ -30,6 +30,7 @@ from ..model import SEVERITY_RANK, Finding
 from ..rules import Rule, resource_dir
 from ..suppress import COMMENT_RE
 from .paths import PathMapper
+from ..terminal import json_safe
 
 if TYPE_CHECKING:
     from ..engine import RunResult
@@ -415,7 +416,7 @@ def _gzip_size(data: dict[str, Any]) -> int:
 
 
 def _dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def render(result: RunResult, category: str | None = None) -> str:

@@ -173,3 +173,14 @@ def test_output_into_a_missing_folder_is_a_usage_error(cli: Any, write: Any) -> 
     write("cm.yaml", LEAKY)
     r = cli("-o", "nowhere/out.sarif", ".")
     assert r.code == 2 and "cannot write" in r.err and "Traceback" not in r.err
+
+
+def test_json_and_sarif_escape_what_json_dumps_leaves_raw(cli: Any, write: Any) -> None:
+    # C1 CSI (\x9b), DEL, a line separator and a bidi override in a value the message quotes.
+    hostile = HOSTILE.replace('name: "x', 'name: "\\x9b31m\\x7f\\u2028\\u202ex')
+    write("cm.yaml", hostile)
+    for fmt in ("json", "sarif"):
+        r = cli("--format", fmt, "--select", "K8S-023", ".")
+        assert not has_unsafe(r.out.replace("\n", "")), fmt
+        assert "\\u009b31m\\u007f\\u2028\\u202ex" in r.out
+        assert "\x9b31m\x7f\u2028\u202ex" in json.dumps(json.loads(r.out), ensure_ascii=False)
