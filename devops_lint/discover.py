@@ -3,8 +3,9 @@
 What a walk skips (see docs/ci-integration.md, "What is linted"):
 
 - version-control internals (``.git``, ``.hg``, ``.svn``), always;
-- unless ``--no-ignore``: what git ignores (``.gitignore`` files and ``.git/info/exclude`` of
-  the working tree, gitignore semantics through ``pathspec``), tool caches and installed
+- unless ``--no-ignore``: what git ignores (untracked files matching the ``.gitignore`` files
+  and ``.git/info/exclude`` of the working tree, gitignore semantics through ``pathspec``; what
+  the index tracks is never ignored, see ``gitindex``), tool caches and installed
   dependencies (``DEFAULT_SKIPPED``, and any folder holding ``pyvenv.cfg``, a virtualenv
   whatever its name). ``vendor/`` is not skipped: vendored Terraform modules and Helm charts are
   deployed as they are, so their findings are real; exclude it in the config when it is not;
@@ -23,11 +24,12 @@ import functools
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .classify import file_kind
+from .gitindex import Tracked, tracked
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 # Caches and installed dependencies: never the repository's own infrastructure code.
@@ -173,10 +175,16 @@ class Rules:
     excludes: Level
     respect_ignores: bool = True
     in_repository: bool = False  # .gitignore files count only inside a git working tree
+    top: Path | None = None  # the working tree's top folder
+    tracked: Tracked | None = None  # what git tracks there: never ignored, as in git
 
     def skips(self, path: Path, is_dir: bool) -> bool:
         if self.excludes.check(path, is_dir):
             return True
+        if self.tracked is not None and self.top is not None:
+            rel = _rel(self.top, path)
+            if rel and self.tracked.holds(rel, is_dir):
+                return False
         for level in reversed(self.levels):  # the deepest ignore file decides first
             verdict = level.check(path, is_dir)
             if verdict is not None:
@@ -189,11 +197,15 @@ class Rules:
         if not self.respect_ignores:
             return self
         if os.path.lexists(folder / ".git"):
-            return Rules(_repo_levels(folder), self.excludes, in_repository=True)
+            return _repo_rules(folder, self.excludes)
         lines = _read_ignore_file(folder / ".gitignore") if self.in_repository else ()
         if not lines:
             return self
-        return Rules((*self.levels, Level(folder, lines)), self.excludes, in_repository=True)
+        return replace(self, levels=(*self.levels, Level(folder, lines)))
+
+
+def _repo_rules(top: Path, excludes: Level) -> Rules:
+    return Rules(_repo_levels(top), excludes, True, True, top, tracked(top))
 
 
 def _repo_levels(top: Path) -> tuple[Level, ...]:
@@ -215,7 +227,7 @@ def _rules_for(folder: Path, excludes: Level, respect_ignores: bool) -> Rules:
     top = git_top(folder) if respect_ignores else None
     if top is None:
         return Rules((), excludes, respect_ignores)
-    rules = Rules(_repo_levels(top), excludes, in_repository=True)
+    rules = _repo_rules(top, excludes)
     rel = _rel(top, folder)
     here = top
     for part in rel.split("/") if rel else []:
@@ -400,11 +412,10 @@ def discover(
             continue
         rules = walk.rules_for(start.parent)
         if walk.forced(start):
-            rules = Rules(
-                tuple(level.without_matching(start) for level in rules.levels),
-                rules.excludes.without_matching(start),
-                respect_ignores,
-                rules.in_repository,
+            rules = replace(
+                rules,
+                levels=tuple(level.without_matching(start) for level in rules.levels),
+                excludes=rules.excludes.without_matching(start),
             )
         elif walk.skipped_dir(start, rules):
             continue
