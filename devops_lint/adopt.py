@@ -121,6 +121,7 @@ def compare(
                 else {}
             )
             shown, hidden, stale = bl.split(result.findings, loaded.entries, here, renames)
+            _count_hidden(result, shown, "baseline")
             result.findings[:] = shown
             result.hidden["baseline"] = hidden
             _stale_findings(result, root, stale, use)
@@ -137,11 +138,22 @@ def compare(
             base = newfrom.base_keys(top, commit, root, targets, scan, cache_salt)
             renames = gitrepo.renames_since(top, commit)
             shown, hidden = newfrom.split_new(result.findings, base, prefix, renames)
+            _count_hidden(result, shown, "new-only")
             result.findings[:] = shown
             result.hidden["new-only"] = hidden
     except (gitrepo.GitError, bl.BaselineError) as exc:
         raise CompareError(str(exc)) from None
     result.findings.sort(key=Finding.sort_key)
+
+
+def _count_hidden(result: RunResult, shown: Sequence[Finding], reason: str) -> None:
+    """Count per control the findings about to be hidden (compliance exceptions)."""
+    kept = {id(f) for f in shown}
+    counts = result.hidden_controls.setdefault(reason, {})
+    for f in result.findings:
+        if id(f) not in kept and f.suppression is None:
+            for control in f.controls:
+                counts[control] = counts.get(control, 0) + 1
 
 
 def _write(result: RunResult, top: Path | None, prefix: str, path: Path) -> None:

@@ -15,11 +15,12 @@ import click
 
 from . import __version__
 from .cli_adopt import click_options as adoption_options
+from .cli_compliance import click_options as compliance_options
 from .terminal import escape, use_colour
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info", "none"])
-# markdown is for --list-rules/--list-controls; scans write text, json, sarif or github.
-FORMATS = click.Choice(["text", "json", "sarif", "github", "markdown"])
+# markdown: a job summary for scans, tables for --list-rules/--list-controls.
+FORMATS = click.Choice(["text", "json", "sarif", "github", "markdown", "html", "junit", "gitlab"])
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -87,6 +88,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parser processes [cores].")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
 @adoption_options
+@compliance_options
 @click.version_option(__version__, "--version", prog_name="devops-lint")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint PATHS (files or folders; default '.'; '-' reads standard input)."""
@@ -166,8 +168,8 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     from .selection import SelectionError, check_selectors, check_settings, selected
 
     fmt = opts["fmt"] = infer_format(opts["fmt"], opts["output"])
-    if fmt == "markdown" and not (opts["list_rules"] or opts["list_controls"]):
-        _fail("--format markdown is for --list-rules and --list-controls")
+    if fmt in ("html", "junit", "gitlab") and (opts["list_rules"] or opts["list_controls"]):
+        _fail(f"--format {fmt} is for scans; lists are text, json or markdown")
     if not paths:
         paths = ["."]
     for p in paths:
@@ -266,6 +268,9 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     from .cli_adopt import from_cli
 
     from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)
+    from .cli_compliance import apply as apply_compliance
+
+    compliance_failed = apply_compliance(result, opts)
     text = _render(result, opts, settings)
     if opts["output"] is not None:
         from .output import write_report
@@ -277,7 +282,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     else:
         # click would strip our styles off a pipe under --color always; scanned text is escaped.
         click.echo(text, nl=False, color=opts["color"] == "always" or None)
-    return 1 if result.failed(settings["fail_on"]) else 0
+    return 1 if result.failed(settings["fail_on"]) or compliance_failed else 0
 
 
 def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -294,6 +299,12 @@ def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
         from .report.github import render as github_render
 
         return github_render(result)
+    from .cli_compliance import FORMATS as READER_FORMATS
+
+    if fmt in READER_FORMATS:
+        from .cli_compliance import render as reader_render
+
+        return reader_render(result, fmt)
     from .report.text import render as text_render
 
     return text_render(

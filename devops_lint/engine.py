@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,14 @@ class RunResult:
     files_scanned: int
     # Findings left out of the report by a baseline or a new-only comparison, by reason.
     hidden: dict[str, int] = field(default_factory=dict)
+    # The same per control: reason -> control ID -> count (compliance exceptions).
+    hidden_controls: dict[str, dict[str, int]] = field(default_factory=dict)
+    # How many targets each rule evaluated, per file: (rule ID, path) -> count.
+    evaluated: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Expiry date (ISO) of the suppression that silenced a finding, by Finding.sort_key().
+    suppressed_until: dict[tuple[str, int, int, str], str] = field(default_factory=dict)
+    # compliance.outcomes.FrameworkOutcome per --compliance framework (none when not asked).
+    compliance: list[Any] = field(default_factory=list)
 
     @property
     def active(self) -> list[Finding]:
@@ -123,6 +131,9 @@ class Engine:
         self.findings: list[Finding] = []
         self.stdin_name: str | None = None  # the name standard input is reported under
         self._seen: set[tuple[Any, ...]] = set()
+        # (rule ID, path) -> targets evaluated: counts, so compliance can tell pass from n/a.
+        self.evaluated: Counter[tuple[str, str]] = Counter()
+        self.suppressed_until: dict[tuple[str, int, int, str], str] = {}
         # Hooks for cross-cutting checks: the findings so far (append-only during evaluation)
         # and texts of files read by checks without a parsed document (their suppressions).
         self.ctx.cache["engine.findings"] = self.findings
@@ -317,8 +328,10 @@ class Engine:
                 status, payload = "failed", None
             proc.join()
             if status == "ok":
-                for finding in payload:
+                findings, evaluated = payload
+                for finding in findings:
                     self._add(finding)
+                self.evaluated.update(evaluated)
             else:
                 self._share(per_doc, shares[w], w, jobs)
 
@@ -332,9 +345,10 @@ class Engine:
         self, per_doc: list[KindRules], project: list[KindRules], w: int, n: int, conn: Any
     ) -> None:
         start = len(self.findings)
+        self.evaluated = Counter()  # this worker's share only; the parent adds it up
         try:
             self._share(per_doc, project, w, n)
-            conn.send(("ok", self.findings[start:]))
+            conn.send(("ok", (self.findings[start:], dict(self.evaluated))))
         except Exception as exc:  # the parent redoes this share itself
             conn.send(("failed", repr(exc)))
         finally:
@@ -382,6 +396,7 @@ class Engine:
         exempt = target.context.get("exempt_controls")
         if exempt and exempt.issuperset(rule.controls):
             return  # e.g. system namespaces for the pod-security controls (0.6 item 5)
+        self.evaluated[(rule.id, target.doc.path)] += 1
         try:
             if rule.require is not None:
                 results: Iterable[Result] = self._schema_results(rule, target)
@@ -494,6 +509,8 @@ class Engine:
                         )
                     continue
                 f.suppression = s.reason
+                if s.until is not None:
+                    self.suppressed_until[f.sort_key()] = s.until.isoformat()
                 break
         for supps in by_path.values():
             for s in supps:
@@ -546,7 +563,15 @@ class Engine:
             read.add(self.stdin_name)
         if only is not None:  # given files: their number, not their folders'
             read &= only
-        return RunResult(findings, self.project, self.rules, len(read))
+        evaluated = {k: n for k, n in self.evaluated.items() if only is None or k[1] in only}
+        return RunResult(
+            findings,
+            self.project,
+            self.rules,
+            len(read),
+            evaluated=evaluated,
+            suppressed_until=self.suppressed_until,
+        )
 
 
 def run(

@@ -15,7 +15,14 @@ import tempfile
 from pathlib import Path
 
 # Extensions that name a report format when --format is not given.
-EXTENSION_FORMATS = {".sarif": "sarif", ".json": "json"}
+EXTENSION_FORMATS = {
+    ".sarif": "sarif",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".xml": "junit",
+}
 
 
 class OutputError(Exception):

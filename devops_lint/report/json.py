@@ -77,4 +77,9 @@ def report(result: RunResult) -> dict[str, Any]:
 
 
 def render(result: RunResult) -> str:
-    return json_safe(json.dumps(report(result), indent=2, ensure_ascii=False)) + "\n"
+    data = report(result)
+    if result.compliance:  # --compliance FRAMEWORK
+        from ..compliance.sections import json_section
+
+        data["compliance"] = json_section(result.compliance, display_paths(result.project.root))
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

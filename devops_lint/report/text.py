@@ -52,6 +52,10 @@ def render(
         return "\n".join(lines) + "\n" if lines else ""
     if lines:
         lines.append("")
+    if result.compliance:  # --compliance FRAMEWORK
+        from ..compliance.sections import text_lines
+
+        lines.extend(text_lines(result.compliance, style))
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
 

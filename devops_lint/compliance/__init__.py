@@ -1,0 +1,1 @@
+"""Compliance: framework catalogs (``catalog``) and the outcomes of a run (``outcomes``)."""
