@@ -59,6 +59,9 @@ def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     jobs = _jobs(rf, ctx)
     table = exporters(ctx)
     recorded = _recorded(ctx)
+    # Standards 0.5: a rendered chart whose dependency charts are not in the scan may get
+    # its exporters (and their monitors) from them, so what is missing is unknown.
+    unknown_side = bool(target.doc.meta.get("helm_missing_dependencies"))
     for r in rf.rules:
         ast = r.ast
         if ast is None:
@@ -74,7 +77,8 @@ def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
                     operator_identifies(m, exp) for m in monitors
                 ):
                     reported.add(exp.name)
-                    yield Result(path=(*r.path, "expr"), args=_args(name, exp, r.name))
+                    args = _args(name, exp, r.name)
+                    yield Result(path=(*r.path, "expr"), args=args, unresolved=unknown_side)
 
 
 def _args(metric: str, exp: Exporter, rule_name: str | None) -> dict[str, str]:

@@ -313,3 +313,54 @@ def test_unknown_blocks_keep_their_layout(tmp_path: Path) -> None:
     assert isinstance(doc.data["data"]["config"], Unresolved)
     assert doc.data["data"]["plain"] == "text"
     assert doc.span(("data", "plain")).line == 8
+
+
+DEPENDENCY = "dependencies:\n  - name: prometheus-node-exporter\n    version: 4.0.0\n"
+
+RULES = """apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: node
+  namespace: monitoring
+spec:
+  groups:
+    - name: node
+      rules:
+        - alert: NodeDown
+          expr: node_load1 > 100
+          for: 5m
+          labels:
+            severity: warning
+"""
+
+MONITOR = """apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: app
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels:
+      app: app
+  endpoints:
+    - port: metrics
+"""
+
+
+@pytest.mark.parametrize(("dependencies", "outcome"), [("", "fail"), (DEPENDENCY, "unresolved")])
+def test_exporters_of_dependencies_not_in_the_scan_are_unresolved(
+    tmp_path: Path, dependencies: str, outcome: str
+) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "Chart.yaml": CHART + dependencies,
+            "values.yaml": "",
+            "templates/rules.yaml": RULES,
+            "templates/monitor.yaml": MONITOR,
+        },
+    )
+    found = [f for f in lint_folder(root).findings if f.rule_id == "X-007.exporter-missing"]
+    assert [(f.path, f.span.line, f.outcome) for f in found] == [
+        ("templates/rules.yaml", 11, outcome)
+    ]
