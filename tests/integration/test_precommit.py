@@ -237,8 +237,17 @@ def test_sarif_hook_exits_like_the_text_hook(hooks: Hooks, shop: Path) -> None:
     }
     assert uris == {"k8s/fail.yaml"}
 
+    # A virtualenv and installed packages in the working tree are not the project's code:
+    # the whole-repository hook skips them as the staged-files hook never sees them.
     clean = hooks.project(
-        "clean", {".devops-lint.yaml": "select: [K8S-001]\n", "k8s/pass.yaml": SAFE}
+        "clean",
+        {
+            ".devops-lint.yaml": "select: [K8S-001]\n",
+            ".gitignore": ".venv/\nnode_modules/\n",
+            "k8s/pass.yaml": SAFE,
+            ".venv/lib/python3/site-packages/pkg/pod.yaml": PRIVILEGED,
+            "node_modules/chart/pod.yaml": PRIVILEGED,
+        },
     )
     code, out = hooks.run(clean, "devops-lint-sarif", "--hook-stage", "manual")
     assert code == 0 and "Passed" in out, out
