@@ -23,7 +23,7 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -273,7 +273,7 @@ class _Walk:
     real_root: Path
     excludes: Level
     respect_ignores: bool
-    force: Sequence[Path] | None  # given paths read even when ignored; None: all given paths
+    force: frozenset[Path] | None  # given paths read even when ignored; None: all of them
     seen_files: set[Path] = field(default_factory=set)
     walked: list[Path] = field(default_factory=list)  # real folders walked so far
     _folder_rules: dict[Path, Rules] = field(default_factory=dict)
@@ -390,7 +390,7 @@ def discover(
         real_root=root.resolve(),
         excludes=Level((exclude_base or root).absolute(), tuple(excludes)),
         respect_ignores=respect_ignores,
-        force=None if force is None else [p.absolute() for p in force],
+        force=None if force is None else frozenset(p.absolute() for p in force),
     )
     for start in paths:
         start = start.absolute()
