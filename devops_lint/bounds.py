@@ -28,8 +28,8 @@ MAX_NESTING = 400
 MAX_PROMQL_NESTING = 128
 MAX_PROMQL_OPERATORS = 500
 
-# Hard ceiling on the size of any file read, whatever ``max_file_size`` says.
-MAX_FILE_SIZE_CEILING = 32 * 1024 * 1024
+
+TOO_DEEP_PREFIX = "nesting deeper than"
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,40 @@ def json_too_deep(text: str, limit: int = MAX_NESTING) -> TooDeep | None:
             depth += 1
             if depth > limit:
                 line, col = _position(text, i)
-                return TooDeep(f"nesting deeper than {limit} levels", line, col)
+                return TooDeep(f"{TOO_DEEP_PREFIX} {limit} levels", line, col)
         elif c == "]" or c == "}":
             depth -= 1
         i += 1
     return None
+
+
+# --------------------------------------------------------------------------- brackets
+
+
+def brackets_too_deep(text: str, limit: int = MAX_NESTING) -> TooDeep | None:
+    """Where the running depth of ``([{`` over ``)]}`` (never below zero) first passes
+    ``limit``. Strings and comments count too: an over-estimate for HCL, whose nesting
+    (``${…}`` interpolations included) is made of brackets; no real file comes near."""
+    if text.count("(") + text.count("[") + text.count("{") <= limit:
+        return None
+    raw = text.encode("utf-8", "replace").translate(None, _NOT_ANY_BRACKET_BYTES)
+    prefix = list(accumulate(map(_ANY_DELTA.__getitem__, raw), initial=0))
+    if max(map(operator.sub, prefix, accumulate(prefix, min))) <= limit:
+        return None
+    depth = 0
+    for i, c in enumerate(text):  # rare: find where, at Python speed
+        if c in "([{":
+            depth += 1
+            if depth > limit:
+                line, col = _position(text, i)
+                return TooDeep(f"{TOO_DEEP_PREFIX} {limit} levels", line, col)
+        elif c in ")]}" and depth > 0:
+            depth -= 1
+    return None  # pragma: no cover - the bound above said it is deeper
+
+
+_NOT_ANY_BRACKET_BYTES = bytes(b for b in range(256) if b not in b"()[]{}")
+_ANY_DELTA = {ord(c): 1 for c in "([{"} | {ord(c): -1 for c in ")]}"}
 
 
 # --------------------------------------------------------------------------- YAML
@@ -136,7 +165,7 @@ def yaml_too_deep(text: str, limit: int = MAX_NESTING) -> TooDeep | None:
                 if depth > limit:
                     mark = event.start_mark
                     return TooDeep(
-                        f"nesting deeper than {limit} levels", mark.line + 1, mark.column + 1
+                        f"{TOO_DEEP_PREFIX} {limit} levels", mark.line + 1, mark.column + 1
                     )
             elif name in ("SequenceEndEvent", "MappingEndEvent"):
                 depth -= 1

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bounds import TOO_DEEP_PREFIX
 from .classify import document_format, file_kind, template_kind
+from .defaults import MAX_FILE_SIZE_CEILING
 from .model import Document, ParseError, Span
 from .structure import check_shape
 
@@ -37,17 +41,44 @@ class Outcome:
     error: ParseError | None = None
 
 
+# Byte-order marks of the UTF-16/32 encodings YAML allows (longest first: the UTF-32-LE
+# mark starts with the UTF-16-LE one). A file saved that way (PowerShell's ``>`` writes
+# UTF-16) is decoded and linted like any other rather than skipped as binary.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
-    """The file's text, or why it cannot be read (never raises)."""
+    """The file's text, or why it cannot be read (never raises).
+
+    ``max_size`` comes from configuration; no file above ``MAX_FILE_SIZE_CEILING`` is
+    read whatever it says. Only regular files are opened (a FIFO would block forever).
+    """
+    limit = min(max_size, MAX_FILE_SIZE_CEILING)
     try:
-        size = path.stat().st_size
-        if size > max_size:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None, Problem("not a regular file", Span.at(1))
+        if st.st_size > limit:
             return None, Problem(
-                f"file is {size} bytes, above max_file_size ({max_size})", Span.at(1)
+                f"file is {st.st_size} bytes, above max_file_size ({limit})", Span.at(1)
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)  # the file may have grown since stat
     except OSError as exc:
         return None, Problem(f"cannot read file: {exc.strerror or exc}", Span.at(1))
+    if len(raw) > limit:
+        return None, Problem(f"file is above max_file_size ({limit})", Span.at(1))
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), None
+            except UnicodeDecodeError as exc:
+                return None, Problem(f"not {encoding.upper()} text (byte {exc.start})", Span.at(1))
     if b"\x00" in raw[:8192]:
         return None, Problem("binary file (contains NUL bytes)", Span.at(1))
     try:
@@ -95,9 +126,9 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
             return out
         docs, out.duplicates = load_documents(text, sf.path)
     except ParseError as exc:
-        if kind == "json":
+        if kind == "json" and not exc.message.startswith(TOO_DEEP_PREFIX):
             return Outcome()  # arbitrary JSON that does not parse is not ours to judge
-        out.error = exc
+        out.error = exc  # refused by a bound of ours: the user must know it was skipped
         return out
     except RecursionError:
         out.error = ParseError("input nested too deeply to parse")

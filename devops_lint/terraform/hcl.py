@@ -13,6 +13,7 @@ import functools
 import re
 from typing import Any
 
+from ..bounds import brackets_too_deep
 from ..model import Span
 from .expr import (
     Call,
@@ -55,6 +56,11 @@ def _parser() -> Any:
 def _parse_tree(text: str) -> Any:
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+    # Lark parses any depth without recursing, but slowly, and into trees every later walk
+    # must bound: refuse what no real file does, at the bracket where it happens.
+    too_deep = brackets_too_deep(text)
+    if too_deep is not None:
+        raise HclSyntaxError(too_deep.message, too_deep.line, too_deep.column)
     try:
         # The trailing newline works around the grammar's need for a final newline.
         return _parser().parse(text + "\n")

@@ -171,7 +171,10 @@ def test_syntax_errors_are_located(path: str, text: str, line: int) -> None:
 
 def test_deep_nesting_does_not_crash() -> None:
     deep = "locals {\n  x = " + "[" * 3000 + "]" * 3000 + "\n}\n"
-    doc = parse_file("deep.tf", deep)[0]
+    with pytest.raises(ParseError, match="nesting deeper than 400 levels"):
+        parse_file("deep.tf", deep)  # refused before Lark, at the 401st bracket
+    within = "locals {\n  x = " + "[" * 300 + "]" * 300 + "\n}\n"
+    doc = parse_file("deep.tf", within)[0]
     assert isinstance(doc.data["locals"]["x"], (list, Unresolved))
     deep_json = '{"locals": {"x": ' + "[" * 5000 + "]" * 5000 + "}}"
     with contextlib.suppress(ParseError):
