@@ -26,7 +26,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "max_file_size": 5 * 1024 * 1024,
     "strict_unresolved": False,
     "helm_values_files": [],
-    "helm_release_namespace": "default",  # .Release.Namespace of rendered charts (0.5)
+    # .Release.Namespace of rendered charts (0.5): unset renders `default`, as `helm template`
+    # does, but only a configured namespace is taken as where the chart is installed.
+    "helm_release_namespace": None,
     "baseline": None,
     # GitHub Actions
     "repository": None,

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..model import Result, Unresolved
+from ..model import Document, JsonPath, Result, Unresolved
 from .checks_support import api_group, lookup, object_of, undecided
 from .objects import objects
 
@@ -119,8 +119,22 @@ def default_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
     path = obj.sub("metadata", "namespace")
     if isinstance(ns, Unresolved):
         yield undecided(target, f"namespace {ns} is templated; it may be 'default'", path=path)
-    elif ns == "default":
+    elif ns == "default" and not _release_namespace(obj.doc, path, ctx):
         yield Result(path=path)
+
+
+def _release_namespace(doc: Document, path: JsonPath, ctx: Context) -> bool:
+    """A rendered chart's ``{{ .Release.Namespace }}``: ``helm template`` prints ``default``
+    when no namespace is given, but the chart installs into whatever ``helm install -n``
+    names. Only a configured ``helm_release_namespace`` makes that namespace known."""
+    if not doc.meta.get("rendered") or ctx.settings.get("helm_release_namespace"):
+        return False
+    span = doc.span(path)
+    lines = doc.text.splitlines()
+    if not 0 < span.line <= len(lines):
+        return False
+    written = lines[span.line - 1][max(0, span.column - 1) :]
+    return written.lstrip().startswith("{{") and ".Release.Namespace" in written.split("}}")[0]
 
 
 def missing_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
