@@ -26,11 +26,12 @@ import sarif_om as om
 
 from .. import __version__
 from ..docs import rule_markdown
+from ..fingerprint import fingerprints as logical_fingerprints
 from ..model import SEVERITY_RANK, Finding
 from ..rules import Rule, resource_dir
 from ..suppress import COMMENT_RE
-from .paths import PathMapper
 from ..terminal import json_safe
+from .paths import PathMapper
 
 if TYPE_CHECKING:
     from ..engine import RunResult
@@ -70,6 +71,8 @@ UNFOLLOWED = frozenset({"X-000.symlink-skipped"})
 # X-000 findings that mean a file (or a rule) was not fully analysed.
 NOTIFIED_RULES = frozenset({"X-000.parse-error", "X-000.unreadable", "X-000.internal-error"})
 FINGERPRINT_KEY = "primaryLocationLineHash"
+MAX_RELATED = 50  # related locations per result
+LOGICAL_FINGERPRINT_KEY = "devopsLint/v1"
 
 Warn = Callable[[str], None]
 
@@ -274,6 +277,24 @@ def _location(uri: str, f: Finding) -> Any:
     )
 
 
+def _with_related(result: Any, f: Finding, mapper: PathMapper) -> Any:
+    """``relatedLocations``: where else the finding comes from (a Terraform module call
+    and the caller's argument that gave the value), each with its label."""
+    if f.related:
+        result.related_locations = [
+            om.Location(
+                id=n,
+                physical_location=om.PhysicalLocation(
+                    artifact_location=_artifact(mapper(path)),
+                    region=_region(Finding("", [], f.severity, path, span, "")),
+                ),
+                message=om.Message(text=_cut(label, MAX_MESSAGE_CHARS)),
+            )
+            for n, (path, span, label) in enumerate(f.related[:MAX_RELATED])
+        ]
+    return result
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -282,7 +303,7 @@ def _message(f: Finding) -> str:
     return _cut(f.message.strip() or f.rule_id, MAX_MESSAGE_CHARS)
 
 
-def _result(f: Finding, uri: str, fingerprint: str, index: int | None) -> Any:
+def _result(f: Finding, uri: str, prints: dict[str, str], index: int | None) -> Any:
     props: dict[str, Any] = {
         "severity": f.severity,
         "security-severity": SECURITY_SEVERITY[f.severity],
@@ -301,8 +322,9 @@ def _result(f: Finding, uri: str, fingerprint: str, index: int | None) -> Any:
         level="note" if f.outcome == "unresolved" else LEVELS[f.severity],
         message=om.Message(text=_message(f)),
         locations=[_location(uri, f)],
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
+        partial_fingerprints=prints,
         suppressions=suppressions,
+        baseline_state=f.baseline_state,
         properties=props,
     )
 
@@ -340,7 +362,13 @@ def build(
     findings = list(result.findings)
     # A skipped link is reported where it is, not where it points.
     uris = [mapper(f.path, follow=f.rule_id not in UNFOLLOWED) for f in findings]
-    prints = fingerprints(findings, uris, SourceLines(result))
+    line_prints = fingerprints(findings, uris, SourceLines(result))
+    # The logical fingerprint that baselines and the JSON report share (docs/baseline.md).
+    logical = logical_fingerprints(findings, uris)
+    prints = [
+        {FINGERPRINT_KEY: line, LOGICAL_FINGERPRINT_KEY: other}
+        for line, other in zip(line_prints, logical, strict=True)
+    ]
     order = sorted(range(len(findings)), key=lambda i: _priority(findings[i]))
     dropped = 0
     if len(order) > max_results:
@@ -367,7 +395,11 @@ def build(
                 )
             ),
             results=[
-                _result(findings[i], uris[i], prints[i], index.get(findings[i].rule_id))
+                _with_related(
+                    _result(findings[i], uris[i], prints[i], index.get(findings[i].rule_id)),
+                    findings[i],
+                    mapper,
+                )
                 for i in selected
             ],
             invocations=[

@@ -193,3 +193,25 @@ def test_text_summary_counts_what_the_baseline_hides(repo: Path) -> None:
     summary = proc.stdout.strip().splitlines()[-1]
     hidden = len(json.loads((repo / "baseline.json").read_text())["findings"])
     assert f", {hidden} hidden by the baseline" in summary
+
+
+def test_sarif_carries_the_shared_fingerprint_and_baseline_state(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/second.yaml": pod(name="second")})
+    _, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    by_json = {(f["rule"], f["line"]): f["fingerprint"] for f in report["findings"]}
+    proc = subprocess.run(
+        [sys.executable, "-m", "devops_lint", "--format", "sarif", "--baseline", "baseline.json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    assert results and all(r["baselineState"] == "new" for r in results)
+    for r in results:
+        where = (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        assert r["partialFingerprints"]["devopsLint/v1"] == by_json[where]
