@@ -180,6 +180,9 @@ class Finding:
     # SARIF baselineState against a baseline or a base revision: "new", "unchanged", or None
     # when the run compares with nothing.
     baseline_state: str | None = None
+    # Other places that explain the finding: (path, span, label), e.g. the module call
+    # and the caller's argument a value of a called Terraform module came from.
+    related: list[tuple[str, Span, str]] = field(default_factory=list)
 
     @property
     def line(self) -> int:
