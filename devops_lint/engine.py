@@ -402,8 +402,13 @@ class Engine:
                 results: Iterable[Result] = self._schema_results(rule, target)
             else:
                 results = rule.check_fn(target, rule, self.ctx)
+            # A format may refine its findings (Terraform names module call chains) or
+            # fold one into an earlier one (refine returns False).
+            refine = target.context.get("refine_finding")
             for res in results:
-                self._add(self._finding(rule, target, res))
+                finding = self._finding(rule, target, res)
+                if refine is None or refine(finding, res):
+                    self._add(finding)
         except RuleError:
             raise
         except Exception as exc:
@@ -492,8 +497,14 @@ class Engine:
         for f in self.findings:
             if f.rule_id.startswith("X-000."):
                 continue
-            for s in by_path.get(f.path, ()):
-                here = f.line in s.lines or f.object_line in s.lines
+            # Related locations (a module call's argument) may hold the suppression too.
+            elsewhere = [(p, sp.line) for p, sp, _ in f.related]
+            candidates = [*by_path.get(f.path, ())]
+            for p in dict.fromkeys(p for p, _ in elsewhere if p != f.path):
+                candidates.extend(by_path.get(p, ()))
+            for s in candidates:
+                here = s.path == f.path and (f.line in s.lines or f.object_line in s.lines)
+                here = here or any(p == s.path and line in s.lines for p, line in elsewhere)
                 if s.document is not None:
                     here = here or s.document == (f.path, f.document)
                 if not here or not s.covers(f.rule_id, f.controls):

@@ -28,10 +28,12 @@ from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved, contai
 from .expr import Expr, Literal, Ref, references, walk
 from .resolve import Resolver, unresolved
 from .syntax import Block, Body
+from .vartypes import apply_defaults
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
+    from .calls import CallEntry, ModuleGraph
 
 REFERENCE_ATTRIBUTES = frozenset({"id", "bucket", "arn", "name"})
 MAX_INSTANCES = 1_000
@@ -65,6 +67,12 @@ class Variable:
 
     def attr_path(self, name: str) -> JsonPath:
         return (*self.path, name)
+
+    @property
+    def non_nullable(self) -> bool:
+        """``nullable = false``: a caller's ``null`` means the default."""
+        expr = self.block.body.get("nullable")
+        return isinstance(expr, Literal) and expr.value is False
 
 
 @dataclass(eq=False)
@@ -235,8 +243,16 @@ class Module:
         tfvars: list[Document],
         root: Path | None = None,
         files: frozenset[str] = frozenset(),
+        inputs: dict[str, Any] | None = None,
     ) -> None:
         self.dir = dir
+        # A called instance: the call's arguments by variable (tfvars do not apply);
+        # None for a directory evaluated on its own (calls.py builds instances).
+        self.inputs = inputs
+        self.graph: ModuleGraph | None = None
+        self.entries: list[CallEntry] = []  # the calls that reach this instance
+        self.depth = 0  # calls between the directory evaluated alone and this instance
+        self._variables: dict[str, Any] = {}
         self.docs = sorted(docs, key=lambda d: d.path)
         self.tfvars = sorted(tfvars, key=lambda d: d.path)
         self.root = root
@@ -353,9 +369,34 @@ class Module:
         return out
 
     def variable_value(self, name: str) -> Any:
-        """``var.name``: auto-loaded tfvars, agreeing other tfvars, default, else unresolved."""
+        """``var.name`` with the ``optional()`` defaults of its type applied."""
+        if name in self._variables:
+            return self._variables[name]
+        var = self.variables.get(name)
+        value = self._variable_value(name)
+        if var is not None:
+            value = apply_defaults(var.block.body.get("type"), value, self._resolver.resolve)
+        if not contains_unresolved(value):  # an unknown value is a new one at each use
+            self._variables[name] = value
+        return value
+
+    def module_value(self, name: str) -> Any:
+        """``module.name``: the outputs of the called instance(s) (``calls.py``)."""
+        if self.graph is None:
+            return unresolved(None, f"module.{name}")
+        return self.graph.call_value(self, name)
+
+    def _variable_value(self, name: str) -> Any:
+        """The call's argument for an instance; else auto-loaded tfvars, agreeing other
+        tfvars, the default, else unresolved."""
         var = self.variables.get(name)
         if var is None:
+            return unresolved(None, f"var.{name}")
+        if self.inputs is not None:
+            if name in self.inputs:
+                return self.inputs[name]
+            if var.default is not None:
+                return self._resolver.resolve(var.default)
             return unresolved(None, f"var.{name}")
         auto, other = self._tfvars_values
         if name in auto:
@@ -479,13 +520,7 @@ class Module:
                         )
                     )
                     continue
-                total = int(n)
-                if total <= 0 and not isinstance(count, Literal):
-                    # Disabled by a variable's current value: still check one instance.
-                    out.append(
-                        Resource(mode, type_, name, block, doc, self, None, {"count": {"index": 0}})
-                    )
-                    continue
+                total = int(n)  # 0 (written, or through variables): the block does not exist
                 for i in range(min(total, MAX_INSTANCES)):
                     key: int | None = i
                     out.append(

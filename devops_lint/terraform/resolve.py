@@ -1,8 +1,9 @@
 """Static evaluation of Terraform expressions (standards 0.6 item 3).
 
 ``Resolver.resolve(expr, scope)`` returns plain data. Whatever cannot be known
-statically — data sources, resource attributes, module outputs, undeclared
-variables, unsupported functions — is an ``UnresolvedExpr``: a
+statically — data sources, resource attributes, module outputs that do not
+resolve (``Env.module_value``, optional), undeclared variables, unsupported
+functions — is an ``UnresolvedExpr``: a
 ``model.Unresolved`` (the source text) that also carries the expression, so rules
 can still see *what* it refers to (``references(value)``).
 
@@ -181,7 +182,18 @@ class Resolver:
             return self._traverse(self.local(parts[1]), parts[2:], e)
         if root == "path" and parts[1] in ("module", "root", "cwd") and len(parts) == 2:
             return "."
+        if root == "module":
+            return self._module(e, parts)
         return unresolved(e)  # resources, data sources, modules, each/count outside scope
+
+    def _module(self, e: Ref, parts: tuple[Any, ...]) -> Any:
+        """``module.x.out``: the called module's output, when the env knows the call."""
+        module_value = getattr(self.env, "module_value", None)
+        if module_value is None:
+            return unresolved(e)
+        value = self._traverse(module_value(str(parts[1])), parts[2:], e)
+        # An unknown output is shown as the caller wrote it, not as the child did.
+        return unresolved(e) if isinstance(value, Unresolved) else value
 
     def _traverse(self, value: Any, parts: tuple[Any, ...], e: Expr) -> Any:
         for i, part in enumerate(parts):

@@ -16,6 +16,11 @@ Kinds (one target per ...; ``path`` in the document; ``data``):
 - ``terraform.files`` — once per run; ``()`` of the first Terraform file; every
   discovered path (``context["modules"]`` holds the module views)
 
+Resources and data sources come from the evaluated modules (``calls.py``): a directory
+that nothing calls, with its defaults, and one instance per distinct call of a called
+one; their targets carry ``refine_finding`` (``callreport.py``), which names the call
+chains in findings. The other kinds are per directory, as written.
+
 Every target's ``context`` holds ``module`` (the ``module.Module``) and the object
 itself (``resource``, ``provider``, ``variable``, ...); messages can use ``type``,
 ``name``, ``address`` and ``dir``. Anchors and object spans are block headers, so a
@@ -26,11 +31,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, Target
 from ..targets import TargetKind, kind
-from .module import Module, ModuleCall, Output, Variable, modules_of
+from .callreport import refiner
+from .calls import evaluated_modules
+from .module import Module, ModuleCall, Output, Resource, Variable, modules_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -43,50 +50,42 @@ def _modules(project: Project, ctx: Context) -> list[Module]:
     return list(modules_of(project, ctx).values())
 
 
+def _instance_target(kind_name: str, m: Module, r: Resource, ctx: Context) -> Target:
+    context: dict[str, Any] = {
+        "type": r.type,
+        "name": r.name,
+        "address": r.address,
+        "resource": r,
+        "module": m,
+        "dir": m.dir,
+    }
+    refine = refiner(ctx, m, r)
+    if refine is not None:  # a called instance: findings name the call chains
+        context["refine_finding"] = refine
+    return Target(
+        kind_name,
+        r.doc,
+        r.path,
+        r.data,
+        r.address,
+        anchor=r.header,
+        object_span=r.header,
+        context=context,
+    )
+
+
 @kind(FORMATS, project=True)
 def resources(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
+    for m in evaluated_modules(project, ctx):
         for r in m.resources():
-            yield Target(
-                "terraform.resource",
-                r.doc,
-                r.path,
-                r.data,
-                r.address,
-                anchor=r.header,
-                object_span=r.header,
-                context={
-                    "type": r.type,
-                    "name": r.name,
-                    "address": r.address,
-                    "resource": r,
-                    "module": m,
-                    "dir": m.dir,
-                },
-            )
+            yield _instance_target("terraform.resource", m, r, ctx)
 
 
 @kind(FORMATS, project=True)
 def data_sources(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
+    for m in evaluated_modules(project, ctx):
         for r in m.data_sources():
-            yield Target(
-                "terraform.data_source",
-                r.doc,
-                r.path,
-                r.data,
-                r.address,
-                anchor=r.header,
-                object_span=r.header,
-                context={
-                    "type": r.type,
-                    "name": r.name,
-                    "address": r.address,
-                    "resource": r,
-                    "module": m,
-                    "dir": m.dir,
-                },
-            )
+            yield _instance_target("terraform.data_source", m, r, ctx)
 
 
 @kind(FORMATS, project=True)
