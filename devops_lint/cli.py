@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .cli_adopt import click_options as adoption_options
 from .cli_compliance import click_options as compliance_options
+from .cli_fix import click_options as fix_options
 from .terminal import escape, use_colour
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info", "none"])
@@ -89,6 +90,7 @@ def main() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
 @adoption_options
 @compliance_options
+@fix_options
 @click.version_option(__version__, "--version", prog_name="devops-lint")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint PATHS (files or folders; default '.'; '-' reads standard input)."""
@@ -265,6 +267,9 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             jobs=jobs,
             progress=progress.update,
         )
+    from .cli_fix import from_cli as fix_from_cli
+
+    result = fix_from_cli(result, root, scan, opts, settings, rules, report_only, jobs, bool(stdin))
     from .cli_adopt import from_cli
 
     from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)

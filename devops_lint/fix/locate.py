@@ -1,0 +1,38 @@
+"""Finding the object a finding is about from its line: the innermost written mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..model import Document, JsonPath
+
+
+def innermost(doc: Document, line: int, accept: Callable[[JsonPath, Any], bool]) -> JsonPath | None:
+    """The deepest path whose written key or value holds ``line`` and that ``accept`` takes.
+
+    A block collection's span runs on to the first line of what follows it, so of two
+    siblings that both hold ``line`` the one that starts later is the one written there."""
+    best: JsonPath | None = None
+    best_rank = (-1, -1)
+    for path, span in doc.spans.items():
+        key = doc.key_spans.get(path)
+        first = min(span.line, key.line) if key is not None else span.line
+        if not first <= line <= span.end_line:
+            continue
+        rank = (len(path), first)
+        if rank <= best_rank:
+            continue
+        if accept(path, doc.get(path)):
+            best, best_rank = path, rank
+    return best
+
+
+def by_key_line(
+    doc: Document, line: int, accept: Callable[[JsonPath, Any], bool]
+) -> JsonPath | None:
+    """The path whose mapping key is written on ``line`` and that ``accept`` takes."""
+    for path, span in doc.key_spans.items():
+        if span.line == line and accept(path, doc.get(path)):
+            return path
+    return None
