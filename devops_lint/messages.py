@@ -6,8 +6,8 @@ written. A typo such as ``{nmae}`` would therefore reach every report silently, 
 files are checked on load: a data-only (``require:``) rule may use the context keys of its
 target kind, listed below; a check may add its own arguments.
 
-``tests/security/test_rule_messages.py`` runs every target kind over the fixtures and
-examples and asserts that this table equals the keys the targets really provide.
+``tests/security/test_rule_messages.py`` runs the target kinds over fixtures and examples
+and asserts that this table equals the keys every target of each kind really carries.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 _K8S_OBJECT = frozenset({"kind", "name", "namespace", "object", "exempt_controls"})
 _TF_BLOCK = frozenset({"name", "module", "dir"})
 
-# Target kind -> the keys of ``Target.context`` its targets carry.
+# Target kind -> the keys of ``Target.context`` every target of that kind carries.
 CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "core.input": frozenset(),
     "kubernetes.object": _K8S_OBJECT,
@@ -32,6 +32,9 @@ CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "helm.render_error": frozenset({"reason"}),
     "terraform.resource": frozenset({"type", "name", "address", "resource", "module", "dir"}),
     "terraform.data_source": frozenset({"type", "name", "address", "resource", "module", "dir"}),
+    "terraform.resource_or_data": frozenset(
+        {"type", "name", "address", "resource", "module", "dir"}
+    ),
     "terraform.provider": _TF_BLOCK | {"alias", "provider"},
     "terraform.variable": _TF_BLOCK | {"variable"},
     "terraform.output": _TF_BLOCK | {"output"},
