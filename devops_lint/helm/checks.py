@@ -62,10 +62,18 @@ def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """X-000.helm-values-schema: the chart's values violate its ``values.schema.json``."""
     from jsonschema import Draft7Validator, SchemaError
     from jsonschema.validators import validator_for
+    from referencing.exceptions import Unresolvable
+
+    from ..localrefs import offline_registry
+    from ..safepath import is_inside
 
     chart: ChartValues = target.context["chart_values"]
     schema_name: str = target.context["schema_path"]
     schema_file = chart.root / "values.schema.json"
+    if not is_inside(schema_file, chart.root):
+        # A link out of the chart: what it points at is not the chart's to show.
+        yield Result(message=f"{schema_name}: links outside the chart; not read")
+        return
     try:
         schema_text = schema_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -97,10 +105,19 @@ def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             span=FILE_START,
         )
         return
-    validator = cls(schema)
-    errors = sorted(
-        validator.iter_errors(target.data), key=lambda e: [str(p) for p in e.absolute_path]
-    )
+    # A $ref the schema cannot resolve itself is never fetched (docs/security.md).
+    validator = cls(schema, registry=offline_registry())
+    try:
+        errors = sorted(
+            validator.iter_errors(target.data), key=lambda e: [str(p) for p in e.absolute_path]
+        )
+    except Unresolvable as exc:
+        yield Result(
+            message=f"values.schema.json cannot be applied: {type(exc).__name__}: {exc}"[:300],
+            doc=schema_doc,
+            span=FILE_START,
+        )
+        return
     for err in errors:
         path: JsonPath = tuple(err.absolute_path)
         doc = _origin(chart, path, target.doc)

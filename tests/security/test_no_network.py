@@ -124,11 +124,6 @@ def test_local_refs_still_work(tmp_path: Path) -> None:
     assert list(rule.validator.iter_errors({"serviceAccountName": "web"})) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helm/checks.py values_schema builds its validator without "
-    "registry=localrefs.offline_registry() (owned by the Helm package)",
-)
 def test_chart_values_schema_ref_is_not_fetched(
     tmp_path: Path, server: tuple[str, list[str]]
 ) -> None:

@@ -59,3 +59,18 @@ def test_chart_values_symlinked_inside_the_repository_are_read(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     messages = [f["message"] for f in json.loads(proc.stdout)["findings"]]
     assert any("s3cr3t-image:latest uses the tag latest" in m for m in messages)
+
+
+def test_chart_values_schema_symlinked_out_of_the_chart_is_not_read(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    chart = _chart(repo)
+    (chart / "values.yaml").write_text("replicas: 2\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "schema.json").write_text('{"title": "s3cr3t-token-in-a-schema", "type": 5}')
+    (chart / "values.schema.json").symlink_to(outside / "schema.json")
+    proc = run_cli("console-script", repo, "--format", "json", "--fail-on", "critical", ".")
+    assert proc.returncode == 0, proc.stderr
+    assert "s3cr3t" not in proc.stdout + proc.stderr
+    messages = [f["message"] for f in json.loads(proc.stdout)["findings"]]
+    assert any("links outside the chart; not read" in m for m in messages)
