@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..compliance.outcomes import LABELS, NOT_COVERED, OUTCOMES, FrameworkOutcome
+from ..compliance.outcomes import LABELS, NOT_COVERED, OUTCOMES, ControlOutcome, FrameworkOutcome
 from ..model import SEVERITIES, SEVERITY_RANK, Finding
 from .paths import display_paths
 
@@ -107,15 +107,22 @@ def _framework(fw: FrameworkOutcome) -> list[str]:
         "|---|---|---|",
     ]
     for req in fw.requirements:
-        controls = ", ".join(
-            f"{c.id} ({LABELS[c.outcome]}"
-            + (f": {_count(sum(c.by_severity.values()))}" if c.by_severity else "")
-            + ")"
-            for c in req.controls
-        )
+        controls = ", ".join(_control(c) for c in req.controls)
         title = cell(f"{req.requirement.id} {req.requirement.title}")
         lines.append(f"| {title} | {ICON[req.outcome]} {LABELS[req.outcome]} | {controls or '—'} |")
     return [*lines, "", "</details>", ""]
+
+
+def _control(c: ControlOutcome) -> str:
+    """``K8S-001 (fail: 2 findings)``, ``K8S-002 (exception: reason, until 2027-01-31)``."""
+    detail = ""
+    if c.by_severity:
+        detail = f": {_count(sum(c.by_severity.values()))}"
+    elif c.outcome == "exception":
+        detail = ": " + "; ".join(
+            cell(e.reason) + (f", until {e.until}" if e.until else "") for e in c.exceptions
+        )
+    return f"{c.id} ({LABELS[c.outcome]}{detail})"
 
 
 def _count(n: int) -> str:
