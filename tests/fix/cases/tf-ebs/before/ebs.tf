@@ -1,0 +1,8 @@
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 40
+
+  tags = {
+    Name = "data" # the data disk
+  }
+}
