@@ -84,6 +84,9 @@ def rule_markdown(rule: Rule) -> str:
             parts += ["", f"**Requirement ({cid}).** {' '.join(str(req).split())}"]
     parts += ["", "## Why", "", " ".join(rule.why.split()), "", "## How to fix", ""]
     parts.append(" ".join(rule.fix.split()))
+    autofix = autofix_note(rule.id)
+    if autofix:
+        parts += ["", autofix]
     if rule.examples.get("fail"):
         parts += ["", "## Fails", "", "```", rule.examples["fail"].rstrip(), "```"]
     if rule.examples.get("pass"):
@@ -91,6 +94,17 @@ def rule_markdown(rule: Rule) -> str:
     if rule.references:
         parts += ["", "## References", ""] + [f"- {r}" for r in rule.references]
     return "\n".join(parts) + "\n"
+
+
+def autofix_note(rule_id: str) -> str:
+    """``Autofix: safe …`` when the fix registry (devops_lint/fix) has a fix for the rule."""
+    from .fix import fix_of
+
+    spec = fix_of(rule_id)
+    if spec is None:
+        return ""
+    option = "`--fix`" if spec.safety == "safe" else "`--fix --unsafe-fixes`"
+    return f"Autofix: **{spec.label()}**: {spec.summary} ({option})."
 
 
 def _lookup(ident: str, rules: list[Rule]) -> tuple[Rule | None, str | None]:

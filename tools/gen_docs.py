@@ -32,6 +32,14 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _fix(rule_id: str) -> str:
+    """`` (fix: safe)`` for a rule with an autofix (the fix registry says which)."""
+    from devops_lint.fix import fix_of
+
+    spec = fix_of(rule_id)
+    return f" (fix: {spec.safety})" if spec is not None else ""
+
+
 def rule_table(rules: list[Rule]) -> str:
     controls = load_controls()
     covered = {c for r in rules for c in r.controls if c in controls}
@@ -50,7 +58,7 @@ def rule_table(rules: list[Rule]) -> str:
         lines += [f"### {FORMAT_NAMES.get(fmt, fmt)}", ""]
         lines += ["| Rule | Severity | What it finds |", "|---|---|---|"]
         for r in by_format[fmt]:
-            lines.append(f"| `{r.id}` | {r.severity} | {_cell(r.title)} |")
+            lines.append(f"| `{r.id}` | {r.severity} | {_cell(r.title)}{_fix(r.id)} |")
         lines.append("")
     lines.append(END)
     return "\n".join(lines)
