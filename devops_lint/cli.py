@@ -63,7 +63,7 @@ def main() -> None:
 @main.command("check", cls=CheckCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
-    "--format", "fmt", type=FORMATS, help="Report format [text; -o *.sarif/*.json: from the name]."
+    "--format", "fmt", type=FORMATS, help="Report format [text; -o FILE: from its extension]."
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
