@@ -113,11 +113,23 @@ def top_level_permissions(ctx: FixContext) -> Proposal | None:
 
 
 def _step_path(doc: Document, line: int) -> JsonPath | None:
+    """The workflow step (``jobs.<id>.steps[i]``) or composite action step (``runs.steps[i]``)
+    written on ``line``."""
     return innermost(
         doc,
         line,
-        lambda p, v: len(p) == 4 and p[0] == "jobs" and p[2] == "steps" and isinstance(v, dict),
+        lambda p, v: (
+            isinstance(v, dict)
+            and (
+                (len(p) == 4 and p[0] == "jobs" and p[2] == "steps")
+                or (len(p) == 3 and p[:2] == ("runs", "steps"))
+            )
+        ),
     )
+
+
+def _job_of(doc: Document, step: JsonPath) -> Any:
+    return doc.get(step[:2]) if step[0] == "jobs" else None
 
 
 @fix(
@@ -150,7 +162,7 @@ def persist_credentials(ctx: FixContext) -> Proposal | None:
         )
     if edit is None:
         return None
-    later = _steps(doc.get(path[:2]))[int(path[3]) + 1 :]
+    later = _steps(_job_of(doc, path))[int(path[-1]) + 1 :]
     return Proposal([edit], safe=not any(_step_writes(s) for s in later))
 
 
@@ -243,25 +255,28 @@ def _reference(name: str, state: str) -> str:
 
 def _shell_ok(doc: Document, path: JsonPath) -> bool:
     """The step runs in bash or sh on a Linux or macOS runner (where `"$VAR"` is right)."""
-    job = doc.get(path[:2])
+    job = _job_of(doc, path)
     shells: list[Any] = [doc.get((*path, "shell"))]
+    if path[0] == "runs":  # a composite action's run step must name its shell
+        return isinstance(shells[0], str) and shells[0].split()[:1] in (["bash"], ["sh"])
     for where in (job, doc.data):
         defaults = where.get("defaults") if isinstance(where, dict) else None
         run = defaults.get("run") if isinstance(defaults, dict) else None
         shells.append(run.get("shell") if isinstance(run, dict) else None)
     shell = next((s for s in shells if s is not None), None)
     if shell is not None:
-        return isinstance(shell, str) and shell.split()[0] in ("bash", "sh")
+        return isinstance(shell, str) and shell.split()[:1] in (["bash"], ["sh"])
     runner = job.get("runs-on") if isinstance(job, dict) else None
     labels = runner if isinstance(runner, list) else [runner]
     return all(isinstance(x, str) and "${{" not in x and "windows" not in x.lower() for x in labels)
 
 
-@fix(
-    "GHA-009.untrusted-context",
-    "safe",
-    'moves the expression into the step\'s `env:` and reads it as `"$VAR"`',
-)
+MOVE_TO_ENV = 'moves the expression into the step\'s `env:` and reads it as `"$VAR"`'
+
+
+@fix("GHA-009.dispatch-input", "safe", MOVE_TO_ENV)
+@fix("GHA-009.indirect", "safe", MOVE_TO_ENV)
+@fix("GHA-009.untrusted-context", "safe", MOVE_TO_ENV)
 def untrusted_to_env(ctx: FixContext) -> Proposal | None:
     doc, src = ctx.doc, ctx.source
     if doc is None:
@@ -289,7 +304,7 @@ def untrusted_to_env(ctx: FixContext) -> Proposal | None:
     body_from = written.find("\n") + 1 if block else 0
     step = doc.get(path)
     taken: dict[str, str] = {}
-    for scope in (doc.data, doc.get(path[:2]), step):
+    for scope in (doc.data, _job_of(doc, path), step):
         env = scope.get("env") if isinstance(scope, dict) else None
         if isinstance(env, dict):
             taken.update({str(k): str(v) for k, v in env.items()})
