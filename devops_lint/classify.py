@@ -105,6 +105,8 @@ def document_format(data: Any) -> str:
     """Format of one YAML/JSON document found outside the path-decided places."""
     if not isinstance(data, dict):
         return "yaml"
+    if "format_version" in data and ("planned_values" in data or "resource_changes" in data):
+        return "terraform-plan"  # `terraform show -json` of a plan (terraform/plan.py)
     if _is_workflow(data):
         return "workflow"
     has_rules_or_alerting = "rule_files" in data or "alerting" in data

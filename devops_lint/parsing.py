@@ -143,7 +143,7 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
             out.error = problem
             return out
     if kind == "json":
-        docs = [d for d in docs if d.format == "kubernetes"]
+        docs = [d for d in docs if d.format in ("kubernetes", "terraform-plan")]
     out.documents = docs
     return out
 

@@ -50,7 +50,7 @@ ANY_FORMAT = "*"
 PACKAGE_FORMATS: dict[str, frozenset[str]] = {
     "kubernetes": frozenset({"kubernetes", "terraform"}),
     "helm": frozenset({"kubernetes", "helm-render"}),
-    "terraform": frozenset({"terraform", "tfvars"}),
+    "terraform": frozenset({"terraform", "tfvars", "terraform-plan"}),
     "github": frozenset({"workflow", "action"}),
     "prometheus": frozenset({"prometheus-config", "prometheus-rules", "kubernetes"}),
     "crossfile": frozenset(

@@ -19,7 +19,8 @@ Kinds (one target per ...; ``path`` in the document; ``data``):
 Resources and data sources come from the evaluated modules (``calls.py``): a directory
 that nothing calls, with its defaults, and one instance per distinct call of a called
 one; their targets carry ``refine_finding`` (``callreport.py``), which names the call
-chains in findings. The other kinds are per directory, as written.
+chains in findings. Then the resources of plans in JSON (``plan.py``), whose findings
+name the planned address. The other kinds are per directory, as written.
 
 Every target's ``context`` holds ``module`` (the ``module.Module``) and the object
 itself (``resource``, ``provider``, ``variable``, ...); messages can use ``type``,
@@ -38,12 +39,15 @@ from ..targets import TargetKind, kind
 from .callreport import refiner
 from .calls import evaluated_modules
 from .module import Module, ModuleCall, Output, Resource, Variable, modules_of
+from .plan import PLAN_FORMAT, PlanModule, plan_modules_of, plan_refiner
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
 
 FORMATS = ("terraform", "tfvars")
+# Resources are also read from plans in JSON (plan.py).
+RESOURCE_FORMATS = (*FORMATS, PLAN_FORMAT)
 
 
 def _modules(project: Project, ctx: Context) -> list[Module]:
@@ -74,21 +78,33 @@ def _instance_target(kind_name: str, m: Module, r: Resource, ctx: Context) -> Ta
     )
 
 
-@kind(FORMATS, project=True)
+def _plan_target(kind_name: str, m: PlanModule, r: Resource, ctx: Context) -> Target:
+    target = _instance_target(kind_name, m, r, ctx)
+    target.context["refine_finding"] = plan_refiner(ctx, m, r)
+    return target
+
+
+@kind(RESOURCE_FORMATS, project=True)
 def resources(project: Project, ctx: Context) -> Iterator[Target]:
     for m in evaluated_modules(project, ctx):
         for r in m.resources():
             yield _instance_target("terraform.resource", m, r, ctx)
+    for pm in plan_modules_of(project, ctx):  # after the configuration (plan_refiner)
+        for r in pm.resources():
+            yield _plan_target("terraform.resource", pm, r, ctx)
 
 
-@kind(FORMATS, project=True)
+@kind(RESOURCE_FORMATS, project=True)
 def data_sources(project: Project, ctx: Context) -> Iterator[Target]:
     for m in evaluated_modules(project, ctx):
         for r in m.data_sources():
             yield _instance_target("terraform.data_source", m, r, ctx)
+    for pm in plan_modules_of(project, ctx):
+        for r in pm.data_sources():
+            yield _plan_target("terraform.data_source", pm, r, ctx)
 
 
-@kind(FORMATS, project=True)
+@kind(RESOURCE_FORMATS, project=True)
 def resources_and_data(project: Project, ctx: Context) -> Iterator[Target]:
     """Managed resources and data sources alike: the IAM controls read policy documents
     written in a resource or in a ``data "aws_iam_policy_document"`` of their own."""
