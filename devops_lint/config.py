@@ -44,14 +44,12 @@ def _describe(error: Any) -> str:
 
 
 def validate_config(data: Any, source: str) -> dict[str, Any]:
-    from jsonschema import Draft202012Validator
-
-    from .localrefs import offline_registry
+    from .quickschema import QuickValidator  # a valid file never imports jsonschema
 
     if data is None:
         return {}
     schema = json.loads((resource_dir("schemas") / "config.schema.json").read_text())
-    validator = Draft202012Validator(schema, registry=offline_registry())
+    validator = QuickValidator(schema, rich=True)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigError(f"{source}: {_describe(errors[0])}")

@@ -99,11 +99,9 @@ class Rule:
 
     @functools.cached_property
     def validator(self) -> Any:
-        from jsonschema import Draft202012Validator
+        from .quickschema import QuickValidator  # jsonschema only for schemas beyond its subset
 
-        from .localrefs import offline_registry
-
-        return Draft202012Validator(self.require or {}, registry=offline_registry())
+        return QuickValidator(self.require or {})
 
 
 def _rule_from(data: Any, source: str) -> Rule:
