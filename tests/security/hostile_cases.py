@@ -100,8 +100,14 @@ def _write(root: Path, name: str, text: str | bytes) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _files(**files: str | bytes) -> Callable[[Path], None]:
+def _files(
+    tree: dict[str, str | bytes] | None = None, **files: str | bytes
+) -> Callable[[Path], None]:
+    """Files by path (``tree``) or by keyword: ``__`` for ``/`` and ``_DOT_`` for ``.``."""
+
     def build(root: Path) -> None:
+        for name, text in (tree or {}).items():
+            _write(root, name, text)
         for name, text in files.items():
             _write(root, name.replace("__", "/").replace("_DOT_", "."), text)
 
@@ -335,7 +341,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "catastrophic-prod-namespace-regex",
         _files(
-            _DOT_devops_lint_DOT_yaml='prod_namespace_regex: "^(a+)+$"\n',
+            {".devops-lint.yaml": 'prod_namespace_regex: "^(a+)+$"\n'},
             pod_DOT_yaml=PRIVILEGED_POD.replace("sha256:" + "a" * 64, "sha256:" + "a" * 64)
             .replace("namespace: apps", "namespace: " + "a" * 100_000 + "b")
             .replace("@sha256:" + "a" * 64, ":1.0"),
