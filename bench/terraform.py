@@ -4,10 +4,16 @@ Generates a synthetic repository (by default 60 module directories of 10 files, 
 Azure and Google modules alike) into a temporary directory, then times:
 
 1. ``parse``   — ``devops_lint.terraform.parser.parse_file`` over every file;
-2. ``modules`` — building the module views and resolving every resource instance;
+2. ``modules`` — building the module views and the call graph, and resolving every
+   resource instance of every evaluated module (called directories once per distinct
+   set of arguments);
 3. ``rules``   — every ``terraform.*`` rule through the engine (targets + checks).
 
-Run: ``python bench/terraform.py [--dirs 60] [--files 10] [--keep DIR]``.
+``--calls N`` adds a root module (``live/``) calling every module directory N times
+with the same arguments, as a deployment repeating one module does: module evaluation
+is memoised by (directory, bound inputs), so this must cost about what one call does.
+
+Run: ``python bench/terraform.py [--dirs 60] [--files 10] [--calls 0] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from devops_lint.config import build_settings  # noqa: E402
 from devops_lint.engine import Engine  # noqa: E402
 from devops_lint.project import SourceFile  # noqa: E402
 from devops_lint.rules import load_rules  # noqa: E402
+from devops_lint.terraform.calls import ModuleGraph  # noqa: E402
 from devops_lint.terraform.module import build_modules  # noqa: E402
 from devops_lint.terraform.parser import file_format, parse_file  # noqa: E402
 
@@ -217,7 +224,16 @@ output "prefix_{d}" {{
 """
 
 
-def generate(root: Path, dirs: int, files: int) -> list[Path]:
+CALL = """
+module "m{d:03d}_{k}" {{
+  source        = "../modules/{provider}/m{d:03d}"
+  env           = "prod"
+  allowed_cidrs = ["10.0.0.0/8"]
+}}
+"""
+
+
+def generate(root: Path, dirs: int, files: int, calls: int = 0) -> list[Path]:
     rnd = random.Random(7)
     out: list[Path] = []
     clouds = [("aws", AWS), ("azurerm", AZURE), ("google", GCP)]
@@ -233,6 +249,16 @@ def generate(root: Path, dirs: int, files: int) -> list[Path]:
             p = mdir / f"main_{f:02d}.tf"
             p.write_text("\n".join(blocks), encoding="utf-8")
             out.append(p)
+    if calls:
+        live = root / "live"
+        live.mkdir(parents=True, exist_ok=True)
+        clouds_of = [clouds[d % 3][0] for d in range(dirs)]
+        text = "".join(
+            CALL.format(d=d, k=k, provider=clouds_of[d]) for d in range(dirs) for k in range(calls)
+        )
+        p = live / "main.tf"
+        p.write_text(text, encoding="utf-8")
+        out.append(p)
     return out
 
 
@@ -240,6 +266,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dirs", type=int, default=60)
     ap.add_argument("--files", type=int, default=10)
+    ap.add_argument("--calls", type=int, default=0, help="calls of each module from a root")
     ap.add_argument("--keep", type=Path, help="write the corpus here and keep it")
     args = ap.parse_args()
 
@@ -247,7 +274,7 @@ def main() -> None:
     gc.disable()
     tmp = Path(tempfile.mkdtemp(prefix="tfbench-")) if args.keep is None else args.keep
     try:
-        paths = generate(tmp, args.dirs, args.files)
+        paths = generate(tmp, args.dirs, args.files, args.calls)
         size = sum(p.stat().st_size for p in paths)
 
         t0 = time.perf_counter()
@@ -260,7 +287,8 @@ def main() -> None:
         t0 = time.perf_counter()
         modules = build_modules(docs)
         instances = 0
-        for m in modules.values():
+        # What the rules evaluate: uncalled directories alone, called ones per call.
+        for m in ModuleGraph(modules, None).evaluated():
             for r in m.resources():
                 _ = r.data
                 instances += 1

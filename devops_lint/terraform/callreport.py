@@ -79,8 +79,16 @@ def refiner(
     """The ``refine_finding`` hook of a resource target of a called instance, else None."""
     if not module.entries:
         return None
-    graph = graph_of(ctx.project, ctx)
-    chains = [c for c in graph.chains(module) if c]
+    # Chains, their labels and module blocks: once per instance, for all its findings.
+    per_instance: dict[int, tuple[list[Chain], list[str], list[Related]]] = ctx.memo(
+        "terraform.call_chains", dict
+    )
+    info = per_instance.get(id(module))
+    if info is None:
+        chains = [c for c in graph_of(ctx.project, ctx).chains(module) if c]
+        calls = [loc for c in chains for loc in _call_locations(c)]
+        info = per_instance[id(module)] = (chains, [chain_label(c) for c in chains], calls)
+    chains, labels, call_locations = info
     if not chains:
         return None
     merged: dict[tuple[Any, ...], tuple[Finding, str, list[str]]] = ctx.memo(
@@ -93,11 +101,10 @@ def refiner(
             rel: JsonPath = res.path[len(resource.path) :]
             names = _var_names(resource.expr(*rel)) if rel else []
         related: list[Related] = []
-        labels: list[str] = []
-        for chain in chains:
-            labels.append(chain_label(chain))
-            related.extend(argument_sources(chain, names))
-            related.extend(_call_locations(chain))
+        if names:
+            for chain in chains:
+                related.extend(argument_sources(chain, names))
+        related.extend(call_locations)
         base = finding.message
         key = (finding.rule_id, finding.path, finding.span, finding.outcome, base)
         earlier = merged.get(key)

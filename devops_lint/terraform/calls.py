@@ -118,7 +118,10 @@ class ModuleGraph:
         self._calls: dict[tuple[int, str], list[tuple[CallKey, Module]]] = {}
         self._outputs: dict[int, dict[str, Any]] = {}
         self._active: set[tuple[int, str]] = set()
-        self._order: list[Module] = []
+        self._reached: list[Module] | None = None
+        self._roots: set[int] = set()
+        self._reached_ids: set[int] = set()
+        self._chains: dict[int, list[Chain]] = {}
         self._total = 0
         for m in modules.values():
             m.graph = self
@@ -243,7 +246,6 @@ class ModuleGraph:
                 inst.graph = self
                 inst.depth = caller.depth + 1
                 self._memo[mkey] = inst
-                self._order.append(inst)
             inst.entries.append(CallEntry(caller, call, key, args))
             if call not in inst.callers:
                 inst.callers.append(call)
@@ -323,34 +325,57 @@ class ModuleGraph:
 
     # -- what the rules see ----------------------------------------------------------
     def evaluated(self) -> list[Module]:
-        """Uncalled directories on their own, then every instance reached from them."""
-        called = self.called_dirs()
-        roots = [m for d, m in sorted(self.modules.items()) if d not in called]
-        for m in roots:
-            self._walk(m)
-        return [*roots, *self._order]
+        """Uncalled directories on their own, then every instance reached from them.
 
-    def _walk(self, start: Module) -> None:
+        Only instances reached from those count (and only their calls name chains): a
+        called directory's own module view, evaluated alone by a run-wide lookup, may
+        instantiate its calls too, but nothing deploys what it passes them.
+        """
+        if self._reached is None:
+            called = self.called_dirs()
+            roots = [m for d, m in sorted(self.modules.items()) if d not in called]
+            order: list[Module] = []
+            seen: set[int] = {id(m) for m in roots}
+            for root in roots:
+                self._walk(root, seen, order)
+            self._roots = {id(m) for m in roots}
+            self._reached = [*roots, *order]
+            self._reached_ids = {id(m) for m in self._reached}
+        return self._reached
+
+    def _walk(self, start: Module, seen: set[int], order: list[Module]) -> None:
         stack = [start]
-        seen: set[int] = set()
         while stack:
             m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
             children = [inst for name in m.module_calls for _, inst in self.instances(m, name)]
-            stack.extend(reversed(children))  # depth-first, in the order calls are written
+            fresh: list[Module] = []
+            for c in children:
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    fresh.append(c)
+            order.extend(fresh)
+            stack.extend(reversed(fresh))  # depth-first, in the order calls are written
 
     def chains(self, inst: Module) -> list[Chain]:
-        """Every call chain that reaches ``inst`` (at most ``MAX_CHAINS``)."""
+        """Every call chain from an evaluated root to ``inst`` (at most ``MAX_CHAINS``)."""
+        if self._reached is None:
+            self.evaluated()
+        found = self._chains.get(id(inst))
+        if found is not None:
+            return found
         if not inst.entries:
-            return [()]
+            found = [()] if id(inst) in self._roots else []
+            self._chains[id(inst)] = found
+            return found
+        self._chains[id(inst)] = []  # while computing: a loop adds nothing
         out: list[Chain] = []
         for entry in inst.entries:
-            for head in self.chains(entry.caller) if entry.caller.depth < MAX_CALL_DEPTH else []:
-                out.append((*head, entry))
-                if len(out) >= MAX_CHAINS:
-                    return out
+            if id(entry.caller) not in self._reached_ids:
+                continue
+            for head in self.chains(entry.caller):
+                if len(out) < MAX_CHAINS:
+                    out.append((*head, entry))
+        self._chains[id(inst)] = out
         return out
 
 

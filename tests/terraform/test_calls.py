@@ -307,3 +307,25 @@ def test_sarif_names_the_call_and_the_argument(tmp_path: Path) -> None:
         ("main.tf", 3, "module.legacy: argument http_tokens"),
         ("main.tf", 1, "module.legacy"),
     }
+
+
+@pytest.mark.parametrize("imds_v1", [True, False])
+def test_a_called_directory_evaluated_alone_adds_no_instance_or_chain(imds_v1: bool) -> None:
+    from devops_lint.terraform.calls import chain_label
+
+    files = {
+        "main.tf": 'module "eks" {\n  source = "./cluster"\n'
+        f"  imds_v1 = {str(imds_v1).lower()}\n}}\n",
+        "cluster/main.tf": 'variable "imds_v1" {\n  default = false\n}\n'
+        'module "node_group" {\n  source = "../node"\n'
+        '  http_tokens = var.imds_v1 ? "optional" : "required"\n}\n',
+        "node/main.tf": NODE,
+    }
+    modules = build_modules(docs(files))
+    graph = ModuleGraph(modules, None)
+    # A run-wide lookup reads the called directory's own view (its defaults) first.
+    modules["cluster"].module_value("node_group")
+    nodes = [m for m in graph.evaluated() if m.dir == "node"]
+    assert len(nodes) == 1
+    assert nodes[0].variable_value("http_tokens") == ("optional" if imds_v1 else "required")
+    assert [chain_label(c) for c in graph.chains(nodes[0])] == ["module.eks.module.node_group"]
