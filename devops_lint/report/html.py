@@ -74,7 +74,7 @@ def render(result: RunResult) -> str:
         _tiles(result),
     ]
     if result.compliance:
-        parts.append(_compliance(result.compliance, ids))
+        parts.append(_compliance(result.compliance, ids, show))
     parts.append(_findings(result, show, ids))
     parts.append(_controls(result))
     parts += [
@@ -118,7 +118,9 @@ def _badge(outcome: str) -> str:
     return f'<span class="badge o-{outcome}">{esc(LABELS[outcome])}</span>'
 
 
-def _compliance(frameworks: list[FrameworkOutcome], ids: dict[int, int]) -> str:
+def _compliance(
+    frameworks: list[FrameworkOutcome], ids: dict[int, int], show: Callable[[str], str]
+) -> str:
     out = ['<section aria-labelledby="compliance-h"><h2 id="compliance-h">Compliance</h2>']
     for fw in frameworks:
         f = fw.framework
@@ -152,7 +154,7 @@ def _compliance(frameworks: list[FrameworkOutcome], ids: dict[int, int]) -> str:
         )
         for req in fw.requirements:
             r = req.requirement
-            evidence = "".join(_control_evidence(c, ids) for c in req.controls)
+            evidence = "".join(_control_evidence(c, ids, show) for c in req.controls)
             if not req.controls:
                 evidence = '<span class="muted">not covered by this tool</span>'
             out.append(
@@ -165,7 +167,7 @@ def _compliance(frameworks: list[FrameworkOutcome], ids: dict[int, int]) -> str:
     return "\n".join(out)
 
 
-def _control_evidence(c: ControlOutcome, ids: dict[int, int]) -> str:
+def _control_evidence(c: ControlOutcome, ids: dict[int, int], show: Callable[[str], str]) -> str:
     link = f'<a href="#{control_anchor(c.id)}">{esc(c.id)}</a>'
     summary = f"{link} {_badge(c.outcome)}"
     if c.by_severity:
@@ -174,6 +176,12 @@ def _control_evidence(c: ControlOutcome, ids: dict[int, int]) -> str:
         f"<li>{c.evaluated} target{'s' if c.evaluated != 1 else ''} evaluated in "
         f"{len(c.files)} file{'s' if len(c.files) != 1 else ''}</li>"
     ]
+    if c.files:
+        # Where the control was evaluated: the evidence of a pass as much as of a failure.
+        listed = list(c.files.items())[:10]
+        names = ", ".join(f"{esc(show(p))} ({n})" for p, n in listed)
+        more = f" and {len(c.files) - len(listed)} more" if len(c.files) > len(listed) else ""
+        items.append(f'<li class="muted">evaluated in {names}{more}</li>')
     if c.note:
         items.append(f"<li>{esc(c.note)}</li>")
     if c.unresolved:
@@ -187,7 +195,8 @@ def _control_evidence(c: ControlOutcome, ids: dict[int, int]) -> str:
         n = ids[id(f)]
         state = " (suppressed)" if f.suppression is not None else ""
         items.append(
-            f'<li><a href="#f-{n}">{esc(f.rule_id)} at {esc(f.path)}:{f.span.line}</a>{state}</li>'
+            f'<li><a href="#f-{n}">{esc(f.rule_id)} at {esc(show(f.path))}:{f.span.line}</a>'
+            f"{state}</li>"
         )
     if len(c.findings) > len(shown):
         items.append(f"<li>… and {len(c.findings) - len(shown)} more findings</li>")

@@ -267,6 +267,10 @@ def test_injected_markup_stays_text(browser: Any, reports: dict[str, Any]) -> No
 
 def test_screenshot(browser: Any, reports: dict[str, Any]) -> None:
     _open(browser, reports["examples"])
+    # Show a drill-down: the evidence of the first failing requirement.
+    row = browser.find_element("css selector", "table.matrix tr.req[data-outcome=fail]")
+    row.find_element("css selector", "details.evidence summary").click()
+    assert row.find_element("css selector", "details.evidence ul").is_displayed()
     shot = reports["dir"] / "report.png"
     assert browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
