@@ -69,3 +69,49 @@ def test_output_format_inferred_from_extension(repo: Path, name: str, start: str
     proc = lint(repo, "-o", name)
     assert proc.returncode == 1, proc.stderr
     assert (repo / name).read_text(encoding="utf-8").startswith(start)
+
+
+def test_json_compliance_section_matches_the_report_schema(repo: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from tests.fixture_support import ROOT
+
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        lint(
+            repo, "--compliance", "standard", "--compliance", "pss-baseline", "--format", "json"
+        ).stdout
+    )
+    errors = list(Draft202012Validator(schema).iter_errors(data))
+    assert not errors, [e.message for e in errors[:5]]
+    std = data["compliance"][0]
+    assert std["requirements_total"] == 160
+    controls = {c["id"]: c for c in std["controls"]}
+    assert controls["K8S-002"]["exceptions"] == [
+        {
+            "source": "suppression",
+            "reason": "node debugging pod, OPS-12",
+            "until": "2099-06-30",
+            "count": 2,
+        }
+    ]
+
+
+def test_baselined_findings_make_exceptions(tmp_path: Path) -> None:
+    make_repo(tmp_path)
+    written = lint(tmp_path, "--write-baseline", "baseline.json")
+    assert (tmp_path / "baseline.json").is_file(), written.stderr
+    proc = lint(
+        tmp_path, "--baseline", "baseline.json", "--compliance", "pss-baseline", "--format", "json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    (section,) = json.loads(proc.stdout)["compliance"]
+    outcomes = {r["id"]: r["outcome"] for r in section["requirements"]}
+    assert outcomes["Privileged Containers"] == "exception"
+    controls = {c["id"]: c for c in section["controls"]}
+    assert {
+        "source": "baseline",
+        "reason": "recorded in the baseline",
+        "until": None,
+        "count": 2,
+    } in controls["K8S-001"]["exceptions"]
