@@ -132,3 +132,82 @@ def test_a_plain_run_never_imports_jsonschema(tmp_path: Path) -> None:
     )
     assert "K8S-007" in proc.stdout  # the schema rule ran and reported
     assert proc.stderr.strip().splitlines()[-1] == "False"
+
+
+# --- Draft 7 validity (workflow and action schemas) -------------------------------------------
+
+
+def _workflow_parts() -> list[tuple[str, Any]]:
+    """Every (part, instance) the workflow schema check validates, over the fixtures."""
+    from devops_lint.github.checks_schema import JOB_KEY_RE, _jsonable
+    from devops_lint.yamlload import load_plain
+
+    out: list[tuple[str, Any]] = []
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("fixtures/github/**/*.yml"), *root.glob("examples/github/**/*.yml")]
+    for path in sorted(files):
+        try:
+            data = _jsonable(load_plain(path.read_text(encoding="utf-8")))
+        except Exception:  # a fixture that is not YAML: nothing to compare
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), dict):
+            out.append(("document", data))
+            continue
+        out.append(("top", data))
+        for job_id, job in data["jobs"].items():
+            if not JOB_KEY_RE.match(str(job_id)):
+                continue
+            part = "reusableWorkflowCallJob" if isinstance(job, dict) and "uses" in job else None
+            out.append((part or "normalJob", job))
+            for step in (job.get("steps") if isinstance(job, dict) else None) or []:
+                out.append(("step", step))
+    return out
+
+
+def _same_verdict(part: str, instance: Any) -> bool:
+    from devops_lint.github.checks_schema import validator
+    from devops_lint.quickschema import draft7_valid
+
+    v = validator("workflow", part)
+    quick = draft7_valid(v.schema, instance)
+    if quick is not None:
+        assert quick == v.full.is_valid(instance), (part, instance)
+    return quick is not None
+
+
+def test_workflow_parts_match_jsonschema() -> None:
+    parts = _workflow_parts()
+    assert len(parts) > 200
+    decided = [_same_verdict(part, instance) for part, instance in parts]
+    assert sum(decided) > 0.9 * len(decided)  # the fast path is taken for nearly all
+
+
+step_values = st.one_of(
+    scalars, st.lists(scalars, max_size=2), st.dictionaries(st.sampled_from(KEYS), scalars)
+)
+step_keys = ["uses", "run", "with", "env", "name", "id", "if", "shell", "timeout-minutes", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(step_keys), step_values, max_size=4))
+def test_generated_steps_match_jsonschema(step: dict[str, Any]) -> None:
+    _same_verdict("step", step)
+
+
+job_keys = ["runs-on", "steps", "permissions", "needs", "if", "strategy", "uses", "with", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(job_keys), step_values, max_size=4))
+def test_generated_jobs_match_jsonschema(job: dict[str, Any]) -> None:
+    _same_verdict("normalJob", job)
+    _same_verdict("reusableWorkflowCallJob", job)
+
+
+def test_draft7_references_hide_their_siblings() -> None:
+    from devops_lint.quickschema import draft7_valid
+
+    schema = {"definitions": {"s": {"type": "string"}}, "$ref": "#/definitions/s", "minLength": 9}
+    assert draft7_valid(schema, "short") is True  # as Draft7Validator: minLength is ignored
+    assert draft7_valid(schema, 3) is False
+    assert draft7_valid({"$ref": "http://example.com/s"}, 1) is None
