@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import saferegex
+
 TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|(?P<op>&&|\|\||==|!=|[!()\[\],.])"
     r"|(?P<id>[A-Za-z_][A-Za-z0-9_]*))"
@@ -144,10 +146,9 @@ class _Parser:
             elif name == "contains":
                 subject = arg in subject
             elif name == "matches":
-                try:
-                    subject = re.search(arg, subject) is not None
-                except re.error:
-                    subject = UNKNOWN
+                # The pattern comes from the scanned file: RE2, as CEL itself runs it.
+                compiled = saferegex.compile(arg)
+                subject = UNKNOWN if compiled is None else compiled.search(subject) is not None
             else:
                 raise _Unsupported(name)
         return subject

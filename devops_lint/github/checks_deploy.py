@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
 from ..model import JsonPath, Result, Target
 from .analysis import (
     image_push_step,
@@ -149,10 +149,8 @@ def _prod_env(job: Job, ctx: Context) -> bool | None:
     if is_expression(env):
         return None
     pattern = setting(ctx, "prod_environment_regex", r"(?i)^(prod|production|live)(-.*)?$")
-    try:
-        return re.search(pattern, env) is not None
-    except re.error:
-        return None
+    compiled = saferegex.compile(pattern)  # repository config: RE2, no backtracking
+    return None if compiled is None else compiled.search(env) is not None
 
 
 def pr_reachable_deploy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:

@@ -12,10 +12,10 @@ Joins: firewall rules and server configurations name their server by ``server_id
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from .azure_common import arg, as_bool, as_str, module_of, refers_to, resource_of
 from .module import Module, Resource
@@ -217,7 +217,7 @@ def _prod(r: Resource, ctx: Context) -> bool | None:
             value = as_str(tags[key])
             if value is None:
                 return None
-            return re.search(pattern, value) is not None
+            return saferegex.search(pattern, value)  # repository config: RE2
     return None if UNRESOLVED_KEY in tags else False
 
 
