@@ -107,11 +107,13 @@ def control_outcomes(result: RunResult, control_ids: list[str]) -> dict[str, Con
         for c in rule.controls:
             if c in wanted:
                 rules_of[c].append(rule.id)
-        if rule.target == "core.input":
+        if rule.target == "core.input" and wanted.intersection(rule.controls):
             core_rules.add(rule.id)
+    mine = {r for ids in rules_of.values() for r in ids}
     files_of: dict[str, Counter[str]] = defaultdict(Counter)
     for (rule_id, path), n in result.evaluated.items():
-        files_of[rule_id][path] += n
+        if rule_id in mine:
+            files_of[rule_id][path] += n
     if core_rules:
         # Input rules (parse errors, suppression hygiene) apply to every file read.
         only = result.project.report_only
