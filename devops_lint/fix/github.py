@@ -42,12 +42,11 @@ def _steps(job: Any) -> list[Any]:
 
 
 def _has_write_scope(permissions: Any) -> bool:
+    """``write-all``, or any scope other than read/none (an expression counts as a write)."""
     if isinstance(permissions, str):
-        return permissions.strip() == "write-all" or permissions != "read-all"
+        return permissions.strip() != "read-all"
     if isinstance(permissions, dict):
-        return any(
-            str(v).strip() != "read" and str(v).strip() != "none" for v in permissions.values()
-        )
+        return any(str(v).strip() not in ("read", "none") for v in permissions.values())
     return False
 
 

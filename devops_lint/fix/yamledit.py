@@ -76,10 +76,12 @@ def insert_into_mapping(
     """Add ``entries`` to the mapping at ``path`` (after the key ``after`` or before the key
     ``before`` when given and present, else at its end)."""
     mapping = doc.get(path)
-    if not isinstance(mapping, dict) or not mapping:
+    if not isinstance(mapping, dict):
         return None
     if _is_flow(src, doc, path):
         return _insert_into_flow(src, doc, path, entries)
+    if not mapping:
+        return None
     keys = [k for k in mapping if (*path, k) in doc.key_spans]
     if not keys:
         return None
