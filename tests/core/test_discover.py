@@ -10,6 +10,7 @@ import pytest
 
 from devops_lint.classify import document_format, file_kind
 from devops_lint.discover import Found, Skipped, Unreadable, discover
+from tests.manifests import PRIVILEGED_POD
 
 
 def paths(root: Path, excludes: list[str] | None = None, **kw: Any) -> list[str]:
@@ -247,18 +248,6 @@ def test_links_between_folders_never_loop(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------- the command line (#13 items 9 and 13)
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: debug
-spec:
-  containers:
-    - name: app
-      image: busybox
-      securityContext:
-        privileged: true
-"""
 
 
 def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
@@ -268,7 +257,12 @@ def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("build/\n")
     (tmp_path / ".devops-lint.yaml").write_text("select: [K8S-001]\nexclude: [/examples/]\n")
     make(
-        tmp_path, "k8s/pod.yaml", "examples/pod.yaml", "build/pod.yaml", ".venv/pod.yaml", text=POD
+        tmp_path,
+        "k8s/pod.yaml",
+        "examples/pod.yaml",
+        "build/pod.yaml",
+        ".venv/pod.yaml",
+        text=PRIVILEGED_POD,
     )
 
     def reported(*args: str, cwd: Path = tmp_path) -> tuple[int, list[str]]:
@@ -293,7 +287,7 @@ def test_cli_folders_beside_files_are_reported_with_the_same_walk(tmp_path: Path
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("gen/\n")
     (tmp_path / ".devops-lint.yaml").write_text("select: [K8S-001]\n")
-    make(tmp_path, "k8s/gen/pod.yaml", "other/pod.yaml", text=POD)
+    make(tmp_path, "k8s/gen/pod.yaml", "other/pod.yaml", text=PRIVILEGED_POD)
     r = run_cli("--format", "json", "--no-ignore", "k8s/", "other/pod.yaml", cwd=tmp_path)
     paths = sorted(f["path"] for f in json.loads(r.out)["findings"])
     assert paths == ["k8s/gen/pod.yaml", "other/pod.yaml"]

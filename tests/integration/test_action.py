@@ -20,22 +20,11 @@ import pytest
 from devops_lint.yamlload import load_plain
 from tests.fixture_support import ROOT
 from tests.integration.conftest import command, run_cli
+from tests.manifests import PRIVILEGED_POD
 
 ACTION = ROOT / "action.yml"
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-PRIVILEGED = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: debug
-spec:
-  containers:
-    - name: app
-      image: busybox
-      securityContext:
-        privileged: true
-"""
 
 
 def _action() -> dict[str, Any]:
@@ -336,7 +325,7 @@ def _lint_inputs(**overrides: str) -> dict[str, str]:
 
 
 def test_run_step_writes_sarif_and_records_the_exit_code(runner: Any) -> None:
-    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     code, outputs, log = runner("Run devops-lint", **_lint_inputs())
     assert code == 0, log  # the step itself never fails: the upload must still run
     assert outputs == {"exit-code": "1", "sarif-file": "out.sarif", "written": "true"}
@@ -350,16 +339,16 @@ def test_run_step_writes_sarif_and_records_the_exit_code(runner: Any) -> None:
 
 
 def test_run_step_annotates_without_upload(runner: Any) -> None:
-    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     code, _, log = runner("Run devops-lint", **_lint_inputs(LINT_UPLOAD="false"))
     assert code == 0, log
     assert "::error file=k8s/pod.yaml,line=10," in log
 
 
 def test_fail_on_none_and_several_paths(runner: Any) -> None:
-    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     (runner.work / "more").mkdir()
-    (runner.work / "more" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "more" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     inputs = _lint_inputs(LINT_PATHS="k8s\n  more/pod.yaml ", LINT_FAIL_ON="none")
     code, outputs, log = runner("Run devops-lint", **inputs)
     assert code == 0, log
@@ -375,7 +364,7 @@ def test_fail_on_none_and_several_paths(runner: Any) -> None:
 
 
 def test_configuration_error_fails_the_job(runner: Any) -> None:
-    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     code, outputs, log = runner("Run devops-lint", **_lint_inputs(LINT_CONFIG="missing.yaml"))
     assert code == 0, log
     assert outputs["exit-code"] == "2" and outputs["written"] == "false"
@@ -384,7 +373,7 @@ def test_configuration_error_fails_the_job(runner: Any) -> None:
 
 
 def test_inputs_are_data_not_code(runner: Any) -> None:
-    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED, encoding="utf-8")
+    (runner.work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     marker = runner.work / "pwned"
     inputs = _lint_inputs(LINT_PATHS=f"k8s $(touch {marker})", LINT_CATEGORY=f"x`touch {marker}`")
     runner("Run devops-lint", **inputs)

@@ -8,19 +8,7 @@ from pathlib import Path
 
 from devops_lint.report.paths import PathMapper, display_paths
 from tests.integration.conftest import run_cli
-
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: debug
-spec:
-  containers:
-    - name: app
-      image: busybox
-      securityContext:
-        privileged: true
-"""
+from tests.manifests import PRIVILEGED_POD
 
 
 def test_display_paths(tmp_path: Path) -> None:
@@ -42,7 +30,7 @@ def test_every_format_follows_the_rule(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     (repo / "infra" / "k8s").mkdir(parents=True)
-    (repo / "infra" / "k8s" / "pod.yaml").write_text(POD, encoding="utf-8")
+    (repo / "infra" / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
     (repo / "docs").mkdir()
     args = ("--select", "K8S-001")
 
