@@ -378,3 +378,53 @@ def test_inputs_are_data_not_code(runner: Any) -> None:
     inputs = _lint_inputs(LINT_PATHS=f"k8s $(touch {marker})", LINT_CATEGORY=f"x`touch {marker}`")
     runner("Run devops-lint", **inputs)
     assert not marker.exists()
+
+
+def _git(work: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.com"}
+    subprocess.run(["git", *args], cwd=work, env=env, check=True, capture_output=True)
+
+
+def test_new_only_reports_what_the_pull_request_adds(runner: Any) -> None:
+    work = runner.work
+    shutil.rmtree(work / ".git")
+    (work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "-m", "base")
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (work / "k8s" / "new.yaml").write_text(
+        PRIVILEGED_POD.replace("name: debug", "name: added"), encoding="utf-8"
+    )
+    inputs = _lint_inputs(LINT_NEW_ONLY="true", LINT_BASE_SHA=base)
+    code, outputs, log = runner("Run devops-lint", **inputs)
+    assert code == 0, log
+    assert outputs["exit-code"] == "1"
+    sarif = json.loads((work / "out.sarif").read_text(encoding="utf-8"))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {"k8s/new.yaml"}
+    # A push (no base) is scanned in full.
+    code, _, log = runner("Run devops-lint", **_lint_inputs(LINT_NEW_ONLY="true"))
+    sarif = json.loads((work / "out.sarif").read_text(encoding="utf-8"))
+    assert len(sarif["runs"][0]["results"]) == 2, log
+
+
+def test_baseline_input_hides_recorded_findings(runner: Any) -> None:
+    work = runner.work
+    (work / "k8s" / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
+    cmd = command()
+    subprocess.run(
+        [*cmd, "--config", "lint.yaml", "--write-baseline", "baseline.json", "k8s"],
+        cwd=work,
+        capture_output=True,
+        check=True,
+    )
+    code, outputs, log = runner("Run devops-lint", **_lint_inputs(LINT_BASELINE="baseline.json"))
+    assert code == 0, log
+    assert outputs["exit-code"] == "0"
