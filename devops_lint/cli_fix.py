@@ -66,6 +66,7 @@ def from_cli(
     )
     removed = sum(outcome.removed.values())
     detail = ", ".join(f"{rule} {n}" for rule, n in sorted(outcome.removed.items()))
+    hidden = f"; {outcome.unsafe_left} more with --unsafe-fixes" if outcome.unsafe_left else ""
     for rel in outcome.skipped:
         click.echo(f"devops-lint: not fixed (symbolic link): {escape(rel)}", err=True)
     if opts.get("diff"):
@@ -73,14 +74,16 @@ def from_cli(
         click.echo(escape_patch(patch) if sys.stdout.isatty() else patch, nl=False)
         click.echo(
             f"devops-lint: {removed} finding(s) fixable in {len(outcome.fixed)} file(s)"
-            + (f" ({detail})" if detail else ""),
+            + (f" ({detail})" if detail else "")
+            + hidden,
             err=True,
         )
         sys.exit(1 if outcome.fixed else 0)
     written = write_back(root, outcome)
     click.echo(
         f"devops-lint: fixed {removed} finding(s) in {len(written)} file(s)"
-        + (f" ({detail})" if detail else ""),
+        + (f" ({detail})" if detail else "")
+        + hidden,
         err=True,
     )
     return run(root.absolute(), scan, settings, rules, report_only=report_only, jobs=jobs)

@@ -34,6 +34,7 @@ class FixOutcome:
     remaining: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a file was left alone
     passes: int = 0
+    unsafe_left: int = 0  # remaining findings an unsafe fix would remove
 
 
 def fixable(finding: Finding, unsafe: bool) -> bool:
@@ -83,6 +84,30 @@ def fix_pass(
         if text != src.text and parse_for_fix(path, text):
             out[path] = text
     return out
+
+
+def count_unsafe(
+    texts: dict[str, str],
+    findings: list[Finding],
+    settings: dict[str, Any],
+    only: set[str] | None = None,
+) -> int:
+    """How many of ``findings`` only an unsafe fix would remove."""
+    count = 0
+    sources: dict[str, Source] = {}
+    for f in findings:
+        if f.path not in texts or (only is not None and f.path not in only):
+            continue
+        if not fixable(f, unsafe=True):
+            continue
+        src = sources.setdefault(f.path, Source(texts[f.path]))
+        if not src.editable:
+            continue
+        proposal = registry()[f.rule_id].fn(FixContext(f, src, settings, findings))
+        unsafe_class = registry()[f.rule_id].safety == "unsafe"
+        if proposal is not None and proposal.edits and (unsafe_class or not proposal.safe):
+            count += 1
+    return count
 
 
 def fix_tree(
@@ -143,6 +168,8 @@ def fix_tree(
         )
         outcome.remaining = findings
         outcome.fixed = {p: t for p, t in texts.items() if t != outcome.originals.get(p)}
+        if not unsafe:
+            outcome.unsafe_left = count_unsafe(texts, findings, settings, only)
         outcome.skipped = sorted(
             p for p in symlinked if any(f.path == p and fixable(f, unsafe) for f in findings)
         )

@@ -59,3 +59,10 @@ def test_fix_reports_what_it_fixed(tmp_path: Path) -> None:
     work = copy(case.before, tmp_path / "work")
     err = fix(work, case)
     assert "fixed 2 finding(s) in 1 file(s) (TF-AWS-024.rotation 2)" in err
+
+
+def test_a_safe_run_says_how_many_unsafe_fixes_wait(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "gha-checkout-push")
+    work = copy(case.before, tmp_path / "work")
+    err = fix(work, Case(case.name, case.folder, case.select, unsafe=False))
+    assert "fixed 0 finding(s) in 0 file(s); 1 more with --unsafe-fixes" in err
