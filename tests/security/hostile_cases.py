@@ -349,6 +349,19 @@ CASES: tuple[Case, ...] = (
         (("pod.yaml", 11, "K8S-001"),),
     ),
     Case(
+        "catastrophic-prod-environment-regex",
+        _files(
+            {
+                ".devops-lint.yaml": 'prod_environment_regex: "^(a|a)*b$"\n',
+                ".github/workflows/ci.yml": WORKFLOW_HEAD.replace(
+                    "    runs-on:", "    environment: " + "a" * 40 + "\n    runs-on:"
+                )
+                + "      - run: kubectl apply -f deploy/\n",
+            }
+        ),
+        ((".github/workflows/ci.yml", 4, "GHA-015"),),
+    ),
+    Case(
         "catastrophic-relabel-regex",
         _files(
             prometheus_DOT_yml="scrape_configs:\n  - job_name: j\n    static_configs:\n"

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from devops_lint import bounds, saferegex
+from devops_lint.crossfile.cel import evaluate
 from devops_lint.github.expressions import MAX_EXPRESSIONS_PER_STRING, find_expressions
 from devops_lint.prometheus import promql
 from devops_lint.prometheus.re2 import compile_anchored
@@ -91,3 +92,11 @@ def test_expressions_past_the_bound_are_reported_not_skipped() -> None:
 def test_long_access_chains_are_errors_not_recursion(chain: str) -> None:
     (e,) = find_expressions("${{ github" + chain + " }}")
     assert e.error is not None and "nested too deeply" in e.error.message
+
+
+def test_cel_matches_from_the_scanned_tree_runs_on_re2() -> None:
+    start = time.perf_counter()
+    # 2**40 steps for a backtracking engine.
+    assert evaluate('assertion.sub.matches("^(a|a)*b$")', {"assertion.sub": "a" * 40}) is False
+    assert evaluate('assertion.sub.matches("^repo:o/r:")', {"assertion.sub": "repo:o/r:x"})
+    assert time.perf_counter() - start < 1.0
