@@ -39,8 +39,21 @@ def _absent_scrape(ast: Any, iv: Intervals) -> int | None:
 
 
 def _for_rule(target: Target, ctx: Context) -> tuple[str, str] | None:
-    """(rule slug, message) of the one PROM-008 problem of an alert, if any."""
+    """(rule slug, message) of the one PROM-008 problem of an alert, if any.
+
+    Three rules ask for the same verdict; it is worked out once per alert.
+    """
     rule = rule_of(target)
+    memo: dict[int, tuple[Rule, tuple[str, str] | None]] = ctx.memo("prometheus.for_rule", dict)
+    cached = memo.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    found = _for_problem(rule, target, ctx)
+    memo[id(rule)] = (rule, found)
+    return found
+
+
+def _for_problem(rule: Rule, target: Target, ctx: Context) -> tuple[str, str] | None:
     ast = rule.ast
     if rule.kind != "alert" or (ast is not None and q.is_heartbeat(ast)):
         return None

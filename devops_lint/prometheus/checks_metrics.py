@@ -201,12 +201,7 @@ def beyond_retention(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
 
 
 def _records(target: Target, ctx: Context) -> dict[str, list[Rule]]:
-    rules, _ = build_index(ctx).rule_set(target.doc)
-    out: dict[str, list[Rule]] = {}
-    for r in rules:
-        if r.kind == "record" and r.name:
-            out.setdefault(r.name, []).append(r)
-    return out
+    return build_index(ctx).records(target.doc)
 
 
 def rate_of_sum(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:

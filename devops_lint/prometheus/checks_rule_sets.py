@@ -126,9 +126,11 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list
     names = [n for n in q.metric_names(ast) if ":" in n]
     if not names:
         return
-    rules, complete = build_index(ctx).rule_set(r.doc)
+    index = build_index(ctx)
+    _, complete = index.rule_set(r.doc)
+    records = index.records(r.doc)
     for name in names:
-        producers = [p for p in rules if p.kind == "record" and p.name == name and p is not r]
+        producers = [p for p in records.get(name, []) if p is not r]
         if not producers:
             yield "undefined", name, producers, complete
             continue

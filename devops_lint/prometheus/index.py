@@ -67,6 +67,9 @@ class PromIndex:
 
     by_doc: dict[int, PromConfig | RuleFile] = field(default_factory=dict)  # id(doc) -> model
     _unloaded: list[Rule] | None = None
+    # Per-run memos: every rule of a set asks for the same set, so each is built once.
+    _sets: dict[tuple[int, ...], tuple[list[Rule], bool]] = field(default_factory=dict)
+    _records: dict[int, dict[str, list[Rule]]] = field(default_factory=dict)
 
     def config(self, doc: Document) -> PromConfig | None:
         found = self.by_doc.get(id(doc))
@@ -90,14 +93,28 @@ class PromIndex:
                     r for rf in self.rule_files if not self.configs_of(rf.doc) for r in rf.rules
                 ]
             return self._unloaded, True
-        seen: dict[tuple[str, int], RuleFile] = {}
-        complete = True
-        for cfg in configs:
-            loaded = self.loads[id(cfg)]
-            complete = complete and loaded.complete
-            for rf in loaded.files:
-                seen.setdefault((rf.doc.path, rf.doc.index), rf)
-        return [r for rf in seen.values() for r in rf.rules], complete
+        key = tuple(id(cfg) for cfg in configs)
+        if key not in self._sets:
+            seen: dict[tuple[str, int], RuleFile] = {}
+            complete = True
+            for cfg in configs:
+                loaded = self.loads[id(cfg)]
+                complete = complete and loaded.complete
+                for rf in loaded.files:
+                    seen.setdefault((rf.doc.path, rf.doc.index), rf)
+            self._sets[key] = [r for rf in seen.values() for r in rf.rules], complete
+        return self._sets[key]
+
+    def records(self, doc: Document) -> dict[str, list[Rule]]:
+        """The recording rules of ``doc``'s rule set by the series they record, in set order."""
+        rules, _ = self.rule_set(doc)
+        if id(rules) not in self._records:
+            by_name: dict[str, list[Rule]] = {}
+            for r in rules:
+                if r.kind == "record" and r.name:
+                    by_name.setdefault(r.name, []).append(r)
+            self._records[id(rules)] = by_name
+        return self._records[id(rules)]
 
 
 def _resolve(
