@@ -265,6 +265,22 @@ def test_injected_markup_stays_text(browser: Any, reports: dict[str, Any]) -> No
     assert not any("Content Security Policy" in e["message"] for e in errors), errors
 
 
+def test_prints_without_controls_and_with_details(browser: Any, reports: dict[str, Any]) -> None:
+    _open(browser, reports["examples"])
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element("id", "filters").is_displayed()
+        pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+        assert pdf["data"]
+        # Printing opened every drill-down and finding (snippets, fixes, evidence on paper).
+        closed = browser.execute_script(
+            "return Array.from(document.querySelectorAll('details')).filter(d => !d.open).length"
+        )
+        assert closed == 0
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_screenshot(browser: Any, reports: dict[str, Any]) -> None:
     _open(browser, reports["examples"])
     # Show a drill-down: the evidence of the first failing requirement.
