@@ -75,6 +75,11 @@ def render(result: RunResult) -> str:
     ]
     if result.compliance:
         parts.append(_compliance(result.compliance, ids, show))
+    else:
+        parts.append(
+            '<p class="muted">No compliance matrix: run with <code>--compliance FRAMEWORK</code>'
+            " (see <code>devops-lint --list-frameworks</code>) to add one.</p>"
+        )
     parts.append(_findings(result, show, ids))
     parts.append(_controls(result))
     parts += [
