@@ -99,6 +99,13 @@ def apply(result: RunResult, opts: dict[str, Any]) -> bool:
     ``--fail-on-compliance`` was given (the exit status changes only then)."""
     names = opts.get("compliance") or []
     if not names:
+        if opts.get("fail_on_compliance"):
+            import sys
+
+            import click
+
+            click.echo("devops-lint: --fail-on-compliance needs --compliance FRAMEWORK", err=True)
+            sys.exit(2)
         return False
     from .compliance.catalog import load_framework
     from .compliance.outcomes import evaluate

@@ -28,6 +28,11 @@ def test_unknown_framework_is_a_usage_error(repo: Path) -> None:
     assert proc.returncode == 2 and "unknown framework 'pci-dss'" in proc.stderr
 
 
+def test_fail_on_compliance_needs_a_framework(repo: Path) -> None:
+    proc = lint(repo, "--fail-on-compliance")
+    assert proc.returncode == 2 and "needs --compliance" in proc.stderr
+
+
 def test_exit_status_unchanged_without_fail_on_compliance(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(CLEAN_POD)
     clean = lint(tmp_path, "--fail-on", "none", "--compliance", "pss-baseline")
