@@ -75,7 +75,7 @@ def bench_lark(texts: list[str], repeat: int) -> dict[str, Any]:
 
     # As terraform/hcl.py does: the grammar wants a final newline.
     def parse_all() -> list[Any]:
-        out = []
+        out: list[Any] = []
         for text in texts:
             try:
                 out.append(lark.parse(text + "\n"))
