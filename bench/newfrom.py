@@ -3,7 +3,7 @@
 Run: ``python bench/newfrom.py [--files 80]``. Builds a git repository of N Kubernetes
 manifests (about 30 % insecure), commits a change that adds one violation, and times a
 plain scan, the first ``--new-from-rev HEAD~1`` (base scanned and cached) and a re-run
-(base from the cache). Goal (issue 12): first run ≤ 2× a plain scan, re-run ≤ 1.1×.
+(base from the cache). Goal (issue 12): first run at most 2x a plain scan, re-run at most 1.1x.
 """
 
 from __future__ import annotations

@@ -250,9 +250,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         scan.extend(_actions_context(root, report_only))
         dependents = [d.absolute() for d in _value_dependents(root, report_only)]
         scan.extend(dependents)
-        report_only.update(
-            i.path for i in discover(root.absolute(), dependents, **walk)
-        )
+        report_only.update(i.path for i in discover(root.absolute(), dependents, **walk))
     from .progress import Progress
 
     jobs = opts["jobs"] or os.cpu_count() or 1
