@@ -531,9 +531,11 @@ class Engine:
                 elif not s.used and not s.expired(self.today) and self._ids_selected(s.ids):
                     new.append(self._core("X-000.unused-suppression", s, ids=ids))
         every = [s for supps in by_path.values() for s in supps]
-        # The control catalogue is a large YAML file: read it only when a suppression names IDs.
-        catalog = load_controls() if every else {}
-        for s, _, detail in unknown_ids(every, list(self.rule_by_id.values()), catalog):
+        # The control catalogue is a large YAML file: read it only for an ID no rule matches.
+        every_rule = list(self.rule_by_id.values())
+        unmatched = any(not any(matches(i, r) for r in every_rule) for s in every for i in s.ids)
+        catalog = load_controls() if unmatched else {}
+        for s, _, detail in unknown_ids(every, every_rule, catalog):
             new.append(self._core("X-000.unknown-rule", s, detail=detail))
         for extra in new:
             if extra is not None:
