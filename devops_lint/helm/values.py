@@ -316,10 +316,13 @@ def merge(base: Any, over: Any) -> Any:
 
 
 def _load_yaml_file(path: Path, shown: str) -> tuple[Document | None, ParseError | None]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, ParseError(f"{shown}: cannot read: {exc}")
+    from ..defaults import DEFAULT_SETTINGS
+    from ..parsing import read_text
+
+    # Same limits as any scanned file: a 25 MB values.yaml cost 75 s and 1.6 GB when read whole.
+    text, problem = read_text(path, DEFAULT_SETTINGS["max_file_size"])
+    if text is None:
+        return None, ParseError(f"{shown}: cannot read: {problem.reason if problem else path}")
     try:
         docs, _ = load_documents(text, shown, "helm-values")
     except ParseError as exc:

@@ -32,6 +32,7 @@ TOKENS = (
     "\x00", "é", "\U0001d54f", "1e999", "0x", ".inf", "sum by (job) (", "rate(", "[5m]",
     "offset ", "=~", "!~", " and ", " or ", "||", "&&", "!", "github.event.", "fromJSON(",
     "include \"x\" .", "toYaml .Values", "range $k, $v := ", "end", "define \"x\"",
+    ".a", "[0]", "['a']", "abs(", "&a [*a, *a, *a]\n",
 )  # fmt: skip
 
 
@@ -59,7 +60,7 @@ def mutate(text: str, choose: Choose, rounds: int | None = None) -> str:
             text = "\n".join(lines)
         elif op == 6:  # repeat a token many times (nesting, long runs)
             token = TOKENS[choose(0, len(TOKENS) - 1)]
-            text = text[:i] + token * choose(2, 3000) + text[i:]
+            text = text[:i] + token * (choose(2, 3000) * choose(1, 8)) + text[i:]
         elif op == 7:  # re-indent a line
             lines = text.split("\n")
             k = choose(0, len(lines) - 1)

@@ -324,6 +324,16 @@ CASES: tuple[Case, ...] = (
         (("chart/values.yaml", 5, "X-000.parse-error"),),
     ),
     Case(
+        "helm-values-25mb",
+        _files(
+            chart__Chart_DOT_yaml="apiVersion: v2\nname: c\nversion: 0.1.0\n",
+            chart__values_DOT_yaml="".join(f"k{i}: value{i}\n" for i in range(1_200_000)),
+            chart__templates__cm_DOT_yaml="apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+            "  name: x\ndata:\n  v: {{ .Values.k1 | quote }}\n",
+        ),
+        (("chart/values.yaml", 1, "X-000.unreadable"),),
+    ),
+    Case(
         "alias-bomb-manifest",
         _files(bomb_DOT_yaml=CONFIGMAP + _bomb("  ")),
         (("bomb.yaml", 11, "X-000.parse-error"),),
