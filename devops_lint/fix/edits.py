@@ -34,6 +34,9 @@ class Source:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
         self.editable = not text.startswith("\ufeff") and _ODD_BREAKS.search(text) is None
+        self._unit: int | None = None
+        # Template actions: such a text is not the YAML a parser saw (Helm), so it is not edited.
+        self.templated = "{{" in text
 
     @property
     def line_count(self) -> int:
@@ -72,6 +75,11 @@ class Source:
 
     def indent_unit(self, default: int = 2) -> int:
         """The indentation step the file uses: the commonest increase after a ``key:`` line."""
+        if self._unit is None:
+            self._unit = self._measure_unit()
+        return self._unit or default
+
+    def _measure_unit(self) -> int:
         steps: Counter[int] = Counter()
         previous: tuple[int, str] | None = None
         for n in range(1, self.line_count + 1):
@@ -83,7 +91,7 @@ class Source:
             if previous is not None and previous[1].endswith((":", "{")) and indent > previous[0]:
                 steps[indent - previous[0]] += 1
             previous = (indent, stripped)
-        return steps.most_common(1)[0][0] if steps else default
+        return steps.most_common(1)[0][0] if steps else 0
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:

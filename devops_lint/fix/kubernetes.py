@@ -19,7 +19,7 @@ CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 def _container(ctx: FixContext) -> tuple[Document, JsonPath] | None:
     doc = ctx.doc
-    if doc is None or doc.format not in ("yaml", "kubernetes") or "{{" in ctx.source.text:
+    if doc is None or doc.format not in ("yaml", "kubernetes") or ctx.source.templated:
         return None
     path = innermost(
         doc,
@@ -123,7 +123,7 @@ def drop_all_capabilities(ctx: FixContext) -> Proposal | None:
 @fix("K8S-022", "unsafe", "sets `automountServiceAccountToken: false` on the pod spec")
 def no_token_automount(ctx: FixContext) -> Proposal | None:
     doc = ctx.doc
-    if doc is None or doc.format not in ("yaml", "kubernetes") or "{{" in ctx.source.text:
+    if doc is None or doc.format not in ("yaml", "kubernetes") or ctx.source.templated:
         return None
     path = innermost(
         doc,

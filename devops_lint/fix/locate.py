@@ -15,10 +15,8 @@ def innermost(doc: Document, line: int, accept: Callable[[JsonPath, Any], bool])
     siblings that both hold ``line`` the one that starts later is the one written there."""
     best: JsonPath | None = None
     best_rank = (-1, -1)
-    for path, span in doc.spans.items():
-        key = doc.key_spans.get(path)
-        first = min(span.line, key.line) if key is not None else span.line
-        if not first <= line <= span.end_line:
+    for first, end, path in _extents(doc):
+        if not first <= line <= end:
             continue
         rank = (len(path), first)
         if rank <= best_rank:
@@ -26,6 +24,20 @@ def innermost(doc: Document, line: int, accept: Callable[[JsonPath, Any], bool])
         if accept(path, doc.get(path)):
             best, best_rank = path, rank
     return best
+
+
+def _extents(doc: Document) -> list[tuple[int, int, JsonPath]]:
+    """(first line, last line, path) of every written value, its key included; computed once
+    per document, as a file with many findings asks for each."""
+    cached: list[tuple[int, int, JsonPath]] | None = doc.meta.get("fix_extents")
+    if cached is None:
+        cached = []
+        for path, span in doc.spans.items():
+            key = doc.key_spans.get(path)
+            first = min(span.line, key.line) if key is not None else span.line
+            cached.append((first, span.end_line, path))
+        doc.meta["fix_extents"] = cached
+    return cached
 
 
 def by_key_line(

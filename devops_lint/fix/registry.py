@@ -38,13 +38,15 @@ class FixContext:
     source: Source
     settings: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)  # every finding of the file
-    _docs: list[Document] | None = None
+    # Shared by the contexts of one file's text: parsed once, not once per finding.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def docs(self) -> list[Document]:
-        if self._docs is None:
-            self._docs = parse_for_fix(self.finding.path, self.source.text)
-        return self._docs
+        docs: list[Document] | None = self.cache.get("docs")
+        if docs is None:
+            docs = self.cache["docs"] = parse_for_fix(self.finding.path, self.source.text)
+        return docs
 
     @property
     def doc(self) -> Document | None:

@@ -70,10 +70,11 @@ def fix_pass(
         if not src.editable:
             continue
         edits = []
+        cache: dict[str, Any] = {}
         for f in found:
             if not fixable(f, unsafe):
                 continue
-            ctx = FixContext(f, src, settings, found)
+            ctx = FixContext(f, src, settings, found, cache)
             proposal = registry()[f.rule_id].fn(ctx)
             if proposal is not None and (proposal.safe or unsafe):
                 edits.extend(proposal.edits)
@@ -95,6 +96,7 @@ def count_unsafe(
     """How many of ``findings`` only an unsafe fix would remove."""
     count = 0
     sources: dict[str, Source] = {}
+    caches: dict[str, dict[str, Any]] = {}
     for f in findings:
         if f.path not in texts or (only is not None and f.path not in only):
             continue
@@ -103,7 +105,8 @@ def count_unsafe(
         src = sources.setdefault(f.path, Source(texts[f.path]))
         if not src.editable:
             continue
-        proposal = registry()[f.rule_id].fn(FixContext(f, src, settings, findings))
+        cache = caches.setdefault(f.path, {})
+        proposal = registry()[f.rule_id].fn(FixContext(f, src, settings, findings, cache))
         unsafe_class = registry()[f.rule_id].safety == "unsafe"
         if proposal is not None and proposal.edits and (unsafe_class or not proposal.safe):
             count += 1
