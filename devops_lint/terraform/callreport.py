@@ -7,9 +7,10 @@ engine passes it to the target's ``refine_finding`` hook, built here, which
 - adds related locations: the ``module`` block of every call of each chain, and, when
   the reported value was written as ``var.x`` (directly, or through the caller's own
   variables further up), the caller's argument that gave it;
-- reports a location once: a finding with the same rule, place, outcome and message
-  that another call already produced is merged into that one (its calls and related
-  locations added) instead of being reported again.
+- reports a location once per outcome: a finding with the same rule, place and
+  outcome that another call already produced is merged into that one (its calls and
+  related locations added; the message is the first call's) instead of being reported
+  again.
 
 Suppressions: the engine honours a suppression written on the finding's line, on its
 block's first line, or on any related location (the caller's argument, the module
@@ -106,7 +107,9 @@ def refiner(
                 related.extend(argument_sources(chain, names))
         related.extend(call_locations)
         base = finding.message
-        key = (finding.rule_id, finding.path, finding.span, finding.outcome, base)
+        # Once per distinct location and outcome (standards 0.6 item 3): calls giving other
+        # values at the same place are listed with the first message.
+        key = (finding.rule_id, finding.path, finding.span, finding.outcome)
         earlier = merged.get(key)
         if earlier is not None:
             first, first_base, first_labels = earlier

@@ -74,7 +74,12 @@ Chain = tuple[CallEntry, ...]
 
 
 def chain_label(chain: Chain) -> str:
-    return ".".join(e.label for e in chain)
+    """``module.eks.module.node_group["a"]``, prefixed by the calling root's directory
+    when that is not the scan root (``examples/complete: module.eks``): examples of
+    one repository often give their calls the same names."""
+    label = ".".join(e.label for e in chain)
+    root = chain[0].caller.dir if chain else "."
+    return label if root == "." else f"{root}: {label}"
 
 
 def _detach(value: Any, depth: int = 0) -> Any:

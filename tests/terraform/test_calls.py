@@ -263,7 +263,7 @@ def test_installed_modules_through_modules_json(tmp_path: Path) -> None:
     )
     (f,) = found(lint(tmp_path, "TF-AWS-018"), "TF-AWS-018.tokens-optional")
     assert f.path == "live/.terraform/modules/node/main.tf"
-    assert f.message.endswith("(in module.node)")
+    assert f.message.endswith("(in live: module.node)")
     # Without .terraform nothing is downloaded and nothing is reported.
     os.rename(tmp_path / "live/.terraform", tmp_path / "live/terraform-cache")
     assert found(lint(tmp_path, "TF-AWS-018"), "TF-AWS-018.tokens-optional") == []
@@ -329,3 +329,25 @@ def test_a_called_directory_evaluated_alone_adds_no_instance_or_chain(imds_v1: b
     assert len(nodes) == 1
     assert nodes[0].variable_value("http_tokens") == ("optional" if imds_v1 else "required")
     assert [chain_label(c) for c in graph.chains(nodes[0])] == ["module.eks.module.node_group"]
+
+
+def test_chains_from_other_roots_name_their_directory(tmp_path: Path) -> None:
+    call = 'module "eks" {\n  source      = "../../node"\n  http_tokens = "optional"\n}\n'
+    write(tmp_path, {"examples/a/main.tf": call, "examples/b/main.tf": call, "node/main.tf": NODE})
+    (f,) = found(lint(tmp_path, "TF-AWS-018"), "TF-AWS-018.tokens-optional")
+    assert f.message.endswith("(in examples/a: module.eks, examples/b: module.eks)")
+
+
+def test_same_place_and_outcome_with_other_values_is_one_finding(tmp_path: Path) -> None:
+    child = (
+        'variable "hops" {\n  default = 1\n}\n'
+        'resource "aws_launch_template" "t" {\n  name = "t"\n  metadata_options {\n'
+        '    http_tokens                 = "required"\n'
+        "    http_put_response_hop_limit = var.hops\n  }\n}\n"
+    )
+    calls = "".join(f'module "m{n}" {{\n  source = "./node"\n  hops   = {n}\n}}\n' for n in (2, 3))
+    write(tmp_path, {"main.tf": calls, "node/main.tf": child})
+    (f,) = found(lint(tmp_path, "TF-AWS-018"), "TF-AWS-018.hop-limit")
+    assert (f.path, f.line) == ("node/main.tf", 8)
+    assert f.message.endswith("(in module.m2, module.m3)")
+    assert sorted(s.line for _, s, label in f.related if "argument" in label) == [3, 7]
