@@ -24,6 +24,8 @@ from pathlib import Path
 TIMEOUT = 60.0
 
 Expected = tuple[str, int, str] | tuple[str, int, int, str]
+GNU_TIME = "/usr/bin/time"
+PEAK_MARK = "devops-lint-peak-kib="
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ def run(case: Case, root: Path) -> Outcome:
     env["DEVOPS_LINT_CACHE_DIR"] = str(root.parent / f"{root.name}-cache")
     env["NO_COLOR"] = "1"
     command = [sys.executable, "-m", "devops_lint", "check", "--format", "json", *case.args, "."]
+    # A child's peak RSS starts at its parent's size when it forks: GNU time, a small
+    # process, reports the linter's own peak. Without it, wait4's figure is an upper bound.
+    if os.access(GNU_TIME, os.X_OK):
+        command = [GNU_TIME, "-f", f"{PEAK_MARK}%M", *command]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=err)
@@ -81,11 +87,15 @@ def run(case: Case, root: Path) -> Outcome:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+    peak = usage.ru_maxrss
+    if PEAK_MARK in stderr:
+        stderr, _, measured = stderr.rpartition(PEAK_MARK)
+        peak = int(measured.split()[0])
     findings: list[dict[str, object]] = []
     if stdout.strip():
         report = json.loads(stdout)
         findings = [*report["findings"], *report.get("parse_errors", [])]
-    return Outcome(proc.returncode, seconds, usage.ru_maxrss, findings, stderr)
+    return Outcome(proc.returncode, seconds, peak, findings, stderr)
 
 
 # --------------------------------------------------------------------------- builders
