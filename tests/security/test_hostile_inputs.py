@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.hostile_cases import CASES, TIMEOUT, Case, run
+from tests.security.hostile_cases import CASES, Case, run
 
-# A run that finishes but spends more than this on a hostile file is too slow.
+# A run that finishes but spends more than this on a hostile file is too slow (the
+# subprocess itself is killed at hostile_cases.TIMEOUT).
 SECONDS = 20.0
 PEAK_KIB = 1024 * 1024  # 1 GiB
 
@@ -50,7 +51,3 @@ def test_catastrophic_config_regex_still_decides(tmp_path: Path) -> None:
     digests = [f for f in outcome.findings if str(f["rule"]).startswith("K8S-013.digest")]
     assert digests, sorted(outcome.located())
     assert {f["severity"] for f in digests} == {"low"}
-
-
-def test_timeout_is_longer_than_the_bar() -> None:
-    assert TIMEOUT > SECONDS
