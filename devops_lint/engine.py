@@ -402,13 +402,13 @@ class Engine:
                 results: Iterable[Result] = self._schema_results(rule, target)
             else:
                 results = rule.check_fn(target, rule, self.ctx)
-            # A format may refine its findings (Terraform names module call chains) or
-            # fold one into an earlier one (refine returns False).
+            # A format may refine its findings: Terraform names module call chains, folds
+            # a finding into an earlier one or splits it (refine returns what to report).
             refine = target.context.get("refine_finding")
             for res in results:
                 finding = self._finding(rule, target, res)
-                if refine is None or refine(finding, res):
-                    self._add(finding)
+                for out in refine(finding, res) if refine is not None else (finding,):
+                    self._add(out)
         except RuleError:
             raise
         except Exception as exc:

@@ -14,15 +14,19 @@ engine passes it to the target's ``refine_finding`` hook, built here, which
 
 Suppressions: the engine honours a suppression written on the finding's line, on its
 block's first line, or on any related location (the caller's argument, the module
-block of a call on the chain).
+block of a call on the chain). A suppression on a caller's line covers that caller's
+calls only: the calls it covers are reported as a finding of their own, apart from
+the calls it does not cover.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, JsonPath, Result, Span
+from ..suppress import Suppression, comment_suppressions
 from .calls import Chain, chain_label, graph_of
 from .expr import references
 
@@ -67,6 +71,20 @@ def _call_locations(chain: Chain) -> list[Related]:
     ]
 
 
+def _suppressed(ctx: Context, finding: Finding, locations: list[Related]) -> bool:
+    """Whether a suppression comment on one of ``locations`` names the finding's rule."""
+    texts: dict[str, list[Suppression]] = ctx.memo("terraform.call_suppressions", dict)
+    for path, span, _ in locations:
+        found = texts.get(path)
+        if found is None:
+            text = next((d.text for d in ctx.project.documents if d.path == path), "")
+            found = texts[path] = comment_suppressions(path, text)
+        for s in found:
+            if span.line in s.lines and s.covers(finding.rule_id, finding.controls):
+                return True
+    return False
+
+
 def _with_chains(message: str, labels: list[str]) -> str:
     shown = ", ".join(labels[:MAX_LISTED])
     if len(labels) > MAX_LISTED:
@@ -76,18 +94,18 @@ def _with_chains(message: str, labels: list[str]) -> str:
 
 def refiner(
     ctx: Context, module: Module, resource: Resource
-) -> Callable[[Finding, Result], bool] | None:
+) -> Callable[[Finding, Result], list[Finding]] | None:
     """The ``refine_finding`` hook of a resource target of a called instance, else None."""
     if not module.entries:
         return None
     # Chains, their labels and module blocks: once per instance, for all its findings.
-    per_instance: dict[int, tuple[list[Chain], list[str], list[Related]]] = ctx.memo(
+    per_instance: dict[int, tuple[list[Chain], list[str], list[list[Related]]]] = ctx.memo(
         "terraform.call_chains", dict
     )
     info = per_instance.get(id(module))
     if info is None:
         chains = [c for c in graph_of(ctx.project, ctx).chains(module) if c]
-        calls = [loc for c in chains for loc in _call_locations(c)]
+        calls = [_call_locations(c) for c in chains]
         info = per_instance[id(module)] = (chains, [chain_label(c) for c in chains], calls)
     chains, labels, call_locations = info
     if not chains:
@@ -96,30 +114,43 @@ def refiner(
         "terraform.call_findings", dict
     )
 
-    def refine(finding: Finding, res: Result) -> bool:
+    def refine(finding: Finding, res: Result) -> list[Finding]:
         names: list[str] = []
         if res.path is not None and res.path[: len(resource.path)] == resource.path:
             rel: JsonPath = res.path[len(resource.path) :]
             names = _var_names(resource.expr(*rel)) if rel else []
-        related: list[Related] = []
-        if names:
-            for chain in chains:
-                related.extend(argument_sources(chain, names))
-        related.extend(call_locations)
-        base = finding.message
+        groups: dict[bool, list[tuple[str, list[Related]]]] = {}
+        for label, chain, calls in zip(labels, chains, call_locations, strict=True):
+            locations = [*argument_sources(chain, names), *calls] if names else calls
+            # A suppression on a caller's line speaks for that caller's calls only: they
+            # are reported apart, so that it never hides what another caller passes.
+            covered = _suppressed(ctx, finding, locations)
+            groups.setdefault(covered, []).append((label, locations))
+        out: list[Finding] = []
+        for covered, group in sorted(groups.items()):
+            one = finding if not out else replace(finding, related=[])
+            if _merge(one, group, covered):
+                out.append(one)
+        return out
+
+    def _merge(finding: Finding, group: list[tuple[str, list[Related]]], covered: bool) -> bool:
+        """Fold ``finding`` into an earlier one at the same place (False), else name it."""
+        chain_labels = [label for label, _ in group]
+        related = [loc for _, locations in group for loc in locations]
         # Once per distinct location and outcome (standards 0.6 item 3): calls giving other
         # values at the same place are listed with the first message.
-        key = (finding.rule_id, finding.path, finding.span, finding.outcome)
+        key = (finding.rule_id, finding.path, finding.span, finding.outcome, covered)
         earlier = merged.get(key)
         if earlier is not None:
             first, first_base, first_labels = earlier
-            first_labels.extend(lb for lb in labels if lb not in first_labels)
+            first_labels.extend(lb for lb in chain_labels if lb not in first_labels)
             first.message = _with_chains(first_base, first_labels)
             first.related.extend(r for r in related if r not in first.related)
             return False
-        finding.message = _with_chains(base, labels)
+        base = finding.message
+        finding.message = _with_chains(base, chain_labels)
         finding.related = list(dict.fromkeys(related))
-        merged[key] = (finding, base, list(dict.fromkeys(labels)))
+        merged[key] = (finding, base, list(dict.fromkeys(chain_labels)))
         return True
 
     return refine

@@ -365,29 +365,21 @@ def plan_modules(doc: Document, graph: ModuleGraph | None) -> list[PlanModule]:
 
 def plan_refiner(
     ctx: Context, module: PlanModule, resource: Resource
-) -> Callable[[Finding, Result], bool]:
+) -> Callable[[Finding, Result], list[Finding]]:
     """Name the planned address; leave out what the configuration already reported at
     the same place with the same outcome."""
     item = module.planned.get(id(resource.block))
     address = item.address if item is not None else resource.address
 
-    def refine(finding: Finding, res: Result) -> bool:
-        if finding.format != PLAN_FORMAT:
+    def refine(finding: Finding, res: Result) -> list[Finding]:
+        place = (finding.rule_id, finding.path, finding.span, finding.outcome)
+        if finding.format != PLAN_FORMAT:  # at a configuration line
             for f in ctx.cache.get("engine.findings", ()):
-                if (
-                    (f.rule_id, f.path, f.span, f.outcome)
-                    == (
-                        finding.rule_id,
-                        finding.path,
-                        finding.span,
-                        finding.outcome,
-                    )
-                    and f.format != PLAN_FORMAT
-                    and "(planned " not in f.message
-                ):
-                    return False
+                same = (f.rule_id, f.path, f.span, f.outcome) == place
+                if same and f.format != PLAN_FORMAT and "(planned " not in f.message:
+                    return []
         finding.message = f"{finding.message} (planned {address})"
-        return True
+        return [finding]
 
     return refine
 

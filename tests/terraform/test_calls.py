@@ -351,3 +351,19 @@ def test_same_place_and_outcome_with_other_values_is_one_finding(tmp_path: Path)
     assert (f.path, f.line) == ("node/main.tf", 8)
     assert f.message.endswith("(in module.m2, module.m3)")
     assert sorted(s.line for _, s, label in f.related if "argument" in label) == [3, 7]
+
+
+def test_a_callers_suppression_never_hides_another_callers_value(tmp_path: Path) -> None:
+    ignore = "  # devops-lint: ignore[TF-AWS-018] vendor AMI needs IMDSv1"
+    calls = (
+        f'module "vendor" {{\n  source      = "./node"\n  http_tokens = "optional"{ignore}\n}}\n'
+        'module "web" {\n  source      = "./node"\n  http_tokens = "optional"\n}\n'
+    )
+    write(tmp_path, {"main.tf": calls, "node/main.tf": NODE})
+    result = lint(tmp_path, "TF-AWS-018")
+    by_state = {
+        f.suppression is not None: f.message for f in found(result, "TF-AWS-018.tokens-optional")
+    }
+    assert by_state[True].endswith("(in module.vendor)")
+    assert by_state[False].endswith("(in module.web)")
+    assert not found(result, "X-000.unused-suppression")
