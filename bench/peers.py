@@ -6,14 +6,18 @@ and ``promtool check rules`` (Prometheus rule files). A peer that is not on ``PA
 ``--peer-bin``) is skipped with a note. Each tool runs once to warm caches (devops-lint's rule
 catalogue, the OS page cache), then three times; the row shows the median whole-process wall
 time, the median CPU time (user + system: the steadier figure on a shared machine) and the
-peak RSS, read from ``wait4`` for that process alone.
+peak RSS, read from ``wait4`` for that process alone. The one-file rows (the pre-commit case)
+lint a copy of the file alone in a folder: a named file's neighbours are read for context
+(Terraform module, rule sets), which would add their cost to the start-up being measured.
+``--compare-tree DIR`` also times devops-lint imported from another source tree (a copy of
+an older commit), alternating runs with the current one: before/after under the same load.
 
 Inputs default to generated corpora; point at checkouts of the public repositories the
 figures in the issue came from to measure those instead:
 
     python bench/peers.py [--terragoat DIR] [--kubernetes-goat DIR] [--kube-prometheus DIR]
                           [--workflows DIR] [--rules DIR] [--peer-bin DIR] [--only NAME]
-                          [--markdown FILE]
+                          [--compare-tree DIR] [--no-peers] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -62,17 +67,17 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def child_env() -> dict[str, str]:
-    env = {**os.environ, "NO_COLOR": "1"}
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "NO_COLOR": "1", **(extra or {})}
     # An installed package has its bytecode compiled; let the warm-up run write it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def run_once(cmd: list[str]) -> Timing:
+def run_once(cmd: list[str], env: dict[str, str] | None = None) -> Timing:
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env()
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(env)
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -80,15 +85,23 @@ def run_once(cmd: list[str]) -> Timing:
     return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
 
 
-def measure(cmd: list[str], repeat: int) -> Timing:
-    run_once(cmd)  # warm-up
-    runs = [run_once(cmd) for _ in range(repeat)]
-    return Timing(
-        statistics.median(r.wall for r in runs),
-        statistics.median(r.cpu for r in runs),
-        max(r.peak_mib for r in runs),
-        runs[-1].exit_code,
-    )
+def measure(commands: dict[str, list[str]], envs: dict[str, dict[str, str]], repeat: int) -> Any:
+    """Median timings per command; the runs alternate so that load drifts hit all alike."""
+    for name, cmd in commands.items():
+        run_once(cmd, envs.get(name))  # warm-up
+    runs: dict[str, list[Timing]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            runs[name].append(run_once(cmd, envs.get(name)))
+    return {
+        name: Timing(
+            statistics.median(r.wall for r in timings),
+            statistics.median(r.cpu for r in timings),
+            max(r.peak_mib for r in timings),
+            timings[-1].exit_code,
+        )
+        for name, timings in runs.items()
+    }
 
 
 def find_tool(name: str, extra: list[Path]) -> str | None:
@@ -160,6 +173,16 @@ def first(root: Path, suffixes: tuple[str, ...]) -> Path:
     return next(p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in suffixes)
 
 
+def alone(path: Path, work: Path) -> Path:
+    """A copy of ``path`` alone in a folder (a workflow stays under .github/workflows)."""
+    folder = work / f"one-{path.parent.name}-{path.stem}"
+    if path.parent.name == "workflows":
+        folder = folder / ".github" / "workflows"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, folder / path.name)
+    return folder / path.name
+
+
 def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None]) -> list[Row]:
     checkov, trivy, zizmor, promtool = (str(tools[t]) for t in PEERS)
     yaml = (".yaml", ".yml")
@@ -168,6 +191,8 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
     def add(name: str, target: Path, files: int, peers: dict[str, list[str]]) -> None:
         row = Row(name, files, {"devops-lint": devops_lint(target)})
         for peer, cmd in peers.items():
+            if args.no_peers:
+                continue
             if tools[peer] is None:
                 row.notes.append(f"{peer} not installed")
             else:
@@ -198,7 +223,7 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
     def promtool_cmd(files: list[Path]) -> list[str]:
         return [promtool, "check", "rules", *map(str, files)]
 
-    tf_one = terraform_file(args.terragoat, work)
+    tf_one = alone(terraform_file(args.terragoat, work), work)
     add(
         "one .tf file",
         tf_one,
@@ -213,7 +238,7 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
         {"checkov": checkov_cmd(tf_dir, "terraform"), "trivy": trivy_cmd(tf_dir)},
     )
     k8s_small, label = kubernetes_dir(args.kubernetes_goat, work, 16, "16 files")
-    k8s_one = first(k8s_small, yaml)
+    k8s_one = alone(first(k8s_small, yaml), work)
     add("one Kubernetes manifest", k8s_one, 1, {"checkov": checkov_cmd(k8s_one, "kubernetes")})
     k8s_objects, _ = kubernetes_dir(None, work, 100, "")
     k8s_large, large_label = kubernetes_dir(args.kube_prometheus, work, 84, "84 files")
@@ -229,7 +254,7 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
             {"checkov": checkov_cmd(folder, "kubernetes"), "trivy": trivy_cmd(folder)},
         )
     wf_dir, label = workflows_dir(args.workflows, work)
-    wf_one = first(wf_dir, yaml)
+    wf_one = alone(first(wf_dir, yaml), work)
     add(
         "one workflow",
         wf_one,
@@ -247,7 +272,8 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
         r_dir, label = rules_dir(given, work, count)
         r_files = sorted(p for p in r_dir.rglob("*") if p.suffix in yaml)
         if count == 112:
-            add("one rule file", r_files[0], 1, {"promtool": promtool_cmd(r_files[:1])})
+            r_one = alone(r_files[0], work)
+            add("one rule file", r_one, 1, {"promtool": promtool_cmd([r_one])})
         name = label if given else f"{count} {label[0].lower()}{label[1:]}"
         add(name, r_dir, len(r_files), {"promtool": promtool_cmd(r_files)})
     return rows
@@ -288,6 +314,12 @@ def main() -> int:
     parser.add_argument("--peer-bin", type=Path, action="append", default=[])
     parser.add_argument("--only", action="append", default=[], help="rows whose name has this")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true", help="time devops-lint only")
+    parser.add_argument(
+        "--compare-tree",
+        type=Path,
+        help="also time devops-lint from this source tree (e.g. a copy of an older commit)",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table here")
     args = parser.parse_args()
 
@@ -305,10 +337,15 @@ def main() -> int:
         for row in build_rows(args, Path(tmp), tools):
             if args.only and not any(o in row.name for o in args.only):
                 continue
-            base = measure(row.commands["devops-lint"], args.repeat)
+            envs: dict[str, dict[str, str]] = {}
+            if args.compare_tree:
+                row.commands["devops-lint (compared tree)"] = row.commands["devops-lint"]
+                envs["devops-lint (compared tree)"] = {"PYTHONPATH": str(args.compare_tree)}
+            timings = measure(row.commands, envs, args.repeat)
+            base = timings["devops-lint"]
             peers = [
-                f"{name}: {cell(measure(cmd, args.repeat), base)}"
-                for name, cmd in row.commands.items()
+                f"{name}: {cell(timing, base)}"
+                for name, timing in timings.items()
                 if name != "devops-lint"
             ]
             line = (
