@@ -138,8 +138,10 @@ def refiner(
         chain_labels = [label for label, _ in group]
         related = [loc for _, locations in group for loc in locations]
         # Once per distinct location and outcome (standards 0.6 item 3): calls giving other
-        # values at the same place are listed with the first message.
-        key = (finding.rule_id, finding.path, finding.span, finding.outcome, covered)
+        # values at the same place are listed with the first message. Instances of one
+        # resource (count, for_each inside the module) stay apart, as in a module alone.
+        place = (finding.rule_id, finding.path, finding.span, finding.locator)
+        key = (*place, finding.outcome, covered)
         earlier = merged.get(key)
         if earlier is not None:
             first, first_base, first_labels = earlier

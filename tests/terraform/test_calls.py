@@ -367,3 +367,16 @@ def test_a_callers_suppression_never_hides_another_callers_value(tmp_path: Path)
     assert by_state[True].endswith("(in module.vendor)")
     assert by_state[False].endswith("(in module.web)")
     assert not found(result, "X-000.unused-suppression")
+
+
+def test_count_instances_inside_a_called_module_stay_apart(tmp_path: Path) -> None:
+    child = NODE.replace(
+        'resource "aws_launch_template" "this" {\n',
+        'resource "aws_launch_template" "this" {\n  count = 2\n',
+    )
+    write(tmp_path, {"main.tf": LEGACY, "node/main.tf": child})
+    findings = found(lint(tmp_path, "TF-AWS-018"), "TF-AWS-018.tokens-optional")
+    assert sorted(f.locator for f in findings) == [
+        "aws_launch_template.this[0]",
+        "aws_launch_template.this[1]",
+    ]
