@@ -12,9 +12,10 @@ import pytest
 
 from tests.security.hostile_cases import CASES, Case, run
 
-# A run that finishes but spends more than this on a hostile file is too slow (the
-# subprocess itself is killed at hostile_cases.TIMEOUT).
-SECONDS = 20.0
+# A guard against hangs and gross regressions, loose enough for a busy CI machine running
+# tests in parallel: the figures themselves come from bench/hostile.py (worst case 8.8 s on
+# the reference machine). The subprocess itself is killed at hostile_cases.TIMEOUT.
+SECONDS = 45.0
 PEAK_KIB = 1024 * 1024  # 1 GiB
 
 
