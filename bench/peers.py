@@ -74,15 +74,31 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(cmd: list[str], env: dict[str, str] | None = None) -> Timing:
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(env)
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+    """Wall, CPU (the process and its children) and peak RSS of one run.
+
+    A child's ``ru_maxrss`` from ``wait4`` starts at this process's own size (the memory
+    map it was forked from), so where GNU time exists it launches the command and reports
+    the peak instead, from a parent of a few MB.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        gnu_time = os.access(GNU_TIME, os.X_OK)
+        full = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if gnu_time else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(env)
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        peak_kib = usage.ru_maxrss
+        if gnu_time:
+            lines = rss.read().split()
+            peak_kib = int(lines[-1]) if lines and lines[-1].isdigit() else peak_kib
+    code = os.waitstatus_to_exitcode(status)
+    return Timing(wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024, code)
 
 
 def measure(commands: dict[str, list[str]], envs: dict[str, dict[str, str]], repeat: int) -> Any:
