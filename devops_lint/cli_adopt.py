@@ -47,6 +47,19 @@ def click_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def _file_digest(path: Path | None) -> str:
+    """A configuration file given on the command line, by content (it lives outside the
+    base tree, so the tree's hash does not cover it)."""
+    if path is None:
+        return ""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return str(path)
+
+
 def from_cli(
     result: RunResult,
     root: Path,
@@ -96,7 +109,8 @@ def from_cli(
             sorted(settings["select"]),
             sorted(settings["ignore"]),
             sorted(report_only or []),
-            str(opts.get("config_file") or ""),
+            _file_digest(opts.get("config_file")),
+            sorted(str(v) for v in settings["helm_values_files"]),
         ]
     )
     compare(result, root, targets, asked, scan_base, cache_salt=salt)

@@ -13,7 +13,7 @@ from typing import Any
 from . import parsing, structure
 from .context import Context
 from .discover import Skipped, Unreadable, discover, rel_to
-from .fingerprint import logical_key
+from .fingerprint import logical_key, scope_key
 from .model import (
     SEVERITY_RANK,
     UNRESOLVED_KEY,
@@ -472,7 +472,8 @@ class Engine:
             format=doc.format,
             object_line=obj.line if doc is target.doc else span.line,
             document=doc.index,
-            logical=logical_key(locator, object_path, res.path, doc, res.args),
+            logical=scope_key(res.identity or target.identity)
+            or logical_key(locator, object_path, res.path, doc, res.args),
         )
 
     def _add(self, finding: Finding) -> None:

@@ -60,6 +60,16 @@ def logical_key(
     return f"{locator}|{_path_text(rel)}|{extra}|{value}"
 
 
+SCOPE = "scope|"
+
+
+def scope_key(identity: str | None) -> str:
+    """The logical key of a finding about a scope wider than one file (a namespace, the
+    repository), which is reported at whichever object speaks for it: the file and object it
+    happens to be reported at are left out, so adding a file that sorts first keeps it."""
+    return f"{SCOPE}{identity}" if identity else ""
+
+
 def _identity(f: Finding) -> str:
     if f.logical:
         return f.logical
@@ -79,7 +89,8 @@ def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None
     out = [""] * len(findings)
     for i in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
         f = findings[i]
-        text = f"{RECIPE}\0{f.rule_id}\0{keyed[i]}\0{_identity(f)}"
+        path = "" if f.logical.startswith(SCOPE) else keyed[i]
+        text = f"{RECIPE}\0{f.rule_id}\0{path}\0{_identity(f)}"
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         seen[digest] += 1
         out[i] = f"{digest}:{seen[digest]}"

@@ -132,6 +132,9 @@ class Target:
     anchor: Span | None = None  # where findings about missing things go
     object_span: Span | None = None  # first line of the enclosing object (suppressions)
     context: dict[str, Any] = field(default_factory=dict)
+    # What findings on this target are about when that is wider than the file they are
+    # reported in (the repository): their fingerprint rests on it, not on the file.
+    identity: str | None = None
 
     def anchor_span(self) -> Span:
         return self.anchor if self.anchor is not None else self.doc.span(self.path)
@@ -155,6 +158,8 @@ class Result:
     unresolved: bool = False
     locator: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
+    # Like Target.identity, for one finding (a namespace reported by its first workload).
+    identity: str | None = None
 
 
 Outcome = Literal["fail", "unresolved", "error"]

@@ -37,6 +37,19 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("devops-lint")) / "base-scans"
 
 
+def _code_stamp() -> str:
+    """What identifies this linter's behaviour beyond its version: its modules and shipped
+    rules (size and modification time; an installed wheel's never change, a checkout's do)."""
+    from .rules import PACKAGE_DIR, resource_dir
+
+    digest = hashlib.sha256()
+    for folder, pattern in ((PACKAGE_DIR, "*.py"), (resource_dir("rules"), "*.yaml")):
+        for path in sorted(folder.rglob(pattern)):
+            st = path.stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def _export(top: Path, commit: str, dest: Path) -> None:
     """Unpack ``commit``'s tree into ``dest``; links and paths that would leave it are
     refused by tarfile's ``data`` filter."""
@@ -79,7 +92,15 @@ def base_keys(
     tree = gitrepo.tree_of(top, commit)
     key = hashlib.sha256(
         json.dumps(
-            [__version__, RECIPE, tree, rel_root.as_posix(), rel_targets, cache_salt]
+            [
+                __version__,
+                RECIPE,
+                _code_stamp(),
+                tree,
+                rel_root.as_posix(),
+                rel_targets,
+                cache_salt,
+            ]
         ).encode()
     ).hexdigest()[:32]
     cache = _cache_dir() / f"{key}.json"

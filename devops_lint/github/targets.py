@@ -112,6 +112,7 @@ def repository(project: Project, ctx: Context) -> Iterator[Target]:
         path=(),
         data=None,
         locator="repository",
+        identity="repository",
         anchor=FILE_START,
         object_span=FILE_START,
         context={"name": "repository"},

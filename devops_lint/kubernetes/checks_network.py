@@ -696,6 +696,8 @@ def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         unresolved=outcome is None,
         severity=severity,
         args={"ns": _ns_text(ns)},
+        # About the namespace, whichever workload reports it (a placeholder speaks for itself).
+        identity=None if ns is None or isinstance(ns, Unresolved) else f"namespace {ns}",
     )
 
 

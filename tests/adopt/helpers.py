@@ -53,10 +53,10 @@ def commit_all(root: Path, message: str) -> None:
 
 
 def lint(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict[str, Any], str]:
-    """(exit code, JSON report, stderr) of ``devops-lint --format json ARGS`` run in ``root``."""
+    """(exit code, JSON report, stderr) of ``devops-lint --format json ARGS`` run in ``root``,
+    with a cache folder of the test's own (beside ``root`` unless given)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT")}
-    if cache is not None:
-        env["DEVOPS_LINT_CACHE_DIR"] = str(cache)
+    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or root.parent / "devops-lint-cache")
     proc = subprocess.run(
         [sys.executable, "-m", "devops_lint", "--format", "json", *args],
         cwd=root,

@@ -148,3 +148,23 @@ def test_input_findings_ignore_positions_in_their_message() -> None:
     a = _finding("X-000.parse-error", "a.yaml", 3, "", "expected ':' at line 3, column 7")
     b = _finding("X-000.parse-error", "a.yaml", 9, "", "expected ':' at line 9, column 7")
     assert fingerprints([a]) == fingerprints([b])
+
+
+def test_namespace_finding_keeps_its_fingerprint_when_another_workload_reports_it(
+    tmp_path: Path,
+) -> None:
+    """K8S-NET-001.no-default-deny is reported once per namespace, by its first workload in
+    path order: a new workload that sorts first takes over the report, not the identity."""
+    write(tmp_path / "a", {"k8s/web.yaml": POD.format(privileged="false")})
+    before = prints_of(tmp_path / "a", "K8S-NET-001.no-default-deny")
+    assert [p for (_, path), p in before.items() if path == "k8s/web.yaml"]
+    write(
+        tmp_path / "b",
+        {
+            "k8s/web.yaml": POD.format(privileged="false"),
+            "k8s/aaa.yaml": POD.format(privileged="false").replace("name: debug", "name: aaa"),
+        },
+    )
+    after = prints_of(tmp_path / "b", "K8S-NET-001.no-default-deny")
+    assert list(after) == [("K8S-NET-001.no-default-deny", "k8s/aaa.yaml")]
+    assert sorted(after.values()) == sorted(before.values())
