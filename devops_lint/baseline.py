@@ -32,7 +32,10 @@ class BaselineError(Exception):
     """A baseline file that cannot be used: the run stops with exit 2."""
 
 
-Key = tuple[str, str, str]  # rule, repository-relative path, fingerprint
+# What matches a finding to an older one: the rule and the fingerprint (which hashes the
+# file's path, except for findings about a wider scope, reported in whichever file speaks
+# for it).
+Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,8 @@ def hide_known(
     prints = fingerprints(findings, paths)
     used: Counter[Key] = Counter()
     shown: list[Finding] = []
-    for f, path, fp in zip(findings, paths, prints, strict=True):
-        key = (f.rule_id, path, fp)
+    for f, fp in zip(findings, prints, strict=True):
+        key = (f.rule_id, fp)
         if f.suppression is None and used[key] < known[key]:
             used[key] += 1
             continue
@@ -182,12 +185,12 @@ def split(
     findings: Sequence[Finding], entries: Sequence[Entry], prefix: str, renames: dict[str, str]
 ) -> tuple[list[Finding], int, list[Entry]]:
     """(findings to show, how many the baseline hides, entries that matched nothing)."""
-    known = Counter((e.rule, e.path, e.fingerprint) for e in entries)
+    known = Counter((e.rule, e.fingerprint) for e in entries)
     shown, used = hide_known(findings, known, prefix, renames)
     hidden = sum(used.values())
     stale: list[Entry] = []
     for e in entries:
-        key = (e.rule, e.path, e.fingerprint)
+        key = (e.rule, e.fingerprint)
         if used[key] > 0:
             used[key] -= 1
         else:

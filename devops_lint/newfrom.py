@@ -139,5 +139,5 @@ def split_new(
     findings: Sequence[Finding], base: Sequence[BaseKey], prefix: str, renames: dict[str, str]
 ) -> tuple[list[Finding], int]:
     """(findings to show, how many existed at the base)."""
-    shown, used = hide_known(findings, Counter(base), prefix, renames)
+    shown, used = hide_known(findings, Counter((rule, fp) for rule, _, fp in base), prefix, renames)
     return shown, sum(used.values())

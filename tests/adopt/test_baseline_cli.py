@@ -215,3 +215,15 @@ def test_sarif_carries_the_shared_fingerprint_and_baseline_state(repo: Path) -> 
     for r in results:
         where = (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
         assert r["partialFingerprints"]["devopsLint/v1"] == by_json[where]
+
+
+def test_a_file_that_sorts_first_does_not_unhide_namespace_findings(repo: Path) -> None:
+    """K8S-NET-001.no-default-deny speaks for the namespace from its first workload; a new
+    workload earlier in path order takes over the report, and the baseline still covers it."""
+    lint(repo, "--write-baseline", "baseline.json", ".")
+    write(repo, {"k8s/aaa.yaml": pod(name="aaa", privileged="false")})
+    _, report, _ = lint(repo, "--baseline", "baseline.json", ".")
+    rules = {f["rule"] for f in report["findings"]}
+    assert "X-000.stale-baseline" not in rules
+    assert "K8S-NET-001.no-default-deny" not in rules
+    assert {f["path"] for f in report["findings"]} == {"k8s/aaa.yaml"}
