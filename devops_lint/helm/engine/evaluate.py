@@ -310,14 +310,7 @@ class Evaluator:
         define = self.defines.get(strval(name))
         if define is None:
             return self.unknown()
-        out = self.out
-        self.out = _Out()
-        try:
-            with self._frame(define, data, mapped=False), suppress(_Break, _Continue):
-                self.nodes(define.body, data)
-            return "".join(self.out.parts)
-        finally:
-            self.out = out
+        return self.include_nodes(define, data)
 
     def tpl(self, text: Any, data: Any) -> Any:
         if isinstance(text, Unknown):
