@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import UNRESOLVED_KEY, Result, Span, Target, Unresolved
+from ..model import Result, Span, Target, Unresolved
 from .manifest import Manifest, load_module_dir, read_manifest
-from .module import MAX_INSTANCES, Module, ModuleCall, modules_of
+from .module import MAX_INSTANCES, Module, ModuleCall, for_each_pairs, modules_of
 from .resolve import unresolved
 from .syntax import Attribute
 
@@ -270,15 +270,8 @@ class ModuleGraph:
                 return [(idx, {"count": {"index": idx}})]
             return [(i, {"count": {"index": i}}) for i in range(min(int(n), MAX_INSTANCES))]
         if for_each is not None:
-            coll = caller.resolve(for_each)
-            pairs: list[tuple[Any, Any]] = []
-            if isinstance(coll, dict) and UNRESOLVED_KEY not in coll:
-                pairs = sorted(coll.items())
-            elif isinstance(coll, list) and all(
-                isinstance(v, str) and not isinstance(v, Unresolved) for v in coll
-            ):
-                pairs = [(v, v) for v in coll]
-            else:
+            pairs = for_each_pairs(caller.resolve(for_each))
+            if pairs is None:
                 k = unresolved(for_each, "each.key")
                 return [(k, {"each": {"key": k, "value": unresolved(for_each, "each.value")}})]
             return [(str(k), {"each": {"key": k, "value": v}}) for k, v in pairs[:MAX_INSTANCES]]

@@ -51,6 +51,19 @@ def _plain_eq(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 
+def for_each_pairs(coll: Any) -> list[tuple[Any, Any]] | None:
+    """``(each.key, each.value)`` of a resource's or module call's resolved ``for_each`` in
+    Terraform's order, or None when the collection is not known (Terraform takes a map, or a
+    set of strings)."""
+    if isinstance(coll, dict) and UNRESOLVED_KEY not in coll:
+        return sorted(coll.items())
+    if isinstance(coll, list) and all(
+        isinstance(v, str) and not isinstance(v, Unresolved) for v in coll
+    ):
+        return [(v, v) for v in coll]
+    return None
+
+
 @dataclass(eq=False)
 class Variable:
     name: str
@@ -528,14 +541,7 @@ class Module:
                     )
                 continue
             if for_each is not None:
-                coll = self.resolve(for_each)
-                pairs: list[tuple[Any, Any]] = []
-                if isinstance(coll, dict) and UNRESOLVED_KEY not in coll:
-                    pairs = sorted(coll.items())
-                elif isinstance(coll, list) and all(
-                    isinstance(v, str) and not isinstance(v, Unresolved) for v in coll
-                ):
-                    pairs = [(v, v) for v in coll]
+                pairs = for_each_pairs(self.resolve(for_each))
                 if not pairs:
                     each = {
                         "key": unresolved(for_each, "each.key"),
