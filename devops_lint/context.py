@@ -21,6 +21,23 @@ def load_data_table(name: str) -> Any:
     return load_plain((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+@functools.cache
+def shipped_strings(name: str) -> frozenset[str]:
+    """Every string of a shipped data table, before config extensions: what the package itself
+    wrote (a pattern from it is trusted, one from an extension is the scanned repository's)."""
+    out: set[str] = set()
+    stack = [load_data_table(name)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            out.add(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return frozenset(out)
+
+
 @dataclass
 class Context:
     settings: dict[str, Any]  # Appendix A keys, defaults merged with the config file

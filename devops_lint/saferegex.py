@@ -12,11 +12,12 @@ as matching nothing, and config validation reports it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Container
 from typing import Any, Protocol
 
 import re2  # type: ignore[import-untyped,unused-ignore]
 
-__all__ = ["Regex", "compile", "error_of", "search"]
+__all__ = ["Regex", "compile", "compile_or_trusted", "error_of", "search"]
 
 # Memory RE2 may use for one compiled pattern (its default is 8 MiB): enough for any real
 # pattern, small enough that a pattern of a million alternatives is refused quickly.
@@ -33,6 +34,11 @@ class Regex(Protocol):
     def match(self, text: str) -> Any: ...
 
     def fullmatch(self, text: str) -> Any: ...
+
+    def finditer(self, text: str) -> Any: ...
+
+    @property
+    def groupindex(self) -> Any: ...
 
 
 def _options(dotall: bool, ignorecase: bool) -> Any:
@@ -61,6 +67,23 @@ def _compile(pattern: str, dotall: bool, ignorecase: bool) -> tuple[Regex | None
 def compile(pattern: str, *, dotall: bool = False, ignorecase: bool = False) -> Regex | None:
     """The pattern compiled by RE2, or None when RE2 refuses it."""
     return _compile(str(pattern), dotall, ignorecase)[0]
+
+
+def compile_or_trusted(
+    pattern: str, trusted: Container[str], *, ignorecase: bool = False
+) -> Regex | None:
+    """RE2 whenever it accepts the pattern. A pattern the package itself ships (``trusted``)
+    that RE2 refuses, because it needs look-around, runs on Python's ``re``: the package's own
+    patterns are reviewed; anything configuration or a data extension adds never is."""
+    compiled = compile(pattern, ignorecase=ignorecase)
+    if compiled is None and pattern in trusted:
+        import re
+
+        try:
+            return re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+        except re.error:
+            return None
+    return compiled
 
 
 def error_of(pattern: str) -> str | None:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
 from ..model import JsonPath
 from ..prometheus.index import PromIndex, build_index
 from ..prometheus.model import PromConfig, RelabelRule, RuleFile, ScrapeJob
@@ -212,13 +213,8 @@ def exporters(ctx: Context) -> list[Exporter]:
 
 
 def _search(patterns: tuple[str, ...], value: str) -> bool:
-    for p in patterns:
-        try:
-            if re.search(p, value, re.IGNORECASE):
-                return True
-        except re.error:
-            continue
-    return False
+    """Exporter signature patterns (a data table configuration can extend) on RE2."""
+    return any(saferegex.search(p, value, ignorecase=True) for p in patterns)
 
 
 def _address_rewrite(job: ScrapeJob) -> list[RelabelRule]:

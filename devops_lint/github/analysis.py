@@ -7,10 +7,12 @@ permissions are computed here once per job and shared by every check.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
+from ..context import shipped_strings
+from ..saferegex import Regex
 from .evaluate import PR_EVENTS, reachable_events
 from .expressions import Node, parse_condition, pattern_covers, pattern_matches
 from .repository import repository_of
@@ -26,14 +28,15 @@ def setting(ctx: Context, key: str, default: Any) -> Any:
     return default if value is None else value
 
 
-def _compile(patterns: list[Any]) -> list[re.Pattern[str]]:
-    out = []
+def _compile(patterns: list[Any]) -> list[Regex]:
+    """Command patterns on RE2 (configuration and data extensions come from the scanned
+    repository); only the package's own look-around patterns run on ``re``."""
+    shipped = shipped_strings("github_actions.yaml")
+    out: list[Regex] = []
     for p in patterns:
-        if isinstance(p, str):
-            try:
-                out.append(re.compile(p))
-            except re.error:
-                continue
+        compiled = saferegex.compile_or_trusted(p, shipped) if isinstance(p, str) else None
+        if compiled is not None:
+            out.append(compiled)
     return out
 
 
@@ -41,19 +44,19 @@ def _compile(patterns: list[Any]) -> list[re.Pattern[str]]:
 class Vocabulary:
     cloud_auth_actions: list[str]
     deploy_actions: list[str]
-    deploy_commands: list[re.Pattern[str]]
-    cluster_commands: list[re.Pattern[str]]
+    deploy_commands: list[Regex]
+    cluster_commands: list[Regex]
     throwaway_cluster_actions: list[str]
-    throwaway_cluster_commands: list[re.Pattern[str]]
+    throwaway_cluster_commands: list[Regex]
     publish_actions: list[str]
-    publish_commands: list[re.Pattern[str]]
-    image_push_commands: list[re.Pattern[str]]
+    publish_commands: list[Regex]
+    image_push_commands: list[Regex]
     signing_actions: list[str]
-    signing_commands: list[re.Pattern[str]]
+    signing_commands: list[Regex]
     sast_actions: list[str]
-    sast_commands: list[re.Pattern[str]]
+    sast_commands: list[Regex]
     deps_actions: list[str]
-    deps_commands: list[re.Pattern[str]]
+    deps_commands: list[Regex]
     tag_pinned_workflows: list[str]
     untrusted: list[tuple[str, ...]]
     first_party: set[str]
@@ -126,7 +129,7 @@ def step_uses(step: Step, patterns: list[str]) -> bool:
     return bool(name) and action_matches(name, patterns)
 
 
-def run_matches(step: Step, patterns: list[re.Pattern[str]]) -> re.Match[str] | None:
+def run_matches(step: Step, patterns: list[Regex]) -> Any:
     """The first match in the step's script, continuation lines joined (offsets as in ``run``)."""
     run = step.script
     if not run:

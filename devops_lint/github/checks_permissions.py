@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
+from ..context import shipped_strings
 from ..model import FILE_START, Result, Target
 from .analysis import is_cloud_auth, step_uses
 from .workflow import Job, Step, build_workflow, is_expression
@@ -70,6 +71,7 @@ def workflow_top_level_write(target: Target, rule: Rule, ctx: Context) -> Iterat
 def _evidence(ctx: Context) -> list[dict[str, Any]]:
     def build() -> list[dict[str, Any]]:
         table = ctx.data("permission_evidence.yaml") or {}
+        shipped = shipped_strings("permission_evidence.yaml")
         out = []
         for entry in table.get("evidence") or []:
             if not isinstance(entry, dict) or not isinstance(entry.get("scope"), str):
@@ -77,10 +79,7 @@ def _evidence(ctx: Context) -> list[dict[str, Any]]:
             item = dict(entry)
             for key in ("command", "value"):
                 if isinstance(item.get(key), str):
-                    try:
-                        item[key] = re.compile(item[key])
-                    except re.error:
-                        item[key] = None
+                    item[key] = saferegex.compile_or_trusted(item[key], shipped)
             if isinstance(item.get("action"), str):
                 item["action"] = item["action"].lower()
             out.append(item)
@@ -100,13 +99,13 @@ def _step_is_evidence(step: Step, entry: dict[str, Any]) -> bool:
             pattern = entry.get("value")
             if value is None:
                 return False
-            if isinstance(pattern, re.Pattern):
+            if pattern is not None and not isinstance(pattern, str):
                 return bool(
                     pattern.search(str(value).lower() if isinstance(value, bool) else str(value))
                 )
         return True
     command = entry.get("command")
-    if isinstance(command, re.Pattern) and step.run:
+    if command is not None and not isinstance(command, str) and step.run:
         return bool(command.search(step.run))
     return False
 

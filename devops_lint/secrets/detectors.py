@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import saferegex
+from ..context import shipped_strings
 from ..placeholders import Placeholders, shipped
 from ..secrets_names import DEFAULT_RULE, SensitiveNameRule, is_sensitive_name
 
@@ -79,6 +81,14 @@ class DetectorSet:
                 key = (n.lower(), True) if det.ignore_case else (n, False)
                 by_needle.setdefault(key, []).append(i)
         self._needles = tuple((n, ic, tuple(ix)) for (n, ic), ix in by_needle.items())
+        # Detectors a configuration adds (data_extensions) are the scanned repository's
+        # patterns: they run on RE2, one by one, never inside the combined ``re`` alternation.
+        own_patterns = shipped_strings("secret_detectors.yaml")
+        self._external: dict[int, saferegex.Regex | None] = {
+            i: saferegex.compile(d.pattern)
+            for i, d in enumerate(self.detectors)
+            if d.pattern not in own_patterns
+        }
         self._always = tuple(i for i, d in enumerate(self.detectors) if not d.needles)
         # The shared allowlist (placeholders.yaml); a `placeholders` section of this table, as
         # older configs extended it, adds to it.
@@ -119,10 +129,23 @@ class DetectorSet:
                 chosen_set.update(indices)
         chosen = sorted(chosen_set)
         ranked: list[tuple[int, Hit]] = []
-        if chosen:
-            for m in self.combined(tuple(chosen)).finditer(text):
+        own = tuple(i for i in chosen if i not in self._external)
+        if own:
+            for m in self.combined(own).finditer(text):
                 i = int(str(m.lastgroup)[1:])
                 hit = self._hit(i, m, text)
+                if hit is not None:
+                    ranked.append((i, hit))
+        for i in chosen:
+            regex = self._external.get(i)
+            if regex is None:
+                continue
+            secret = regex.groupindex.get("secret")
+            for m in regex.finditer(text):
+                start, end = m.span(secret) if secret is not None else m.span()
+                if start < 0:
+                    start, end = m.span()
+                hit = self._hit_at(i, start, end, text)
                 if hit is not None:
                     ranked.append((i, hit))
         if any(n in lower for n in name_needles(name_rule or DEFAULT_RULE)):
@@ -131,13 +154,16 @@ class DetectorSet:
         return _resolve_overlaps(ranked)
 
     def _hit(self, i: int, m: re.Match[str], text: str) -> Hit | None:
-        det = self.detectors[i]
         secret = f"secret_{i}"
         groups = m.re.groupindex
         if secret in groups and m.group(secret) is not None:
             start, end = m.span(secret)
         else:
             start, end = m.span(f"d{i}")
+        return self._hit_at(i, start, end, text)
+
+    def _hit_at(self, i: int, start: int, end: int, text: str) -> Hit | None:
+        det = self.detectors[i]
         value = text[start:end]
         # The AWS secret detector matches its anchor word (`secret`); its value is checked below.
         if det.check != "aws-secret-context" and self.placeholder(value):

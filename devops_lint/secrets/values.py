@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .. import saferegex
+from ..context import shipped_strings
 from ..model import Document, JsonPath, Span, is_unresolved
 from ..placeholders import Placeholders
 from ..secrets_names import SensitiveNameRule, is_sensitive_name, names_a_reference
@@ -50,7 +52,11 @@ class ValueRules:
         self.placeholder: Placeholders = detectors.placeholder
         self.names = names
         self.min_length = int(table.get("x002_min_value_length", 8))
-        self.references = tuple(re.compile(str(p)) for p in table.get("x002_references", ()))
+        shipped = shipped_strings("secret_detectors.yaml")
+        compiled = (
+            saferegex.compile_or_trusted(str(p), shipped) for p in table.get("x002_references", ())
+        )
+        self.references = tuple(c for c in compiled if c is not None)
         files = table.get("x002_assignment_files") or {}
         self.assign_names = frozenset(str(n) for n in files.get("names", ()))
         self.assign_prefixes = tuple(str(n) for n in files.get("name_prefixes", ()))

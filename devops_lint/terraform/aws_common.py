@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import saferegex
 from ..model import Document, JsonPath, Result, Span, Unresolved
+from ..saferegex import Regex
 from .expr import Call, Expr, ListExpr, ObjectExpr, Ref, Template, literal_string, walk
 from .module import Module, Resource
 from .policy import Policy, Statement, entry_location, policy_from_expr, statement_body
@@ -234,9 +236,10 @@ def _names_bucket(cand: Resource, expr: Expr, bucket: Resource) -> bool:
 # -- S3 naming ----------------------------------------------------------------------
 
 
-def data_bucket_regex(ctx: Context) -> re.Pattern[str]:
+def data_bucket_regex(ctx: Context) -> Regex | None:
+    """The configured pattern of data buckets, on RE2 (None when RE2 refuses it)."""
     pattern = ctx.settings.get("data_bucket_regex") or DEFAULT_DATA_BUCKET_REGEX
-    return re.compile(str(pattern))
+    return saferegex.compile(str(pattern))
 
 
 def bucket_labels(bucket: Resource) -> tuple[list[str], bool]:
@@ -285,8 +288,10 @@ def _literal_parts(expr: Expr) -> list[str]:
     return out
 
 
-def matches_bucket(bucket: Resource, regex: re.Pattern[str]) -> bool | None:
-    """Whether the bucket's labels match ``regex``: ``None`` when unknown."""
+def matches_bucket(bucket: Resource, regex: Regex | None) -> bool | None:
+    """Whether the bucket's labels match ``regex``: ``None`` when unknown (or no pattern)."""
+    if regex is None:
+        return None
     texts, partial = bucket_labels(bucket)
     if any(regex.search(t) for t in texts):
         return True
