@@ -130,7 +130,7 @@ class Engine:
         self.ctx = Context(settings=settings, project=self.project)
         self.findings: list[Finding] = []
         self.stdin_name: str | None = None  # the name standard input is reported under
-        self._seen: set[tuple[Any, ...]] = set()
+        self._seen: dict[tuple[Any, ...], Finding] = {}
         # (rule ID, path) -> targets evaluated: counts, so compliance can tell pass from n/a.
         self.evaluated: Counter[tuple[str, str]] = Counter()
         self.suppressed_until: dict[tuple[str, int, int, str], str] = {}
@@ -472,15 +472,19 @@ class Engine:
             format=doc.format,
             object_line=obj.line if doc is target.doc else span.line,
             document=doc.index,
+            value_sets=list(doc.meta.get("value_sets", ())),
             logical=scope_key(res.identity or target.identity)
             or logical_key(locator, object_path, res.path, doc, res.args),
         )
 
     def _add(self, finding: Finding) -> None:
         key = (finding.rule_id, finding.path, finding.span, finding.message)
-        if key in self._seen:
+        first = self._seen.get(key)
+        if first is not None:
+            # Reported once; a rendered chart's finding names every value set producing it.
+            first.value_sets.extend(v for v in finding.value_sets if v not in first.value_sets)
             return
-        self._seen.add(key)
+        self._seen[key] = finding
         self.findings.append(finding)
 
     # ------------------------------------------------------------ suppressions
@@ -571,6 +575,11 @@ class Engine:
         if only is not None:
             findings = [f for f in findings if f.path in only]
         findings.sort(key=Finding.sort_key)
+        if self.settings.get("helm_values_files"):
+            # Charts rendered with several value sets: say which ones give each finding.
+            for f in findings:
+                if f.value_sets:
+                    f.message = f"{f.message} (values: {', '.join(f.value_sets)})"
         redact_messages(findings, self.settings)
         # Files read: those of a format we parse, and standard input whatever its name.
         read = {sf.path for sf in self.project.files if sf.kind in parsing.PARSED_KINDS}

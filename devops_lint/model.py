@@ -188,6 +188,8 @@ class Finding:
     # Other places that explain the finding: (path, span, label), e.g. the module call
     # and the caller's argument a value of a called Terraform module came from.
     related: list[tuple[str, Span, str]] = field(default_factory=list)
+    # Helm value sets whose rendering produced the finding (rendered charts only).
+    value_sets: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int:

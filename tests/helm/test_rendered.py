@@ -126,6 +126,11 @@ def test_value_sets_render_again_and_report_shared_findings_once(shop: Path) -> 
     )
     assert {f.span.line for f in privileged} == {14, 19}
     assert any("'api'" in f.message for f in privileged)
+    # Each finding names the value sets whose rendering gives it.
+    by_container = {(f.span.line, f.message.split("'")[1]): f.message for f in privileged}
+    assert by_container[(19, "sidecar")].endswith("(values: values.yaml, prod.yaml)")
+    assert by_container[(14, "api")].endswith("(values: prod.yaml)")
+    assert by_container[(14, "worker")].endswith("(values: values.yaml)")
 
 
 def test_a_branch_no_value_set_renders_is_not_linted(

@@ -177,7 +177,8 @@ def render_file(
     template_name = f"{prefix}/{rel_file}"
     ns = str(settings.get("helm_release_namespace") or "default")
     out = RenderOutput([], [])
-    seen_texts: set[str] = set()
+    # Rendered text -> its documents: a value set that renders the same text adds its name.
+    seen_texts: dict[str, list[Document]] = {}
     seen_errors: set[tuple[Span, str]] = set()
     for set_name, given in value_sets(top_dir, rel_top, settings):
         key = f"{set_name}@{_file_stamp(set_name)}"
@@ -197,10 +198,13 @@ def render_file(
             continue
         rendered_text, docs = rendered_docs
         if rendered_text in seen_texts:
+            for doc in seen_texts[rendered_text]:
+                doc.meta["value_sets"].append(set_name)
             continue
-        seen_texts.add(rendered_text)
+        seen_texts[rendered_text] = docs
         for doc in docs:
             doc.meta["value_set"] = set_name
+            doc.meta["value_sets"] = [set_name]
             if tree.top.missing:  # their objects are not in the scan: relations are unknown
                 doc.meta["helm_missing_dependencies"] = list(tree.top.missing)
             out.documents.append(doc)
