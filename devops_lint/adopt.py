@@ -163,6 +163,7 @@ def _write(result: RunResult, top: Path | None, prefix: str, path: Path) -> None
     text = bl.render(bl.entries_for(findings, prefix), gitrepo.head(top) if top else None)
     if path.is_symlink():
         raise bl.BaselineError(f"{path}: is a symbolic link; not writing through it")
+    tmp = None
     try:
         # A fresh temporary file (O_EXCL, never an existing link) renamed over the target.
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
@@ -170,4 +171,6 @@ def _write(result: RunResult, top: Path | None, prefix: str, path: Path) -> None
             out.write(text)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None and os.path.lexists(tmp):
+            os.unlink(tmp)
         raise bl.BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None

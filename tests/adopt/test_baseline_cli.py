@@ -227,3 +227,13 @@ def test_a_file_that_sorts_first_does_not_unhide_namespace_findings(repo: Path) 
     assert "X-000.stale-baseline" not in rules
     assert "K8S-NET-001.no-default-deny" not in rules
     assert {f["path"] for f in report["findings"]} == {"k8s/aaa.yaml"}
+
+
+def test_baseline_is_never_written_through_a_link(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.json"
+    target.write_text("keep", encoding="utf-8")
+    (repo / "baseline.json").symlink_to(target)
+    code, _, err = lint(repo, "--write-baseline", "baseline.json", ".")
+    assert code == 2 and "symbolic link" in err
+    assert target.read_text(encoding="utf-8") == "keep"
+    assert not [p for p in repo.iterdir() if p.name.startswith(".baseline.json.")]
