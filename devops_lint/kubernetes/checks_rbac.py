@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Severity, Span, Target, Unresolved
-from .checks_network import located
+from .network_index import located
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, same_namespace, tri_all, tri_any
 

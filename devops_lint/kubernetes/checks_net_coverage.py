@@ -1,0 +1,240 @@
+"""Checks of standards section 3.1 that relate policies to pods (K8S-NET-001, -006).
+
+Default deny per namespace, pods no policy selects, selectors that select nothing.
+They read the run's ``NetIndex``; a relation resting on a placeholder is ``unresolved``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import Result, Severity, Target, Unresolved
+from .network_index import (
+    WORKLOAD_KINDS,
+    NetIndex,
+    Workload,
+    _mappings,
+    _ns_key,
+    _obj,
+    _peer_lists,
+    _policy_spec,
+    is_default_deny,
+    located,
+    net_index,
+    workload,
+)
+from .objects import pod_spec
+from .operator_pods import OtherPods
+from .selectors import Tri, matches, namespace_labels, selects_everything, tri_all, tri_any
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+
+# ---------------------------------------------------------------- K8S-NET-001
+def _namespace_severity(idx: NetIndex, ns: str | None) -> Severity:
+    if isinstance(ns, str) and not isinstance(ns, Unresolved) and ns in idx.namespaces:
+        return "high"
+    return "medium"
+
+
+def _deny(idx: NetIndex, ns: str | None, direction: str) -> Tri:
+    return tri_any(
+        tri_all([in_ns, is_default_deny(p.spec, direction)]) for p, in_ns in idx.policies_in(ns)
+    )
+
+
+@located
+def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-NET-001.no-default-deny / no-egress-deny, once per namespace of a workload.
+
+    Reported by the namespace's first workload in path order (every workload whose
+    namespace is a placeholder speaks for itself: placeholders never group).
+    """
+    obj = _obj(target)
+    if obj is None or obj.kind not in WORKLOAD_KINDS or pod_spec(obj) is None:
+        return
+    idx = net_index(target, ctx)
+    ns = obj.namespace
+    if not isinstance(ns, Unresolved):
+        first = idx.first_workload(ns)
+        if first is None or first.obj is not obj:
+            return
+    ingress = _deny(idx, ns, "Ingress")
+    egress = _deny(idx, ns, "Egress")
+    if rule.params.get("direction") == "egress":
+        if ingress is not True or egress is True:
+            return
+        outcome = egress
+        severity: Severity | None = None
+    else:
+        if ingress is True:
+            return
+        outcome = ingress
+        severity = _namespace_severity(idx, ns)
+    path = obj.sub("metadata", "namespace") if ns is not None else obj.sub("metadata")
+    yield Result(
+        path=path,
+        key=ns is None,
+        unresolved=outcome is None,
+        severity=severity,
+        args={"ns": _ns_text(ns)},
+        # About the namespace, whichever workload reports it (a placeholder speaks for itself).
+        identity=None if ns is None or isinstance(ns, Unresolved) else f"namespace {ns}",
+    )
+
+
+def _ns_text(ns: str | None) -> str:
+    if ns is None:
+        return "(not declared)"
+    return str(ns)
+
+
+@located
+def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-NET-001.unselected-pod: no policy of the namespace selects the pod template.
+
+    Policies whose ``podSelector`` selects every pod are namespace-wide baselines
+    (default-deny and the like) and do not count.
+    """
+    obj = _obj(target)
+    w = workload(obj) if obj is not None else None
+    if w is None:
+        return
+    idx = net_index(target, ctx)
+    outcome: Tri = False
+    for p, in_ns in idx.policies_in(w.namespace):
+        sel = p.pod_selector or {}
+        if selects_everything(sel) is True:
+            continue
+        found = tri_all([in_ns, matches(sel, w.labels)])
+        if found is True:
+            return
+        if found is None:
+            outcome = None
+    yield Result(path=w.labels_path(), key=True, unresolved=outcome is None)
+
+
+# ---------------------------------------------------------------- K8S-NET-006
+def _select_pods(
+    idx: NetIndex, policy_ns: str | None, pod_sel: Any, ns_sel: Any, has_ns_sel: bool
+) -> tuple[Tri, Tri]:
+    """(some workload matches?, the selected namespaces hold a workload?)."""
+    match: Tri = False
+    present: Tri = False
+    candidates: list[tuple[Workload | OtherPods, Tri]] = [
+        *_candidates(idx, policy_ns, ns_sel, has_ns_sel),
+        *_other_candidates(idx, policy_ns, ns_sel, has_ns_sel),
+    ]
+    for w, in_ns in candidates:
+        if in_ns is False:
+            continue
+        present = True if in_ns is True else (present or None)
+        m = tri_all([in_ns, matches(pod_sel, w.labels)])
+        if m is True:
+            return True, True
+        if m is None:
+            match = None
+    return match, present
+
+
+def _candidates(
+    idx: NetIndex, policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
+) -> Iterator[tuple[Workload, Tri]]:
+    """Workloads a peer may select, each with whether its namespace is selected."""
+    if not has_ns_sel:
+        yield from idx.workloads_in(policy_ns)
+        return
+    everything = selects_everything(ns_sel or {})
+    for key, ws in idx.workloads_by_ns.items():
+        in_ns = _namespace_selected(idx, ns_sel, key, everything)
+        if in_ns is not False:
+            for w in ws:
+                yield w, in_ns
+    in_templated: Tri = True if everything is True else None
+    for w in idx.templated_ns_workloads:
+        yield w, in_templated
+
+
+def _other_candidates(
+    idx: NetIndex, policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
+) -> Iterator[tuple[OtherPods, Tri]]:
+    """Operator-created and other non-core pods a peer may select (``_candidates``' rules)."""
+    everything = selects_everything(ns_sel or {}) if has_ns_sel else None
+    for pods in idx.other_pods:
+        templated, key = _ns_key(pods.namespace)
+        if has_ns_sel:
+            if templated:
+                yield pods, (True if everything is True else None)
+            else:
+                yield pods, _namespace_selected(idx, ns_sel, key, everything)
+            continue
+        policy_templated, policy_key = _ns_key(policy_ns)
+        if templated or policy_templated:
+            yield pods, None
+        elif key == policy_key:
+            yield pods, True
+
+
+def _namespace_selected(idx: NetIndex, ns_sel: Any, ns: str | None, everything: Tri) -> Tri:
+    if everything is True:
+        return True
+    if ns is None:
+        return False  # an undeclared namespace has no name to select it by
+    declared = idx.namespaces.get(ns)
+    labels = namespace_labels(ns, declared.metadata.get("labels") if declared else None)
+    return matches(ns_sel or {}, labels)
+
+
+def _dangling(match: Tri, present: Tri) -> Tri:
+    """Outcome of a dangling-selector check: True fail, None unresolved, False pass/skip."""
+    if match is True:
+        return False
+    if match is None:
+        return None
+    # Nothing can match: a dangling selector, provided the namespace holds workloads.
+    return present if present is not None else False
+
+
+@located
+def dangling_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-NET-006.dangling-policy: the policy's ``podSelector`` selects no pod template."""
+    found = _policy_spec(target)
+    if found is None:
+        return
+    obj, spec = found
+    idx = net_index(target, ctx)
+    sel = spec.get("podSelector") or {}
+    outcome = _dangling(*_select_pods(idx, obj.namespace, sel, None, False))
+    if outcome is False:
+        return
+    yield Result(path=obj.sub("spec", "podSelector"), key=True, unresolved=outcome is None)
+
+
+@located
+def dangling_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-NET-006.dangling-peer: a peer ``podSelector`` selects no pod template."""
+    found = _policy_spec(target)
+    if found is None:
+        return
+    obj, spec = found
+    idx = net_index(target, ctx)
+    for base, r, key in _peer_lists(spec):
+        for j, peer in _mappings(r, key):
+            if "podSelector" not in peer:
+                continue
+            has_ns = "namespaceSelector" in peer
+            outcome = _dangling(
+                *_select_pods(
+                    idx,
+                    obj.namespace,
+                    peer.get("podSelector") or {},
+                    peer.get("namespaceSelector"),
+                    has_ns,
+                )
+            )
+            if outcome is False:
+                continue
+            yield Result(path=obj.sub(*base, key, j), unresolved=outcome is None)
