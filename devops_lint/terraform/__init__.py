@@ -7,5 +7,6 @@
 - ``module``     — one directory's files resolved together; instances and joins
 - ``policy``     — IAM policy documents in any form → one ``Policy`` model
 - ``targets``    — the ``terraform.*`` target kinds
-- ``checks_gen`` — TF-GEN-001 … TF-GEN-009; ``secrets_text`` — secrets in free text
+- ``checks_gen_*`` — TF-GEN-001 … TF-GEN-009 (``secrets``, ``state``, ``versions``, ``tags``,
+  ``allow_lists``), their helpers in ``gen_common``; ``secrets_text`` — secrets in free text
 """

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from devops_lint.terraform.checks_gen import classify_source, has_upper_bound, secret_source
+from devops_lint.terraform.checks_gen_versions import classify_source, has_upper_bound
+from devops_lint.terraform.gen_common import secret_source
 
 from .helpers import module
 
