@@ -265,6 +265,12 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             jobs=jobs,
             progress=progress.update,
         )
+    import gc
+
+    # The run's documents and findings live until the process exits: keep the collector
+    # from rescanning them while the comparisons and reporters allocate (a third of the
+    # JSON report's time on a 2,000-manifest scan went to collections).
+    gc.freeze()
     from .cli_fix import from_cli as fix_from_cli
 
     result = fix_from_cli(result, root, scan, opts, settings, rules, report_only, jobs, bool(stdin))

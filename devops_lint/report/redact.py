@@ -46,6 +46,8 @@ class Redactor:
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.detectors = _detectors()
         self.names: SensitiveNameRule = rule_from_settings(settings or {})
+        # Messages and locators repeat across the rules of one object: each is scanned once.
+        self._messages: dict[str, str] = {}
 
     def _detected(self, text: str) -> list[tuple[int, int]]:
         return [(h.start, h.end) for h in self.detectors.scan(text, self.names)]
@@ -64,7 +66,10 @@ class Redactor:
         """A message with every detected secret masked."""
         if len(text) < 8:
             return text
-        return _apply(text, self._detected(text))
+        masked = self._messages.get(text)
+        if masked is None:
+            masked = self._messages[text] = _apply(text, self._detected(text))
+        return masked
 
     def line(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
         """A source line with detected secrets, sensitive assignments and ``spans`` masked."""
