@@ -64,6 +64,18 @@ HELM_ACTION = re.compile(r"(?<![$%{])\{\{")
 TERRAFORM_TEMPLATE = re.compile(r"[$%]\{(?!\{)")
 
 
+def is_helm_partial(path: str, text: str) -> bool:
+    """A ``_``-prefixed file under ``templates/`` holding template actions: by Helm's own
+    convention a partial (``define`` blocks such as ``_helpers.yaml``), never a manifest,
+    whatever its suffix; ``file_kind`` has already sent ``_helpers.tpl`` away."""
+    parts = path.split("/")
+    return (
+        "templates" in parts[:-1]
+        and parts[-1].startswith("_")
+        and HELM_ACTION.search(text) is not None
+    )
+
+
 def template_kind(path: str, text: str, in_chart: bool) -> str:
     """What a file that ``file_kind`` put under ``templates/`` really is (standards 0.5).
 

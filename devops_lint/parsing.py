@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .bounds import TOO_DEEP_PREFIX
-from .classify import document_format, file_kind, template_kind
+from .classify import document_format, file_kind, is_helm_partial, template_kind
 from .defaults import MAX_FILE_SIZE_CEILING
 from .model import Document, ParseError, Span
 from .structure import check_shape
@@ -104,6 +104,8 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     from .yamlload import load_documents
 
     kind = sf.kind
+    if kind == "yaml" and is_helm_partial(sf.path, text):
+        return Outcome()  # a Helm partial: the renderer reads its defines, nothing to lint
     if kind == "helm":  # or plain YAML, a script, a Terraform template (classify.py)
         in_chart = (root / chart_root(sf.path) / "Chart.yaml").is_file()
         kind = template_kind(sf.path, text, in_chart)
