@@ -3,18 +3,18 @@
 Rule files come from two places with different trust (``docs/security.md``): the installed
 package's own ``rules/`` folder, and folders a configuration names (``rule_paths``), which
 are part of the scanned, untrusted tree. A rule decides with a JSON Schema (``require:``)
-or a Python check (``check: module:function``). Only the package's rule files choose
-which Python functions are checks, and only in ``devops_lint.*`` modules; a custom rule may
-name one of those checks (the *registry*) and nothing else, so a scanned repository can
-never make the linter import or run code of its choosing.
+or a Python check. A shipped rule without ``require:`` is bound by its ID to the function
+registered for it with ``registry.check``; a custom rule may reuse one of those checks by
+naming a shipped rule's ID (or the check's ``module:function``) under ``check:``, looked up
+in the registry, never imported by name, so a scanned repository can never make the linter
+import or run code of its choosing.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from .model import Severity
 
 if TYPE_CHECKING:
-    from .context import Context
-    from .model import Document, Result, Target
+    from .model import Document
+    from .registry import CheckSpec
 
-CheckFn = Callable[["Target", "Rule", "Context"], Iterable["Result"]]
+from .registry import CheckFn as CheckFn
 
 PACKAGE_DIR = Path(__file__).parent
 # What a packaged rule's `check:` may name: a public function of a public devops_lint module.
@@ -80,22 +80,35 @@ class Rule:
         return self.target.partition(".")[0]
 
     @functools.cached_property
-    def check_fn(self) -> CheckFn:
-        assert self.check is not None
-        # Loading already refused anything else; checked again because a Rule can also be
-        # built in code, and importing is the one step that must never leave the package.
-        if not PACKAGE_CHECK_RE.match(self.check):
+    def check_spec(self) -> CheckSpec:
+        """The registered check that decides this rule (bound by ID, or by the name a
+        custom rule gives), verified to read this rule's target kind."""
+        from .registry import spec_by_name, spec_for
+
+        spec = spec_for(self.id, self.target) if self.check is None else spec_by_name(self.check)
+        if spec is None:
+            what = f"names no known check {self.check!r}" if self.check else "has no check"
+            raise RuleError(f"{shown(self.source)}: rule {self.id} {what} (registry.check)")
+        if spec.target != self.target:
             raise RuleError(
-                f"{shown(self.source)}: check: {self.check!r} is not a devops_lint check"
+                f"{shown(self.source)}: rule {self.id} targets {self.target}, "
+                f"but its check {spec.qualname} reads {spec.target}"
             )
-        module_name, _, attr = self.check.partition(":")
+        return spec
+
+    @property
+    def check_fn(self) -> CheckFn:
+        return self.check_spec.fn
+
+    @functools.cached_property
+    def typed_params(self) -> object | None:
+        """``params`` as the dataclass the check declares (``registry.params_of``)."""
+        from .registry import RegistryError, build_params
+
         try:
-            fn = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as exc:
-            raise RuleError(
-                f"{shown(self.source)}: check: cannot load {self.check!r}: {exc}"
-            ) from exc
-        return fn  # type: ignore[no-any-return]
+            return build_params(self.check_spec, self.params)
+        except RegistryError as exc:
+            raise RuleError(f"{shown(self.source)}: rule {self.id}: {exc}") from None
 
     @functools.cached_property
     def validator(self) -> Any:
@@ -147,20 +160,41 @@ Registry = dict[str, frozenset[str]]  # packaged check -> the message arguments 
 def check_registry(package_data: Iterable[dict[str, Any]]) -> Registry:
     """The checks packaged rules use, each with the placeholders its rules' messages use
     beyond the target's context (so the arguments that check returns)."""
-    from .messages import CONTEXT_KEYS, BadTemplate, placeholders
 
     out: dict[str, set[str]] = {}
     for data in package_data:
-        name = data.get("check")
-        if not name:
+        # A custom rule names a check by a shipped rule's ID, or (as rule files once did,
+        # and shipped rules still may) by ``module:function``.
+        if data.get("require") is not None or data["target"] == "core.input":
             continue
-        names = out.setdefault(name, set())
-        try:
-            names.update(n for n in placeholders(data["message"]) if n.isidentifier())
-        except BadTemplate:
-            continue
-        names.difference_update(CONTEXT_KEYS.get(data["target"], ()))
+        for name in (data["id"], data.get("check")):
+            if name:
+                _add_args(out.setdefault(name, set()), data)
     return {name: frozenset(args) for name, args in out.items()}
+
+
+def _add_args(names: set[str], data: dict[str, Any]) -> None:
+    from .messages import CONTEXT_KEYS, BadTemplate, placeholders
+
+    try:
+        names.update(n for n in placeholders(data["message"]) if n.isidentifier())
+    except BadTemplate:
+        return
+    names.difference_update(CONTEXT_KEYS.get(data["target"], ()))
+
+
+def _registered_args(name: str, registry: Registry) -> frozenset[str] | None:
+    """The message arguments of the check a custom rule names, or None for no such check."""
+    if name in registry:
+        return registry[name]
+    if not PACKAGE_CHECK_RE.match(name):
+        return None
+    from .registry import ids_of, spec_by_name
+
+    spec = spec_by_name(name)
+    if spec is None:
+        return None
+    return frozenset().union(*(registry.get(rule_id, frozenset()) for rule_id in ids_of(spec)))
 
 
 def policy_problem(
@@ -177,16 +211,19 @@ def policy_problem(
     if target not in CONTEXT_KEYS and not packaged:
         return "target", f"unknown target kind {target!r}"
     check = data.get("check")
+    check_args: frozenset[str] = frozenset()
     if check is not None:
         if packaged:
-            if not PACKAGE_CHECK_RE.match(check):
-                return "check", f"{check!r} is not a function of a devops_lint module"
-        elif registry is None or check not in registry:
-            return "check", (
-                f"{check!r} is not a check of devops-lint; a custom rule may only use "
-                "`require:` or name a check that the shipped rules use"
-            )
-    elif data.get("require") is None and (target != "core.input" or not packaged):
+            return "check", "a shipped rule is bound to its check by its ID (registry.check)"
+        else:
+            found = None if registry is None else _registered_args(check, registry)
+            if found is None:
+                return "check", (
+                    f"{check!r} is not a check of devops-lint; a custom rule may only use "
+                    "`require:` or name a check that the shipped rules use"
+                )
+            check_args = found
+    elif data.get("require") is None and not packaged:
         return "(top level)", "a rule needs `require` or `check`"
     if data.get("require") is not None:
         for ref in remote_refs(data["require"]):
@@ -195,14 +232,12 @@ def policy_problem(
         names = placeholders(data["message"])
     except BadTemplate as exc:
         return "message", str(exc)
-    if packaged and (check is not None or target not in CONTEXT_KEYS):
+    if packaged and (data.get("require") is None or target not in CONTEXT_KEYS):
         # A packaged check may return any argument its message uses; a kind missing from
         # the table is reported by tests/security/test_rule_messages.py, not to users.
         return None
-    allowed = CONTEXT_KEYS[target]
-    if check is not None:
-        allowed = allowed | (registry or {}).get(check, frozenset())
-    elif target == "core.input":
+    allowed = CONTEXT_KEYS[target] | check_args
+    if check is None and target == "core.input":
         return None  # the engine fills these messages itself
     for name in dict.fromkeys(names):
         if not name.isidentifier():
@@ -334,7 +369,14 @@ def _package_rules() -> tuple[Rule, ...]:
 def package_registry() -> Registry:
     """Every check the packaged rules use: all that a custom rule may name."""
     return check_registry(
-        {"check": r.check, "message": r.message, "target": r.target} for r in _package_rules()
+        {
+            "id": r.id,
+            "check": r.check,
+            "require": r.require,
+            "message": r.message,
+            "target": r.target,
+        }
+        for r in _package_rules()
     )
 
 

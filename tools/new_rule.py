@@ -38,6 +38,7 @@ STUB_IMPORTS = {
     "Target": "from ..model import Target",
     "Rule": "from ..rules import Rule",
     "Context": "from ..context import Context",
+    "check": "from ..registry import check",
 }
 NEW_MODULE = '''"""TODO: the concern of this checks module ({rule_id})."""
 
@@ -47,6 +48,7 @@ from collections.abc import Iterator
 
 from ..context import Context
 from ..model import Result, Target
+from ..registry import check
 from ..rules import Rule
 '''
 
@@ -146,8 +148,10 @@ def plan(rule_id: str, schema: bool, module: str | None) -> Plan:
 
 
 def rule_yaml(p: Plan) -> str:
+    # A rule with a check is bound to it by its ID (`@check` in the module), so its YAML
+    # names no function.
     decide = (
-        f"check: devops_lint.{p.spec.folder}.{p.module}:{p.function}\n"
+        ""
         if p.module is not None
         else (
             "require:  # TODO: the JSON Schema the target's data must satisfy\n"
@@ -183,6 +187,7 @@ def _indent(text: str) -> str:
 def check_stub(p: Plan) -> str:
     return f'''
 
+@check("{p.rule_id}", target="{p.spec.target}")
 def {p.function}(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """{p.rule_id}: TODO say what this check proves."""
     # Scaffold example, to be replaced by the rule's condition. A value that cannot be known

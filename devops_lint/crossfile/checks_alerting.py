@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Result, Target, Unresolved
 from ..prometheus.model import Rule as PromRule
 from ..prometheus.model import RuleFile
+from ..registry import check
 from .alertmanager import AlertmanagerConfig, alertmanager_configs
 from .common import first_doc, missing_side
 from .prom import prom_view
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 
+@check("X-006.undefined-receiver", target="crossfile.alertmanager")
 def undefined_receiver(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     am: AlertmanagerConfig = target.context["alertmanager"]
     for route in am.all_routes():
@@ -24,6 +26,7 @@ def undefined_receiver(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
             yield Result(path=(*route.path, "receiver"), args={"receiver": route.receiver})
 
 
+@check("X-006.deprecated-matchers", target="crossfile.alertmanager")
 def deprecated_matchers(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     am: AlertmanagerConfig = target.context["alertmanager"]
     for route in am.all_routes():
@@ -80,6 +83,7 @@ def _readable(am: AlertmanagerConfig) -> bool:
     return not any(r.unreadable for r in am.all_routes())
 
 
+@check("X-006.no-alertmanager-config", target="crossfile.rule_file")
 def no_alertmanager_config(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if alertmanager_configs(ctx):
         return
@@ -113,6 +117,7 @@ def _all_configs(values: list[bool | None]) -> bool | None:
     return None if any(v is None for v in values) else True
 
 
+@check("X-006.blackholed-critical", target="crossfile.rule_file")
 def blackholed_critical(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     rf: RuleFile = target.context["rule_file"]
     configs = _routing_configs(ctx)
@@ -138,6 +143,7 @@ def _unrouted(alert: PromRule, am: AlertmanagerConfig, ctx: Context) -> bool | N
     return not deeper
 
 
+@check("X-006.unrouted-severity", target="crossfile.rule_file")
 def unrouted_severity(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     rf: RuleFile = target.context["rule_file"]
     configs = _routing_configs(ctx)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.selectors import Tri, tri_any
 from ..model import Document, JsonPath, Result, Target, Unresolved
+from ..registry import check
 from .cel import evaluate, mapped_claims
 from .common import first_doc, missing_side, unresolved_message
 
@@ -320,6 +321,7 @@ def _defining(c: Consumer, ctx: Context) -> list[Resource]:
     return [r for r in found if _gcp_pool_matches(r, c.pool)]
 
 
+@check("X-010.subject-mismatch", target="crossfile.workflow")
 def subject_mismatch(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     mine = [c for c in consumers(ctx) if c.doc is target.doc]
     if not mine:
@@ -365,6 +367,7 @@ def _probes(users: list[Consumer], ctx: Context) -> list[str]:
     return probes
 
 
+@check("X-010.subject-too-broad", target="crossfile.cloud_identity")
 def subject_too_broad(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     resource: Resource | None = target.context.get("resource")
     if resource is None:

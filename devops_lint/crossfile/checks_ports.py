@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..kubernetes.objects import K8sObject
 from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
+from ..registry import check
 from .common import missing_side, unresolved_message
 from .k8s import K8sView, declared_ports, k8s_view, literal, pod_labels
 from .monitors import service_selects
@@ -104,6 +105,7 @@ def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
     return found
 
 
+@check("X-008.service-no-pods", target="crossfile.k8s_object")
 def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     if obj.kind != "Service" or not _relevant(obj):
@@ -125,6 +127,7 @@ def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
     )
 
 
+@check("X-008.service-target-port", target="crossfile.k8s_object")
 def service_target_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     if obj.kind != "Service" or not _relevant(obj):
@@ -196,6 +199,7 @@ def _netpol_ports(obj: K8sObject) -> list[tuple[JsonPath, dict[str, Any]]]:
     return out
 
 
+@check("X-008.netpol-port", target="crossfile.k8s_object")
 def netpol_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     if obj.kind != "NetworkPolicy" or not _relevant(obj):
@@ -282,6 +286,7 @@ def _service_has_port(svc: K8sObject, want: Any) -> Tri:
     return None if unknown else False
 
 
+@check("X-008.ingress-backend", target="crossfile.k8s_object")
 def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     if obj.kind != "Ingress" or not _relevant(obj):
@@ -317,6 +322,7 @@ def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 # --- HorizontalPodAutoscaler ----------------------------------------------------------------
 
 
+@check("X-008.hpa-target", target="crossfile.k8s_object")
 def hpa_target(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     if obj.kind != "HorizontalPodAutoscaler":

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..kubernetes.objects import K8sObject, PodSpec, containers
 from ..kubernetes.selectors import Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
+from ..registry import check
 from .common import Files, files, join, unresolved_message
 from .k8s import k8s_view
 from .k8s_runtime import created_at_runtime
@@ -200,6 +201,7 @@ def _defined(ref: Ref, namespace: Any, ctx: Context) -> Tri:
     return tri_any(outcomes)
 
 
+@check("X-009.k8s-ref", target="crossfile.pod")
 def k8s_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     pod: PodSpec = target.context["pod"]
     namespace = pod.obj.metadata.get("namespace")
@@ -393,6 +395,7 @@ WHAT = {
 }
 
 
+@check("X-009.workflow-local-path", target="crossfile.workflow")
 def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     from ..github.repository import repository_view
     from ..github.workflow import locate
@@ -419,6 +422,7 @@ def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
         )
 
 
+@check("X-009.workflow-needs", target="crossfile.workflow")
 def workflow_needs(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     from ..github.workflow import build_workflow
 
@@ -444,6 +448,7 @@ def workflow_needs(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 # --- Terraform ------------------------------------------------------------------------------
 
 
+@check("X-009.tf-module-path", target="crossfile.terraform")
 def tf_module_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     doc = target.doc
     data = doc.data if isinstance(doc.data, dict) else {}

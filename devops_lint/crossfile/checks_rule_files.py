@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, Result, Target
 from ..prometheus.model import PromConfig, RuleFile
+from ..registry import check
 from .common import first_doc, missing_side, unresolved_message
 from .prom import Entry, prom_view, resolve_entry
 
@@ -39,6 +40,7 @@ def _configs_side(target: Target, ctx: Context) -> tuple[PromConfig, list[Result
     )
 
 
+@check("X-003.missing", target="crossfile.prometheus_config")
 def missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg, side = _configs_side(target, ctx)
     if side is not None:
@@ -51,6 +53,7 @@ def missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=e.path, args={"entry": e.raw, "resolved": e.resolved})
 
 
+@check("X-003.glob-empty", target="crossfile.prometheus_config")
 def glob_empty(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg, side = _configs_side(target, ctx)
     if side is not None:
@@ -86,6 +89,7 @@ def _is_rule_file(path: str, ctx: Context) -> bool | None:
     return all(d.format == "prometheus-rules" for d in docs if d.data is not None)
 
 
+@check("X-003.not-a-rule-file", target="crossfile.prometheus_config")
 def not_a_rule_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg, side = _configs_side(target, ctx)
     if side is not None:
@@ -96,6 +100,7 @@ def not_a_rule_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
             yield Result(path=e.path, args={"entry": e.raw, "file": bad[0]})
 
 
+@check("X-003.orphan", target="crossfile.rule_file")
 def orphan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     rf: RuleFile = target.context["rule_file"]
     if rf.doc.format != "prometheus-rules":

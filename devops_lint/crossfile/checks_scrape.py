@@ -10,6 +10,7 @@ from ..kubernetes.objects import K8sObject, PodSpec
 from ..kubernetes.selectors import Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from ..prometheus.model import ScrapeJob
+from ..registry import check
 from .common import first_doc, missing_side
 from .k8s import K8sView, declared_ports, k8s_view, pod_labels
 from .monitors import monitor_selects, monitored, service_selects
@@ -83,6 +84,7 @@ def _missing_scrape_side(target: Target, ctx: Context) -> list[Result] | None:
     )
 
 
+@check("X-004.no-scrape-job", target="crossfile.pod")
 def no_scrape_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     pod: PodSpec = target.context["pod"]
     enabled = scrape_enabled(pod)
@@ -98,6 +100,7 @@ def no_scrape_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=(*base, SCRAPE), unresolved=picks is None or enabled is None)
 
 
+@check("X-004.non-string-annotation", target="crossfile.pod")
 def non_string_annotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     pod: PodSpec = target.context["pod"]
     ann, base = _annotations(pod)
@@ -118,6 +121,7 @@ def _port_number(value: Any) -> int | None:
     return None
 
 
+@check("X-004.port-not-declared", target="crossfile.pod")
 def port_not_declared(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     pod: PodSpec = target.context["pod"]
     ann, base = _annotations(pod)
@@ -157,6 +161,7 @@ def _ignored(target: Target, ctx: Context, key: str, rewrite: tuple[str, str]) -
     )
 
 
+@check("X-004.port-ignored", target="crossfile.pod")
 def port_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     pod: PodSpec = target.context["pod"]
     declared = declared_ports(pod)
@@ -166,10 +171,12 @@ def port_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield res
 
 
+@check("X-004.path-ignored", target="crossfile.pod")
 def path_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from _ignored(target, ctx, PATH, ("__metrics_path__", "path"))
 
 
+@check("X-004.monitor-port", target="crossfile.k8s_object")
 def monitor_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     spec = obj.data.get("spec")
@@ -284,6 +291,7 @@ def _sd_scraped(pod: PodSpec, ctx: Context) -> Tri:
     return tri_any([by_jobs, monitored(pod, k8s_view(ctx))])
 
 
+@check("X-005.static-and-sd", target="crossfile.prometheus_config")
 def static_and_sd(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     from .prom import prom_view
 
@@ -349,6 +357,7 @@ def _sd_signature(job: ScrapeJob) -> tuple[str, str] | None:
         return None
 
 
+@check("X-005.duplicate-sd", target="crossfile.prometheus_config")
 def duplicate_sd(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = target.context["config"]
     seen: dict[tuple[str, str], ScrapeJob] = {}

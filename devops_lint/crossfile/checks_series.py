@@ -9,6 +9,7 @@ from ..model import Result, Target
 from ..prometheus import promql
 from ..prometheus.model import RuleFile, ScrapeJob
 from ..prometheus.operator import OperatorJob, operator_view
+from ..registry import check
 from .common import first_doc, missing_side
 from .prom import Exporter, exporters, identifies, operator_identifies, prom_view, relabels_job
 
@@ -42,6 +43,7 @@ def _recorded(ctx: Context) -> set[str]:
     return result
 
 
+@check("X-007.exporter-missing", target="crossfile.rule_file")
 def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     rf: RuleFile = target.context["rule_file"]
     view = prom_view(ctx)
@@ -104,6 +106,7 @@ def _job_values_open(jobs: list[ScrapeJob]) -> bool:
     return False
 
 
+@check("X-007.unknown-job", target="crossfile.rule_file")
 def unknown_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     rf: RuleFile = target.context["rule_file"]
     if not prom_view(ctx).index.configs:

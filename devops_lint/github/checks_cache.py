@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
+from ..registry import check
 from .analysis import action_matches, job_facts, setting
 from .evaluate import UNKNOWN, Evaluator, RunInfo, run_infos
 from .expressions import find_expressions
@@ -200,6 +201,7 @@ def _self_hosted(job: Job) -> bool | None:
     return None if any(v is None for _, v in labels) else False
 
 
+@check("GHA-017", target="github.job")
 def cache_poisoning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = build_workflow(target.doc).job(str(target.path[-1])) if target.path else None
     if job is None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import JsonPath, Result, Target
+from ..registry import check
 from .analysis import (
     image_push_step,
     job_facts,
@@ -80,18 +81,22 @@ def _static_keys(target: Target, action: str) -> Iterator[Result]:
         yield Result(path=(*step.path, "with", key), key=True, args={"input": key})
 
 
+@check("GHA-006.aws-static-keys", target="github.step")
 def aws_static_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _static_keys(target, "aws-actions/configure-aws-credentials")
 
 
+@check("GHA-006.azure-sp-secret", target="github.step")
 def azure_sp_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _static_keys(target, "azure/login")
 
 
+@check("GHA-006.gcp-sa-key", target="github.step")
 def gcp_sa_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _static_keys(target, "google-github-actions/auth")
 
 
+@check("GHA-006.env-static-keys", target="github.document")
 def env_static_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for path, env, locator in env_sites(wf):
@@ -109,6 +114,7 @@ OIDC_INPUTS = {
 }
 
 
+@check("GHA-006.oidc-without-id-token", target="github.step")
 def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or step.job is None:
@@ -134,6 +140,7 @@ def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[
 # --------------------------------------------------------------------------- GHA-007/008/015/016
 
 
+@check("GHA-007", target="github.job")
 def deploy_without_environment(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or not job_facts(job, ctx).deploy:
@@ -153,6 +160,7 @@ def _prod_env(job: Job, ctx: Context) -> bool | None:
     return None if compiled is None else compiled.search(env) is not None
 
 
+@check("GHA-008.pr-reachable-deploy", target="github.job")
 def pr_reachable_deploy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -192,6 +200,7 @@ def _push_gated(spec: Any, ctx: Context) -> bool:
     return True
 
 
+@check("GHA-008.prod-ungated", target="github.job")
 def prod_ungated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -221,6 +230,7 @@ def prod_ungated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(span=job.key_span, unresolved=prod is None, args={"events": ", ".join(ungated)})
 
 
+@check("GHA-015", target="github.job")
 def timeout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or job.uses is not None:
@@ -237,6 +247,7 @@ def timeout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=path, args={"detail": f"timeout-minutes {value}", "limit": limit})
 
 
+@check("GHA-016", target="github.job")
 def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or not job_facts(job, ctx).deploy:
@@ -249,6 +260,7 @@ def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # --------------------------------------------------------------------------- GHA-018
 
 
+@check("GHA-018", target="github.job")
 def self_hosted_exposed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -295,6 +307,7 @@ def _push_site(step: Step, ctx: Context) -> tuple[JsonPath | None, Any]:
     return (*step.path, "run"), None
 
 
+@check("GHA-021.unsigned-image", target="github.job")
 def unsigned_image(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or not job_facts(job, ctx).publishing:
@@ -308,6 +321,7 @@ def unsigned_image(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         yield Result(path=(*step.path, key), key=True, locator=step.locator)
 
 
+@check("GHA-021.digest-unused", target="github.job")
 def digest_unused(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -385,6 +399,7 @@ def _guarded(node_text: Any, infos: list[RunInfo]) -> bool | None:
     return None
 
 
+@check("GHA-022", target="github.job")
 def pr_image_push(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:

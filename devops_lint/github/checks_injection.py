@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
+from ..registry import check
 from .analysis import is_untrusted, vocabulary
 from .expressions import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
 from .expressions import Context as CtxNode
@@ -46,6 +47,7 @@ def script_paths(step: Step) -> list[JsonPath]:
 # --------------------------------------------------------------------------- GHA-009
 
 
+@check("GHA-009.untrusted-context", target="github.step")
 def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None:
@@ -62,6 +64,7 @@ def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
                 )
 
 
+@check("GHA-009.indirect", target="github.step")
 def indirect(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None:
@@ -137,6 +140,7 @@ def _api_field_untrusted(fields: tuple[str, ...], ctx: Context) -> bool:
     return any(pattern_matches(p, c) for p in patterns for c in candidates)
 
 
+@check("GHA-009.dispatch-input", target="github.step")
 def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None:
@@ -197,6 +201,7 @@ def _is_pr_head(parts: tuple[str, ...]) -> bool:
     return any(parts[: len(p)] == p for p in PR_HEAD_CONTEXTS)
 
 
+@check("GHA-010.dangerous-trigger", target="github.workflow")
 def dangerous_trigger(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     on = wf.data.get("on")
@@ -214,6 +219,7 @@ def dangerous_trigger(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
             yield Result(path=("on",), args={"event": event})
 
 
+@check("GHA-010.pr-head-checkout", target="github.step")
 def pr_head_checkout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None:
@@ -271,6 +277,7 @@ def _under(file: str, directory: str) -> bool:
     return f == d or f.startswith(d + "/")
 
 
+@check("GHA-010.artifact-exec", target="github.job")
 def artifact_exec(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     job = wf.job(str(target.path[-1]))
@@ -298,6 +305,7 @@ def _node_span(target: Target, path: JsonPath, offset: int, node: Any) -> Any:
     return locate(target.doc, path, offset + node.start, offset + node.end)
 
 
+@check("GHA-013.secrets-tojson", target="github.document")
 def secrets_tojson(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for path, root, offset in expression_nodes(wf):
@@ -310,6 +318,7 @@ def secrets_tojson(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
                     )
 
 
+@check("GHA-013.structured-secret", target="github.document")
 def structured_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for path, root, offset in expression_nodes(wf):
@@ -325,6 +334,7 @@ def structured_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
                     )
 
 
+@check("GHA-013.secrets-inherit", target="github.job")
 def secrets_inherit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     data = target.data if isinstance(target.data, dict) else {}
     value = data.get("secrets")
@@ -332,6 +342,7 @@ def secrets_inherit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         yield Result(path=(*target.path, "secrets"))
 
 
+@check("GHA-013.secret-in-argv", target="github.step")
 def secret_in_argv(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or step.run is None:
@@ -345,6 +356,7 @@ def secret_in_argv(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 # --------------------------------------------------------------------------- GHA-014
 
 
+@check("GHA-014.unsecure-commands", target="github.document")
 def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for path, env, locator in env_sites(wf):
@@ -355,6 +367,7 @@ def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
                 yield Result(path=(*path, key), locator=locator or None)
 
 
+@check("GHA-014.github-env-injection", target="github.step")
 def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     script = step.script if step is not None else None
@@ -380,6 +393,7 @@ def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 ACTOR_CONTEXTS = {("github", "actor"), ("github", "triggering_actor")}
 
 
+@check("GHA-019.actor-check", target="github.document")
 def actor_check(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     if wf.kind != "workflow" or not wf.has_trigger(
@@ -402,6 +416,7 @@ def actor_check(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                     )
 
 
+@check("GHA-019.unsound-contains", target="github.document")
 def unsound_contains(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for path, root, offset in expression_nodes(wf):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import saferegex
 from ..context import shipped_strings
 from ..model import FILE_START, Result, Target
+from ..registry import check
 from .analysis import is_cloud_auth, step_uses
 from .workflow import Job, Step, build_workflow, is_expression
 
@@ -35,6 +36,7 @@ def _is_write(value: Any) -> bool:
 # --------------------------------------------------------------------------- GHA-001
 
 
+@check("GHA-001.missing", target="github.workflow")
 def workflow_permissions_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     data = target.data if isinstance(target.data, dict) else {}
     if "permissions" in data:
@@ -48,6 +50,7 @@ def workflow_permissions_missing(target: Target, rule: Rule, ctx: Context) -> It
     )
 
 
+@check("GHA-001.write-all", target="github.workflow")
 def workflow_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     data = target.data if isinstance(target.data, dict) else {}
     perms = data.get("permissions")
@@ -55,6 +58,7 @@ def workflow_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
         yield Result(path=("permissions",))
 
 
+@check("GHA-001.top-level-write", target="github.workflow")
 def workflow_top_level_write(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     data = target.data if isinstance(target.data, dict) else {}
     perms = data.get("permissions")
@@ -120,6 +124,7 @@ def job_uses_scope(job: Job, scope: str, ctx: Context) -> bool:
     return False
 
 
+@check("GHA-002.job-write-all", target="github.job")
 def job_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     perms = target.data.get("permissions") if isinstance(target.data, dict) else None
     if isinstance(perms, str) and perms.strip().lower() == "write-all":
@@ -131,6 +136,7 @@ def _job(target: Target) -> Job | None:
     return wf.job(str(target.path[-1])) if target.path else None
 
 
+@check("GHA-002.unused-id-token", target="github.job")
 def unused_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or job.uses is not None:
@@ -142,6 +148,7 @@ def unused_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         yield Result(path=(*job.path, "permissions", "id-token"))
 
 
+@check("GHA-002.unused-write", target="github.job")
 def unused_write(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None or job.uses is not None:

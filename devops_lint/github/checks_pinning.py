@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target
+from ..registry import check
 from .analysis import action_matches, vocabulary
 from .workflow import ActionRef, Step, build_workflow, is_expression, locate
 
@@ -44,6 +45,7 @@ def _owner_severity(ref: ActionRef, ctx: Context) -> str | None:
 # --------------------------------------------------------------------------- GHA-003
 
 
+@check("GHA-003.action-ref", target="github.step")
 def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or step.uses is None:
@@ -61,6 +63,7 @@ def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     )
 
 
+@check("GHA-003.reusable-workflow-ref", target="github.job")
 def reusable_workflow_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = build_workflow(target.doc).job(str(target.path[-1]))
     if job is None or job.uses is None:
@@ -80,6 +83,7 @@ def reusable_workflow_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[
     )
 
 
+@check("GHA-003.missing-ref", target="github.document")
 def missing_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for ref, path, locator, _job in _uses_sites(target):
         if ref.kind == "remote" and ref.ref is None:
@@ -132,6 +136,7 @@ def _images(target: Target) -> Iterator[tuple[JsonPath, str, str]]:
                 yield ("runs", "image"), image[len("docker://") :], "runs"
 
 
+@check("GHA-004.image-unpinned", target="github.document")
 def image_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for path, image, locator in _images(target):
         if is_expression(image):
@@ -142,12 +147,14 @@ def image_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
             yield Result(path=path, locator=locator, args={"image": image})
 
 
+@check("GHA-004.image-no-digest", target="github.document")
 def image_no_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for path, image, locator in _images(target):
         if not is_expression(image) and image and _image_state(image) == "tag":
             yield Result(path=path, locator=locator, args={"image": image})
 
 
+@check("GHA-004.runner-latest", target="github.job")
 def runner_latest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = build_workflow(target.doc).job(str(target.path[-1])) if target.path else None
     if job is None:
@@ -246,14 +253,17 @@ def _deprecation_results(target: Target, ctx: Context, want: str) -> Iterator[Re
         yield Result(path=path, unresolved=True, args=args)
 
 
+@check("GHA-005.deprecated-version", target="github.step")
 def deprecated_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _deprecation_results(target, ctx, "deprecated")
 
 
+@check("GHA-005.retired-version", target="github.step")
 def retired_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _deprecation_results(target, ctx, "retired")
 
 
+@check("GHA-005.archived-action", target="github.step")
 def archived_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     return _deprecation_results(target, ctx, "archived")
 
@@ -261,6 +271,7 @@ def archived_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 _COMMAND_RE = re.compile(r"::(set-output|save-state) ")
 
 
+@check("GHA-005.workflow-command", target="github.step")
 def workflow_command(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or not step.run:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, Result, Target
+from ..registry import check
 from .analysis import (
     is_deps_scan_step,
     is_sast_step,
@@ -59,6 +60,7 @@ def _push_admits_default(spec: Any, branch: str) -> bool:
     return not any(isinstance(b, str) and fnmatch.fnmatchcase(branch, b) for b in items)
 
 
+@check("GHA-020.no-sast", target="github.repository")
 def no_sast(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     branch = setting(ctx, "default_branch", "main")
     for wf in _workflows(ctx.project):
@@ -81,6 +83,7 @@ def _calls_sast_workflow(wf: Workflow) -> bool:
     return any(j.uses is not None and _SAST_WORKFLOW_RE.search(j.uses.subpath) for j in wf.jobs)
 
 
+@check("GHA-020.no-deps-scan", target="github.repository")
 def no_deps_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for wf in _workflows(ctx.project):
         if any(is_deps_scan_step(s, ctx) for s in wf.all_steps()):
@@ -189,6 +192,7 @@ def _repository_has_update_tool(project: Project) -> bool:
     return False
 
 
+@check("GHA-024", target="github.repository")
 def no_update_tool(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     project = ctx.project
     if _has_dependabot(project) or _has_renovate(project):
@@ -201,6 +205,7 @@ def no_update_tool(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 # --------------------------------------------------------------------------- job level
 
 
+@check("GHA-020.codeql-no-init", target="github.job")
 def codeql_no_init(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -213,6 +218,7 @@ def codeql_no_init(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
             yield Result(path=(*step.path, "uses"), locator=step.locator)
 
 
+@check("GHA-020.codeql-permissions", target="github.job")
 def codeql_permissions(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -234,6 +240,7 @@ def _continue_on_error(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
+@check("GHA-020.non-blocking", target="github.job")
 def non_blocking(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:
@@ -246,6 +253,7 @@ def non_blocking(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=(*step.path, "continue-on-error"), locator=step.locator)
 
 
+@check("GHA-020.not-gating", target="github.job")
 def not_gating(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job = _job(target)
     if job is None:

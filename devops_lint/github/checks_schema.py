@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
 from ..quickschema import draft7_valid
+from ..registry import check
 from ..rules import resource_dir
 from .expressions import parse_condition
 from .workflow import all_expressions, build_workflow, locate, locator_of
@@ -211,6 +212,7 @@ def _message(error: ValidationError) -> str:
     return text
 
 
+@check("X-000.schema-violation", target="github.document")
 def schema_violation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     fmt = target.doc.format
     if fmt not in SCHEMAS:
@@ -245,6 +247,7 @@ def _jsonable(value: Any, depth: int = 0) -> Any:
     return value
 
 
+@check("X-000.invalid-expression", target="github.document")
 def invalid_expression(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     doc = target.doc
     for loc in all_expressions(doc):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
 from ..placeholders import placeholders_of
+from ..registry import check
 from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
 from .names import is_placeholder
@@ -32,6 +33,7 @@ def _siblings(step: Step) -> list[Step]:
 # --------------------------------------------------------------------------- GHA-011
 
 
+@check("GHA-011", target="github.step")
 def checkout_persists(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or not step.uses_action("actions/checkout"):
@@ -50,6 +52,7 @@ def checkout_persists(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 # --------------------------------------------------------------------------- GHA-012
 
 
+@check("GHA-012.container-credentials", target="github.document")
 def container_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     for job in wf.jobs:
@@ -88,6 +91,7 @@ def _not_a_credential(key: str, text: str) -> bool:
     return bool(_IDENTIFIER_LIST_RE.match(text))
 
 
+@check("GHA-012.sensitive-literal", target="github.document")
 def sensitive_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     wf = build_workflow(target.doc)
     sites = [(p, env, loc) for p, env, loc in env_sites(wf)]
@@ -147,6 +151,7 @@ def _first_line(text: str, start: int, end: int) -> int:
     return end if newline == -1 else newline
 
 
+@check("GHA-023.pipe-to-shell", target="github.step")
 def pipe_to_shell(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     text = step.script if step is not None else None
@@ -209,6 +214,7 @@ def _pip_unpinned(args: str) -> bool:
     return False
 
 
+@check("GHA-023.unpinned-install", target="github.step")
 def unpinned_install(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     text = step.script if step is not None else None
@@ -258,6 +264,7 @@ def _secret_env_names(step: Step) -> set[str]:
     return names
 
 
+@check("GHA-023.curl-secret", target="github.step")
 def curl_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     step = _step(target)
     if step is None or not step.run:

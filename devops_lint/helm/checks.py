@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, Document, JsonPath, Result, Span
+from ..registry import check
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -58,6 +59,7 @@ def _show(path: JsonPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path) or " (root)"
 
 
+@check("X-000.helm-values-schema", target="helm.chart")
 def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """X-000.helm-values-schema: the chart's values violate its ``values.schema.json``."""
     from jsonschema import Draft7Validator, SchemaError
@@ -129,6 +131,7 @@ def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         )
 
 
+@check("X-000.render-error", target="helm.render_error")
 def render_error(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """X-000.render-error: where ``helm template`` would stop, with the chart's message."""
     yield Result(span=target.anchor, message=f"rendering stops here: {target.context['reason']}")

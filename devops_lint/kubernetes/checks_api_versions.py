@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .checks_support import object_of
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def _applicable(ctx: Context) -> list[RemovedApi]:
     return ctx.memo("kubernetes.removed_apis", build)  # type: ignore[no-any-return]
 
 
+@check("K8S-027", target="kubernetes.object")
 def removed_api_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-027: an ``apiVersion``/``kind`` removed in or before ``min_kubernetes_version``."""
     obj = object_of(target)

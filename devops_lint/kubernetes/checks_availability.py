@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
+from ..registry import check
 from .checks_support import (
     Tri,
     int_value,
@@ -106,6 +107,7 @@ def _at(r: Replicas, **kw: Any) -> Result:
 # --------------------------------------------------------------------------- K8S-025
 
 
+@check("K8S-025.replicas", target="kubernetes.object")
 def min_replicas(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.replicas: fewer than ``min_replicas`` in a production namespace."""
     obj = object_of(target)
@@ -128,6 +130,7 @@ def min_replicas(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield _at(r, args=args)
 
 
+@check("K8S-025.spread", target="kubernetes.object")
 def spread(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.spread: several replicas without topology spread or pod anti-affinity."""
     obj = object_of(target)
@@ -153,6 +156,7 @@ def spread(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(span=pod.anchor, args={"replicas": r.count})
 
 
+@check("K8S-025.strategy", target="kubernetes.object")
 def rollout_strategy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.strategy: ``Recreate``, or a rolling update that may stop every replica."""
     obj = object_of(target)
@@ -307,6 +311,7 @@ def selecting_pdbs(obj: K8sObject, ctx: Context) -> list[tuple[K8sObject, Tri]]:
     return out
 
 
+@check("K8S-026.missing", target="kubernetes.object")
 def pdb_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-026.missing: a replicated workload that no PodDisruptionBudget selects."""
     obj = object_of(target)
@@ -360,6 +365,7 @@ def blocks_eviction(pdb: K8sObject, count: int | None) -> Tri:
     return Tri.NO
 
 
+@check("K8S-026.blocks-eviction", target="kubernetes.object")
 def pdb_blocks_eviction(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-026.blocks-eviction: a selecting PDB that permits no eviction."""
     obj = object_of(target)

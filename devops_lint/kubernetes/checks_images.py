@@ -19,6 +19,7 @@ from typing import Literal
 from .. import saferegex
 from ..context import Context
 from ..model import Result, Severity, Target, Unresolved
+from ..registry import check
 from ..rules import Rule
 from .objects import Container, K8sObject, Lookup, lookup
 
@@ -179,6 +180,7 @@ def _unknown(c: Container, look: Lookup, what: str) -> Result:
     return Result(msg, path=look.path, unresolved=True)
 
 
+@check("K8S-013.tag", target="kubernetes.container")
 def image_tag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-013.tag: no tag and no digest, or tag ``latest``."""
     c, look, facts = _image(target)
@@ -206,6 +208,7 @@ def _digest_severity(obj: K8sObject, ctx: Context) -> Severity:
     return "medium" if regex and saferegex.search(regex, ns) else "low"
 
 
+@check("K8S-013.digest", target="kubernetes.container")
 def image_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-013.digest: no ``@sha256:<64 hex>``; medium in production namespaces."""
     c, look, facts = _image(target)
@@ -221,6 +224,7 @@ def image_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=look.path, severity=severity, args={"image": look.value})
 
 
+@check("K8S-013.pull-policy", target="kubernetes.container")
 def pull_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-013.pull-policy: an image without digest must be pulled ``Always``."""
     c, look, facts = _image(target)
@@ -260,6 +264,7 @@ def pull_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(msg, span=c.anchor, unresolved=True)
 
 
+@check("K8S-014.registry", target="kubernetes.container")
 def registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-014.registry: the host is not in a non-empty ``allowed_registries``."""
     allowed = ctx.settings.get("allowed_registries") or []
@@ -278,6 +283,7 @@ def registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=look.path, args=args)
 
 
+@check("K8S-014.implicit-registry", target="kubernetes.container")
 def implicit_registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-014.implicit-registry: with no allow-list, the host must be written out."""
     if ctx.settings.get("allowed_registries"):

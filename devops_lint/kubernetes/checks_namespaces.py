@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Document, JsonPath, Result, Unresolved
+from ..registry import check
 from .checks_support import api_group, lookup, object_of, undecided
 from .objects import objects
 
@@ -110,6 +111,7 @@ def _covered(path: str, prefixes: tuple[str, ...]) -> bool:
     return any(p == "." or path == p or path.startswith(p + "/") for p in prefixes)
 
 
+@check("K8S-023.default", target="kubernetes.object")
 def default_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-023.default: ``metadata.namespace`` is ``default``."""
     obj = object_of(target)
@@ -137,6 +139,7 @@ def _release_namespace(doc: Document, path: JsonPath, ctx: Context) -> bool:
     return written.lstrip().startswith("{{") and ".Release.Namespace" in written.split("}}")[0]
 
 
+@check("K8S-023.missing", target="kubernetes.object")
 def missing_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-023.missing: no namespace in a raw manifest (Helm and Kustomize set one)."""
     obj = object_of(target)
@@ -154,6 +157,7 @@ def missing_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
         yield Result()
 
 
+@check("K8S-028.baseline", "K8S-028.missing", "K8S-028.privileged", target="kubernetes.object")
 def pod_security_admission(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-028.*: a Namespace's ``pod-security.kubernetes.io/enforce`` label.
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Severity, Target, Unresolved
+from ..registry import check
 from .network_index import (
     WORKLOAD_KINDS,
     NetIndex,
@@ -46,6 +47,9 @@ def _deny(idx: NetIndex, ns: str | None, direction: str) -> Tri:
     )
 
 
+@check(
+    "K8S-NET-001.no-default-deny", "K8S-NET-001.no-egress-deny", target="kubernetes.project_object"
+)
 @located
 def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-001.no-default-deny / no-egress-deny, once per namespace of a workload.
@@ -92,6 +96,7 @@ def _ns_text(ns: str | None) -> str:
     return str(ns)
 
 
+@check("K8S-NET-001.unselected-pod", target="kubernetes.project_object")
 @located
 def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-001.unselected-pod: no policy of the namespace selects the pod template.
@@ -198,6 +203,7 @@ def _dangling(match: Tri, present: Tri) -> Tri:
     return present if present is not None else False
 
 
+@check("K8S-NET-006.dangling-policy", target="kubernetes.project_object")
 @located
 def dangling_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-006.dangling-policy: the policy's ``podSelector`` selects no pod template."""
@@ -213,6 +219,7 @@ def dangling_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
     yield Result(path=obj.sub("spec", "podSelector"), key=True, unresolved=outcome is None)
 
 
+@check("K8S-NET-006.dangling-peer", target="kubernetes.project_object")
 @located
 def dangling_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-006.dangling-peer: a peer ``podSelector`` selects no pod template."""

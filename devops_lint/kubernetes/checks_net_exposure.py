@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
+from ..registry import check
 from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, tri_all, tri_any
@@ -33,6 +34,7 @@ def _service_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
     return (obj, spec) if isinstance(spec, dict) else None
 
 
+@check("K8S-NET-007.node-port", target="kubernetes.object")
 @located
 def node_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-007.node-port: ``type: NodePort``."""
@@ -62,6 +64,7 @@ def _internal_lb(obj: K8sObject) -> Tri:
     return tri_any(results)
 
 
+@check("K8S-NET-007.public-lb", target="kubernetes.object")
 @located
 def public_lb(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-007.public-lb: internet-facing LoadBalancer open to every source address."""
@@ -99,6 +102,7 @@ def public_lb(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(path=path, unresolved=outcome is None)
 
 
+@check("K8S-NET-007.external-ips", target="kubernetes.object")
 @located
 def external_ips(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-007.external-ips: ``spec.externalIPs`` set (CVE-2020-8554)."""
@@ -145,6 +149,7 @@ def host_covered(host: str, tls_hosts: Iterable[str]) -> bool:
     return False
 
 
+@check("K8S-NET-008.no-tls", target="kubernetes.object")
 @located
 def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-008.no-tls: a rule host not covered by ``spec.tls[].hosts``."""
@@ -178,6 +183,7 @@ def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=path, unresolved=tls_unknown, args={"host": host})
 
 
+@check("K8S-NET-008.snippet", target="kubernetes.object")
 @located
 def ingress_snippet(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-008.snippet: NGINX snippet annotations."""

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unresolved
+from ..registry import check
 from .network_index import (
     DNS_PORT,
     _exemption,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- K8S-NET-002
+@check("K8S-NET-002", target="kubernetes.object")
 @located
 def policy_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-002: ``policyTypes`` written, and naming every direction that has rules."""
@@ -62,6 +64,7 @@ def policy_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 # ---------------------------------------------------------------- K8S-NET-003/004
+@check("K8S-NET-003.open-all", "K8S-NET-003.open-destination", target="kubernetes.object")
 @located
 def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-003: egress rules open to every destination (``open-destination``/``open-all``)."""
@@ -98,6 +101,7 @@ def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         )
 
 
+@check("K8S-NET-004.open-dns", target="kubernetes.object")
 @located
 def dns_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-004.open-dns: an open egress rule that lists port 53."""
@@ -147,6 +151,7 @@ def _proto_is(entry: dict[str, Any], name: str) -> Tri:
     return None if isinstance(proto, Unresolved) else proto == name
 
 
+@check("K8S-NET-004.udp-only", target="kubernetes.object")
 @located
 def dns_udp_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-004.udp-only: UDP 53 allowed without TCP 53 to the same peers."""
@@ -202,6 +207,7 @@ def _is_ingress_controller(spec: dict[str, Any], ctx: Context) -> Tri:
     return tri_any(results)
 
 
+@check("K8S-NET-005.open-ingress", target="kubernetes.object")
 @located
 def ingress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-005.open-ingress: ingress from every source, outside ingress controllers."""
@@ -225,6 +231,7 @@ def ingress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 IMMUTABLE_NS_LABEL = "kubernetes.io/metadata.name"
 
 
+@check("K8S-NET-005.mutable-ns-label", target="kubernetes.object")
 @located
 def mutable_ns_label(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-005.mutable-ns-label: namespace peers keyed on labels owners can set."""
@@ -273,6 +280,7 @@ def _mutable_key(sel: dict[str, Any], at: JsonPath) -> tuple[JsonPath, str, bool
     return None
 
 
+@check("K8S-NET-005.split-peer", target="kubernetes.object")
 @located
 def split_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-005.split-peer: namespace and pod conditions in separate (ORed) peers."""

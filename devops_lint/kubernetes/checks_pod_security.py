@@ -26,6 +26,7 @@ from typing import Any
 
 from ..context import Context
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Span, Target, Unresolved
+from ..registry import check
 from ..rules import CheckFn, Rule
 from .objects import (
     Container,
@@ -126,6 +127,7 @@ def _is_zero(value: Any) -> bool:
 # ------------------------------------------------------------------ K8S-001, K8S-002
 
 
+@check("K8S-001", target="kubernetes.container")
 def container_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``securityContext.<field>: true`` on a container (K8S-001 ``privileged``)."""
     c = _container(target)
@@ -136,6 +138,7 @@ def container_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         yield _at(look, c.anchor, msg, field=field)
 
 
+@check("K8S-002.host-ipc", "K8S-002.host-network", "K8S-002.host-pid", target="kubernetes.pod")
 def pod_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``<field>: true`` in the pod spec (K8S-002 host namespaces)."""
     pod = _pod(target)
@@ -230,6 +233,9 @@ def _volumes(pod: PodSpec) -> tuple[Lookup, list[tuple[int, Any]]]:
     return look, []
 
 
+@check(
+    "K8S-003.hostpath", "K8S-003.runtime-socket", "K8S-003.sensitive-path", target="kubernetes.pod"
+)
 def host_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """One result per hostPath volume, for the rule whose ``variant`` matches first."""
     pod = _pod(target)
@@ -284,6 +290,7 @@ def host_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -------------------------------------------------------------------------- K8S-004
 
 
+@check("K8S-004", target="kubernetes.container")
 def host_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     c = _container(target)
     ports = lookup(c.data, c.path, "ports")
@@ -336,6 +343,7 @@ def classify_capability(name: str) -> str | None:
     return "dangerous" if n in DANGEROUS_CAPABILITIES else "other"
 
 
+@check("K8S-005.dangerous", "K8S-005.other", target="kubernetes.container")
 def added_capabilities(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """One result per added capability of the rule's ``variant``.
 
@@ -365,6 +373,7 @@ def added_capabilities(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # -------------------------------------------------------------------------- K8S-006
 
 
+@check("K8S-006", target="kubernetes.container")
 def drop_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     c = _container(target)
     drop = lookup(c.data, c.path, "securityContext", "capabilities", "drop")
@@ -391,6 +400,7 @@ def drop_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -------------------------------------------------------------------------- K8S-008
 
 
+@check("K8S-008.run-as-non-root", target="kubernetes.pod")
 @_once_per_place
 def run_as_non_root(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Effective ``runAsNonRoot`` not true; also an explicit non-true value at any level.
@@ -425,6 +435,7 @@ def _zeros(pod: PodSpec, field: str) -> Iterator[tuple[Level, Lookup]]:
             yield level, look
 
 
+@check("K8S-008.uid-zero", target="kubernetes.pod")
 @_once_per_place
 def uid_zero(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``runAsUser: 0`` written at pod or container level."""
@@ -435,6 +446,7 @@ def uid_zero(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=look.path, args={"level": level.name})
 
 
+@check("K8S-008.root-group", target="kubernetes.pod")
 @_once_per_place
 def root_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``runAsGroup: 0`` (any level), pod ``fsGroup: 0`` or ``supplementalGroups`` with 0."""
@@ -489,6 +501,7 @@ def _seccomp_problem(look: Lookup) -> tuple[str, Lookup] | None:
     return None
 
 
+@check("K8S-009.missing", target="kubernetes.pod")
 def seccomp_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Effective seccomp profile of each container is RuntimeDefault or Localhost."""
     pod = _pod(target)
@@ -515,6 +528,7 @@ def _seccomp_unknown(cs: list[Container], detail: str) -> str:
     return f"the seccomp profile of container {_names(cs)} cannot be checked: {detail}"
 
 
+@check("K8S-009.unconfined", target="kubernetes.pod")
 @_once_per_place
 def seccomp_unconfined(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``seccompProfile.type: Unconfined`` written at any level."""
@@ -531,6 +545,7 @@ def seccomp_unconfined(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # -------------------------------------------------------------------------- K8S-011
 
 
+@check("K8S-011.proc-mount", target="kubernetes.container")
 @_once_per_place
 def proc_mount(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``procMount`` other than ``Default`` (container level only)."""
@@ -576,6 +591,7 @@ def _normalise_sysctl(name: str) -> str:
     return name.strip().replace("/", ".")
 
 
+@check("K8S-011.unsafe-sysctl", target="kubernetes.pod")
 @_once_per_place
 def unsafe_sysctl(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``spec.securityContext.sysctls[*].name`` outside the Pod Security safe set."""
@@ -605,6 +621,7 @@ SELINUX_TYPES = frozenset(
 )
 
 
+@check("K8S-011.selinux", target="kubernetes.pod")
 @_once_per_place
 def selinux(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Custom SELinux user/role or a non-container type, at any level."""
@@ -632,6 +649,7 @@ def _apparmor_value_ok(value: str) -> bool:
     return value in ("", "runtime/default") or value.startswith("localhost/")
 
 
+@check("K8S-011.apparmor", target="kubernetes.pod")
 @_once_per_place
 def apparmor(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``appArmorProfile.type: Unconfined`` at any level, or an unconfined legacy annotation."""
@@ -657,6 +675,7 @@ def apparmor(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=value.path, args={"level": name, "detail": detail})
 
 
+@check("K8S-011.host-process", target="kubernetes.pod")
 @_once_per_place
 def host_process(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``windowsOptions.hostProcess: true`` at any level."""
@@ -672,6 +691,7 @@ HOOKS = ("postStart", "preStop")
 HANDLERS = ("httpGet", "tcpSocket")
 
 
+@check("K8S-011.probe-host", target="kubernetes.container")
 @_once_per_place
 def probe_host(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """A non-empty ``host`` in a probe's or lifecycle hook's httpGet/tcpSocket."""
@@ -705,6 +725,7 @@ CORE_VOLUME_TYPES = frozenset(
 )
 
 
+@check("K8S-012.git-repo", "K8S-012.volume-type", target="kubernetes.pod")
 def volume_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Volumes outside the core types (``hostPath`` is K8S-003's), by ``variant``."""
     pod = _pod(target)

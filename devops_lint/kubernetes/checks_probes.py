@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
+from ..registry import check
 from .checks_support import (
     Tri,
     container_of,
@@ -42,6 +43,7 @@ DEFAULT_TIMEOUT_SECONDS = 1
 DEFAULT_PERIOD_SECONDS = 10
 
 
+@check("K8S-017.liveness", "K8S-017.readiness", target="kubernetes.container")
 def require_probe(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-017.*: the app containers of long-running workloads define ``params.probe``."""
     c = container_of(target)
@@ -84,6 +86,7 @@ def _declared_ports(c: Container) -> tuple[set[int], set[str], bool]:
     return numbers, names, partial
 
 
+@check("K8S-018.port", "K8S-018.port-number", target="kubernetes.container")
 def probe_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-018.port / K8S-018.port-number (``params.port_type``: ``name`` or ``number``).
 
@@ -171,6 +174,7 @@ def _without_timing(probe: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in probe.items() if k not in TIMING_FIELDS}
 
 
+@check("K8S-018.identical", target="kubernetes.container")
 def identical_probes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-018.identical: liveness and readiness deep-equal apart from timing."""
     c = container_of(target)
@@ -186,6 +190,7 @@ def identical_probes(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         yield undecided(target, why, path=path, key=True)
 
 
+@check("K8S-018.timing", target="kubernetes.container")
 def probe_timing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-018.timing: ``timeoutSeconds >= periodSeconds`` with Kubernetes defaults."""
     c = container_of(target)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Severity, Span, Target, Unresolved
+from ..registry import check
 from .network_index import located
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, same_namespace, tri_all, tri_any
@@ -265,6 +266,24 @@ def only_human_admins(role: K8sObject, bindings: Iterable[K8sObject], groups: li
 
 
 # ----------------------------------------------------------------- role checks
+@check(
+    "K8S-RBAC-004.binding-write",
+    "K8S-RBAC-004.escalate-bind",
+    "K8S-RBAC-004.impersonate",
+    "K8S-RBAC-004.token-create",
+    "K8S-RBAC-006.csr-approval",
+    "K8S-RBAC-006.persistent-volumes",
+    "K8S-RBAC-006.webhooks",
+    target="kubernetes.object",
+)
+@check(
+    "K8S-RBAC-003.get-unscoped",
+    "K8S-RBAC-003.list-watch",
+    "K8S-RBAC-005.create-pods",
+    "K8S-RBAC-005.exec-attach",
+    "K8S-RBAC-005.nodes-proxy",
+    target="kubernetes.project_object",
+)
 @located
 def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """A role rule grants one of ``params.grants`` (K8S-RBAC-003 … K8S-RBAC-006).
@@ -299,6 +318,12 @@ def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=path, unresolved=outcome is None, severity=severity)
 
 
+@check(
+    "K8S-RBAC-002.api-groups",
+    "K8S-RBAC-002.resources",
+    "K8S-RBAC-002.verbs",
+    target="kubernetes.object",
+)
 @located
 def role_wildcard(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-002: ``*`` in a rule's ``params.field`` (verbs, resources, apiGroups)."""
@@ -337,6 +362,7 @@ def _allowlisted(subject: dict[str, Any], binding: K8sObject, allow: list[str]) 
     return bool(forms & set(allow))
 
 
+@check("K8S-RBAC-001.cluster-binding", "K8S-RBAC-001.namespace-binding", target="kubernetes.object")
 @located
 def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-001: a binding (kind ``params.binding``) to the ClusterRole cluster-admin."""
@@ -356,6 +382,12 @@ def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(path=binding.sub("roleRef", "name"), unresolved=is_admin is None)
 
 
+@check(
+    "K8S-RBAC-007.all-authenticated",
+    "K8S-RBAC-007.anonymous",
+    "K8S-RBAC-008.default-sa",
+    target="kubernetes.object",
+)
 @located
 def subject_names(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name.
@@ -412,6 +444,7 @@ def bootstrap_role(ref: RoleRef, binding: K8sObject, ctx: Context) -> Tri:
     return tri_any(outcomes)
 
 
+@check("K8S-RBAC-008.dangling-roleref", target="kubernetes.project_object")
 @located
 def dangling_roleref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-008.dangling-roleref: a ``roleRef`` to no role of the scanned set."""
@@ -441,6 +474,7 @@ def dangling_roleref(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 EKS_CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
 
 
+@check("K8S-RBAC-001.eks-access-policy", target="kubernetes.terraform_resource")
 def eks_cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-001.eks-access-policy: cluster-wide AmazonEKSClusterAdminPolicy association."""
     if target.context.get("type") != "aws_eks_access_policy_association":
@@ -512,6 +546,7 @@ def _maps_masters(text: str) -> Tri:
     return False
 
 
+@check("K8S-RBAC-007.system-masters", target="kubernetes.aws_auth")
 def system_masters(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-007.system-masters: an ``aws-auth`` identity mapped to system:masters."""
     data = target.data

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .checks_support import container_of, is_ephemeral, lookup, undecided
 
 if TYPE_CHECKING:
@@ -67,6 +68,13 @@ def _applies(target: Target) -> bool:
     return not is_ephemeral(container_of(target))
 
 
+@check(
+    "K8S-015.cpu",
+    "K8S-015.memory",
+    "K8S-016.cpu-limit",
+    "K8S-016.memory-limit",
+    target="kubernetes.container",
+)
 def require_resource(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-015.*, K8S-016.memory-limit/cpu-limit: ``resources.<section>.<resource>`` is set.
 
@@ -92,6 +100,7 @@ def require_resource(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         yield undecided(target, f"resources.{section}.{resource} may be set by a template include")
 
 
+@check("K8S-016.limit-below-request", target="kubernetes.container")
 def limit_below_request(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-016.limit-below-request: a limit lower than the request of the same resource."""
     if not _applies(target):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..placeholders import Placeholders, placeholders_of
 from ..placeholders import is_placeholder as shared_placeholder
+from ..registry import check
 from ..secrets_names import is_sensitive_name, rule_from_settings
 from .checks_support import container_of, object_of, undecided
 
@@ -86,6 +87,7 @@ def _secret_text(value: Any, ph: Placeholders | None = None) -> str | None:
     return text
 
 
+@check("K8S-019.env-literal", target="kubernetes.container")
 def env_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-019.env-literal: a secret written as a literal ``env[].value``."""
     c = container_of(target)
@@ -120,6 +122,7 @@ def env_literal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(path=path, args=args)
 
 
+@check("K8S-019.env-secretref", target="kubernetes.container")
 def env_secret_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-019.env-secretref: a Secret exposed as environment variables (opt-in)."""
     if not ctx.settings.get("prefer_secret_files"):
@@ -153,6 +156,7 @@ def _credential_in_text(text: str, names_rule: Any, ph: Placeholders | None = No
     return False
 
 
+@check("K8S-019.configmap", target="kubernetes.object")
 def configmap_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-019.configmap: credentials in a ConfigMap's ``data``/``binaryData``."""
     obj = object_of(target)
@@ -190,6 +194,7 @@ def _is_sops(target: Target) -> bool:
     return isinstance(sops, dict)
 
 
+@check("K8S-020", target="kubernetes.object")
 def secret_manifest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-020: a ``Secret`` committed with literal ``data``/``stringData`` values."""
     obj = object_of(target)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .checks_support import Tri, lookup, object_of, pod_of, same_name, same_namespace, undecided
 from .objects import K8sObject, objects
 
@@ -29,6 +30,7 @@ def service_account_name(pod: PodSpec) -> tuple[Any, str | None]:
     return "default", None
 
 
+@check("K8S-021.default-sa", target="kubernetes.pod")
 def default_service_account(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-021.default-sa: the pod runs as the namespace's ``default`` account."""
     pod = pod_of(target)
@@ -48,6 +50,7 @@ def default_service_account(target: Target, rule: Rule, ctx: Context) -> Iterato
         yield Result(path=path, args={"account": name})
 
 
+@check("K8S-021.deprecated-field", target="kubernetes.pod")
 def deprecated_field(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-021.deprecated-field: the pod spec sets ``serviceAccount``."""
     pod = pod_of(target)
@@ -67,6 +70,7 @@ def _service_accounts(ctx: Context) -> list[K8sObject]:
     return ctx.memo("kubernetes.service_accounts", build)  # type: ignore[no-any-return]
 
 
+@check("K8S-022", target="kubernetes.pod")
 def automount_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-022: the effective ``automountServiceAccountToken`` is not ``false``.
 

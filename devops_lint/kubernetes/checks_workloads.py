@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
+from ..registry import check
 from .checks_support import Tri, lookup, object_of, undecided
 from .objects import POD_SPEC_PATHS, pod_spec
 
@@ -33,6 +34,7 @@ def has_label(owner: Any, base: JsonPath, metadata: JsonPath, keys: list[str]) -
     return Tri.MAYBE if UNRESOLVED_KEY in labels else Tri.NO
 
 
+@check("K8S-024", target="kubernetes.object")
 def required_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-024: the workload and its pod template carry one label of each required group."""
     obj = object_of(target)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import promql_parser as pp
 
 from ..model import Result, Target, is_unresolved
+from ..registry import check
 from . import promql as q
 from .checks_common import alert_ast, expr_path, intervals_of, rule_of
 from .durations import format_duration
@@ -85,18 +86,21 @@ def _for_problem(rule: Rule, target: Target, ctx: Context) -> tuple[str, str] | 
     return None
 
 
+@check("PROM-008.missing", target="prometheus.rule")
 def for_missing(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     found = _for_rule(target, ctx)
     if found and found[0] == "missing":
         yield Result(message=found[1])
 
 
+@check("PROM-008.too-short", target="prometheus.rule")
 def for_too_short(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     found = _for_rule(target, ctx)
     if found and found[0] == "too-short":
         yield Result(path=(*rule_of(target).path, "for"), message=found[1])
 
 
+@check("PROM-008.absent-without-for", target="prometheus.rule")
 def for_absent(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     found = _for_rule(target, ctx)
     if found and found[0] == "absent-without-for":
@@ -108,6 +112,7 @@ def for_absent(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]
 # --- PROM-009 / PROM-010 ------------------------------------------------------------------
 
 
+@check("PROM-009.missing", target="prometheus.rule")
 def severity_missing(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     if r.kind == "alert" and "severity" not in r.labels:
@@ -123,6 +128,7 @@ def _routing_only(r: Rule, value: object, ctx: Context) -> bool:
     return r.name in {str(a) for a in ctx.settings.get("routing_only_alerts") or []}
 
 
+@check("PROM-009.invalid-value", target="prometheus.rule")
 def severity_invalid(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     if r.kind != "alert" or "severity" not in r.labels:
@@ -153,14 +159,17 @@ def _missing_annotation(target: Target, name: str) -> Iterator[Result]:
         yield res
 
 
+@check("PROM-010.summary", target="prometheus.rule")
 def summary(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _missing_annotation(target, "summary")
 
 
+@check("PROM-010.description", target="prometheus.rule")
 def description(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _missing_annotation(target, "description")
 
 
+@check("PROM-010.runbook-url", target="prometheus.rule")
 def runbook_url(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     severity = r.labels.get("severity")
@@ -173,6 +182,7 @@ def runbook_url(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
         yield res
 
 
+@check("PROM-010.runbook-url-format", target="prometheus.rule")
 def runbook_url_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     url = r.annotations.get("runbook_url")
@@ -188,6 +198,7 @@ def runbook_url_format(target: Target, rule: LintRule, ctx: Context) -> Iterator
 # --- PROM-012 -----------------------------------------------------------------------------
 
 
+@check("PROM-012", target="prometheus.rule")
 def condition(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     ast = alert_ast(target)
     if ast is None or q.is_heartbeat(ast) or q.is_condition(ast):
@@ -209,6 +220,7 @@ def _deduplicates(node: Any) -> bool:
     return param is not None and q.kind(param) == "NumberLiteral" and float(param.val) == 1
 
 
+@check("PROM-020.sampling", target="prometheus.rule")
 def sampling(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     ast = alert_ast(target)
     if ast is None:
@@ -234,6 +246,7 @@ def _regex_matchers(target: Target) -> Iterator[Any]:
                 yield m
 
 
+@check("PROM-020.regex-anchor", target="prometheus.rule")
 def regex_anchor(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for m in _regex_matchers(target):
         if has_redundant_anchor(str(m.value)):
@@ -243,6 +256,7 @@ def regex_anchor(target: Target, rule: LintRule, ctx: Context) -> Iterator[Resul
             )
 
 
+@check("PROM-020.regex-literal", target="prometheus.rule")
 def regex_literal(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for m in _regex_matchers(target):
         if is_literal(str(m.value)):

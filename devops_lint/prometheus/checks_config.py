@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ..context import load_data_table
 from ..model import JsonPath, Result, Target, is_unresolved
+from ..registry import check
 from .durations import format_duration, parse_duration
 from .index import build_index, setting_duration
 from .model import PromConfig, RelabelRule, ScrapeJob
@@ -30,6 +31,7 @@ def _config(target: Target) -> PromConfig:
 # --- PROM-001 -----------------------------------------------------------------------------
 
 
+@check("PROM-001.duplicate-job", target="prometheus.config")
 def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     seen: dict[str, JsonPath] = {}
     for job in _config(target).jobs:
@@ -46,6 +48,7 @@ def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             seen[job.name] = job.path
 
 
+@check("PROM-001.timeout-gt-interval", target="prometheus.config")
 def timeout_gt_interval(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = _config(target)
     glob = target.doc.get(("global",), {})
@@ -100,14 +103,17 @@ def _schema_problems(target: Target, ctx: Context, kind: str) -> Iterator[Result
             yield Result(path=p.path, key=p.key, message=p.message)
 
 
+@check("PROM-001.bad-duration", target="prometheus.config")
 def bad_duration(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from _schema_problems(target, ctx, "bad-duration")
 
 
+@check("PROM-001.unknown-field", target="prometheus.config")
 def unknown_field(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from _schema_problems(target, ctx, "unknown-field")
 
 
+@check("PROM-001.target-format", target="prometheus.config")
 def target_format(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = _config(target)
     statics = [t for job in cfg.jobs for t in job.static_targets]
@@ -133,6 +139,7 @@ CREDENTIAL_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@check("PROM-002.insecure-skip-verify", target="prometheus.config")
 def insecure_skip_verify(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for client in _config(target).clients:
         for path, tls in client.tls_blocks():
@@ -147,6 +154,7 @@ def _inline(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+@check("PROM-002.inline-credential", target="prometheus.config")
 def inline_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for client in _config(target).clients:
         found: list[tuple[JsonPath, str, Any]] = []
@@ -177,6 +185,7 @@ def _cluster_local(host: str) -> bool:
         return False
 
 
+@check("PROM-002.plain-http-remote", target="prometheus.config")
 def plain_http_remote(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for ep in _config(target).remote:
         url = ep.url
@@ -242,24 +251,28 @@ def _job_results(target: Target, ok: bool) -> Iterator[Result]:
         yield Result(path=(*job.path, "relabel_configs"), key=True)
 
 
+@check("PROM-003.no-port-rewrite", target="prometheus.scrape_job")
 def no_port_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job: ScrapeJob = target.context["job"]
     if _annotation_driven(job):
         yield from _job_results(target, _rewrites(job, "__address__", "port"))
 
 
+@check("PROM-003.no-path-rewrite", target="prometheus.scrape_job")
 def no_path_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job: ScrapeJob = target.context["job"]
     if _annotation_driven(job):
         yield from _job_results(target, _rewrites(job, "__metrics_path__", "path"))
 
 
+@check("PROM-003.no-scheme-rewrite", target="prometheus.scrape_job")
 def no_scheme_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job: ScrapeJob = target.context["job"]
     if _annotation_driven(job):
         yield from _job_results(target, _rewrites(job, "__scheme__", "scheme"))
 
 
+@check("PROM-003.no-workload-labels", target="prometheus.scrape_job")
 def no_workload_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     job: ScrapeJob = target.context["job"]
     if not _annotation_driven(job):
@@ -272,6 +285,7 @@ def no_workload_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # --- PROM-004 -----------------------------------------------------------------------------
 
 
+@check("PROM-004.no-alertmanager", target="prometheus.config")
 def no_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = _config(target)
     if any(am.static_targets or am.sd_configs for am in cfg.alertmanagers):
@@ -296,6 +310,7 @@ def no_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         )
 
 
+@check("PROM-004.single-alertmanager", target="prometheus.config")
 def single_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = _config(target)
     if any(am.sd_configs for am in cfg.alertmanagers):
@@ -308,6 +323,7 @@ def single_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 # --- PROM-005 -----------------------------------------------------------------------------
 
 
+@check("PROM-005.missing-external-labels", target="prometheus.config")
 def missing_external_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg = _config(target)
     if not cfg.remote and not ctx.settings.get("external_labels_required", False):
@@ -347,6 +363,7 @@ def _intervals(cfg: PromConfig, doc_get: Any) -> Iterator[tuple[JsonPath, int, s
             )
 
 
+@check("PROM-006.too-short", target="prometheus.config")
 def too_short(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     minimum = setting_duration(ctx, "min_scrape_interval", "10s")
     for path, ms, what in _intervals(_config(target), target.doc.get):
@@ -358,6 +375,7 @@ def too_short(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             )
 
 
+@check("PROM-006.too-long", target="prometheus.config")
 def too_long(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for path, ms, what in _intervals(_config(target), target.doc.get):
         if ms > TWO_MINUTES:
@@ -368,6 +386,7 @@ def too_long(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             )
 
 
+@check("PROM-006.slow-evaluation", target="prometheus.config")
 def slow_evaluation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     ms = parse_duration(target.doc.get(("global", "evaluation_interval")))
     if ms is not None and ms > ONE_MINUTE:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import promql_parser as pp
 
 from ..model import SEVERITIES, SEVERITY_RANK, Result, Severity, Target
+from ..registry import check
 from . import promql as q
 from .checks_common import alert_ast, expr_path, intervals_of, rule_of
 from .durations import format_duration
@@ -53,6 +54,7 @@ def _is_counter(name: str, types: dict[str, str]) -> bool:
     return name.endswith(COUNTER_SUFFIXES)
 
 
+@check("PROM-013.raw-counter", target="prometheus.rule")
 def raw_counter(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -72,6 +74,7 @@ def raw_counter(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
         )
 
 
+@check("PROM-013.rate-on-gauge", target="prometheus.rule")
 def rate_on_gauge(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -97,6 +100,7 @@ def rate_on_gauge(target: Target, rule: LintRule, ctx: Context) -> Iterator[Resu
                 )
 
 
+@check("PROM-013.counter-like-name", target="prometheus.rule")
 def counter_like_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -171,14 +175,17 @@ def _window_results(
             yield Result(path=expr_path(r), message=message)
 
 
+@check("PROM-014.below-2x", target="prometheus.rule")
 def below_2x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _window_results(target, rule.severity, 2, None)
 
 
+@check("PROM-014.below-4x", target="prometheus.rule")
 def below_4x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _window_results(target, rule.severity, 4, 2)
 
 
+@check("PROM-014.beyond-retention", target="prometheus.rule")
 def beyond_retention(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -204,6 +211,7 @@ def _records(target: Target, ctx: Context) -> dict[str, list[Rule]]:
     return build_index(ctx).records(target.doc)
 
 
+@check("PROM-015.rate-of-sum", target="prometheus.rule")
 def rate_of_sum(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -250,6 +258,7 @@ def _is_ratio_record(name: str, records: dict[str, list[Rule]]) -> bool:
     return ":" in name and "ratio" in name
 
 
+@check("PROM-015.avg-of-ratio", target="prometheus.rule")
 def avg_of_ratio(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -286,6 +295,7 @@ def _server_error_matcher(m: Any) -> bool:
     return False
 
 
+@check("PROM-015.absolute-error-rate", target="prometheus.rule")
 def absolute_error_rate(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     ast = alert_ast(target)
     if ast is None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import JsonPath, Result, Target, is_unresolved
+from ..registry import check
 from .checks_common import expr_path
 from .model import RuleFile, is_prometheus_rule
 from .schema import METRIC_NAME_RE, rule_file_problems
@@ -27,6 +28,7 @@ def _rf(target: Target) -> RuleFile:
     return rf
 
 
+@check("PROM-007.yaml", target="prometheus.rule_file")
 def rule_file_yaml(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     doc = target.doc
     if doc.format == "prometheus-rules" and doc.index > 0:
@@ -55,6 +57,7 @@ def _locator(rf: RuleFile, path: JsonPath) -> str | None:
     return None
 
 
+@check("PROM-007.schema", target="prometheus.rule_file")
 def rule_file_schema(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     rf = _rf(target)
     for p in rule_file_problems(target.doc.data, rf.groups_path, is_prometheus_rule(target.doc)):
@@ -66,6 +69,7 @@ LOGQL_MARKERS = ("|=", "|~", "| json", "| logfmt", "| pattern", "| regexp", "| l
                  "| label_format", "| unwrap", "| decolorize")  # fmt: skip
 
 
+@check("PROM-007.promql", target="prometheus.rule_file")
 def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for r in _rf(target).rules:
         parsed = r.parsed
@@ -87,6 +91,7 @@ def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
         )
 
 
+@check("PROM-007.duplicate-group", target="prometheus.rule_file")
 def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     seen: set[str] = set()
     for g in _rf(target).groups:
@@ -101,6 +106,7 @@ def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Re
         seen.add(g.name)
 
 
+@check("PROM-007.record-name", target="prometheus.rule_file")
 def record_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for r in _rf(target).rules:
         name = r.data.get("record")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Result, Target, is_unresolved
+from ..registry import check
 from . import promql as q
 from .checks_common import expr_path, rule_of
 from .durations import format_duration
@@ -29,6 +30,7 @@ ALERT_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 # --- PROM-016 -----------------------------------------------------------------------------
 
 
+@check("PROM-016.record-format", target="prometheus.rule")
 def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     named = r.kind == "record" and r.name and not is_unresolved(r.name)
@@ -39,6 +41,7 @@ def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Resu
         )
 
 
+@check("PROM-016.record-total-suffix", target="prometheus.rule")
 def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     if r.kind != "record" or not r.name or not RECORD_FORMAT_RE.match(r.name):
@@ -54,6 +57,7 @@ def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterato
         )
 
 
+@check("PROM-016.alert-name", target="prometheus.rule")
 def alert_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     named = r.kind == "alert" and r.name and not is_unresolved(r.name)
@@ -106,10 +110,12 @@ def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
             return
 
 
+@check("PROM-017.alert", target="prometheus.rule")
 def duplicate_alert(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _duplicates(target, ctx, "alert")
 
 
+@check("PROM-017.record", target="prometheus.rule")
 def duplicate_record(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _duplicates(target, ctx, "record")
 
@@ -143,6 +149,7 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list
             yield "order", name, same, complete
 
 
+@check("PROM-018.undefined-recorded-series", target="prometheus.rule")
 def undefined_recorded_series(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for slug, name, _, complete in _dependencies(target, ctx):
         if slug == "undefined":
@@ -153,6 +160,7 @@ def undefined_recorded_series(target: Target, rule: LintRule, ctx: Context) -> I
             )
 
 
+@check("PROM-018.cross-group", target="prometheus.rule")
 def cross_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for slug, name, producers, _ in _dependencies(target, ctx):
         if slug == "cross-group":
@@ -163,6 +171,7 @@ def cross_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
             )
 
 
+@check("PROM-018.order", target="prometheus.rule")
 def order(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for slug, name, _, _ in _dependencies(target, ctx):
         if slug == "order":
@@ -180,6 +189,7 @@ def _group(target: Target) -> Group:
     return g
 
 
+@check("PROM-019.interval", target="prometheus.group")
 def group_interval(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     g = _group(target)
     if g.interval is None or g.interval <= FIVE_MINUTES:
@@ -195,6 +205,7 @@ def group_interval(target: Target, rule: LintRule, ctx: Context) -> Iterator[Res
     )
 
 
+@check("PROM-019.duplicate-group-across-files", target="prometheus.group")
 def duplicate_group_across_files(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     g = _group(target)
     if g.name is None:

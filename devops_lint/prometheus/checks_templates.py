@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target, is_unresolved
+from ..registry import check
 from . import promql as q
 from .checks_common import rule_of
 from .gotemplate import Template, analyse
@@ -30,12 +31,14 @@ def _templates(r: Rule, *sections: str) -> Iterator[tuple[str, str, JsonPath, Te
                 yield section, str(key), (*r.path, section, key), analyse(value)
 
 
+@check("PROM-011.template-syntax", target="prometheus.rule")
 def template_syntax(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for section, key, path, tpl in _templates(rule_of(target), "labels", "annotations"):
         if tpl.errors:
             yield Result(path=path, message=f"{section}.{key}: template error: {tpl.errors[0]}")
 
 
+@check("PROM-011.value-in-label", target="prometheus.rule")
 def value_in_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     for _, key, path, tpl in _templates(rule_of(target), "labels"):
         if tpl.uses_value:
@@ -45,6 +48,7 @@ def value_in_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Res
             )
 
 
+@check("PROM-011.dropped-label", target="prometheus.rule")
 def dropped_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -75,6 +79,7 @@ def _rate_or_ratio(node: Any) -> bool:
     return False
 
 
+@check("PROM-011.unformatted-value", target="prometheus.rule")
 def unformatted_value(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     ast = r.ast
@@ -95,6 +100,7 @@ def unformatted_value(target: Target, rule: LintRule, ctx: Context) -> Iterator[
 # --- PROM-005 (template and label parts) --------------------------------------------------
 
 
+@check("PROM-005.undefined-template-label", target="prometheus.rule")
 def undefined_template_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     configs = build_index(ctx).configs_of(r.doc)
@@ -120,6 +126,7 @@ def undefined_template_label(target: Target, rule: LintRule, ctx: Context) -> It
                 break
 
 
+@check("PROM-005.rule-label-conflict", target="prometheus.rule")
 def rule_label_conflict(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     configs = build_index(ctx).configs_of(r.doc)

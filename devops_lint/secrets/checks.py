@@ -14,11 +14,28 @@ from collections.abc import Iterator
 
 from ..context import Context
 from ..model import Result, Target
+from ..registry import check
 from ..rules import Rule
 from .scan import FileScan, reported_lines
 from .values import ALERTMANAGER
 
 
+@check(
+    "X-001.aws-access-key",
+    "X-001.aws-secret-key",
+    "X-001.azure-storage-key",
+    "X-001.gcp-sa-key",
+    "X-001.github-token",
+    "X-001.gitlab-token",
+    "X-001.google-api-key",
+    "X-001.high-entropy",
+    "X-001.jwt",
+    "X-001.npm-token",
+    "X-001.private-key",
+    "X-001.slack",
+    "X-001.stripe",
+    target="secrets.file",
+)
 def plaintext_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """X-001.*: detector hits of this rule in the file's text."""
     scan: FileScan = target.context["scan"]
@@ -35,6 +52,12 @@ def plaintext_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         )
 
 
+@check(
+    "X-002.alertmanager-secret",
+    "X-002.sensitive-key",
+    "X-002.url-credentials",
+    target="secrets.file",
+)
 def value_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """X-002.*: credentials in URLs, sensitive keys and Alertmanager receivers."""
     scan: FileScan = target.context["scan"]

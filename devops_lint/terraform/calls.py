@@ -23,13 +23,12 @@ into call chains such as ``module.eks.module.node_group["default"]``.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Result, Span, Target, Unresolved
+from ..model import Span, Unresolved
 from .manifest import Manifest, load_module_dir, read_manifest
 from .module import MAX_INSTANCES, Module, ModuleCall, for_each_pairs, modules_of
 from .resolve import unresolved
@@ -38,7 +37,6 @@ from .syntax import Attribute
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
-    from ..rules import Rule
 
 # Call arguments that are not input variables (Terraform's meta-arguments).
 CALL_META = frozenset({"source", "version", "count", "for_each", "depends_on", "providers"})
@@ -404,19 +402,6 @@ def evaluated_modules(project: Project, ctx: Context) -> list[Module]:
 
     result: list[Module] = ctx.memo("terraform.evaluated", build)
     return result
-
-
-def module_cycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """X-000.module-cycle: a module call that leads back to a directory on its own path."""
-    call = target.context.get("call")
-    if not isinstance(call, ModuleCall):
-        return
-    loop = graph_of(ctx.project, ctx).cycles.get((call.caller.dir, call.name))
-    if loop is not None:
-        yield Result(
-            span=call.block.header,
-            args={"cycle": " -> ".join(posixpath.normpath(d) for d in loop)},
-        )
 
 
 def call_span(call: ModuleCall) -> Span:

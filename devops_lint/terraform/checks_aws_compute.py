@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result
+from ..registry import check
 from .aws_common import arg_result, as_bool, blocks, first_block, known
 from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
 from .module import Resource
@@ -54,6 +55,7 @@ def _from_launch_template(r: Resource) -> bool:
     return r.type == "aws_instance" and bool(indexed_blocks(r.data, "launch_template"))
 
 
+@check("TF-AWS-018.tokens-optional", target="terraform.resource")
 def imds_tokens(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-018.tokens-optional: ``metadata_options`` absent or tokens not required."""
     r = _resource(target, *IMDS_TYPES)
@@ -81,6 +83,7 @@ def imds_tokens(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield arg_result(r, *where, args={"value": str(tokens)})
 
 
+@check("TF-AWS-018.hop-limit", target="terraform.resource")
 def imds_hop_limit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-018.hop-limit: ``http_put_response_hop_limit`` above 1 (absent: 1)."""
     r = _resource(target, *IMDS_TYPES)
@@ -127,6 +130,7 @@ def _ebs_results(
         yield res
 
 
+@check("TF-AWS-019.volume", target="terraform.resource")
 def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.volume: ``aws_ebs_volume`` without ``encrypted = true``."""
     r = _resource(target, "aws_ebs_volume")
@@ -138,6 +142,7 @@ def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from _ebs_results(r, ("encrypted",), by_default)
 
 
+@check("TF-AWS-019.instance-block-device", target="terraform.resource")
 def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.instance-block-device: root and EBS block devices of an instance."""
     r = _resource(target, "aws_instance")
@@ -155,6 +160,7 @@ def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator
         yield from _ebs_results(r, ("ebs_block_device", i, "encrypted"), by_default)
 
 
+@check("TF-AWS-019.launch-template", target="terraform.resource")
 def launch_template_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.launch-template: every ``block_device_mappings.ebs`` is encrypted."""
     r = _resource(target, "aws_launch_template")
@@ -197,6 +203,7 @@ def _is_replica(r: Resource) -> bool:
     return r.type == "aws_db_instance" and r.data.get("replicate_source_db") is not None
 
 
+@check("TF-AWS-020.unencrypted", target="terraform.resource")
 def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-020.unencrypted: ``storage_encrypted`` not true."""
     r = _resource(target, *DATABASES)
@@ -213,6 +220,7 @@ def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     yield from require(r, ("storage_encrypted",), _is_true)
 
 
+@check("TF-AWS-020.no-cmk", target="terraform.resource")
 def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-020.no-cmk (low): encrypted without a customer-managed ``kms_key_id``."""
     r = _resource(target, *DATABASES)
@@ -233,6 +241,7 @@ def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-021 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-021", target="terraform.resource")
 def db_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-021: ``publicly_accessible = true`` on an instance."""
     r = _resource(target, "aws_db_instance", "aws_rds_cluster_instance")
@@ -343,6 +352,7 @@ def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterat
         yield res
 
 
+@check("TF-AWS-022.retention", target="terraform.resource")
 def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.retention: ``backup_retention_period`` absent or below the minimum."""
     r = _resource(target, *DATABASES)
@@ -358,6 +368,7 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from _with_backup(ctx, r, results)
 
 
+@check("TF-AWS-022.deletion-protection", target="terraform.resource")
 def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
     r = _resource(target, *DATABASES)
@@ -366,6 +377,7 @@ def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator
     yield from require(r, ("deletion_protection",), _is_true, default=False)
 
 
+@check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")
 def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.skip-final-snapshot: ``skip_final_snapshot = true``."""
     r = _resource(target, *DATABASES)
@@ -375,6 +387,7 @@ def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator
     yield from _with_backup(ctx, r, results)
 
 
+@check("TF-AWS-022.dynamodb-pitr", target="terraform.resource")
 def dynamodb_pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.dynamodb-pitr: no ``point_in_time_recovery { enabled = true }``."""
     r = _resource(target, "aws_dynamodb_table")

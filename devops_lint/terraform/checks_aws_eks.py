@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .aws_common import (
     arg_result,
     as_bool,
@@ -66,6 +67,7 @@ def _endpoint_exposure(cluster: Resource) -> tuple[str | None, bool]:
     return exposure, public_on is None
 
 
+@check("TF-AWS-001.public-restricted", "TF-AWS-001.public-world", target="terraform.resource")
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-001.public-world / .public-restricted (``params.exposure``)."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -79,6 +81,7 @@ def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
     yield arg_result(cluster, *where, unresolved=unresolved)
 
 
+@check("TF-AWS-001.private-off", target="terraform.resource")
 def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-001.private-off: ``endpoint_private_access`` false or absent."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -103,6 +106,7 @@ def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 # -- TF-AWS-002 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-002.missing-audit", "TF-AWS-002.missing-types", target="terraform.resource")
 def log_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-002.missing-audit (audit/authenticator) / .missing-types (the others only)."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -134,6 +138,7 @@ def log_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-003 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-003", target="terraform.resource")
 def secrets_encryption(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-003: ``encryption_config`` for ``secrets`` with a customer-managed key."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -195,6 +200,7 @@ def _min_version(ctx: Context) -> tuple[int, int]:
     return parsed or (1, 35)
 
 
+@check("TF-AWS-004.outdated", target="terraform.resource")
 def version_outdated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-004.outdated: cluster or node-group ``version`` below the minimum."""
     r = _resource(target, "aws_eks_cluster", "aws_eks_node_group")
@@ -217,6 +223,7 @@ def version_outdated(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         yield arg_result(r, "version", args=args)
 
 
+@check("TF-AWS-004.unpinned", target="terraform.resource")
 def version_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-004.unpinned: cluster without ``version``."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -227,6 +234,7 @@ def version_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 # -- TF-AWS-005 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-005.open-ssh", target="terraform.resource")
 def open_ssh(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-005.open-ssh: ``remote_access`` with a key and no source security groups."""
     ng = _resource(target, "aws_eks_node_group")
@@ -312,6 +320,7 @@ def _main_route_tables(module: Module, subnet: Resource) -> list[Resource]:
     return out
 
 
+@check("TF-AWS-005.public-subnet", target="terraform.resource")
 def public_subnet(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-005.public-subnet: node group subnets that are public (or unknown)."""
     ng = _resource(target, "aws_eks_node_group")

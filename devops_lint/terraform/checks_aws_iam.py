@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .aws_common import (
     IDENTITY_POLICY_ARGS,
     PolicySource,
@@ -169,6 +170,7 @@ def _unknown_arn(r: Resource, text: str) -> str:
 # -- TF-AWS-006 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-006.star-star", target="terraform.resource_or_data")
 def star_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-006.star-star: ``Allow`` of ``Action: "*"`` on ``Resource: "*"``."""
     for src in _sources(target, IDENTITY, ctx):
@@ -213,6 +215,7 @@ def _managed_admin(value: Any, r: Resource) -> tuple[bool | None, str]:
     return None, str(value)
 
 
+@check("TF-AWS-006.managed-admin", target="terraform.resource")
 def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-006.managed-admin: AdministratorAccess / IAMFullAccess attached."""
     r = _resource(target)
@@ -255,6 +258,7 @@ def _sensitive(ctx: Context) -> frozenset[str]:
     return frozenset(s.lower() for s in ctx.settings.get("sensitive_services") or [])
 
 
+@check("TF-AWS-007.action-star", target="terraform.resource_or_data")
 def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.action-star: ``*`` (not on ``*``) or ``service:*`` of a non-sensitive service."""
     sensitive = _sensitive(ctx)
@@ -283,6 +287,7 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 )
 
 
+@check("TF-AWS-007.sensitive-service-star", target="terraform.resource_or_data")
 def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.sensitive-service-star: ``iam:*``, ``kms:*`` … on any resource."""
     sensitive = _sensitive(ctx)
@@ -300,6 +305,7 @@ def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator
                     yield src.statement_result(st, "Action", i, args={"action": action})
 
 
+@check("TF-AWS-007.not-action", target="terraform.resource_or_data")
 def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.not-action: ``Allow`` with ``NotAction``."""
     for src in _sources(target, IDENTITY, ctx):
@@ -320,6 +326,7 @@ def _grants_escalation(action: str) -> bool:
     return wildcard and any(fnmatch.fnmatchcase(x, a) for x in ESCALATION_ACTIONS)
 
 
+@check("TF-AWS-007.escalation", target="terraform.resource_or_data")
 def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.escalation: privilege-escalation actions on ``Resource: "*"``."""
     for src in _sources(target, IDENTITY, ctx):
@@ -375,6 +382,7 @@ def write_actions(action: str, table: dict[str, dict[str, bool]]) -> list[str]:
     return sorted(n for n in matched if names[n] and not _is_read(n))
 
 
+@check("TF-AWS-007.write-resource-star", target="terraform.resource_or_data")
 def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.write-resource-star: resource-scoped write actions granted on ``*``."""
     table = _action_table(ctx)
@@ -400,6 +408,7 @@ def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 # -- TF-AWS-008 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-008.public-principal", target="terraform.resource")
 def public_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-008.public-principal: trust of ``*`` without an account/org condition."""
     for src in _sources(target, TRUST):
@@ -465,6 +474,7 @@ def _claim_conditions(st: Statement, claim: str) -> list[tuple[Any, Any]]:
     return out
 
 
+@check("TF-AWS-008.oidc-no-sub", target="terraform.resource")
 def oidc_no_sub(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-008.oidc-no-sub: GitHub OIDC trust without a ``sub`` condition."""
     for src, st in _oidc_statements(target):
@@ -498,6 +508,7 @@ def sub_scope(value: Any, operator: Any) -> str | None:
     return "ok"
 
 
+@check("TF-AWS-008.oidc-any-ref", "TF-AWS-008.oidc-wild-owner", target="terraform.resource")
 def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-008.oidc-wild-owner / .oidc-any-ref (``params.scope``)."""
     wanted = rule.params.get("scope")
@@ -511,6 +522,7 @@ def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
                 break
 
 
+@check("TF-AWS-008.oidc-no-aud", target="terraform.resource")
 def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-008.oidc-no-aud: no ``aud`` condition equal to ``sts.amazonaws.com``."""
     for src, st in _oidc_statements(target):
@@ -526,6 +538,7 @@ def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-009 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-009.access-key", target="terraform.resource")
 def access_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.access-key: an ``aws_iam_access_key`` resource."""
     r = _resource(target)
@@ -536,6 +549,7 @@ def access_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
 
 
+@check("TF-AWS-009.user-policy", target="terraform.resource")
 def user_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.user-policy: policies attached directly to IAM users."""
     r = _resource(target)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result
+from ..registry import check
 from .aws_common import arg_result, as_bool, first_block, known, refs_to
 from .aws_net_common import (
     as_int,
@@ -58,6 +59,7 @@ def _not_false(value: Any) -> bool | None:
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-023.multi-region", "TF-AWS-023.validation", target="terraform.resource")
 def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
     r = _resource(target, "aws_cloudtrail")
@@ -66,6 +68,7 @@ def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, (str(rule.params["arg"]),), _is_true, default=False)
 
 
+@check("TF-AWS-023.kms", target="terraform.resource")
 def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.kms: no ``kms_key_id``."""
     r = _resource(target, "aws_cloudtrail")
@@ -74,6 +77,7 @@ def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
 
 
+@check("TF-AWS-023.disabled", target="terraform.resource")
 def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.disabled (high): ``enable_logging = false``."""
     r = _resource(target, "aws_cloudtrail")
@@ -93,6 +97,7 @@ def _non_empty(value: Any) -> bool | None:
 # -- TF-AWS-024 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-024.rotation", target="terraform.resource")
 def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-024.rotation: a symmetric key without ``enable_key_rotation = true``."""
     r = _resource(target, "aws_kms_key")
@@ -108,6 +113,7 @@ def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield res
 
 
+@check("TF-AWS-024.wildcard-principal", target="terraform.resource")
 def kms_wildcard_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-024.wildcard-principal: a key policy allowing ``Principal: "*"`` unconditionally."""
     r = _resource(target, "aws_kms_key", "aws_kms_key_policy")
@@ -155,6 +161,7 @@ def _is_audit_group(r: Resource, ctx: Context) -> bool | None:
     return None
 
 
+@check("TF-AWS-025.retention", target="terraform.resource")
 def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.retention: absent, or 1 … minimum-1 days (0 = never expire passes)."""
     r = _resource(target, "aws_cloudwatch_log_group")
@@ -184,6 +191,7 @@ def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield arg_result(r, "retention_in_days", args=args)
 
 
+@check("TF-AWS-025.kms", target="terraform.resource")
 def log_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.kms: no ``kms_key_id``."""
     r = _resource(target, "aws_cloudwatch_log_group")
@@ -192,6 +200,7 @@ def log_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
 
 
+@check("TF-AWS-025.eks-log-group-undeclared", target="terraform.resource")
 def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.eks-log-group-undeclared: logging on, ``/aws/eks/<name>/cluster`` not declared."""
     cluster = _resource(target, "aws_eks_cluster")
@@ -226,6 +235,7 @@ def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-026 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-026.mutable-tags", target="terraform.resource")
 def ecr_mutable(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.mutable-tags: ``image_tag_mutability`` not ``IMMUTABLE``."""
     r = _resource(target, "aws_ecr_repository")
@@ -243,6 +253,7 @@ def _registry_scanning(ctx: Context) -> bool:
     return bool(run_resources(ctx, "aws_ecr_registry_scanning_configuration"))
 
 
+@check("TF-AWS-026.no-scan", target="terraform.resource")
 def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.no-scan (low): no scan on push and no registry scanning configuration."""
     r = _resource(target, "aws_ecr_repository")
@@ -252,6 +263,7 @@ def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, where, _is_true, default=False)
 
 
+@check("TF-AWS-026.no-kms", target="terraform.resource")
 def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.no-kms (low): no ``encryption_configuration { encryption_type = "KMS" }``."""
     r = _resource(target, "aws_ecr_repository")
@@ -266,6 +278,7 @@ def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, where, ok, default="AES256")
 
 
+@check("TF-AWS-026.public-policy", target="terraform.resource")
 def ecr_public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.public-policy (critical): a repository policy open to ``Principal: "*"``."""
     r = _resource(target, "aws_ecr_repository_policy")
@@ -310,6 +323,7 @@ def _protocol(listener: Resource) -> tuple[str | None, bool]:
     return None, True  # network/gateway load balancers: protocol required or absent
 
 
+@check("TF-AWS-027.weak-policy", target="terraform.resource")
 def weak_tls_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-027.weak-policy: an HTTPS/TLS listener without a TLS 1.2+ ``ssl_policy``."""
     r = _resource(target, *LISTENERS)
@@ -350,6 +364,7 @@ def _redirects_https(action: dict[str, Any]) -> bool | None:
     return None if text is None else text == "https"
 
 
+@check("TF-AWS-027.http-forward", target="terraform.resource")
 def http_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-027.http-forward: an HTTP listener whose default action is not an HTTPS redirect."""
     r = _resource(target, *LISTENERS)

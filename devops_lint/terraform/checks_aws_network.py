@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
+from ..registry import check
 from .aws_common import arg_result, is_world_cidr, known, refs_to
 from .aws_net_common import as_int, entry_span, lower
 from .expr import Expr, Ref, references
@@ -180,6 +181,13 @@ def _is_ingress(rule: IngressRule) -> bool | None:
     return kind == "ingress"
 
 
+@check(
+    "TF-AWS-015.world-admin-port",
+    "TF-AWS-015.world-all-ports",
+    "TF-AWS-015.world-data-port",
+    "TF-AWS-015.world-other-port",
+    target="terraform.resource",
+)
 def world_ingress(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-015.world-<kind>: world CIDR ingress matching ``params.kind`` first."""
     r = _resource(
@@ -253,6 +261,7 @@ def _default_groups(vpc: Resource) -> tuple[list[Resource], bool]:
     return managing, undecided
 
 
+@check("TF-AWS-016.unmanaged", target="terraform.resource")
 def default_sg_unmanaged(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-016.unmanaged: an ``aws_vpc`` without an ``aws_default_security_group``."""
     vpc = _resource(target, "aws_vpc")
@@ -263,6 +272,7 @@ def default_sg_unmanaged(target: Target, rule: Rule, ctx: Context) -> Iterator[R
         yield arg_result(vpc, unresolved=undecided)
 
 
+@check("TF-AWS-016.has-rules", target="terraform.resource")
 def default_sg_rules(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-016.has-rules: each ``ingress``/``egress`` rule of a default security group."""
     group = _resource(target, "aws_default_security_group")
@@ -336,6 +346,7 @@ def _module_flow_logs(vpc: Resource, ctx: Context) -> Iterator[tuple[Resource, A
 CAPTURES = frozenset({"all", "reject"})
 
 
+@check("TF-AWS-017", target="terraform.resource")
 def flow_logs(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-017: every ``aws_vpc`` is the ``vpc_id`` of a flow log capturing ALL/REJECT."""
     vpc = _resource(target, "aws_vpc")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
+from ..registry import check
 from .aws_common import (
     BACKUP_BUCKET_REGEX,
     arg_result,
@@ -100,6 +101,7 @@ def _account_block(ctx: Context) -> bool | None:
     return result
 
 
+@check("TF-AWS-010.missing", target="terraform.resource")
 def pab_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-010.missing: no bucket- or account-level public access block."""
     bucket = _bucket(target)
@@ -111,6 +113,7 @@ def pab_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield arg_result(bucket, unresolved=account is None)
 
 
+@check("TF-AWS-010.flag-false", target="terraform.resource")
 def pab_flag_false(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-010.flag-false: a public access block flag false or absent (default false)."""
     r: Resource = target.context["resource"]
@@ -144,6 +147,7 @@ def _grant_results(
             yield arg_result(r, *path, i, unresolved=True, args={"acl": str(uri)})
 
 
+@check("TF-AWS-011.public-acl", target="terraform.resource")
 def public_acl(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-011.public-acl: canned public ACLs or grants to AllUsers/AuthenticatedUsers."""
     r: Resource = target.context["resource"]
@@ -161,6 +165,7 @@ def public_acl(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield from _grant_results(r, ("access_control_policy", i, "grant"), blocks(acp, "grant"))
 
 
+@check("TF-AWS-011.public-policy", target="terraform.resource")
 def public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-011.public-policy: ``Allow`` to ``*`` without a restricting condition."""
     r: Resource = target.context["resource"]
@@ -233,6 +238,7 @@ def _has_sse_config(bucket: Resource) -> bool:
     )
 
 
+@check("TF-AWS-012.no-kms", target="terraform.resource")
 def sse_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-012.no-kms: a data bucket without SSE-KMS and a customer-managed key."""
     bucket = _bucket(target)
@@ -289,6 +295,7 @@ def sse_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from outcomes[:1]
 
 
+@check("TF-AWS-012.sse-s3", target="terraform.resource")
 def sse_s3(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-012.sse-s3: another bucket with no default encryption configuration."""
     bucket = _bucket(target)
@@ -331,6 +338,7 @@ def _denies_insecure_transport(st: Statement) -> bool | None:
     return bool(objects or any(not known(r) for r in resources))
 
 
+@check("TF-AWS-013", target="terraform.resource")
 def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-013: the bucket policy denies ``s3:*`` when ``aws:SecureTransport`` is false."""
     bucket = _bucket(target)
@@ -367,6 +375,7 @@ def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-014 ---------------------------------------------------------------------------
 
 
+@check("TF-AWS-014.versioning", target="terraform.resource")
 def versioning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.versioning: a data bucket without ``status = "Enabled"`` versioning."""
     bucket = _bucket(target)
@@ -410,6 +419,7 @@ def _rule_enabled(rule: dict[str, Any], v4: bool) -> bool | None:
     return as_bool(rule.get("enabled"))
 
 
+@check("TF-AWS-014.lifecycle", target="terraform.resource")
 def lifecycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.lifecycle: enabled rules with expiration and incomplete-upload cleanup."""
     bucket = _bucket(target)
@@ -482,6 +492,7 @@ def _lock_enabled(bucket: Resource) -> bool | None:
     return False
 
 
+@check("TF-AWS-014.object-lock", target="terraform.resource")
 def object_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.object-lock: backup buckets enable Object Lock with a default retention."""
     bucket = _bucket(target)

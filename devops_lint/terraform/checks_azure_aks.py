@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
+from ..registry import check
 from .azure_common import (
     Arg,
     arg,
@@ -89,6 +90,12 @@ def _api_server(r: Resource) -> Iterator[tuple[str, Result]]:
         yield "public-restricted", written[0].result(unresolved=maybe)
 
 
+@check(
+    "TF-AZ-001.public-restricted",
+    "TF-AZ-001.public-world",
+    "TF-AZ-001.world-range",
+    target="terraform.resource",
+)
 def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-001.public-world / world-range / public-restricted."""
     r = _cluster(target)
@@ -99,6 +106,7 @@ def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AZ-002 -----------------------------------------------------------------------------
 
 
+@check("TF-AZ-002.rbac-disabled", target="terraform.resource")
 def rbac_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.rbac-disabled: ``role_based_access_control_enabled = false``."""
     r = _cluster(target)
@@ -114,6 +122,7 @@ def rbac_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield a.result(unresolved=True)
 
 
+@check("TF-AZ-002.no-entra", target="terraform.resource")
 def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.no-entra: no ``azure_active_directory_role_based_access_control`` block."""
     r = _cluster(target)
@@ -125,6 +134,7 @@ def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(unresolved=present)
 
 
+@check("TF-AZ-002.local-accounts", target="terraform.resource")
 def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.local-accounts: ``local_account_disabled`` not ``true`` (default ``false``)."""
     r = _cluster(target)
@@ -140,6 +150,7 @@ def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 # -- TF-AZ-003 -----------------------------------------------------------------------------
 
 
+@check("TF-AZ-003", target="terraform.resource")
 def network_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-003: ``network_profile.network_policy`` is azure, calico or cilium."""
     r = _cluster(target)
@@ -222,6 +233,7 @@ def _literal_target(m: Module, cluster: Resource) -> list[Resource]:
     return out
 
 
+@check("TF-AZ-004.no-audit-export", target="terraform.resource")
 def audit_export(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-004.no-audit-export: no diagnostic setting exports kube-audit(-admin)."""
     r = _cluster(target)
@@ -256,6 +268,7 @@ def _caller_settings(m: Module, depth: int = 0) -> list[Resource]:
     return out
 
 
+@check("TF-AZ-004.no-monitoring", target="terraform.resource")
 def monitoring(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-004.no-monitoring: neither ``oms_agent`` nor ``monitor_metrics``."""
     r = _cluster(target)
@@ -280,6 +293,7 @@ def _pools(r: Resource) -> list[tuple[tuple[str | int, ...], Resource]]:
     return []
 
 
+@check("TF-AZ-005.node-public-ip", target="terraform.resource")
 def node_public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-005.node-public-ip: ``enable_node_public_ip`` (v3) / ``node_public_ip_enabled``."""
     r = resource_of(target)
@@ -294,6 +308,7 @@ def node_public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
             yield a.result(unresolved=True)
 
 
+@check("TF-AZ-005.outdated", target="terraform.resource")
 def outdated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-005.outdated: version below ``min_kubernetes_version`` (major.minor)."""
     r = resource_of(target)
@@ -318,6 +333,7 @@ def _v(v: tuple[int, int]) -> str:
     return f"{v[0]}.{v[1]}"
 
 
+@check("TF-AZ-005.no-upgrade-channel", target="terraform.resource")
 def upgrade_channel(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-005.no-upgrade-channel: no automatic channel and node OS upgrades off."""
     r = _cluster(target)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import UNRESOLVED_KEY, Result, Unresolved
+from ..registry import check
 from .azure_common import arg, as_bool, as_str, module_of, refers_to, resource_of
 from .module import Module, Resource
 
@@ -69,6 +70,7 @@ def _private(m: Module, server: Resource) -> bool:
 # -- public network ------------------------------------------------------------------------
 
 
+@check("TF-AZ-011.public-network", target="terraform.resource")
 def public_network(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.public-network: public access on (default) without private connectivity."""
     r = resource_of(target)
@@ -116,11 +118,13 @@ def _firewall(target: Target, slug: str) -> Iterator[Result]:
     yield start.result(unresolved=maybe)
 
 
+@check("TF-AZ-011.world-firewall", target="terraform.resource")
 def world_firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.world-firewall: firewall rule 0.0.0.0-255.255.255.255."""
     yield from _firewall(target, "world-firewall")
 
 
+@check("TF-AZ-011.azure-services-rule", target="terraform.resource")
 def azure_services_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.azure-services-rule: firewall rule 0.0.0.0-0.0.0.0 (all Azure services)."""
     yield from _firewall(target, "azure-services-rule")
@@ -143,6 +147,7 @@ def _weak_tls_setting(name: str, value: str) -> bool:
 TLS_SETTINGS = ("require_secure_transport", "ssl_min_protocol_version", "tls_version")
 
 
+@check("TF-AZ-011.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.tls: Azure SQL minimum TLS below 1.2; flexible-server TLS configurations."""
     r = resource_of(target)
@@ -181,6 +186,7 @@ def _min_retention(ctx: Context) -> int:
         return DEFAULT_RETENTION
 
 
+@check("TF-AZ-011.backup-retention", target="terraform.resource")
 def backup_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.backup-retention: retention below ``min_backup_retention_days``."""
     r = resource_of(target)
@@ -221,6 +227,7 @@ def _prod(r: Resource, ctx: Context) -> bool | None:
     return None if UNRESOLVED_KEY in tags else False
 
 
+@check("TF-AZ-011.geo-backup", target="terraform.resource")
 def geo_backup(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.geo-backup: prod-tagged flexible server without geo-redundant backup."""
     r = resource_of(target)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Result
+from ..registry import check
 from .azure_common import HOLE, arg, as_str, first, only, resource_of, rule_slug, template_skeleton
 from .module import Resource
 
@@ -107,6 +108,12 @@ def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
     yield from _audience(r, maybe)
 
 
+@check(
+    "TF-AZ-012.audience",
+    "TF-AZ-012.pull-request-subject",
+    "TF-AZ-012.unprotected-ref",
+    target="terraform.resource",
+)
 def federated_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-012.pull-request-subject / unprotected-ref / audience."""
     r = resource_of(target)

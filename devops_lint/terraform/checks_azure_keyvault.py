@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Result
+from ..registry import check
 from .azure_common import (
     arg,
     as_bool,
@@ -50,6 +51,7 @@ def _must_be_true(r: Resource, *names: str) -> Iterator[Result]:
 # -- TF-AZ-009 -----------------------------------------------------------------------------
 
 
+@check("TF-AZ-009.purge-protection", target="terraform.resource")
 def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.purge-protection: ``purge_protection_enabled`` not ``true``."""
     r = _vault(target)
@@ -57,6 +59,7 @@ def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         yield from _must_be_true(r, "purge_protection_enabled")
 
 
+@check("TF-AZ-009.access-policies", target="terraform.resource")
 def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.access-policies: RBAC authorisation not enabled (v3 / v4 spelling)."""
     r = _vault(target)
@@ -64,6 +67,7 @@ def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         yield from _must_be_true(r, "enable_rbac_authorization", "rbac_authorization_enabled")
 
 
+@check("TF-AZ-009.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.network-open: neither public access off nor ``network_acls`` ``Deny``."""
     r = _vault(target)
@@ -111,16 +115,19 @@ def _missing(target: Target, type_: str, name: str) -> Iterator[Result]:
         yield a.result(args={"vault": _vault_name(r)})
 
 
+@check("TF-AZ-010.secret-expiry", target="terraform.resource")
 def secret_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-010.secret-expiry: secret without ``expiration_date``."""
     yield from _missing(target, SECRET, "expiration_date")
 
 
+@check("TF-AZ-010.key-expiry", target="terraform.resource")
 def key_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-010.key-expiry: key without ``expiration_date``."""
     yield from _missing(target, KEY, "expiration_date")
 
 
+@check("TF-AZ-010.content-type", target="terraform.resource")
 def content_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-010.content-type: secret without ``content_type``."""
     yield from _missing(target, SECRET, "content_type")

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
+from ..registry import check
 from .azure_common import admin_ports, as_str, blocks, data_ports, only, resource_of, rule_slug
 from .module import Resource
 from .resolve import value_references
@@ -186,6 +187,13 @@ def _result(path: JsonPath, maybe: bool, source: str, message: str | None) -> Re
     return Result(path=path, unresolved=maybe, message=text, args={"source": source})
 
 
+@check(
+    "TF-AZ-008.world-admin-port",
+    "TF-AZ-008.world-all-ports",
+    "TF-AZ-008.world-data-port",
+    "TF-AZ-008.world-other-port",
+    target="terraform.resource",
+)
 def nsg_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-008.world-all-ports / world-admin-port / world-data-port / world-other-port."""
     r = resource_of(target)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Document, Result
+from ..registry import check
 from .azure_common import (
     Arg,
     arg,
@@ -45,6 +46,7 @@ def _account(target: Target) -> Resource | None:
 # -- TF-AZ-006 -----------------------------------------------------------------------------
 
 
+@check("TF-AZ-006.http-allowed", target="terraform.resource")
 def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.http-allowed: HTTPS-only explicitly ``false`` (absent is ``true``)."""
     r = _account(target)
@@ -60,6 +62,7 @@ def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield a.result(unresolved=True, args={"arg": a.path[-1]})
 
 
+@check("TF-AZ-006.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.tls: ``min_tls_version`` set to TLS1_0 or TLS1_1 (absent is TLS1_2)."""
     r = _account(target)
@@ -78,6 +81,7 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AZ-007 -----------------------------------------------------------------------------
 
 
+@check("TF-AZ-007.nested-public", target="terraform.resource")
 def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
     r = _account(target)
@@ -90,6 +94,7 @@ def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield a.result(unresolved=a.present and b is None)
 
 
+@check("TF-AZ-007.container-public", target="terraform.resource")
 def container_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.container-public: ``container_access_type`` ``blob`` or ``container``."""
     r = resource_of(target)
@@ -116,6 +121,7 @@ def _network_rules(m: Module, account: Resource) -> list[Resource]:
     return out
 
 
+@check("TF-AZ-007.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
     r = _account(target)

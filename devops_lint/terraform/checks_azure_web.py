@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Result
+from ..registry import check
 from .azure_common import arg, as_bool, as_str, blocks, first, resource_of, version_tuple
 from .module import Resource
 
@@ -45,6 +46,7 @@ def _app(target: Target) -> Resource | None:
     return r if r.type in CURRENT | LEGACY else None
 
 
+@check("TF-AZ-013.https-only", target="terraform.resource")
 def https_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.https-only: ``https_only`` absent or ``false`` (default ``false``)."""
     r = _app(target)
@@ -57,6 +59,7 @@ def https_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield a.result(unresolved=a.present and b is None)
 
 
+@check("TF-AZ-013.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.tls: ``site_config`` TLS version set below 1.2 (absent passes)."""
     r = _app(target)
@@ -76,6 +79,7 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield a.result(args={"value": s})
 
 
+@check("TF-AZ-013.ftp", target="terraform.resource")
 def ftp(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.ftp: ``ftps_state = "AllAllowed"``, or absent on the legacy resources."""
     r = _app(target)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Severity, Target
+from ..registry import check
 from .gcp_common import (
     PUBLIC_MEMBERS,
     WORLD_CIDRS,
@@ -65,6 +66,7 @@ def _entity_public(value: Any) -> bool | None:
     return None
 
 
+@check("TF-GCP-009.public-member", target="terraform.resource")
 def bucket_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.public-member: bucket IAM or ACL grants to allUsers/allAuthenticatedUsers."""
     r: Resource = target.context["resource"]
@@ -110,6 +112,7 @@ def bucket_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[R
             yield at(r, "entity", unresolved=state is None, member=str(entity))
 
 
+@check("TF-GCP-009.ubla", target="terraform.resource")
 def ubla(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.ubla: ``uniform_bucket_level_access`` absent or false (default false)."""
     r: Resource = target.context["resource"]
@@ -121,6 +124,7 @@ def ubla(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield at(r, "uniform_bucket_level_access", unresolved=value is not None and not known(value))
 
 
+@check("TF-GCP-009.pap", target="terraform.resource")
 def pap(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.pap: ``public_access_prevention`` absent or ``inherited``."""
     r: Resource = target.context["resource"]
@@ -157,6 +161,7 @@ def _networks(r: Resource) -> list[dict[str, Any]]:
     return blocks(_ip_config(r), "authorized_networks")
 
 
+@check("TF-GCP-010.world-network", target="terraform.resource")
 def world_network(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.world-network: an authorized network of ``0.0.0.0/0``."""
     r = _sql(target)
@@ -171,6 +176,7 @@ def world_network(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield at(r, *IP, "authorized_networks", i, "value", unresolved=True, cidr=str(value))
 
 
+@check("TF-GCP-010.public-ip", target="terraform.resource")
 def public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.public-ip: ``ipv4_enabled`` absent (default true) or true.
 
@@ -199,6 +205,7 @@ def public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     )
 
 
+@check("TF-GCP-010.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.tls: neither ``ssl_mode`` enforcing TLS nor legacy ``require_ssl = true``."""
     r = _sql(target)
@@ -230,6 +237,7 @@ def _replica(r: Resource) -> bool:
     return r.data.get("master_instance_name") is not None
 
 
+@check("TF-GCP-010.backups", target="terraform.resource")
 def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.backups: ``backup_configuration.enabled`` not true (default false)."""
     r = _sql(target)
@@ -241,6 +249,7 @@ def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield at(r, *BACKUP, "enabled", unresolved=value is not None and as_bool(value) is None)
 
 
+@check("TF-GCP-010.pitr", target="terraform.resource")
 def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.pitr: PostgreSQL without point-in-time recovery, MySQL without binary logs."""
     r = _sql(target)
@@ -265,6 +274,7 @@ def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield at(r, *BACKUP, field, unresolved=unresolved, setting=setting)
 
 
+@check("TF-GCP-010.deletion-protection", target="terraform.resource")
 def deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.deletion-protection: ``deletion_protection = false`` (default true)."""
     r = _sql(target)

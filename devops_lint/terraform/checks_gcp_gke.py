@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
+from ..registry import check
 from .gcp_common import (
     NodeConfig,
     as_bool,
@@ -87,6 +88,7 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
     return "restricted", where, uncertain
 
 
+@check("TF-GCP-001.public-restricted", "TF-GCP-001.public-world", target="terraform.resource")
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-001.public-world / .public-restricted (``params.exposure``)."""
     c = _cluster(target)
@@ -97,6 +99,7 @@ def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         yield at(c, *where, unresolved=uncertain)
 
 
+@check("TF-GCP-001.public-nodes", target="terraform.resource")
 def public_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-001.public-nodes: ``enable_private_nodes`` absent or false."""
     c = _cluster(target)
@@ -120,6 +123,7 @@ def _flag_true(c: Resource, *where: str | int) -> Iterator[Result]:
         yield at(c, *where, unresolved=True)
 
 
+@check("TF-GCP-002.legacy-abac", target="terraform.resource")
 def legacy_abac(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.legacy-abac."""
     c = _cluster(target)
@@ -127,6 +131,7 @@ def legacy_abac(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield from _flag_true(c, "enable_legacy_abac")
 
 
+@check("TF-GCP-002.client-cert", target="terraform.resource")
 def client_cert(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.client-cert."""
     c = _cluster(target)
@@ -135,6 +140,7 @@ def client_cert(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield from _flag_true(c, *where)
 
 
+@check("TF-GCP-002.basic-auth", target="terraform.resource")
 def basic_auth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.basic-auth: ``master_auth.username``/``password`` set (pre-v4 configurations)."""
     c = _cluster(target)
@@ -154,6 +160,7 @@ def basic_auth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-GCP-003 ---------------------------------------------------------------------
 
 
+@check("TF-GCP-003.no-workload-identity", target="terraform.resource")
 def no_workload_identity(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-003.no-workload-identity (Autopilot always enables it)."""
     c = _cluster(target)
@@ -169,6 +176,7 @@ def no_workload_identity(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 METADATA_MODES = frozenset({"GKE_METADATA", "GKE_METADATA_SERVER"})
 
 
+@check("TF-GCP-003.node-metadata", target="terraform.resource")
 def node_metadata(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-003.node-metadata.
 
@@ -190,6 +198,7 @@ def node_metadata(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("workload_metadata_config", 0, "mode")
 
 
+@check("TF-GCP-003.default-sa", target="terraform.resource")
 def default_sa(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-003.default-sa: node service account absent or the Compute Engine default."""
     for n in _nodes(target):
@@ -198,6 +207,7 @@ def default_sa(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("service_account", unresolved=kind == "unknown")
 
 
+@check("TF-GCP-003.broad-scope", target="terraform.resource")
 def broad_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-003.broad-scope: ``cloud-platform`` scope together with the default account."""
     for n in _nodes(target):
@@ -214,6 +224,7 @@ def broad_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-GCP-004 ---------------------------------------------------------------------
 
 
+@check("TF-GCP-004", target="terraform.resource")
 def network_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-004: ``network_policy { enabled = true }`` or Dataplane V2."""
     c = _cluster(target)
@@ -256,6 +267,7 @@ def _service_off(c: Resource, service: str, config: str) -> Iterator[Result]:
         yield at(c, config, 0, "enable_components")
 
 
+@check("TF-GCP-005.logging-off", target="terraform.resource")
 def logging_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.logging-off: ``logging_service = "none"`` or no logging components."""
     c = _cluster(target)
@@ -263,6 +275,7 @@ def logging_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield from _service_off(c, "logging_service", "logging_config")
 
 
+@check("TF-GCP-005.monitoring-off", target="terraform.resource")
 def monitoring_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.monitoring-off: ``monitoring_service = "none"`` or no monitoring components."""
     c = _cluster(target)
@@ -270,6 +283,7 @@ def monitoring_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         yield from _service_off(c, "monitoring_service", "monitoring_config")
 
 
+@check("TF-GCP-005.components", target="terraform.resource")
 def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.components: a set component list lacks system or API-server/workload logs."""
     c = _cluster(target)
@@ -296,6 +310,7 @@ def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # -- TF-GCP-006 ---------------------------------------------------------------------
 
 
+@check("TF-GCP-006.shielded", target="terraform.resource")
 def shielded_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.shielded: ``enable_shielded_nodes = false`` (absent is true)."""
     c = _cluster(target)
@@ -308,6 +323,7 @@ def shielded_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         yield at(c, "enable_shielded_nodes", unresolved=True)
 
 
+@check("TF-GCP-006.secure-boot", target="terraform.resource")
 def secure_boot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.secure-boot: ``enable_secure_boot`` absent or false (default false)."""
     for n in _nodes(target):
@@ -317,6 +333,7 @@ def secure_boot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result(*where, unresolved=value is not None and as_bool(value) is None)
 
 
+@check("TF-GCP-006.image-type", target="terraform.resource")
 def image_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.image-type: ``image_type`` set to a non-COS image (absent is COS)."""
     for n in _nodes(target):
@@ -329,6 +346,7 @@ def image_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("image_type")
 
 
+@check("TF-GCP-006.auto-repair", "TF-GCP-006.auto-upgrade", target="terraform.resource")
 def management(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.auto-repair / .auto-upgrade (``params.field``): explicitly false."""
     field = str(rule.params.get("field"))
@@ -342,6 +360,7 @@ def management(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.pool_result("management", 0, field, unresolved=True)
 
 
+@check("TF-GCP-006.release-channel", target="terraform.resource")
 def release_channel(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.release-channel: no ``release_channel`` block or ``UNSPECIFIED``."""
     c = _cluster(target)
@@ -365,6 +384,7 @@ def _unspecified(channel: str) -> bool:
 # -- TF-GCP-007 ---------------------------------------------------------------------
 
 
+@check("TF-GCP-007", target="terraform.resource")
 def database_encryption(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-007: ``database_encryption { state = "ENCRYPTED", key_name = … }``."""
     c = _cluster(target)

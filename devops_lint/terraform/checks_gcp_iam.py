@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
+from ..registry import check
 from .expr import Template
 from .gcp_common import (
     PUBLIC_MEMBERS,
@@ -55,11 +56,13 @@ def _role_findings(target: Target, roles: frozenset[str], report_unknown: bool) 
         yield g.role_result(unresolved=state is None, role=str(g.role))
 
 
+@check("TF-GCP-011.basic-role", target="terraform.resource")
 def basic_role(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.basic-role: ``roles/owner``/``editor``/``viewer`` on a project, folder or org."""
     yield from _role_findings(target, BASIC_ROLES, report_unknown=True)
 
 
+@check("TF-GCP-011.sa-impersonation", target="terraform.resource")
 def sa_impersonation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.sa-impersonation: service account user/token creator at project level or above.
 
@@ -68,6 +71,7 @@ def sa_impersonation(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     yield from _role_findings(target, IMPERSONATION_ROLES, report_unknown=False)
 
 
+@check("TF-GCP-011.public-member", target="terraform.resource")
 def iam_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.public-member: any IAM grant (bucket grants excepted) to the public."""
     r: Resource = target.context["resource"]
@@ -80,6 +84,7 @@ def iam_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
             yield g.member_result(unresolved=state is None, member=str(g.member))
 
 
+@check("TF-GCP-011.sa-key", target="terraform.resource")
 def sa_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.sa-key: a user-managed ``google_service_account_key``."""
     r: Resource = target.context["resource"]
@@ -193,6 +198,7 @@ def _provider_outcome(r: Resource) -> tuple[str, bool] | None:
     return ("owner-only" if kind == "owner" else "no-condition"), uncertain
 
 
+@check("TF-GCP-012.no-condition", target="terraform.resource")
 def no_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-012.no-condition: no condition, or one restricting neither repository nor owner."""
     r: Resource = target.context["resource"]
@@ -201,6 +207,7 @@ def no_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield at(r, "attribute_condition", unresolved=outcome[1])
 
 
+@check("TF-GCP-012.owner-only", target="terraform.resource")
 def owner_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-012.owner-only: the condition pins the owner but not the repository."""
     r: Resource = target.context["resource"]
@@ -222,6 +229,7 @@ def _pool_wide(member: Any) -> bool | None:
     return None if isinstance(member, str) and not known(member) and not suffix else False
 
 
+@check("TF-GCP-012.pool-wide-binding", target="terraform.resource")
 def pool_wide_binding(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-012.pool-wide-binding: a grant to ``principalSet://…/*``."""
     r: Resource = target.context["resource"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Target, Unresolved
+from ..registry import check
 from .gcp_common import (
     WORLD_CIDRS,
     as_bool,
@@ -181,6 +182,13 @@ def firewall_exposures(r: Resource, ctx: Context) -> list[Exposure]:
     return out
 
 
+@check(
+    "TF-GCP-008.world-admin-port",
+    "TF-GCP-008.world-all-ports",
+    "TF-GCP-008.world-data-port",
+    "TF-GCP-008.world-other-port",
+    target="terraform.resource",
+)
 def firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-008.world-* (``params.slug``)."""
     r: Resource = target.context["resource"]
@@ -209,6 +217,7 @@ def _instance(target: Target) -> Resource | None:
     return r if r.type in INSTANCE_TYPES else None
 
 
+@check("TF-GCP-013.default-sa-full-scope", target="terraform.resource")
 def default_sa_full_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.default-sa-full-scope: default account with the ``cloud-platform`` scope."""
     r = _instance(target)
@@ -225,6 +234,7 @@ def default_sa_full_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[
             yield at(r, "service_account", i, "scopes", unresolved=True)
 
 
+@check("TF-GCP-013.external-ip", target="terraform.resource")
 def external_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.external-ip: ``access_config`` on an instance without an edge tag."""
     r = _instance(target)
@@ -242,6 +252,7 @@ def external_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 yield at(r, "network_interface", i, label, j, unresolved=tags_unknown or maybe)
 
 
+@check("TF-GCP-013.shielded-vm", target="terraform.resource")
 def shielded_vm(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.shielded-vm: no ``shielded_instance_config``, or vTPM/integrity monitoring off.
 
@@ -310,6 +321,7 @@ def _metadata_required(r: Resource, key: str, project_level: bool) -> Iterator[R
     yield at(r, *where, unresolved=flag is None and not known(value), key=key)
 
 
+@check("TF-GCP-013.project-ssh-keys", target="terraform.resource")
 def project_ssh_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.project-ssh-keys: metadata ``block-project-ssh-keys`` not true."""
     r = _instance(target)
@@ -317,6 +329,7 @@ def project_ssh_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         yield from _metadata_required(r, "block-project-ssh-keys", project_level=False)
 
 
+@check("TF-GCP-013.os-login", target="terraform.resource")
 def os_login(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.os-login: ``enable-oslogin`` not true on the instance or the project."""
     r = _instance(target)
@@ -324,6 +337,7 @@ def os_login(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield from _metadata_required(r, "enable-oslogin", project_level=True)
 
 
+@check("TF-GCP-013.serial-port", target="terraform.resource")
 def serial_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.serial-port: metadata ``serial-port-enable`` true."""
     r = _instance(target)
@@ -340,6 +354,7 @@ def serial_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield at(r, *where, unresolved=True)
 
 
+@check("TF-GCP-013.ip-forward", target="terraform.resource")
 def ip_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.ip-forward: ``can_ip_forward = true``."""
     r = _instance(target)

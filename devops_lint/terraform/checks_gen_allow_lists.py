@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
+from ..registry import check
 from .gen_common import (
     target_module,
 )
@@ -50,6 +51,7 @@ def _allow_list(target: Target) -> Variable | None:
     return var if ALLOW_LIST_NAME.search(var.name) else None
 
 
+@check("TF-GEN-009.world-default", target="terraform.variable")
 def world_default(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-009.world-default."""
     var = _allow_list(target)
@@ -60,6 +62,7 @@ def world_default(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=base if i is None else (*base, i), args={"name": var.name})
 
 
+@check("TF-GEN-009.world-tfvars", target="terraform.variable")
 def world_tfvars(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-009.world-tfvars."""
     var = _allow_list(target)
@@ -72,6 +75,7 @@ def world_tfvars(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(doc=doc, path=path, args={"name": var.name, "file": doc.path})
 
 
+@check("TF-GEN-009.no-validation", target="terraform.variable")
 def no_validation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-009.no-validation."""
     var = _allow_list(target)

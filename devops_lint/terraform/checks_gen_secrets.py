@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Span, Unresolved
 from ..placeholders import Placeholders, placeholders_of
+from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
 from .expr import (
     Call,
@@ -75,6 +76,7 @@ def provider_credential_args(ctx: Context, provider: str) -> set[str]:
     return args
 
 
+@check("TF-GEN-001", target="terraform.provider")
 def provider_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-001: credentials in provider blocks."""
     provider: Provider = target.context["provider"]
@@ -116,6 +118,7 @@ BOOT_ARGUMENTS = frozenset(
 )
 
 
+@check("TF-GEN-002.literal-argument", target="terraform.resource")
 def literal_secret_argument(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-002.literal-argument: sensitive resource arguments set to literals."""
     r: Resource = target.context["resource"]
@@ -144,6 +147,7 @@ def _secret_value_resource(r: Resource) -> bool:
     return False
 
 
+@check("TF-GEN-002.bootstrap-secret", target="terraform.resource")
 def bootstrap_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-002.bootstrap-secret: secrets in boot scripts and function environments."""
     r: Resource = target.context["resource"]
@@ -296,6 +300,7 @@ def _secret_variable(var: Variable, ctx: Context) -> bool:
     return is_sensitive_name(var.name, names_rule(ctx))
 
 
+@check("TF-GEN-003.variable-not-sensitive", target="terraform.variable")
 def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-003.variable-not-sensitive."""
     var: Variable = target.context["variable"]
@@ -309,6 +314,7 @@ def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator
         yield Result(path=path)
 
 
+@check("TF-GEN-003.variable-default", target="terraform.variable")
 def variable_default(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-003.variable-default: high for a non-empty literal, else medium."""
     var: Variable = target.context["variable"]
@@ -355,6 +361,7 @@ def _secret_reference(
     return None
 
 
+@check("TF-GEN-003.output-not-sensitive", target="terraform.output")
 def output_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-003.output-not-sensitive."""
     out: Output = target.context["output"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
+from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
 from .expr import (
     literal_string,
@@ -60,6 +61,7 @@ def _is_plan_zip(root: Path, path: str) -> bool:
         return False
 
 
+@check("TF-GEN-004.state-file", target="terraform.files")
 def committed_state(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-004.state-file."""
     for path in target.data:
@@ -68,6 +70,7 @@ def committed_state(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         yield Result(doc=_file_doc(path), span=FILE_START, args={"file": path})
 
 
+@check("TF-GEN-004.plan-file", target="terraform.files")
 def committed_plan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-004.plan-file."""
     root = ctx.project.root
@@ -130,6 +133,7 @@ def _ignore_pattern_lists(root: Path, rel_dir: str) -> Iterator[list[str]]:
         here = here.parent
 
 
+@check("TF-GEN-004.dot-terraform", target="terraform.files")
 def committed_dot_terraform(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-004.dot-terraform: a `.terraform/` directory that git does not ignore."""
     root = ctx.project.root
@@ -154,6 +158,7 @@ def committed_dot_terraform(target: Target, rule: Rule, ctx: Context) -> Iterato
         yield Result(doc=_file_doc(d), span=FILE_START, args={"file": d + "/"})
 
 
+@check("TF-GEN-004.tfvars-secret", target="terraform.tfvars")
 def tfvars_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-004.tfvars-secret: a variable file assigning literals to sensitive names."""
     names = names_rule(ctx)
@@ -192,6 +197,7 @@ GITIGNORE_NEEDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 )
 
 
+@check("TF-GEN-004.gitignore", target="terraform.files")
 def gitignore(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-004.gitignore: the root `.gitignore` misses Terraform's local artefacts.
 
@@ -220,6 +226,7 @@ def gitignore(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-GEN-005 ---------------------------------------------------------------------------
 
 
+@check("TF-GEN-005.local-state", target="terraform.module")
 def local_state(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.local-state."""
     m = target_module(target)
@@ -248,6 +255,7 @@ def _partial(m: Module) -> str:
     )
 
 
+@check("TF-GEN-005.s3-unencrypted", target="terraform.module")
 def s3_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-unencrypted."""
     m = target_module(target)
@@ -269,6 +277,7 @@ def s3_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
             )
 
 
+@check("TF-GEN-005.s3-no-lock", target="terraform.module")
 def s3_no_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-no-lock."""
     m = target_module(target)
@@ -293,6 +302,7 @@ BACKEND_CREDENTIALS = frozenset(
 )
 
 
+@check("TF-GEN-005.backend-credential", target="terraform.module")
 def backend_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.backend-credential: literal credentials in any backend block."""
     m = target_module(target)

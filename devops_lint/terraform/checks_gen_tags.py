@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
+from ..registry import check
 from .gen_common import (
     target_module,
 )
@@ -55,6 +56,7 @@ def _default_tags(m: Module, r: Resource, provider: str) -> tuple[set[str], bool
     return {k for k in value if k != UNRESOLVED_KEY}, UNRESOLVED_KEY in value
 
 
+@check("TF-GEN-008.missing-key", target="terraform.resource")
 def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-008.missing-key: required tags/labels absent after provider defaults."""
     r: Resource = target.context["resource"]
@@ -96,6 +98,7 @@ def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     )
 
 
+@check("TF-GEN-008.node-group-propagation", target="terraform.resource")
 def node_group_propagation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-008.node-group-propagation."""
     r: Resource = target.context["resource"]

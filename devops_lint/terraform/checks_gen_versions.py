@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
+from ..registry import check
 from .gen_common import (
     module_anchor,
     nonempty,
@@ -42,6 +43,7 @@ def has_upper_bound(constraint: str) -> bool:
     return False
 
 
+@check("TF-GEN-006.no-required-version", target="terraform.module")
 def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-required-version (root modules)."""
     m = target_module(target)
@@ -53,6 +55,7 @@ def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
     yield Result(doc=doc, span=span, args={"dir": m.dir})
 
 
+@check("TF-GEN-006.no-upper-bound", target="terraform.module")
 def no_upper_bound(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-upper-bound (root modules)."""
     m = target_module(target)
@@ -77,6 +80,7 @@ def _required_providers(m: Module) -> Iterator[tuple[str, Attribute, Document, J
                 yield name, attr, tb.doc, (*tb.path, "required_providers", i, name), rp.header
 
 
+@check("TF-GEN-006.provider-unversioned", target="terraform.module")
 def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.provider-unversioned."""
     m = target_module(target)
@@ -108,6 +112,7 @@ def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[R
             )
 
 
+@check("TF-GEN-006.no-lock-file", target="terraform.module")
 def no_lock_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-lock-file (root modules)."""
     m = target_module(target)
@@ -157,6 +162,14 @@ def _git_ref(source: str) -> str | None:
     return None
 
 
+@check(
+    "TF-GEN-007.git-no-ref",
+    "TF-GEN-007.git-tag",
+    "TF-GEN-007.insecure-source",
+    "TF-GEN-007.registry-range",
+    "TF-GEN-007.registry-unversioned",
+    target="terraform.module_call",
+)
 def module_source(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-007.*: one function, the variant in ``rule.params["variant"]``."""
     call: ModuleCall = target.context["call"]

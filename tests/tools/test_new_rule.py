@@ -83,9 +83,12 @@ def test_check_rule_scaffold_creates_three_pieces_and_its_fixture_test_passes(
     # The check module only grew: the stub is appended, nothing existing is rewritten.
     module = "devops_lint/kubernetes/checks_workloads.py"
     assert after[module].startswith(before[module].rstrip("\n"))
-    assert "def example(target: Target, rule: Rule, ctx: Context)" in after[module]
+    assert (
+        '@check("K8S-099.example", target="kubernetes.container")\n'
+        "def example(target: Target, rule: Rule, ctx: Context)"
+    ) in after[module]
     rule = after["rules/kubernetes/K8S-099.example.yaml"]
-    assert "check: devops_lint.kubernetes.checks_workloads:example" in rule
+    assert "check:" not in rule  # bound to its check by its ID
     fail = after["fixtures/kubernetes/K8S-099.example/fail.yaml"]
     assert f"- name: {FAIL_NAME}  # expect: K8S-099.example" in fail
     assert "expect:" not in after["fixtures/kubernetes/K8S-099.example/pass.yaml"]

@@ -1,0 +1,30 @@
+"""X-000.module-cycle: a module call graph that loops (built by ``calls.graph_of``)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Result, Target
+from ..registry import check
+from .calls import graph_of
+from .module import ModuleCall
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule
+
+
+@check("X-000.module-cycle", target="terraform.module_call")
+def module_cycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """X-000.module-cycle: a module call that leads back to a directory on its own path."""
+    call = target.context.get("call")
+    if not isinstance(call, ModuleCall):
+        return
+    loop = graph_of(ctx.project, ctx).cycles.get((call.caller.dir, call.name))
+    if loop is not None:
+        yield Result(
+            span=call.block.header,
+            args={"cycle": " -> ".join(posixpath.normpath(d) for d in loop)},
+        )

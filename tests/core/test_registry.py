@@ -1,0 +1,114 @@
+"""The check registry: shipped rules bound to checks by ID, agreement verified on load."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from devops_lint import registry
+from devops_lint.rules import Rule, RuleError, load_rules
+
+
+def test_every_shipped_rule_and_registered_check_agree() -> None:
+    """Target kinds and params of all rules, and no check registered for a missing rule."""
+    assert list(registry.agreement_problems(load_rules())) == []
+
+
+def test_no_rule_file_names_a_function() -> None:
+    rules = load_rules()
+    assert [r.id for r in rules if r.check is not None] == []
+    with_checks = [r for r in rules if r.require is None and r.target != "core.input"]
+    assert len(with_checks) > 400
+    assert all(callable(r.check_fn) for r in with_checks)
+
+
+def _rule(rule_id: str, target: str, **fields: object) -> Rule:
+    return Rule(
+        id=rule_id,
+        controls=[rule_id],
+        title="t",
+        severity="low",
+        target=target,
+        message="m",
+        why="w",
+        fix="f",
+        source="custom.yaml",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_a_rule_on_another_target_than_its_check_is_refused() -> None:
+    rule = _rule("K8S-001", "kubernetes.pod")
+    with pytest.raises(RuleError, match=r"targets kubernetes.pod, but its check .* reads"):
+        _ = rule.check_fn
+
+
+def test_a_rule_without_registered_check_is_refused() -> None:
+    rule = _rule("K8S-999.nothing", "kubernetes.container")
+    with pytest.raises(RuleError, match=r"rule K8S-999\.nothing has no check"):
+        _ = rule.check_fn
+
+
+def test_custom_rule_reuses_a_check_by_rule_id_or_by_name() -> None:
+    shipped = {r.id: r for r in load_rules()}["K8S-016.memory-limit"]
+    by_id = _rule("ACME-001", "kubernetes.container", check="K8S-016.memory-limit")
+    by_name = _rule(
+        "ACME-002",
+        "kubernetes.container",
+        check="devops_lint.kubernetes.checks_resources:require_resource",
+    )
+    assert by_id.check_fn is shipped.check_fn is by_name.check_fn
+
+
+def test_a_name_outside_the_registry_is_never_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    imported: list[str] = []
+    real = importlib.import_module
+
+    def spy(name: str, package: str | None = None) -> object:
+        imported.append(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", spy)
+    for name in ("os:system", "devops_lint.__main__:main", "devops_lint.cli:main", "x.y:z"):
+        assert registry.spec_by_name(name) is None
+    assert all(n.startswith("devops_lint.") and ".checks" in n for n in imported), imported
+
+
+@dataclasses.dataclass(frozen=True)
+class _Limits:
+    section: str
+    resource: str = "memory"
+
+
+def test_params_build_the_declared_dataclass() -> None:
+    spec = registry.CheckSpec(lambda *_: (), "kubernetes.container", _Limits)
+    assert registry.build_params(spec, {"section": "limits"}) == _Limits("limits")
+    with pytest.raises(registry.RegistryError, match="unknown params \\['sectoin'\\]"):
+        registry.build_params(spec, {"sectoin": "limits"})
+    with pytest.raises(registry.RegistryError, match="missing 1 required"):
+        registry.build_params(spec, {})
+    untyped = registry.CheckSpec(lambda *_: (), "kubernetes.container", None)
+    assert registry.build_params(untyped, {"section": "limits"}) is None
+
+
+def test_registering_one_id_for_two_functions_fails() -> None:
+    @registry.check("TEST-001.twice", target="kubernetes.object")
+    def first() -> None: ...
+
+    with pytest.raises(registry.RegistryError, match="registered twice"):
+
+        @registry.check("TEST-001.twice", target="kubernetes.object")
+        def second() -> None: ...
+
+    registry._REGISTRY.pop("TEST-001.twice")
+
+
+def test_registry_module_imports_nothing_named_by_rule_files() -> None:
+    source = (Path(registry.__file__)).read_text(encoding="utf-8")
+    # The only dynamic import takes file names of the installed package's checks modules.
+    assert source.count("importlib.import_module(") == 1
+    assert 'importlib.import_module(f"devops_lint.{package}.{module.stem}")' in source
