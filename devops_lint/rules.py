@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .model import Severity
 
 if TYPE_CHECKING:
-    from .model import Document
+    from .model import Document, Target
     from .registry import CheckSpec
 
 from .registry import CheckFn as CheckFn
@@ -74,6 +74,14 @@ class Rule:
     source: str = ""  # the rule file, for error messages
     # Prefilter on the target's context: {key: allowed values}; None means every target.
     applies_to: dict[str, frozenset[str]] | None = None
+
+    def applies(self, target: Target) -> bool:
+        """``applies_to`` holds for ``target``: the one place a rule's prefilter is read (the
+        rule file is its only home; a check never tests the same condition again)."""
+        if self.applies_to is None:
+            return True
+        context = target.context
+        return all(context.get(key) in allowed for key, allowed in self.applies_to.items())
 
     @property
     def format(self) -> str:
