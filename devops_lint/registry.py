@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import formats
+
 if TYPE_CHECKING:
     from .context import Context
     from .model import Result, Target
@@ -42,9 +44,7 @@ P = TypeVar("P")
 PACKAGE_DIR = Path(__file__).parent
 RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}(\.[a-z0-9][a-z0-9-]*)*$")
 # Packages whose checks*.py modules hold checks: a rule's target kind names one of them.
-CHECK_PACKAGES = frozenset(
-    {"kubernetes", "helm", "terraform", "github", "prometheus", "secrets", "crossfile"}
-)
+CHECK_PACKAGES = formats.CHECK_PACKAGES
 
 
 @dataclass(frozen=True)
