@@ -27,6 +27,7 @@ from .state import RunState
 __all__ = [
     "Engine",
     "RunResult",
+    "build_result",
     "format_message",
     "matches",
     "redact_messages",
@@ -102,7 +103,13 @@ def run(
     today: dt.date | None = None,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
 ) -> RunResult:
+    """Lint ``paths`` under ``root``.
+
+    ``cache``: reuse and store results in the result cache (``devops_lint.cache``) unless
+    ``DEVOPS_LINT_NO_CACHE`` is set; ``--helm-render`` runs (an external renderer) never do.
+    """
     import gc
 
     # The run builds many small acyclic objects that live until it ends: the cyclic
@@ -110,6 +117,22 @@ def run(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        store = _store() if cache and not settings.get("helm_render") else None
+        if store is not None:
+            from ..cache.run import cached_run
+
+            return cached_run(
+                store,
+                root,
+                paths,
+                settings,
+                rules,
+                stdin=stdin,
+                report_only=report_only,
+                today=today,
+                jobs=jobs,
+                progress=progress,
+            )
         engine = Engine(root, settings, rules, report_only=report_only, today=today)
         engine.load(paths, stdin, jobs=jobs, progress=progress)
         engine.evaluate(jobs=jobs)
@@ -118,3 +141,9 @@ def run(
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _store() -> Any:
+    from ..cache.store import Store
+
+    return Store.default()

@@ -64,12 +64,19 @@ def parse_files(
     ):
         if progress is not None:
             progress(done, len(todo))
-        if isinstance(loaded, parsing.Problem):
-            if sf.kind != "json":  # an unreadable random JSON file is not ours to judge
-                state.project.failed.add(sf.path)
-                state.report("X-000.unreadable", sf.path, loaded.span, loaded.reason)
-            continue
-        record(state, sf, loaded)
+        record_loaded(state, sf, loaded)
+
+
+def record_loaded(
+    state: RunState, sf: SourceFile, loaded: parsing.Outcome | parsing.Problem
+) -> None:
+    """Record what reading and parsing one file gave."""
+    if isinstance(loaded, parsing.Problem):
+        if sf.kind != "json":  # an unreadable random JSON file is not ours to judge
+            state.project.failed.add(sf.path)
+            state.report("X-000.unreadable", sf.path, loaded.span, loaded.reason)
+        return
+    record(state, sf, loaded)
 
 
 def load_stdin(state: RunState, stdin: tuple[str, str]) -> None:
