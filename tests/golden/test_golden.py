@@ -60,3 +60,11 @@ def test_json_report_on_examples_is_unchanged() -> None:
 
 def test_sarif_report_on_examples_is_unchanged() -> None:
     compare("examples.sarif.json", sarif_without_descriptors(lint_examples("sarif", None)))
+
+
+def test_reports_from_the_result_cache_are_unchanged(tmp_path: Path) -> None:
+    """The first run fills the cache, the second is answered from it: both are golden."""
+    cache = tmp_path / "cache"
+    compare("examples.json", lint_examples("json", cache))
+    compare("examples.json", lint_examples("json", cache))
+    compare("examples.sarif.json", sarif_without_descriptors(lint_examples("sarif", cache)))
