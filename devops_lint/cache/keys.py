@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import __version__, parsing
 from ..discover import rel_to
+from ..model import Span
 from ..project import SourceFile
 from ..rules import Rule
 from .store import FORMAT
@@ -38,7 +39,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 @dataclass
 class FileInput:
-    """What the run reads of one discovered file: its bytes (None if refused) and hash."""
+    """What the run reads of one discovered file: its hash, and its bytes when a parser
+    reads them (None when refused: ``problem`` says why)."""
 
     raw: bytes | None
     digest: str
@@ -47,7 +49,8 @@ class FileInput:
     def text(self) -> str | parsing.Problem:
         """The text the parser would read, or why it cannot be read."""
         if self.raw is None:
-            assert self.problem is not None
+            if self.problem is None:  # a file no parser reads: its bytes were not kept
+                return parsing.Problem("not kept", Span.at(1))
             return self.problem
         text, problem = parsing.decode_text(self.raw)
         if text is None:
@@ -61,11 +64,13 @@ def _sha(data: bytes) -> str:
 
 
 def read_inputs(files: list[SourceFile], max_size: int) -> dict[str, FileInput]:
+    """Every discovered file hashed; the bytes kept only for the files the run parses."""
     out: dict[str, FileInput] = {}
     for sf in files:
         raw, problem = parsing.read_bytes(sf.abspath, max_size)
         if raw is not None:
-            out[sf.path] = FileInput(raw, _sha(raw))
+            keep = sf.kind in parsing.PARSED_KINDS
+            out[sf.path] = FileInput(raw if keep else None, _sha(raw))
             continue
         try:
             st = sf.abspath.stat()
