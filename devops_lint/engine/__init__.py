@@ -117,7 +117,7 @@ def run(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        store = _store() if cache and not settings.get("helm_render") else None
+        store = _store(root) if cache and not settings.get("helm_render") else None
         if store is not None:
             from ..cache.run import cached_run
 
@@ -143,7 +143,17 @@ def run(
             gc.enable()
 
 
-def _store() -> Any:
+def _store(root: Path) -> Any:
+    """The result cache, unless turned off or kept inside the scanned tree (its own entries
+    would be scanned, and change the input of every run)."""
     from ..cache.store import Store
 
-    return Store.default()
+    store = Store.default()
+    if store is None:
+        return None
+    try:
+        if store.folder.resolve().is_relative_to(root.resolve()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return store

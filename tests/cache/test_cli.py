@@ -41,3 +41,13 @@ def test_cached_by_default_and_opt_outs(tmp_path: Path) -> None:
     warm = _lint(repo, cache)
     assert (cold.returncode, cold.stdout) == (warm.returncode, plain.stdout)
     assert warm.stdout == plain.stdout
+
+
+def test_a_cache_folder_inside_the_scanned_tree_is_not_used(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples", repo)
+    inside = repo / ".lint-cache"
+    first = _lint(repo, inside)
+    second = _lint(repo, inside)
+    assert not list(inside.glob("results-*"))  # (parsed rules may be cached there)
+    assert first.stdout == second.stdout
