@@ -55,12 +55,9 @@ class _Encoder:
 
 
 def _spans(spans: dict[Any, Span]) -> list[list[Any]]:
-    out = []
-    for path, span in spans.items():
-        if type(path) is not tuple or not all(type(p) in (str, int) for p in path):
-            raise Unfit("span path")
-        out.append([*path, *span])
-    return out
+    # Paths hold str and int by construction; anything else fails JSON encoding (nothing is
+    # stored) or the check on the way back (a miss).
+    return [[*path, *span] for path, span in spans.items()]
 
 
 def encode_document(doc: Document, file_text: str) -> dict[str, Any]:
@@ -122,16 +119,20 @@ def _span(value: Any) -> Span:
 
 
 def _decode_spans(rows: Any) -> dict[tuple[str | int, ...], Span]:
-    if not isinstance(rows, list):
+    if type(rows) is not list:
         raise Invalid("spans")
     out: dict[tuple[str | int, ...], Span] = {}
     for row in rows:
-        if not isinstance(row, list) or len(row) < 4:
+        if type(row) is not list or len(row) < 4:
             raise Invalid("span row")
+        a, b, c, d = row[-4:]
+        if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
+            raise Invalid("span")
         path = tuple(row[:-4])
-        if not all(type(p) in (str, int) for p in path):
-            raise Invalid("span path")
-        out[path] = _span(row[-4:])
+        for p in path:
+            if type(p) is not str and type(p) is not int:
+                raise Invalid("span path")
+        out[path] = Span(a, b, c, d)
     return out
 
 

@@ -50,10 +50,6 @@ def _str(v: Any) -> str:
     return v
 
 
-def _opt_str(v: Any) -> str | None:
-    return None if v is None else _str(v)
-
-
 def _int(v: Any) -> int:
     if type(v) is not int:
         raise Invalid("integer")
@@ -61,49 +57,77 @@ def _int(v: Any) -> int:
 
 
 def _strs(v: Any) -> list[str]:
-    if not isinstance(v, list):
+    if type(v) is not list:
         raise Invalid("list")
-    return [_str(x) for x in v]
+    for x in v:
+        if type(x) is not str:
+            raise Invalid("string")
+    return v
 
 
 def _span(v: Any) -> Span:
-    if not isinstance(v, list) or len(v) != 4 or not all(type(x) is int for x in v):
+    if type(v) is not list or len(v) != 4:
         raise Invalid("span")
-    return Span(*v)
+    a, b, c, d = v
+    if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
+        raise Invalid("span")
+    return Span(a, b, c, d)
+
+
+_SEVERITIES = frozenset(SEVERITIES)
+_OUTCOME_SET = frozenset(_OUTCOMES)
 
 
 def decode_finding(row: Any) -> Finding:
-    if not isinstance(row, list) or len(row) != 17:
+    # Unrolled checks: a warm run decodes every finding of the repository.
+    if type(row) is not list or len(row) != 17:
         raise Invalid("finding")
-    severity, outcome = row[2], row[8]
-    if severity not in SEVERITIES or outcome not in _OUTCOMES:
-        raise Invalid("severity or outcome")
-    related = []
-    if not isinstance(row[15], list):
-        raise Invalid("related")
-    for item in row[15]:
-        if not isinstance(item, list) or len(item) != 3:
-            raise Invalid("related")
-        related.append((_str(item[0]), _span(item[1]), _str(item[2])))
+    (
+        rule_id, controls, severity, path, span, message, fix, locator, outcome, fmt,
+        suppression, object_line, document, logical, baseline_state, related, value_sets,
+    ) = row  # fmt: skip
+    if (
+        type(rule_id) is not str
+        or type(path) is not str
+        or type(message) is not str
+        or type(fix) is not str
+        or type(locator) is not str
+        or type(fmt) is not str
+        or type(logical) is not str
+        or type(object_line) is not int
+        or not (document is None or type(document) is int)
+        or not (suppression is None or type(suppression) is str)
+        or not (baseline_state is None or type(baseline_state) is str)
+        or severity not in _SEVERITIES
+        or outcome not in _OUTCOME_SET
+        or type(related) is not list
+    ):
+        raise Invalid("finding fields")
     return Finding(
-        rule_id=_str(row[0]),
-        controls=_strs(row[1]),
+        rule_id=rule_id,
+        controls=_strs(controls),
         severity=severity,
-        path=_str(row[3]),
-        span=_span(row[4]),
-        message=_str(row[5]),
-        fix=_str(row[6]),
-        locator=_str(row[7]),
+        path=path,
+        span=_span(span),
+        message=message,
+        fix=fix,
+        locator=locator,
         outcome=outcome,
-        format=_str(row[9]),
-        suppression=_opt_str(row[10]),
-        object_line=_int(row[11]),
-        document=None if row[12] is None else _int(row[12]),
-        logical=_str(row[13]),
-        baseline_state=_opt_str(row[14]),
-        related=related,
-        value_sets=_strs(row[16]),
+        format=fmt,
+        suppression=suppression,
+        object_line=object_line,
+        document=document,
+        logical=logical,
+        baseline_state=baseline_state,
+        related=[_related(item) for item in related] if related else [],
+        value_sets=_strs(value_sets),
     )
+
+
+def _related(item: Any) -> tuple[str, Span, str]:
+    if type(item) is not list or len(item) != 3:
+        raise Invalid("related")
+    return (_str(item[0]), _span(item[1]), _str(item[2]))
 
 
 def encode_result(result: Any, inputs: dict[str, FileInput]) -> Any:

@@ -100,9 +100,12 @@ def decode(data: Any, want: type | None = None, depth: int = 0) -> Any:
 
 
 def _span(value: Any) -> Span:
-    if not isinstance(value, list) or len(value) != 4 or not all(type(v) is int for v in value):
+    if type(value) is not list or len(value) != 4:
         raise Invalid("span")
-    return Span(*value)
+    a, b, c, d = value
+    if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
+        raise Invalid("span")
+    return Span(a, b, c, d)
 
 
 def _list(value: Any) -> list[Any]:
