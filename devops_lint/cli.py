@@ -88,6 +88,7 @@ def main() -> None:
 @click.option("--sarif-category", help="runAutomationDetails.id of the SARIF run.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parser processes [cores].")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @adoption_options
 @compliance_options
 @fix_options
@@ -264,6 +265,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             report_only=report_only,
             jobs=jobs,
             progress=progress.update,
+            cache=not opts["no_cache"],
         )
     import gc
 

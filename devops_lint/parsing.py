@@ -16,7 +16,16 @@ from .defaults import MAX_FILE_SIZE_CEILING
 from .model import Document, ParseError, Span
 from .structure import check_shape
 
-__all__ = ["PARSED_KINDS", "Outcome", "Problem", "file_kind", "parse", "read_text"]
+__all__ = [
+    "PARSED_KINDS",
+    "Outcome",
+    "Problem",
+    "decode_text",
+    "file_kind",
+    "parse",
+    "read_bytes",
+    "read_text",
+]
 
 PARSED_KINDS = frozenset(
     {"terraform", "tfvars", "workflow", "action", "helm", "yaml", "json", "dependabot"}
@@ -52,8 +61,8 @@ _BOMS = (
 )
 
 
-def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
-    """The file's text, or why it cannot be read (never raises).
+def read_bytes(path: Path, max_size: int) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes, or why it cannot be read (never raises).
 
     ``max_size`` comes from configuration; no file above ``MAX_FILE_SIZE_CEILING`` is
     read whatever it says. Only regular files are opened (a FIFO would block forever).
@@ -73,6 +82,11 @@ def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
         return None, Problem(f"cannot read file: {exc.strerror or exc}", Span.at(1))
     if len(raw) > limit:
         return None, Problem(f"file is above max_file_size ({limit})", Span.at(1))
+    return raw, None
+
+
+def decode_text(raw: bytes) -> tuple[str | None, Problem | None]:
+    """Text of a file's bytes (UTF-8, or UTF-16/32 with a byte-order mark), or why not."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
@@ -87,6 +101,14 @@ def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, Problem(f"not UTF-8 text (byte {exc.start})", Span.at(line, col))
+
+
+def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
+    """The file's text, or why it cannot be read (never raises); see ``read_bytes``."""
+    raw, problem = read_bytes(path, max_size)
+    if raw is None:
+        return None, problem
+    return decode_text(raw)
 
 
 def _external(name: str) -> Any:
@@ -150,16 +172,25 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     return out
 
 
-def load_one(sf: Any, settings: dict[str, Any], root: Path) -> Outcome | Problem:
-    text, problem = read_text(sf.abspath, settings["max_file_size"])
-    if problem is not None:
-        return problem
+def load_one(
+    sf: Any, settings: dict[str, Any], root: Path, text: str | Problem | None = None
+) -> Outcome | Problem:
+    """Read and parse one file; ``text`` is its text (or why it is unreadable) when the
+    caller has read it already (the result cache hashes exactly what is parsed)."""
+    if text is None:
+        text, problem = read_text(sf.abspath, settings["max_file_size"])
+        if problem is not None:
+            return problem
+    if isinstance(text, Problem):
+        return text
     assert text is not None
     return parse(sf, text, settings, root)
 
 
-def _load_batch(batch: list[Any], settings: dict[str, Any], root: Path) -> list[Outcome | Problem]:
-    return [load_one(sf, settings, root) for sf in batch]
+def _load_batch(
+    batch: list[Any], settings: dict[str, Any], root: Path, texts: dict[str, str | Problem]
+) -> list[Outcome | Problem]:
+    return [load_one(sf, settings, root, texts.get(sf.path)) for sf in batch]
 
 
 # Below this many files, worker start-up costs more than it saves.
@@ -168,19 +199,38 @@ PARALLEL_MIN_FILES = 32
 PARALLEL_KINDS = frozenset({"terraform", "tfvars", "helm"})
 
 
+def _parallel(files: list[Any], jobs: int) -> bool:
+    return jobs > 1 and sum(1 for sf in files if sf.kind in PARALLEL_KINDS) >= PARALLEL_MIN_FILES
+
+
+def load_order(files: list[Any], jobs: int) -> list[Any]:
+    """The order ``load_many`` yields ``files`` in: slow formats last when parsed in workers."""
+    if not _parallel(files, jobs):
+        return list(files)
+    fast = [sf for sf in files if sf.kind not in PARALLEL_KINDS]
+    return fast + [sf for sf in files if sf.kind in PARALLEL_KINDS]
+
+
 def load_many(
-    files: list[Any], settings: dict[str, Any], root: Path, jobs: int
+    files: list[Any],
+    settings: dict[str, Any],
+    root: Path,
+    jobs: int,
+    texts: dict[str, str | Problem] | None = None,
 ) -> Iterator[tuple[Any, Outcome | Problem]]:
-    """Read and parse files, slow formats in worker processes when there are many."""
-    slow = [sf for sf in files if sf.kind in PARALLEL_KINDS]
-    if jobs <= 1 or len(slow) < PARALLEL_MIN_FILES:
+    """Read and parse files, slow formats in worker processes when there are many.
+
+    ``texts`` holds the text of files already read (by path); the others are read here.
+    """
+    texts = texts or {}
+    if not _parallel(files, jobs):
         for sf in files:
-            yield sf, load_one(sf, settings, root)
+            yield sf, load_one(sf, settings, root, texts.get(sf.path))
         return
     for sf in files:
         if sf.kind not in PARALLEL_KINDS:
-            yield sf, load_one(sf, settings, root)
-    files = slow
+            yield sf, load_one(sf, settings, root, texts.get(sf.path))
+    files = [sf for sf in files if sf.kind in PARALLEL_KINDS]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -188,14 +238,17 @@ def load_many(
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = max(8, len(files) // (jobs * 8))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
+    given = [{sf.path: texts[sf.path] for sf in b if sf.path in texts} for b in batches]
     results: list[Outcome | Problem] = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=mp) as pool:
-            for batch_result in pool.map(_load_batch, batches, *_repeat(settings, root, batches)):
+            for batch_result in pool.map(
+                _load_batch, batches, *_repeat(settings, root, batches), given
+            ):
                 results.extend(batch_result)
     except (OSError, RuntimeError) as exc:  # no worker processes here: parse serially
         click_echo_warning(f"parallel parsing unavailable ({exc}); parsing serially")
-        results = [load_one(sf, settings, root) for sf in files]
+        results = [load_one(sf, settings, root, texts.get(sf.path)) for sf in files]
     yield from zip(files, results, strict=True)
 
 

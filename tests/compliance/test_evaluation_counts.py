@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from devops_lint import engine
 from devops_lint.config import build_settings
-from devops_lint.engine import RunResult, run
+from devops_lint.engine import RunResult, run, scheduler
 from devops_lint.rules import load_rules
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -23,7 +22,7 @@ def test_counts_survive_forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     serial = _run(1)
     assert serial.evaluated
     assert serial.evaluated[("K8S-001", "kubernetes/shop.yaml")] >= 1
-    monkeypatch.setattr(engine, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(scheduler, "PARALLEL_MIN_DOCUMENTS", 0)
     forked = _run(2)
     assert forked.evaluated == serial.evaluated
 

@@ -8,6 +8,7 @@ import pytest
 
 from devops_lint import engine, parsing
 from devops_lint.config import build_settings
+from devops_lint.engine import scheduler
 from devops_lint.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def test_parallel_parse_and_evaluation_give_the_same_findings(
 ) -> None:
     root = ROOT / tree
     serial = findings(root, 1)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(scheduler, "PARALLEL_MIN_DOCUMENTS", 1)
     monkeypatch.setattr(parsing, "PARALLEL_MIN_FILES", 1)
     parallel = findings(root, 2)
     assert serial

@@ -11,6 +11,7 @@ import pytest
 
 from devops_lint import engine
 from devops_lint.config import build_settings
+from devops_lint.engine import scheduler
 from devops_lint.messages import CONTEXT_KEYS, placeholders
 from devops_lint.rules import RuleError, load_rules
 from devops_lint.targets import PACKAGE_FORMATS
@@ -110,10 +111,10 @@ def test_table_matches_the_contexts_targets_carry(monkeypatch: pytest.MonkeyPatc
     """The keys listed for a kind are those every target of that kind carries."""
     seen: dict[str, set[frozenset[str]]] = defaultdict(set)
 
-    def record(self: engine.Engine, rule: Any, target: Any) -> None:
+    def record(state: Any, rule: Any, target: Any) -> None:
         seen[target.kind].add(frozenset(target.context))
 
-    monkeypatch.setattr(engine.Engine, "_run_rule", record)
+    monkeypatch.setattr(scheduler, "run_rule", record)
     rules = load_rules()
     fixtures = ROOT / "fixtures"
     trees = [
