@@ -9,10 +9,11 @@ and is named by a rule file in ``rules/terraform/``. Provider defaults relied on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .aws_common import (
     arg_result,
     as_bool,
@@ -67,14 +68,26 @@ def _endpoint_exposure(cluster: Resource) -> tuple[str | None, bool]:
     return exposure, public_on is None
 
 
-@check("TF-AWS-001.public-restricted", "TF-AWS-001.public-world", target="terraform.resource")
+@dataclass(frozen=True)
+class EndpointParams:
+    """The endpoint exposure the rule reports: world or restricted."""
+
+    exposure: str
+
+
+@check(
+    "TF-AWS-001.public-restricted",
+    "TF-AWS-001.public-world",
+    target="terraform.resource",
+    params=EndpointParams,
+)
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-001.public-world / .public-restricted (``params.exposure``)."""
     cluster = _resource(target, "aws_eks_cluster")
     if cluster is None:
         return
     exposure, unresolved = _endpoint_exposure(cluster)
-    if exposure != rule.params.get("exposure"):
+    if exposure != params_of(rule, EndpointParams).exposure:
         return
     vpc_given = first_block(cluster.data, "vpc_config") is not None
     where = ("vpc_config", 0, "endpoint_public_access") if vpc_given else ()
@@ -106,14 +119,26 @@ def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 # -- TF-AWS-002 ---------------------------------------------------------------------------
 
 
-@check("TF-AWS-002.missing-audit", "TF-AWS-002.missing-types", target="terraform.resource")
+@dataclass(frozen=True)
+class LogGroupParams:
+    """Audit (audit/authenticator log types) or other (the rest)."""
+
+    group: str
+
+
+@check(
+    "TF-AWS-002.missing-audit",
+    "TF-AWS-002.missing-types",
+    target="terraform.resource",
+    params=LogGroupParams,
+)
 def log_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-002.missing-audit (audit/authenticator) / .missing-types (the others only)."""
     cluster = _resource(target, "aws_eks_cluster")
     if cluster is None:
         return
     value = cluster.data.get("enabled_cluster_log_types")
-    audit_rule = rule.params.get("group") == "audit"
+    audit_rule = params_of(rule, LogGroupParams).group == "audit"
     if value is not None and not isinstance(value, list):
         if audit_rule:
             message = f"{cluster.address}: enabled_cluster_log_types {value} cannot be resolved"

@@ -17,10 +17,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .aws_common import (
     IDENTITY_POLICY_ARGS,
     PolicySource,
@@ -508,10 +509,22 @@ def sub_scope(value: Any, operator: Any) -> str | None:
     return "ok"
 
 
-@check("TF-AWS-008.oidc-any-ref", "TF-AWS-008.oidc-wild-owner", target="terraform.resource")
+@dataclass(frozen=True)
+class OidcScopeParams:
+    """The ``sub`` scope the rule reports: any-ref or wild-owner."""
+
+    scope: str
+
+
+@check(
+    "TF-AWS-008.oidc-any-ref",
+    "TF-AWS-008.oidc-wild-owner",
+    target="terraform.resource",
+    params=OidcScopeParams,
+)
 def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-008.oidc-wild-owner / .oidc-any-ref (``params.scope``)."""
-    wanted = rule.params.get("scope")
+    wanted = params_of(rule, OidcScopeParams).scope
     for src, st in _oidc_statements(target):
         for operator, value in _claim_conditions(st, "sub"):
             scope = sub_scope(value, operator)

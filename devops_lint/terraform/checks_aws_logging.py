@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result
-from ..registry import check
+from ..registry import check, params_of
 from .aws_common import arg_result, as_bool, first_block, known, refs_to
 from .aws_net_common import (
     as_int,
@@ -59,13 +60,26 @@ def _not_false(value: Any) -> bool | None:
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
-@check("TF-AWS-023.multi-region", "TF-AWS-023.validation", target="terraform.resource")
+@dataclass(frozen=True)
+class TrailFlagParams:
+    """The ``aws_cloudtrail`` argument that must be true."""
+
+    arg: str
+
+
+@check(
+    "TF-AWS-023.multi-region",
+    "TF-AWS-023.validation",
+    target="terraform.resource",
+    params=TrailFlagParams,
+)
 def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
     r = _resource(target, "aws_cloudtrail")
     if r is None:
         return
-    yield from require(r, (str(rule.params["arg"]),), _is_true, default=False)
+    arg = params_of(rule, TrailFlagParams).arg
+    yield from require(r, (arg,), _is_true, default=False)
 
 
 @check("TF-AWS-023.kms", target="terraform.resource")

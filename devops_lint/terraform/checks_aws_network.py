@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .aws_common import arg_result, is_world_cidr, known, refs_to
 from .aws_net_common import as_int, entry_span, lower
 from .expr import Expr, Ref, references
@@ -181,12 +181,20 @@ def _is_ingress(rule: IngressRule) -> bool | None:
     return kind == "ingress"
 
 
+@dataclass(frozen=True)
+class WorldIngressParams:
+    """Which ingress class the rule reports: admin, data, all or other."""
+
+    kind: str
+
+
 @check(
     "TF-AWS-015.world-admin-port",
     "TF-AWS-015.world-all-ports",
     "TF-AWS-015.world-data-port",
     "TF-AWS-015.world-other-port",
     target="terraform.resource",
+    params=WorldIngressParams,
 )
 def world_ingress(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-015.world-<kind>: world CIDR ingress matching ``params.kind`` first."""
@@ -198,7 +206,7 @@ def world_ingress(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     )
     if r is None:
         return
-    want = rule.params.get("kind")
+    want = params_of(rule, WorldIngressParams).kind
     admin = _ports(ctx, "admin_ports", DEFAULT_ADMIN_PORTS)
     data_ports = _ports(ctx, "data_ports", DEFAULT_DATA_PORTS)
     for ing in _ingress_rules(r):

@@ -9,10 +9,11 @@ those of google v5/v6 as the standard's review notes fix them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .gcp_common import (
     NodeConfig,
     as_bool,
@@ -88,14 +89,26 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
     return "restricted", where, uncertain
 
 
-@check("TF-GCP-001.public-restricted", "TF-GCP-001.public-world", target="terraform.resource")
+@dataclass(frozen=True)
+class EndpointParams:
+    """The endpoint exposure the rule reports: world or restricted."""
+
+    exposure: str
+
+
+@check(
+    "TF-GCP-001.public-restricted",
+    "TF-GCP-001.public-world",
+    target="terraform.resource",
+    params=EndpointParams,
+)
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-001.public-world / .public-restricted (``params.exposure``)."""
     c = _cluster(target)
     if c is None:
         return
     exposure, where, uncertain = endpoint_exposure(c)
-    if exposure == rule.params.get("exposure"):
+    if exposure == params_of(rule, EndpointParams).exposure:
         yield at(c, *where, unresolved=uncertain)
 
 
@@ -346,10 +359,22 @@ def image_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("image_type")
 
 
-@check("TF-GCP-006.auto-repair", "TF-GCP-006.auto-upgrade", target="terraform.resource")
+@dataclass(frozen=True)
+class ManagementParams:
+    """The ``management`` flag that must not be false."""
+
+    field: str
+
+
+@check(
+    "TF-GCP-006.auto-repair",
+    "TF-GCP-006.auto-upgrade",
+    target="terraform.resource",
+    params=ManagementParams,
+)
 def management(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.auto-repair / .auto-upgrade (``params.field``): explicitly false."""
-    field = str(rule.params.get("field"))
+    field = params_of(rule, ManagementParams).field
     for n in _nodes(target):
         if n.pool is None:
             continue

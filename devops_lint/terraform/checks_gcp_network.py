@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .gcp_common import (
     WORLD_CIDRS,
     as_bool,
@@ -182,22 +182,31 @@ def firewall_exposures(r: Resource, ctx: Context) -> list[Exposure]:
     return out
 
 
+@dataclass(frozen=True)
+class FirewallParams:
+    """The exposure class the rule reports (``Exposure.slug``)."""
+
+    slug: str
+
+
 @check(
     "TF-GCP-008.world-admin-port",
     "TF-GCP-008.world-all-ports",
     "TF-GCP-008.world-data-port",
     "TF-GCP-008.world-other-port",
     target="terraform.resource",
+    params=FirewallParams,
 )
 def firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-008.world-* (``params.slug``)."""
     r: Resource = target.context["resource"]
     if r.type != "google_compute_firewall":
         return
+    slug = params_of(rule, FirewallParams).slug
     key = f"gcp.firewall:{r.doc.path}:{r.address}"
     exposures: list[Exposure] = ctx.memo(key, lambda: firewall_exposures(r, ctx))
     for e in exposures:
-        if e.slug == rule.params.get("slug"):
+        if e.slug == slug:
             yield at(r, *e.where, unresolved=e.unresolved, cidr=e.cidr, ports=e.ports)
 
 

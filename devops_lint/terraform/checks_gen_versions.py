@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .gen_common import (
     module_anchor,
     nonempty,
@@ -162,6 +163,13 @@ def _git_ref(source: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ModuleSourceParams:
+    """Which module-source problem the rule reports."""
+
+    variant: str
+
+
 @check(
     "TF-GEN-007.git-no-ref",
     "TF-GEN-007.git-tag",
@@ -169,11 +177,12 @@ def _git_ref(source: str) -> str | None:
     "TF-GEN-007.registry-range",
     "TF-GEN-007.registry-unversioned",
     target="terraform.module_call",
+    params=ModuleSourceParams,
 )
 def module_source(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GEN-007.*: one function, the variant in ``rule.params["variant"]``."""
+    """TF-GEN-007.*: one function, the variant in ``params.variant``."""
     call: ModuleCall = target.context["call"]
-    variant = rule.params.get("variant")
+    variant = params_of(rule, ModuleSourceParams).variant
     src_path = (*call.path, "source")
     source = target.data.get("source")
     if source is None:
