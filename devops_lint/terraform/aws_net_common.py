@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Span, Unresolved
-from .aws_common import PolicySource, arg_result, is_public_principal, known
+from .aws_common import PolicySource, arg_result, is_public_principal
+from .common import known
 from .expr import Expr, ListExpr, Ref
 from .module import Resource, modules_of
 from .policy import Statement, policy_from_expr

@@ -21,7 +21,6 @@ from .resolve import to_string
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..model import Target
 
 HOLE = "\x00"  # stands for an unresolved part of a string template
 
@@ -42,16 +41,6 @@ class Arg:
     def result(self, **kw: Any) -> Result:
         """A result at the argument when it is written, else at the resource header."""
         return Result(path=self.path if self.written else None, **kw)
-
-
-def resource_of(target: Target) -> Resource:
-    r: Resource = target.context["resource"]
-    return r
-
-
-def module_of(target: Target) -> Module:
-    m: Module = target.context["module"]
-    return m
 
 
 def blocks(r: Resource, name: str, within: tuple[str | int, ...] = ()) -> list[dict[str, Any]]:
@@ -90,17 +79,6 @@ def first(r: Resource, *names: str, within: tuple[str | int, ...] = ()) -> Arg:
         if a.present:
             return a
     return arg(r, *within, names[-1])
-
-
-def as_bool(value: Any) -> bool | None:
-    """``True``/``False`` for booleans and their string forms, ``None`` otherwise."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and not isinstance(value, Unresolved):
-        low = value.strip().lower()
-        if low in ("true", "false"):
-            return low == "true"
-    return None
 
 
 def as_str(value: Any) -> str | None:

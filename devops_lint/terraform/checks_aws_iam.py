@@ -30,11 +30,11 @@ from .aws_common import (
     has_unresolved_condition,
     is_public_principal,
     item_span,
-    known,
     names_resource,
     policy_sources,
     refs_to,
 )
+from .common import known, resource_of
 from .module import Module, Resource
 from .policy import Policy, Statement, policy_from_document_source
 from .resolve import value_references
@@ -90,15 +90,10 @@ RESTRICTING_TRUST_KEYS = frozenset(
 )
 
 
-def _resource(target: Target) -> Resource:
-    r: Resource = target.context["resource"]
-    return r
-
-
 def _sources(
     target: Target, kinds: frozenset[str], ctx: Context | None = None
 ) -> Iterator[PolicySource]:
-    r = _resource(target)
+    r = resource_of(target)
     if r.mode == "data":
         if r.type == POLICY_DOCUMENT and kinds == IDENTITY and ctx and not _attached(r, ctx):
             yield _standalone_source(r)
@@ -219,7 +214,7 @@ def _managed_admin(value: Any, r: Resource) -> tuple[bool | None, str]:
 @check("TF-AWS-006.managed-admin", target="terraform.resource")
 def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-006.managed-admin: AdministratorAccess / IAMFullAccess attached."""
-    r = _resource(target)
+    r = resource_of(target)
     if r.type in ATTACHMENT_TYPES:
         admin, name = _managed_admin(r.data.get("policy_arn"), r)
         if admin is not False:
@@ -228,13 +223,9 @@ def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 r, "policy_arn", unresolved=admin is None, message=message, args={"policy": name}
             )
         return
-    if r.type == "aws_iam_role":
-        value = r.data.get("managed_policy_arns")
-    elif r.type == "aws_iam_role_policy_attachments_exclusive":
-        value = r.data.get("policy_arns")
-    else:
-        return
+    # aws_iam_role or aws_iam_role_policy_attachments_exclusive (``applies_to``)
     arg = "managed_policy_arns" if r.type == "aws_iam_role" else "policy_arns"
+    value = r.data.get(arg)
     if value is None:
         return
     if not isinstance(value, list):
@@ -554,9 +545,7 @@ def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-009.access-key", target="terraform.resource")
 def access_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.access-key: an ``aws_iam_access_key`` resource."""
-    r = _resource(target)
-    if r.type == "aws_iam_access_key":
-        yield arg_result(r)
+    yield arg_result(resource_of(target))
 
 
 USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
@@ -565,12 +554,12 @@ USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
 @check("TF-AWS-009.user-policy", target="terraform.resource")
 def user_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.user-policy: policies attached directly to IAM users."""
-    r = _resource(target)
+    r = resource_of(target)
     if r.type in USER_POLICY_TYPES:
         yield arg_result(r)
         return
-    if r.type == "aws_iam_policy_attachment":
-        users = r.data.get("users")
-        if users is None or users == []:
-            return
-        yield arg_result(r, "users", unresolved=not isinstance(users, list))
+    # aws_iam_policy_attachment: only when it names users
+    users = r.data.get("users")
+    if users is None or users == []:
+        return
+    yield arg_result(r, "users", unresolved=not isinstance(users, list))

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
-from .azure_common import admin_ports, as_str, blocks, data_ports, only, resource_of, rule_slug
+from .azure_common import admin_ports, as_str, blocks, data_ports, only, rule_slug
+from .common import resource_of
 from .module import Resource
 from .resolve import value_references
 
@@ -196,7 +197,4 @@ def _result(path: JsonPath, maybe: bool, source: str, message: str | None) -> Re
 )
 def nsg_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-008.world-all-ports / world-admin-port / world-data-port / world-other-port."""
-    r = resource_of(target)
-    if r.type not in (NSG, NSG_RULE):
-        return
-    yield from only(_classify(r, ctx), rule_slug(rule.id))
+    yield from only(_classify(resource_of(target), ctx), rule_slug(rule.id))

@@ -13,18 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Result
 from ..registry import check
-from .azure_common import (
-    Arg,
-    arg,
-    as_bool,
-    as_str,
-    block_uncertain,
-    blocks,
-    by_reference,
-    first,
-    module_of,
-    resource_of,
-)
+from .azure_common import Arg, arg, as_str, block_uncertain, blocks, by_reference, first
+from .common import as_bool, module_of, resource_of
 from .module import Module, Resource
 
 if TYPE_CHECKING:
@@ -32,15 +22,8 @@ if TYPE_CHECKING:
     from ..model import Target
     from ..rules import Rule
 
-ACCOUNT = "azurerm_storage_account"
-CONTAINER = "azurerm_storage_container"
 NETWORK_RULES = "azurerm_storage_account_network_rules"
 OLD_TLS = frozenset({"tls1_0", "tls1_1"})
-
-
-def _account(target: Target) -> Resource | None:
-    r = resource_of(target)
-    return r if r.type == ACCOUNT else None
 
 
 # -- TF-AZ-006 -----------------------------------------------------------------------------
@@ -49,9 +32,7 @@ def _account(target: Target) -> Resource | None:
 @check("TF-AZ-006.http-allowed", target="terraform.resource")
 def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.http-allowed: HTTPS-only explicitly ``false`` (absent is ``true``)."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = first(r, "enable_https_traffic_only", "https_traffic_only_enabled")
     if not a.present:
         return
@@ -65,9 +46,7 @@ def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-006.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.tls: ``min_tls_version`` set to TLS1_0 or TLS1_1 (absent is TLS1_2)."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = arg(r, "min_tls_version")
     if not a.present:
         return
@@ -84,9 +63,7 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-007.nested-public", target="terraform.resource")
 def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = arg(r, "allow_nested_items_to_be_public")
     b = as_bool(a.value)
     if b is False:
@@ -98,8 +75,6 @@ def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def container_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.container-public: ``container_access_type`` ``blob`` or ``container``."""
     r = resource_of(target)
-    if r.type != CONTAINER:
-        return
     a = arg(r, "container_access_type")
     if not a.present:
         return  # default "private"
@@ -124,9 +99,7 @@ def _network_rules(m: Module, account: Resource) -> list[Resource]:
 @check("TF-AZ-007.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     public = arg(r, "public_network_access_enabled")
     pb = as_bool(public.value)
     if pb is False:

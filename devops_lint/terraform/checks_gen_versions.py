@@ -14,11 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check, params_of
-from .gen_common import (
-    module_anchor,
-    nonempty,
-    target_module,
-)
+from .common import module_of
+from .gen_common import module_anchor, nonempty
 from .module import Module, ModuleCall
 from .syntax import Attribute
 
@@ -47,7 +44,7 @@ def has_upper_bound(constraint: str) -> bool:
 @check("TF-GEN-006.no-required-version", target="terraform.module")
 def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-required-version (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     if any(tb.block.body.get("required_version") is not None for tb in m.terraform_blocks):
@@ -59,7 +56,7 @@ def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 @check("TF-GEN-006.no-upper-bound", target="terraform.module")
 def no_upper_bound(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-upper-bound (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     for tb in m.terraform_blocks:
@@ -84,7 +81,7 @@ def _required_providers(m: Module) -> Iterator[tuple[str, Attribute, Document, J
 @check("TF-GEN-006.provider-unversioned", target="terraform.module")
 def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.provider-unversioned."""
-    m = target_module(target)
+    m = module_of(target)
     listed: set[str] = set()
     for name, attr, doc, path, _ in _required_providers(m):
         listed.add(name)
@@ -116,7 +113,7 @@ def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 @check("TF-GEN-006.no-lock-file", target="terraform.module")
 def no_lock_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-lock-file (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     rel = ".terraform.lock.hcl" if m.dir == "." else f"{m.dir}/.terraform.lock.hcl"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Unresolved
+from .common import as_bool, known
 from .expr import Expr, Template
 from .module import Resource
 from .resolve import value_references
@@ -40,20 +41,6 @@ CLOUD_PLATFORM_SCOPES = frozenset(
 
 
 # -- values -------------------------------------------------------------------------
-
-
-def known(value: Any) -> bool:
-    """True for a resolved value (``None`` counts: the argument is absent)."""
-    return not isinstance(value, Unresolved)
-
-
-def as_bool(value: Any) -> bool | None:
-    """Terraform's bool conversion (``"true"`` is true); ``None`` when unknown or not a bool."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and known(value) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return None
 
 
 def blocks(data: Any, name: str) -> list[dict[str, Any]]:

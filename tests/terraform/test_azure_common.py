@@ -10,7 +10,6 @@ from devops_lint.terraform.azure_common import (
     DEFAULT_DATA_PORTS,
     HOLE,
     arg,
-    as_bool,
     as_str,
     block_uncertain,
     first,
@@ -18,6 +17,7 @@ from devops_lint.terraform.azure_common import (
     version_tuple,
 )
 from devops_lint.terraform.checks_azure_network import classify_ports, parse_port_range
+from devops_lint.terraform.common import as_bool
 from tests.terraform.helpers import module
 
 ADMIN = list(DEFAULT_ADMIN_PORTS)
