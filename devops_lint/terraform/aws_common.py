@@ -29,7 +29,8 @@ from ..model import Document, JsonPath, Result, Span, Unresolved
 from ..saferegex import Regex
 from .common import known
 from .expr import Call, Expr, ListExpr, ObjectExpr, Ref, Template, literal_string, walk
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 from .policy import Policy, Statement, entry_location, policy_from_expr, statement_body
 from .resolve import value_references
 

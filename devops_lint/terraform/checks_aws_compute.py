@@ -20,7 +20,7 @@ from ..registry import check
 from .aws_common import arg_result, blocks, first_block
 from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
 from .common import as_bool, known, resource_of
-from .module import Resource
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:

@@ -25,7 +25,8 @@ from .aws_common import (
     refs_to,
 )
 from .common import as_bool, known, resource_of
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

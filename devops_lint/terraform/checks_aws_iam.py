@@ -35,7 +35,8 @@ from .aws_common import (
     refs_to,
 )
 from .common import known, resource_of
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 from .policy import Policy, Statement, policy_from_document_source
 from .resolve import value_references
 

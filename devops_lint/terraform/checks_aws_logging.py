@@ -31,7 +31,7 @@ from .aws_net_common import (
 )
 from .common import as_bool, known, resource_of
 from .expr import Template
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -25,7 +25,8 @@ from .aws_common import arg_result, is_world_cidr, refs_to
 from .aws_net_common import as_int, entry_span, lower
 from .common import known, resource_of
 from .expr import Expr, Ref, references
-from .module import Resource, modules_of
+from .module import modules_of
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:

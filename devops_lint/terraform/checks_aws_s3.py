@@ -32,7 +32,8 @@ from .aws_common import (
     policy_sources,
 )
 from .common import as_bool, known, resource_of
-from .module import Resource, modules_of
+from .module import modules_of
+from .objects import Resource
 from .policy import Statement
 from .resolve import value_references
 

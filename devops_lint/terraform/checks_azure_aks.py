@@ -28,7 +28,8 @@ from .azure_common import (
 )
 from .common import as_bool, module_of, resource_of
 from .expr import references
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

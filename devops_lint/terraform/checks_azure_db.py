@@ -20,7 +20,8 @@ from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check
 from .azure_common import arg, as_str, refers_to
 from .common import as_bool, module_of, resource_of
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

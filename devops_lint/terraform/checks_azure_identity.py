@@ -20,7 +20,7 @@ from ..model import Result
 from ..registry import check
 from .azure_common import HOLE, arg, as_str, first, only, rule_slug, template_skeleton
 from .common import resource_of
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

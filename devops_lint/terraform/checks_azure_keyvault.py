@@ -16,7 +16,7 @@ from ..registry import check
 from .azure_common import arg, as_str, block_uncertain, blocks, first
 from .common import as_bool, resource_of
 from .expr import references
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -23,7 +23,7 @@ from ..model import JsonPath, Result, Unresolved
 from ..registry import check
 from .azure_common import admin_ports, as_str, blocks, data_ports, only, rule_slug
 from .common import resource_of
-from .module import Resource
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:

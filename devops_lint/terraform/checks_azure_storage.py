@@ -15,7 +15,8 @@ from ..model import Document, Result
 from ..registry import check
 from .azure_common import Arg, arg, as_str, block_uncertain, blocks, by_reference, first
 from .common import as_bool, module_of, resource_of
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -21,7 +21,7 @@ from .gcp_common import (
     string_list,
     uncertain_dynamic,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -29,7 +29,7 @@ from .gcp_common import (
     service_account_kind,
     workload_identity,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -20,7 +20,7 @@ from .gcp_common import (
     literal_affixes,
     matches,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

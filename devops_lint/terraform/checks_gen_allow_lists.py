@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
 from .common import module_of
-from .module import Variable
+from .objects import Variable
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -37,7 +37,8 @@ from .gen_common import (
     nonempty,
     secret_source,
 )
-from .module import Module, Output, Provider, Resource, Variable
+from .module import Module
+from .objects import Output, Provider, Resource, Variable
 from .secrets_text import is_placeholder, scan_text, value_hit
 from .syntax import Attribute
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check
 from .common import module_of
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -16,7 +16,8 @@ from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check, params_of
 from .common import module_of
 from .gen_common import module_anchor, nonempty
-from .module import Module, ModuleCall
+from .module import Module
+from .objects import ModuleCall
 from .syntax import Attribute
 
 if TYPE_CHECKING:

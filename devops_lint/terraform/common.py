@@ -15,7 +15,8 @@ from ..model import Unresolved
 
 if TYPE_CHECKING:
     from ..model import Target
-    from .module import Module, Resource
+    from .module import Module
+    from .objects import Resource
 
 
 def resource_of(target: Target) -> Resource:

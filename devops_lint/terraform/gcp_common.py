@@ -25,7 +25,7 @@ from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Unresolved
 from .common import as_bool, known
 from .expr import Expr, Template
-from .module import Resource
+from .objects import Resource
 from .resolve import value_references
 from .syntax import Body
 

@@ -25,7 +25,8 @@ from typing import Any
 
 from ..model import Document, Span, Unresolved
 from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 from .resolve import to_string, unresolved
 from .syntax import Body
 
