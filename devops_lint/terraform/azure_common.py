@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from .expr import Expr, Template, references
+from .functions import to_string
 from .module import Module
 from .objects import Resource
-from .resolve import to_string
 
 if TYPE_CHECKING:
     from ..context import Context

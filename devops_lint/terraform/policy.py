@@ -25,9 +25,10 @@ from typing import Any
 
 from ..model import Document, Span, Unresolved
 from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
+from .functions import to_string
 from .module import Module
 from .objects import Resource
-from .resolve import to_string, unresolved
+from .resolve import unresolved
 from .syntax import Body
 
 MAX_DEPTH = 8
