@@ -1,4 +1,4 @@
-"""Checks of the IAM controls TF-AWS-006 … TF-AWS-009 (standards 4.2, hashicorp/aws v5).
+"""Checks of the IAM controls TF-AWS-006, TF-AWS-007 and TF-AWS-009 (standards 4.2).
 
 Permission checks (TF-AWS-006.star-star, TF-AWS-007.*) read the identity policies of
 ``aws_iam_policy``, ``aws_iam_role_policy``, ``aws_iam_user_policy``,
@@ -8,8 +8,7 @@ policies, however written (``policy.py``). A statement written in a
 when several resources use the same document. A document that no resource of its module
 uses as an identity policy (e.g. one exported through an output) is checked on its own,
 without its statements that name principals (those are trust or resource policies).
-Trust policies (TF-AWS-008) are the
-``assume_role_policy`` of ``aws_iam_role``.
+Trust policies (TF-AWS-008) are checked by ``checks_aws_trust.py``.
 """
 
 from __future__ import annotations
@@ -17,18 +16,14 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
-from ..registry import check, params_of
+from ..registry import check
 from .aws_common import (
     IDENTITY_POLICY_ARGS,
     PolicySource,
     arg_result,
-    condition_keys,
-    has_unresolved_condition,
-    is_public_principal,
     item_span,
     names_resource,
     policy_sources,
@@ -37,7 +32,7 @@ from .aws_common import (
 from .common import known, resource_of
 from .module import Module
 from .objects import Resource
-from .policy import Policy, Statement, policy_from_document_source
+from .policy import Statement, allow_statements, policy_from_document_source
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -47,7 +42,6 @@ if TYPE_CHECKING:
 
 IDENTITY = frozenset({"identity"})
 POLICY_DOCUMENT = "aws_iam_policy_document"
-TRUST = frozenset({"trust"})
 ADMIN_POLICIES = ("AdministratorAccess", "IAMFullAccess")
 _ADMIN_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
 _MANAGED_TEMPLATE = re.compile(r'^"arn:[^"]*:iam::aws:policy/([A-Za-z0-9_+=,.@-]+)"$')
@@ -85,10 +79,6 @@ ESCALATION_ACTIONS = (
     "iam:updateassumerolepolicy",
 )
 READ_PREFIXES = ("get", "list", "describe", "batchget", "head")
-GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
-RESTRICTING_TRUST_KEYS = frozenset(
-    {"aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourcearn"}
-)
 
 
 def _sources(
@@ -134,12 +124,6 @@ def _standalone_source(doc: Resource) -> PolicySource:
     return PolicySource(doc, (), "identity", policy, None, doc.doc, doc)
 
 
-def _allow_statements(policy: Policy) -> Iterator[Statement]:
-    for st in policy.statements:
-        if st.effect == "Allow" or not known(st.effect):
-            yield st
-
-
 def _entries(values: list[Any] | None) -> list[tuple[int, Any]]:
     return list(enumerate(values or []))
 
@@ -174,7 +158,7 @@ def star_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             actions = st.actions or []
             star_at = next((i for i, a in enumerate(actions) if a == "*"), None)
             if star_at is None:
@@ -259,7 +243,7 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             unknown_at: tuple[int, str] | None = None
             for i, action in _entries(st.actions):
                 if not known(action):
@@ -287,7 +271,7 @@ def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator
     for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             for i, action in _entries(st.actions):
                 if (
                     isinstance(action, str)
@@ -304,7 +288,7 @@ def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             if st.not_actions is not None:
                 yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
 
@@ -325,7 +309,7 @@ def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             on_star = _resource_star(st)
             if on_star is False:
                 continue
@@ -382,7 +366,7 @@ def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
     for src in _sources(target, IDENTITY, ctx):
         if isinstance(src.policy, Unresolved):
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             on_star = _resource_star(st)
             if on_star is False:
                 continue
@@ -396,148 +380,6 @@ def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
                     yield src.statement_result(
                         st, "Action", i, unresolved=on_star is None, args={"action": action}
                     )
-
-
-# -- TF-AWS-008 ---------------------------------------------------------------------------
-
-
-@check("TF-AWS-008.public-principal", target="terraform.resource")
-def public_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.public-principal: trust of ``*`` without an account/org condition."""
-    for src in _sources(target, TRUST):
-        if isinstance(src.policy, Unresolved):
-            yield src.arg_result(unresolved=True, message=src.unreadable_message())
-            continue
-        for st in _allow_statements(src.policy):
-            public = is_public_principal(st)
-            if public is False:
-                continue
-            if condition_keys(st) & RESTRICTING_TRUST_KEYS:
-                continue
-            unresolved = public is None or has_unresolved_condition(st)
-            yield src.statement_result(st, "Principal", None, unresolved=unresolved)
-
-
-def _github_federated(src: PolicySource, st: Statement) -> bool | None:
-    federated = (st.principals or {}).get("Federated") or []
-    undecided = False
-    for value in federated:
-        if isinstance(value, str) and known(value):
-            if GITHUB_OIDC_HOST in value:
-                return True
-            continue
-        module = src.owner.module
-        providers = refs_to(module, value, "aws_iam_openid_connect_provider") + refs_to(
-            module, value, "aws_iam_openid_connect_provider", mode="data"
-        )
-        if not providers:
-            undecided = True  # a variable or module output: the provider is unknown
-        for provider in providers:
-            url = provider.data.get("url") or provider.data.get("arn")
-            if isinstance(url, str) and known(url):
-                if GITHUB_OIDC_HOST in url:
-                    return True
-            else:
-                undecided = True
-    keys = condition_keys(st)
-    if any(k.startswith(GITHUB_OIDC_HOST + ":") for k in keys):
-        return True
-    return None if undecided and federated else False
-
-
-def _oidc_statements(target: Target) -> Iterator[tuple[PolicySource, Statement]]:
-    for src in _sources(target, TRUST):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in _allow_statements(src.policy):
-            if _github_federated(src, st):
-                yield src, st
-
-
-def _claim_conditions(st: Statement, claim: str) -> list[tuple[Any, Any]]:
-    """(operator, value) pairs of the conditions on ``token.actions…:<claim>``."""
-    key = f"{GITHUB_OIDC_HOST}:{claim}"
-    out: list[tuple[Any, Any]] = []
-    for c in st.conditions:
-        if isinstance(c.key, str) and known(c.key) and c.key.lower() == key:
-            if isinstance(c.operator, str) and "not" in c.operator.lower():
-                continue  # StringNotEquals/StringNotLike exclude; they do not scope
-            values = c.values if c.values else [None]
-            out.extend((c.operator, v) for v in values)
-    return out
-
-
-@check("TF-AWS-008.oidc-no-sub", target="terraform.resource")
-def oidc_no_sub(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-no-sub: GitHub OIDC trust without a ``sub`` condition."""
-    for src, st in _oidc_statements(target):
-        if not _claim_conditions(st, "sub"):
-            unresolved = has_unresolved_condition(st)
-            yield src.statement_result(st, "Condition", None, unresolved=unresolved)
-
-
-def _is_like(operator: Any) -> bool | None:
-    if not (isinstance(operator, str) and known(operator)):
-        return None
-    return "like" in operator.lower()
-
-
-def sub_scope(value: Any, operator: Any) -> str | None:
-    """``"wild-owner"``, ``"any-ref"``, ``"ok"`` or ``None`` (unresolved) for a ``sub`` value."""
-    if not (isinstance(value, str) and known(value)):
-        return None
-    like = _is_like(operator)
-    if like is None:
-        return None
-    if not like:
-        return "ok"  # StringEquals: wildcards match themselves only
-    if not value.startswith("repo:"):
-        return "wild-owner" if "*" in value or "?" in value else "ok"
-    repo, _, rest = value[len("repo:") :].partition(":")
-    if "*" in repo or "?" in repo or "/" not in repo:
-        return "wild-owner"
-    if rest in ("*", "") or rest.startswith("*"):
-        return "any-ref"
-    return "ok"
-
-
-@dataclass(frozen=True)
-class OidcScopeParams:
-    """The ``sub`` scope the rule reports: any-ref or wild-owner."""
-
-    scope: str
-
-
-@check(
-    "TF-AWS-008.oidc-any-ref",
-    "TF-AWS-008.oidc-wild-owner",
-    target="terraform.resource",
-    params=OidcScopeParams,
-)
-def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-wild-owner / .oidc-any-ref (``params.scope``)."""
-    wanted = params_of(rule, OidcScopeParams).scope
-    for src, st in _oidc_statements(target):
-        for operator, value in _claim_conditions(st, "sub"):
-            scope = sub_scope(value, operator)
-            if scope == wanted or (scope is None and wanted == "wild-owner"):
-                yield src.statement_result(
-                    st, "Condition", None, unresolved=scope is None, args={"sub": str(value)}
-                )
-                break
-
-
-@check("TF-AWS-008.oidc-no-aud", target="terraform.resource")
-def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-no-aud: no ``aud`` condition equal to ``sts.amazonaws.com``."""
-    for src, st in _oidc_statements(target):
-        pairs = _claim_conditions(st, "aud")
-        if any(v == "sts.amazonaws.com" for _, v in pairs):
-            continue
-        unresolved = any(not known(v) for _, v in pairs if v is not None) or (
-            not pairs and has_unresolved_condition(st)
-        )
-        yield src.statement_result(st, "Condition", None, unresolved=unresolved)
 
 
 # -- TF-AWS-009 ---------------------------------------------------------------------------

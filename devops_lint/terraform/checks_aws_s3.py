@@ -34,7 +34,7 @@ from .aws_common import (
 from .common import as_bool, known, resource_of
 from .module import modules_of
 from .objects import Resource
-from .policy import Statement
+from .policy import Statement, allow_statements
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -164,9 +164,7 @@ def public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in src.policy.statements:
-            if st.effect != "Allow" and known(st.effect):
-                continue
+        for st in allow_statements(src.policy):
             public = is_public_principal(st)
             if public is False or condition_keys(st) & RESTRICTING_BUCKET_KEYS:
                 continue

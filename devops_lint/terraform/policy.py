@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -442,3 +443,10 @@ def statement_body(document: Resource, index: int) -> Body | None:
             if content is not None and content.header == span:
                 return content.body
     return None
+
+
+def allow_statements(policy: Policy) -> Iterator[Statement]:
+    """The statements that allow (an unresolved ``Effect`` may allow)."""
+    for st in policy.statements:
+        if st.effect == "Allow" or isinstance(st.effect, Unresolved):
+            yield st
