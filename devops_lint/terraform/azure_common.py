@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
+from .common import as_bool
 from .expr import Expr, Template, references
 from .functions import to_string
 from .module import Module
@@ -80,6 +81,26 @@ def first(r: Resource, *names: str, within: tuple[str | int, ...] = ()) -> Arg:
         if a.present:
             return a
     return arg(r, *within, names[-1])
+
+
+def require_flag(r: Resource, want: bool, *names: str) -> Iterator[Result]:
+    """A result unless the first written of ``names`` is ``want``: an absent argument takes
+    the provider default the caller names this check for; an unresolved one is unresolved."""
+    a = first(r, *names)
+    b = as_bool(a.value)
+    if b is not want:
+        yield a.result(unresolved=a.present and b is None)
+
+
+def reject_flag(a: Arg, unwanted: bool, **kw: Any) -> Iterator[Result]:
+    """A result when the written argument ``a`` is ``unwanted`` (absent is the safe default)."""
+    if not a.present:
+        return
+    b = as_bool(a.value)
+    if b is unwanted:
+        yield a.result(**kw)
+    elif b is None:
+        yield a.result(unresolved=True, **kw)
 
 
 def as_str(value: Any) -> str | None:

@@ -23,6 +23,8 @@ from .azure_common import (
     by_reference,
     first,
     only,
+    reject_flag,
+    require_flag,
     rule_slug,
     version_tuple,
 )
@@ -103,14 +105,7 @@ def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def rbac_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.rbac-disabled: ``role_based_access_control_enabled = false``."""
     r = resource_of(target)
-    a = arg(r, "role_based_access_control_enabled")
-    if not a.present:
-        return
-    b = as_bool(a.value)
-    if b is False:
-        yield a.result()
-    elif b is None:
-        yield a.result(unresolved=True)
+    yield from reject_flag(arg(r, "role_based_access_control_enabled"), False)
 
 
 @check("TF-AZ-002.no-entra", target="terraform.resource")
@@ -127,11 +122,7 @@ def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.local-accounts: ``local_account_disabled`` not ``true`` (default ``false``)."""
     r = resource_of(target)
-    a = arg(r, "local_account_disabled")
-    b = as_bool(a.value)
-    if b is True:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    yield from require_flag(r, True, "local_account_disabled")
 
 
 # -- TF-AZ-003 -----------------------------------------------------------------------------
@@ -280,13 +271,7 @@ def node_public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     r = resource_of(target)
     for within, res in _pools(r):
         a = first(res, "enable_node_public_ip", "node_public_ip_enabled", within=within)
-        if not a.present:
-            continue
-        b = as_bool(a.value)
-        if b is True:
-            yield a.result()
-        elif b is None:
-            yield a.result(unresolved=True)
+        yield from reject_flag(a, True)
 
 
 @check("TF-AZ-005.outdated", target="terraform.resource")

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Result
 from ..registry import check
-from .azure_common import Arg, arg, as_str, block_uncertain, blocks, by_reference, first
+from .azure_common import (
+    Arg,
+    arg,
+    as_str,
+    block_uncertain,
+    blocks,
+    by_reference,
+    first,
+    reject_flag,
+    require_flag,
+)
 from .common import as_bool, module_of, resource_of
 from .module import Module
 from .objects import Resource
@@ -35,13 +45,7 @@ def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.http-allowed: HTTPS-only explicitly ``false`` (absent is ``true``)."""
     r = resource_of(target)
     a = first(r, "enable_https_traffic_only", "https_traffic_only_enabled")
-    if not a.present:
-        return
-    b = as_bool(a.value)
-    if b is False:
-        yield a.result(args={"arg": a.path[-1]})
-    elif b is None:
-        yield a.result(unresolved=True, args={"arg": a.path[-1]})
+    yield from reject_flag(a, False, args={"arg": a.path[-1]})
 
 
 @check("TF-AZ-006.tls", target="terraform.resource")
@@ -65,11 +69,7 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
     r = resource_of(target)
-    a = arg(r, "allow_nested_items_to_be_public")
-    b = as_bool(a.value)
-    if b is False:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    yield from require_flag(r, False, "allow_nested_items_to_be_public")
 
 
 @check("TF-AZ-007.container-public", target="terraform.resource")

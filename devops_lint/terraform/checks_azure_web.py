@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import arg, as_str, blocks, first, version_tuple
-from .common import as_bool, resource_of
+from .azure_common import arg, as_str, blocks, first, require_flag, version_tuple
+from .common import resource_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -45,11 +45,7 @@ LEGACY = frozenset(
 def https_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.https-only: ``https_only`` absent or ``false`` (default ``false``)."""
     r = resource_of(target)
-    a = arg(r, "https_only")
-    b = as_bool(a.value)
-    if b is True:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    yield from require_flag(r, True, "https_only")
 
 
 @check("TF-AZ-013.tls", target="terraform.resource")
