@@ -124,6 +124,16 @@ def _standalone_source(doc: Resource) -> PolicySource:
     return PolicySource(doc, (), "identity", policy, None, doc.doc, doc)
 
 
+def _readable_allows(target: Target, ctx: Context) -> Iterator[tuple[PolicySource, Statement]]:
+    """The allow statements of the target's readable identity policies (an unreadable
+    policy is reported once, by star-star and action-star)."""
+    for src in _sources(target, IDENTITY, ctx):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in allow_statements(src.policy):
+            yield src, st
+
+
 def _entries(values: list[Any] | None) -> list[tuple[int, Any]]:
     return list(enumerate(values or []))
 
@@ -268,29 +278,23 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.sensitive-service-star: ``iam:*``, ``kms:*`` … on any resource."""
     sensitive = _sensitive(ctx)
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in allow_statements(src.policy):
-            for i, action in _entries(st.actions):
-                if (
-                    isinstance(action, str)
-                    and known(action)
-                    and _is_service_star(action)
-                    and action.split(":")[0].lower() in sensitive
-                ):
-                    yield src.statement_result(st, "Action", i, args={"action": action})
+    for src, st in _readable_allows(target, ctx):
+        for i, action in _entries(st.actions):
+            if (
+                isinstance(action, str)
+                and known(action)
+                and _is_service_star(action)
+                and action.split(":")[0].lower() in sensitive
+            ):
+                yield src.statement_result(st, "Action", i, args={"action": action})
 
 
 @check("TF-AWS-007.not-action", target="terraform.resource_or_data")
 def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.not-action: ``Allow`` with ``NotAction``."""
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in allow_statements(src.policy):
-            if st.not_actions is not None:
-                yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
+    for src, st in _readable_allows(target, ctx):
+        if st.not_actions is not None:
+            yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
 
 
 def _grants_escalation(action: str) -> bool:
@@ -306,18 +310,15 @@ def _grants_escalation(action: str) -> bool:
 @check("TF-AWS-007.escalation", target="terraform.resource_or_data")
 def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.escalation: privilege-escalation actions on ``Resource: "*"``."""
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
+    for src, st in _readable_allows(target, ctx):
+        on_star = _resource_star(st)
+        if on_star is False:
             continue
-        for st in allow_statements(src.policy):
-            on_star = _resource_star(st)
-            if on_star is False:
-                continue
-            for i, action in _entries(st.actions):
-                if isinstance(action, str) and known(action) and _grants_escalation(action):
-                    yield src.statement_result(
-                        st, "Action", i, unresolved=on_star is None, args={"action": action}
-                    )
+        for i, action in _entries(st.actions):
+            if isinstance(action, str) and known(action) and _grants_escalation(action):
+                yield src.statement_result(
+                    st, "Action", i, unresolved=on_star is None, args={"action": action}
+                )
 
 
 def _action_table(ctx: Context) -> dict[str, dict[str, bool]]:
@@ -363,23 +364,20 @@ def write_actions(action: str, table: dict[str, dict[str, bool]]) -> list[str]:
 def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.write-resource-star: resource-scoped write actions granted on ``*``."""
     table = _action_table(ctx)
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
+    for src, st in _readable_allows(target, ctx):
+        on_star = _resource_star(st)
+        if on_star is False:
             continue
-        for st in allow_statements(src.policy):
-            on_star = _resource_star(st)
-            if on_star is False:
+        for i, action in _entries(st.actions):
+            if not (isinstance(action, str) and known(action)):
                 continue
-            for i, action in _entries(st.actions):
-                if not (isinstance(action, str) and known(action)):
-                    continue
-                if _grants_escalation(action):
-                    continue  # reported as escalation
-                writes = write_actions(action, table)
-                if writes:
-                    yield src.statement_result(
-                        st, "Action", i, unresolved=on_star is None, args={"action": action}
-                    )
+            if _grants_escalation(action):
+                continue  # reported as escalation
+            writes = write_actions(action, table)
+            if writes:
+                yield src.statement_result(
+                    st, "Action", i, unresolved=on_star is None, args={"action": action}
+                )
 
 
 # -- TF-AWS-009 ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ with ``count.index``/``each.*`` unresolved, when they do not resolve).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Document, JsonPath, Unresolved
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .module import Module
 
 MAX_INSTANCES = 1_000
+Scope = dict[str, Any]
 
 
 def resolve_body(
@@ -104,59 +106,38 @@ def _dynamic(
 
 def instances(module: Module, mode: str, blocks: list[tuple[Block, Document]]) -> list[Resource]:
     """One ``Resource`` per instance of each block (see the module docstring)."""
-    out: list[Resource] = []
-    for block, doc in blocks:
-        type_, name = block.labels
-        count = block.body.get("count")
-        for_each = block.body.get("for_each")
-        if count is not None:
-            n = module.resolve(count)
-            if isinstance(n, bool) or not isinstance(n, (int, float)):
-                out.append(
-                    Resource(
-                        mode,
-                        type_,
-                        name,
-                        block,
-                        doc,
-                        module,
-                        None,
-                        {"count": {"index": unresolved(count, "count.index")}},
-                    )
-                )
-                continue
-            total = int(n)  # 0 (written, or through variables): the block does not exist
-            for i in range(min(total, MAX_INSTANCES)):
-                key: int | None = i
-                out.append(
-                    Resource(mode, type_, name, block, doc, module, key, {"count": {"index": i}})
-                )
-            continue
-        if for_each is not None:
-            pairs = for_each_pairs(module.resolve(for_each))
-            if not pairs:
-                each = {
-                    "key": unresolved(for_each, "each.key"),
-                    "value": unresolved(for_each, "each.value"),
-                }
-                out.append(Resource(mode, type_, name, block, doc, module, None, {"each": each}))
-                continue
-            for k, v in pairs[:MAX_INSTANCES]:
-                out.append(
-                    Resource(
-                        mode,
-                        type_,
-                        name,
-                        block,
-                        doc,
-                        module,
-                        str(k),
-                        {"each": {"key": k, "value": v}},
-                    )
-                )
-            continue
-        out.append(Resource(mode, type_, name, block, doc, module))
-    return out
+    return [
+        Resource(mode, block.labels[0], block.labels[1], block, doc, module, key, scope)
+        for block, doc in blocks
+        for key, scope in _instance_keys(module, block)
+    ]
+
+
+def _instance_keys(module: Module, block: Block) -> Iterator[tuple[int | str | None, Scope]]:
+    """(instance key, ``count``/``each`` scope) of every instance of a block."""
+    count = block.body.get("count")
+    for_each = block.body.get("for_each")
+    if count is not None:
+        n = module.resolve(count)
+        if isinstance(n, bool) or not isinstance(n, (int, float)):
+            yield None, {"count": {"index": unresolved(count, "count.index")}}
+            return
+        # 0 (written, or through variables): the block does not exist
+        for i in range(min(int(n), MAX_INSTANCES)):
+            yield i, {"count": {"index": i}}
+    elif for_each is not None:
+        pairs = for_each_pairs(module.resolve(for_each))
+        if not pairs:
+            each = {
+                "key": unresolved(for_each, "each.key"),
+                "value": unresolved(for_each, "each.value"),
+            }
+            yield None, {"each": each}
+            return
+        for k, v in pairs[:MAX_INSTANCES]:
+            yield str(k), {"each": {"key": k, "value": v}}
+    else:
+        yield None, {}
 
 
 def _hashable_key(v: Any) -> bool:
