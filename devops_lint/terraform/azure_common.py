@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from .common import as_bool
 from .expr import Expr, Template, references
@@ -22,7 +21,7 @@ from .module import Module
 from .objects import Resource
 
 if TYPE_CHECKING:
-    from ..context import Context
+    pass
 
 HOLE = "\x00"  # stands for an unresolved part of a string template
 
@@ -170,27 +169,6 @@ def template_skeleton(r: Resource, expr: Expr | None) -> str | None:
         s = as_str(v)
         out.append(HOLE if s is None else s)
     return "".join(out)
-
-
-def int_list(value: Any, default: Iterable[int]) -> list[int]:
-    """A list of port numbers from a setting, else ``default``."""
-    if not isinstance(value, list):
-        return list(default)
-    out: list[int] = []
-    for v in value:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            continue
-    return out
-
-
-def admin_ports(ctx: Context) -> list[int]:
-    return int_list(ctx.settings.get("admin_ports"), DEFAULT_ADMIN_PORTS)
-
-
-def data_ports(ctx: Context) -> list[int]:
-    return int_list(ctx.settings.get("data_ports"), DEFAULT_DATA_PORTS)
 
 
 def version_tuple(value: Any) -> tuple[int, int] | None:

@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
 from ..registry import check, params_of
 from .aws_common import arg_result, is_world_cidr, refs_to
 from .aws_net_common import as_int, entry_span, lower
-from .common import known, resource_of
+from .common import known, port_settings, resource_of
 from .expr import Expr, Ref, references
 from .module import modules_of
 from .objects import Resource
@@ -39,13 +38,6 @@ KINDS = ("all", "admin", "data", "other")
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
 CIDR_ATTRIBUTES = frozenset({"cidr_block", "ipv6_cidr_block"})
-
-
-def _ports(ctx: Context, key: str, default: tuple[int, ...]) -> frozenset[int]:
-    value = ctx.settings.get(key)
-    if not isinstance(value, list):
-        return frozenset(default)
-    return frozenset(p for p in (as_int(v) for v in value) if p is not None)
 
 
 # -- TF-AWS-015 ---------------------------------------------------------------------------
@@ -197,8 +189,7 @@ def world_ingress(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-015.world-<kind>: world CIDR ingress matching ``params.kind`` first."""
     r = resource_of(target)
     want = params_of(rule, WorldIngressParams).kind
-    admin = _ports(ctx, "admin_ports", DEFAULT_ADMIN_PORTS)
-    data_ports = _ports(ctx, "data_ports", DEFAULT_DATA_PORTS)
+    admin, data_ports = port_settings(ctx)
     for ing in _ingress_rules(r):
         kinds = _possible_kinds(ing, admin, data_ports)
         if not kinds or want not in kinds:

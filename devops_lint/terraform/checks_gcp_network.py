@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Target, Unresolved
 from ..registry import check, params_of
-from .common import as_bool, known, resource_of
+from .common import as_bool, known, port_settings, resource_of
 from .gcp_common import (
     WORLD_CIDRS,
     at,
@@ -16,7 +16,6 @@ from .gcp_common import (
     edge_tags,
     first_block,
     has_cloud_platform,
-    port_settings,
     service_account_kind,
     string_list,
     uncertain_dynamic,

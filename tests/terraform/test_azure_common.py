@@ -140,10 +140,10 @@ class _Ctx:
 def test_port_settings() -> None:
     from typing import Any, cast
 
-    from devops_lint.terraform.azure_common import admin_ports, data_ports
+    from devops_lint.terraform.common import port_settings
 
     defaults = cast(Any, _Ctx({"admin_ports": None, "data_ports": None}))
-    assert admin_ports(defaults) == ADMIN and data_ports(defaults) == DATA
+    assert port_settings(defaults) == (frozenset(ADMIN), frozenset(DATA))
     assert 5432 in DATA and 27017 in DATA and len(DATA) == 16  # standards 4.4
     custom = cast(Any, _Ctx({"admin_ports": ["22", 2222, "x"], "data_ports": [8080]}))
-    assert admin_ports(custom) == [22, 2222] and data_ports(custom) == [8080]
+    assert port_settings(custom) == (frozenset({22, 2222}), frozenset({8080}))
