@@ -5,9 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devops_lint.defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from devops_lint.terraform.azure_common import (
-    DEFAULT_ADMIN_PORTS,
-    DEFAULT_DATA_PORTS,
     HOLE,
     arg,
     as_str,
