@@ -13,11 +13,12 @@ Joins: firewall rules and server configurations name their server by ``server_id
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import UNRESOLVED_KEY, Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .azure_common import arg, as_str, refers_to
 from .common import as_bool, module_of, resource_of
 from .module import Module
@@ -113,16 +114,23 @@ def _firewall(target: Target, slug: str) -> Iterator[Result]:
     yield start.result(unresolved=maybe)
 
 
-@check("TF-AZ-011.world-firewall", target="terraform.resource")
-def world_firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-011.world-firewall: firewall rule 0.0.0.0-255.255.255.255."""
-    yield from _firewall(target, "world-firewall")
+@dataclass(frozen=True)
+class FirewallParams:
+    """The range the rule reports: ``world-firewall`` (0.0.0.0-255.255.255.255) or
+    ``azure-services-rule`` (0.0.0.0-0.0.0.0, every Azure service)."""
+
+    range: str
 
 
-@check("TF-AZ-011.azure-services-rule", target="terraform.resource")
-def azure_services_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-011.azure-services-rule: firewall rule 0.0.0.0-0.0.0.0 (all Azure services)."""
-    yield from _firewall(target, "azure-services-rule")
+@check(
+    "TF-AZ-011.world-firewall",
+    "TF-AZ-011.azure-services-rule",
+    target="terraform.resource",
+    params=FirewallParams,
+)
+def firewall_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-011.world-firewall / .azure-services-rule (``params.range``)."""
+    yield from _firewall(target, params_of(rule, FirewallParams).range)
 
 
 # -- TLS -----------------------------------------------------------------------------------

@@ -88,15 +88,9 @@ def _missing(target: Target, name: str) -> Iterator[Result]:
         yield a.result(args={"vault": _vault_name(r)})
 
 
-@check("TF-AZ-010.secret-expiry", target="terraform.resource")
-def secret_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-010.secret-expiry: secret without ``expiration_date``."""
-    yield from _missing(target, "expiration_date")
-
-
-@check("TF-AZ-010.key-expiry", target="terraform.resource")
-def key_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-010.key-expiry: key without ``expiration_date``."""
+@check("TF-AZ-010.secret-expiry", "TF-AZ-010.key-expiry", target="terraform.resource")
+def expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-010.secret-expiry / .key-expiry: secret or key without ``expiration_date``."""
     yield from _missing(target, "expiration_date")
 
 

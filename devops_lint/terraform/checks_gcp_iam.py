@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
-from ..registry import check
+from ..registry import check, params_of
 from .common import known, resource_of
 from .expr import Template
 from .gcp_common import (
@@ -186,21 +187,26 @@ def _provider_outcome(r: Resource) -> tuple[str, bool] | None:
     return ("owner-only" if kind == "owner" else "no-condition"), uncertain
 
 
-@check("TF-GCP-012.no-condition", target="terraform.resource")
-def no_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-012.no-condition: no condition, or one restricting neither repository nor owner."""
-    r = resource_of(target)
-    outcome = _provider_outcome(r)
-    if outcome is not None and outcome[0] == "no-condition":
-        yield at(r, "attribute_condition", unresolved=outcome[1])
+@dataclass(frozen=True)
+class ConditionParams:
+    """The provider condition the rule reports: ``no-condition`` (no condition, or one
+    restricting neither repository nor owner) or ``owner-only`` (the owner is pinned but
+    not the repository)."""
+
+    outcome: str
 
 
-@check("TF-GCP-012.owner-only", target="terraform.resource")
-def owner_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-012.owner-only: the condition pins the owner but not the repository."""
+@check(
+    "TF-GCP-012.no-condition",
+    "TF-GCP-012.owner-only",
+    target="terraform.resource",
+    params=ConditionParams,
+)
+def provider_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-GCP-012.no-condition / .owner-only (``params.outcome``)."""
     r = resource_of(target)
     outcome = _provider_outcome(r)
-    if outcome is not None and outcome[0] == "owner-only":
+    if outcome is not None and outcome[0] == params_of(rule, ConditionParams).outcome:
         yield at(r, "attribute_condition", unresolved=outcome[1])
 
 
