@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..github.workflow import Job
     from ..rules import Rule
     from ..terraform.aws_common import PolicySource
-    from ..terraform.module import Resource
+    from ..terraform.objects import Resource
     from ..terraform.policy import Statement
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]+)$")

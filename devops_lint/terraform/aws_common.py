@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 from .. import saferegex
 from ..model import Document, JsonPath, Result, Span, Unresolved
 from ..saferegex import Regex
+from .common import known
 from .expr import Call, Expr, ListExpr, ObjectExpr, Ref, Template, literal_string, walk
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 from .policy import Policy, Statement, entry_location, policy_from_expr, statement_body
 from .resolve import value_references
 
@@ -75,11 +77,6 @@ _DOC_FIELDS = {
 # -- values -------------------------------------------------------------------------
 
 
-def known(value: Any) -> bool:
-    """True for a resolved value (``None`` counts: the argument is absent)."""
-    return not isinstance(value, Unresolved)
-
-
 def is_world_cidr(value: Any) -> bool:
     return isinstance(value, str) and known(value) and value.strip() in WORLD_CIDRS
 
@@ -94,15 +91,6 @@ def major_minor(value: Any) -> tuple[int, int] | None:
         return None
     m = re.match(r"^\s*v?(\d+)\.(\d+)", value)
     return (int(m.group(1)), int(m.group(2))) if m else None
-
-
-def as_bool(value: Any) -> bool | None:
-    """Terraform's bool conversion (``"true"`` is true); ``None`` when not a bool."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and known(value) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
 
 
 def first_block(data: dict[str, Any] | None, name: str) -> dict[str, Any] | None:

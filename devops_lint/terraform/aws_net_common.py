@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Span, Unresolved
-from .aws_common import PolicySource, arg_result, is_public_principal, known
+from .aws_common import PolicySource, arg_result, is_public_principal
+from .common import known
 from .expr import Expr, ListExpr, Ref
-from .module import Resource, modules_of
+from .module import modules_of
+from .objects import Resource
 from .policy import Statement, policy_from_expr
 
 if TYPE_CHECKING:

@@ -13,15 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
+from .common import as_bool
 from .expr import Expr, Template, references
-from .module import Module, Resource
-from .resolve import to_string
+from .functions import to_string
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
-    from ..context import Context
-    from ..model import Target
+    pass
 
 HOLE = "\x00"  # stands for an unresolved part of a string template
 
@@ -42,16 +42,6 @@ class Arg:
     def result(self, **kw: Any) -> Result:
         """A result at the argument when it is written, else at the resource header."""
         return Result(path=self.path if self.written else None, **kw)
-
-
-def resource_of(target: Target) -> Resource:
-    r: Resource = target.context["resource"]
-    return r
-
-
-def module_of(target: Target) -> Module:
-    m: Module = target.context["module"]
-    return m
 
 
 def blocks(r: Resource, name: str, within: tuple[str | int, ...] = ()) -> list[dict[str, Any]]:
@@ -92,15 +82,24 @@ def first(r: Resource, *names: str, within: tuple[str | int, ...] = ()) -> Arg:
     return arg(r, *within, names[-1])
 
 
-def as_bool(value: Any) -> bool | None:
-    """``True``/``False`` for booleans and their string forms, ``None`` otherwise."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and not isinstance(value, Unresolved):
-        low = value.strip().lower()
-        if low in ("true", "false"):
-            return low == "true"
-    return None
+def require_flag(r: Resource, want: bool, *names: str) -> Iterator[Result]:
+    """A result unless the first written of ``names`` is ``want``: an absent argument takes
+    the provider default the caller names this check for; an unresolved one is unresolved."""
+    a = first(r, *names)
+    b = as_bool(a.value)
+    if b is not want:
+        yield a.result(unresolved=a.present and b is None)
+
+
+def reject_flag(a: Arg, unwanted: bool, **kw: Any) -> Iterator[Result]:
+    """A result when the written argument ``a`` is ``unwanted`` (absent is the safe default)."""
+    if not a.present:
+        return
+    b = as_bool(a.value)
+    if b is unwanted:
+        yield a.result(**kw)
+    elif b is None:
+        yield a.result(unresolved=True, **kw)
 
 
 def as_str(value: Any) -> str | None:
@@ -170,27 +169,6 @@ def template_skeleton(r: Resource, expr: Expr | None) -> str | None:
         s = as_str(v)
         out.append(HOLE if s is None else s)
     return "".join(out)
-
-
-def int_list(value: Any, default: Iterable[int]) -> list[int]:
-    """A list of port numbers from a setting, else ``default``."""
-    if not isinstance(value, list):
-        return list(default)
-    out: list[int] = []
-    for v in value:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            continue
-    return out
-
-
-def admin_ports(ctx: Context) -> list[int]:
-    return int_list(ctx.settings.get("admin_ports"), DEFAULT_ADMIN_PORTS)
-
-
-def data_ports(ctx: Context) -> list[int]:
-    return int_list(ctx.settings.get("data_ports"), DEFAULT_DATA_PORTS)
 
 
 def version_tuple(value: Any) -> tuple[int, int] | None:

@@ -32,7 +32,8 @@ from .expr import references
 
 if TYPE_CHECKING:
     from ..context import Context
-    from .module import Module, Resource
+    from .module import Module
+    from .objects import Resource
 
 MAX_LISTED = 5  # call chains written out in a message
 Related = tuple[str, Span, str]

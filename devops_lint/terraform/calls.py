@@ -29,8 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Span, Unresolved
+from .expand import MAX_INSTANCES
 from .manifest import Manifest, load_module_dir, read_manifest
-from .module import MAX_INSTANCES, Module, ModuleCall, for_each_pairs, modules_of
+from .module import Module, modules_of
+from .objects import ModuleCall, for_each_pairs
 from .resolve import unresolved
 from .syntax import Attribute
 

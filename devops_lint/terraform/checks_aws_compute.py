@@ -17,23 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result
 from ..registry import check
-from .aws_common import arg_result, as_bool, blocks, first_block, known
+from .aws_common import arg_result, blocks, first_block
 from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
-from .module import Resource
+from .common import as_bool, known, resource_of
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
     from ..rules import Rule
-
-IMDS_TYPES = ("aws_instance", "aws_launch_template", "aws_launch_configuration")
-DATABASES = ("aws_db_instance", "aws_rds_cluster")
-
-
-def _resource(target: Target, *types: str) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type in types else None
 
 
 def _is_true(value: Any) -> bool | None:
@@ -58,9 +51,7 @@ def _from_launch_template(r: Resource) -> bool:
 @check("TF-AWS-018.tokens-optional", target="terraform.resource")
 def imds_tokens(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-018.tokens-optional: ``metadata_options`` absent or tokens not required."""
-    r = _resource(target, *IMDS_TYPES)
-    if r is None:
-        return
+    r = resource_of(target)
     options = first_block(r.data, "metadata_options")
     if options is None:
         if not _from_launch_template(r):
@@ -86,9 +77,7 @@ def imds_tokens(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-018.hop-limit", target="terraform.resource")
 def imds_hop_limit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-018.hop-limit: ``http_put_response_hop_limit`` above 1 (absent: 1)."""
-    r = _resource(target, *IMDS_TYPES)
-    if r is None:
-        return
+    r = resource_of(target)
     options = first_block(r.data, "metadata_options")
     if options is None or _imds_disabled(options):
         return
@@ -133,9 +122,7 @@ def _ebs_results(
 @check("TF-AWS-019.volume", target="terraform.resource")
 def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.volume: ``aws_ebs_volume`` without ``encrypted = true``."""
-    r = _resource(target, "aws_ebs_volume")
-    if r is None:
-        return
+    r = resource_of(target)
     by_default = _encryption_by_default(ctx)
     if by_default:
         return
@@ -145,9 +132,7 @@ def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-019.instance-block-device", target="terraform.resource")
 def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.instance-block-device: root and EBS block devices of an instance."""
-    r = _resource(target, "aws_instance")
-    if r is None:
-        return
+    r = resource_of(target)
     by_default = _encryption_by_default(ctx)
     if by_default:
         return
@@ -163,9 +148,7 @@ def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator
 @check("TF-AWS-019.launch-template", target="terraform.resource")
 def launch_template_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.launch-template: every ``block_device_mappings.ebs`` is encrypted."""
-    r = _resource(target, "aws_launch_template")
-    if r is None:
-        return
+    r = resource_of(target)
     by_default = _encryption_by_default(ctx)
     if by_default:
         return
@@ -206,8 +189,8 @@ def _is_replica(r: Resource) -> bool:
 @check("TF-AWS-020.unencrypted", target="terraform.resource")
 def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-020.unencrypted: ``storage_encrypted`` not true."""
-    r = _resource(target, *DATABASES)
-    if r is None or _is_replica(r):
+    r = resource_of(target)
+    if _is_replica(r):
         return
     value = r.data.get("storage_encrypted")
     if value is None:
@@ -223,8 +206,8 @@ def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 @check("TF-AWS-020.no-cmk", target="terraform.resource")
 def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-020.no-cmk (low): encrypted without a customer-managed ``kms_key_id``."""
-    r = _resource(target, *DATABASES)
-    if r is None or _is_replica(r):
+    r = resource_of(target)
+    if _is_replica(r):
         return
     encrypted = _encrypted(r)
     if encrypted is False:
@@ -244,9 +227,7 @@ def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-021", target="terraform.resource")
 def db_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-021: ``publicly_accessible = true`` on an instance."""
-    r = _resource(target, "aws_db_instance", "aws_rds_cluster_instance")
-    if r is None:
-        return
+    r = resource_of(target)
     yield from require(r, ("publicly_accessible",), lambda v: _negate(as_bool(v)), default=False)
 
 
@@ -355,8 +336,8 @@ def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterat
 @check("TF-AWS-022.retention", target="terraform.resource")
 def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.retention: ``backup_retention_period`` absent or below the minimum."""
-    r = _resource(target, *DATABASES)
-    if r is None or _is_replica(r):
+    r = resource_of(target)
+    if _is_replica(r):
         return
     minimum = as_int(ctx.settings.get("min_backup_retention_days")) or 7
 
@@ -371,17 +352,15 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-022.deletion-protection", target="terraform.resource")
 def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
-    r = _resource(target, *DATABASES)
-    if r is None:
-        return
+    r = resource_of(target)
     yield from require(r, ("deletion_protection",), _is_true, default=False)
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")
 def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.skip-final-snapshot: ``skip_final_snapshot = true``."""
-    r = _resource(target, *DATABASES)
-    if r is None or _is_replica(r):
+    r = resource_of(target)
+    if _is_replica(r):
         return
     results = require(r, ("skip_final_snapshot",), lambda v: _negate(as_bool(v)), default=False)
     yield from _with_backup(ctx, r, results)
@@ -390,8 +369,6 @@ def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator
 @check("TF-AWS-022.dynamodb-pitr", target="terraform.resource")
 def dynamodb_pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.dynamodb-pitr: no ``point_in_time_recovery { enabled = true }``."""
-    r = _resource(target, "aws_dynamodb_table")
-    if r is None:
-        return
+    r = resource_of(target)
     results = require(r, ("point_in_time_recovery", 0, "enabled"), _is_true, default=False)
     yield from _with_backup(ctx, r, results)

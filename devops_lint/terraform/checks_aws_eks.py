@@ -9,23 +9,24 @@ and is named by a rule file in ``rules/terraform/``. Provider defaults relied on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .aws_common import (
     arg_result,
-    as_bool,
     aws_managed_key,
     blocks,
     first_block,
     is_world_cidr,
     item_span,
-    known,
     major_minor,
     refs_to,
 )
-from .module import Module, Resource
+from .common import as_bool, known, resource_of
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -40,11 +41,6 @@ ROUTE_DESTINATIONS = (
     "destination_cidr_block",
     "destination_ipv6_cidr_block",
 )
-
-
-def _resource(target: Target, *types: str) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type in types else None
 
 
 # -- TF-AWS-001 ---------------------------------------------------------------------------
@@ -67,14 +63,24 @@ def _endpoint_exposure(cluster: Resource) -> tuple[str | None, bool]:
     return exposure, public_on is None
 
 
-@check("TF-AWS-001.public-restricted", "TF-AWS-001.public-world", target="terraform.resource")
+@dataclass(frozen=True)
+class EndpointParams:
+    """The endpoint exposure the rule reports: world or restricted."""
+
+    exposure: str
+
+
+@check(
+    "TF-AWS-001.public-restricted",
+    "TF-AWS-001.public-world",
+    target="terraform.resource",
+    params=EndpointParams,
+)
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-001.public-world / .public-restricted (``params.exposure``)."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is None:
-        return
+    cluster = resource_of(target)
     exposure, unresolved = _endpoint_exposure(cluster)
-    if exposure != rule.params.get("exposure"):
+    if exposure != params_of(rule, EndpointParams).exposure:
         return
     vpc_given = first_block(cluster.data, "vpc_config") is not None
     where = ("vpc_config", 0, "endpoint_public_access") if vpc_given else ()
@@ -84,9 +90,7 @@ def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 @check("TF-AWS-001.private-off", target="terraform.resource")
 def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-001.private-off: ``endpoint_private_access`` false or absent."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is None:
-        return
+    cluster = resource_of(target)
     vpc = first_block(cluster.data, "vpc_config")
     if vpc is None:
         yield arg_result(cluster)
@@ -106,14 +110,24 @@ def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 # -- TF-AWS-002 ---------------------------------------------------------------------------
 
 
-@check("TF-AWS-002.missing-audit", "TF-AWS-002.missing-types", target="terraform.resource")
+@dataclass(frozen=True)
+class LogGroupParams:
+    """Audit (audit/authenticator log types) or other (the rest)."""
+
+    group: str
+
+
+@check(
+    "TF-AWS-002.missing-audit",
+    "TF-AWS-002.missing-types",
+    target="terraform.resource",
+    params=LogGroupParams,
+)
 def log_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-002.missing-audit (audit/authenticator) / .missing-types (the others only)."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is None:
-        return
+    cluster = resource_of(target)
     value = cluster.data.get("enabled_cluster_log_types")
-    audit_rule = rule.params.get("group") == "audit"
+    audit_rule = params_of(rule, LogGroupParams).group == "audit"
     if value is not None and not isinstance(value, list):
         if audit_rule:
             message = f"{cluster.address}: enabled_cluster_log_types {value} cannot be resolved"
@@ -141,9 +155,7 @@ def log_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-003", target="terraform.resource")
 def secrets_encryption(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-003: ``encryption_config`` for ``secrets`` with a customer-managed key."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is None:
-        return
+    cluster = resource_of(target)
     configs = blocks(cluster.data, "encryption_config")
     if not configs:
         yield arg_result(cluster, args={"problem": "no encryption_config block"})
@@ -203,9 +215,7 @@ def _min_version(ctx: Context) -> tuple[int, int]:
 @check("TF-AWS-004.outdated", target="terraform.resource")
 def version_outdated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-004.outdated: cluster or node-group ``version`` below the minimum."""
-    r = _resource(target, "aws_eks_cluster", "aws_eks_node_group")
-    if r is None:
-        return
+    r = resource_of(target)
     value = r.data.get("version")
     if value is None:
         return
@@ -226,8 +236,8 @@ def version_outdated(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 @check("TF-AWS-004.unpinned", target="terraform.resource")
 def version_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-004.unpinned: cluster without ``version``."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is not None and "version" not in cluster.data:
+    cluster = resource_of(target)
+    if "version" not in cluster.data:
         yield arg_result(cluster)
 
 
@@ -237,9 +247,7 @@ def version_unpinned(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 @check("TF-AWS-005.open-ssh", target="terraform.resource")
 def open_ssh(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-005.open-ssh: ``remote_access`` with a key and no source security groups."""
-    ng = _resource(target, "aws_eks_node_group")
-    if ng is None:
-        return
+    ng = resource_of(target)
     for i, ra in enumerate(blocks(ng.data, "remote_access")):
         if ra.get("ec2_ssh_key") is None:
             continue
@@ -323,9 +331,7 @@ def _main_route_tables(module: Module, subnet: Resource) -> list[Resource]:
 @check("TF-AWS-005.public-subnet", target="terraform.resource")
 def public_subnet(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-005.public-subnet: node group subnets that are public (or unknown)."""
-    ng = _resource(target, "aws_eks_node_group")
-    if ng is None:
-        return
+    ng = resource_of(target)
     value = ng.data.get("subnet_ids")
     if value is None:
         return

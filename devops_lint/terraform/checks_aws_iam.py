@@ -1,4 +1,4 @@
-"""Checks of the IAM controls TF-AWS-006 … TF-AWS-009 (standards 4.2, hashicorp/aws v5).
+"""Checks of the IAM controls TF-AWS-006, TF-AWS-007 and TF-AWS-009 (standards 4.2).
 
 Permission checks (TF-AWS-006.star-star, TF-AWS-007.*) read the identity policies of
 ``aws_iam_policy``, ``aws_iam_role_policy``, ``aws_iam_user_policy``,
@@ -8,8 +8,7 @@ policies, however written (``policy.py``). A statement written in a
 when several resources use the same document. A document that no resource of its module
 uses as an identity policy (e.g. one exported through an output) is checked on its own,
 without its statements that name principals (those are trust or resource policies).
-Trust policies (TF-AWS-008) are the
-``assume_role_policy`` of ``aws_iam_role``.
+Trust policies (TF-AWS-008) are checked by ``checks_aws_trust.py``.
 """
 
 from __future__ import annotations
@@ -25,17 +24,15 @@ from .aws_common import (
     IDENTITY_POLICY_ARGS,
     PolicySource,
     arg_result,
-    condition_keys,
-    has_unresolved_condition,
-    is_public_principal,
     item_span,
-    known,
     names_resource,
     policy_sources,
     refs_to,
 )
-from .module import Module, Resource
-from .policy import Policy, Statement, policy_from_document_source
+from .common import known, resource_of
+from .module import Module
+from .objects import Resource
+from .policy import Statement, allow_statements, policy_from_document_source
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -45,7 +42,6 @@ if TYPE_CHECKING:
 
 IDENTITY = frozenset({"identity"})
 POLICY_DOCUMENT = "aws_iam_policy_document"
-TRUST = frozenset({"trust"})
 ADMIN_POLICIES = ("AdministratorAccess", "IAMFullAccess")
 _ADMIN_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
 _MANAGED_TEMPLATE = re.compile(r'^"arn:[^"]*:iam::aws:policy/([A-Za-z0-9_+=,.@-]+)"$')
@@ -83,21 +79,12 @@ ESCALATION_ACTIONS = (
     "iam:updateassumerolepolicy",
 )
 READ_PREFIXES = ("get", "list", "describe", "batchget", "head")
-GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
-RESTRICTING_TRUST_KEYS = frozenset(
-    {"aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourcearn"}
-)
-
-
-def _resource(target: Target) -> Resource:
-    r: Resource = target.context["resource"]
-    return r
 
 
 def _sources(
     target: Target, kinds: frozenset[str], ctx: Context | None = None
 ) -> Iterator[PolicySource]:
-    r = _resource(target)
+    r = resource_of(target)
     if r.mode == "data":
         if r.type == POLICY_DOCUMENT and kinds == IDENTITY and ctx and not _attached(r, ctx):
             yield _standalone_source(r)
@@ -137,10 +124,14 @@ def _standalone_source(doc: Resource) -> PolicySource:
     return PolicySource(doc, (), "identity", policy, None, doc.doc, doc)
 
 
-def _allow_statements(policy: Policy) -> Iterator[Statement]:
-    for st in policy.statements:
-        if st.effect == "Allow" or not known(st.effect):
-            yield st
+def _readable_allows(target: Target, ctx: Context) -> Iterator[tuple[PolicySource, Statement]]:
+    """The allow statements of the target's readable identity policies (an unreadable
+    policy is reported once, by star-star and action-star)."""
+    for src in _sources(target, IDENTITY, ctx):
+        if isinstance(src.policy, Unresolved):
+            continue
+        for st in allow_statements(src.policy):
+            yield src, st
 
 
 def _entries(values: list[Any] | None) -> list[tuple[int, Any]]:
@@ -177,7 +168,7 @@ def star_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             actions = st.actions or []
             star_at = next((i for i, a in enumerate(actions) if a == "*"), None)
             if star_at is None:
@@ -218,7 +209,7 @@ def _managed_admin(value: Any, r: Resource) -> tuple[bool | None, str]:
 @check("TF-AWS-006.managed-admin", target="terraform.resource")
 def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-006.managed-admin: AdministratorAccess / IAMFullAccess attached."""
-    r = _resource(target)
+    r = resource_of(target)
     if r.type in ATTACHMENT_TYPES:
         admin, name = _managed_admin(r.data.get("policy_arn"), r)
         if admin is not False:
@@ -227,13 +218,9 @@ def managed_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 r, "policy_arn", unresolved=admin is None, message=message, args={"policy": name}
             )
         return
-    if r.type == "aws_iam_role":
-        value = r.data.get("managed_policy_arns")
-    elif r.type == "aws_iam_role_policy_attachments_exclusive":
-        value = r.data.get("policy_arns")
-    else:
-        return
+    # aws_iam_role or aws_iam_role_policy_attachments_exclusive (``applies_to``)
     arg = "managed_policy_arns" if r.type == "aws_iam_role" else "policy_arns"
+    value = r.data.get(arg)
     if value is None:
         return
     if not isinstance(value, list):
@@ -266,7 +253,7 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in _allow_statements(src.policy):
+        for st in allow_statements(src.policy):
             unknown_at: tuple[int, str] | None = None
             for i, action in _entries(st.actions):
                 if not known(action):
@@ -291,29 +278,23 @@ def action_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def sensitive_service_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.sensitive-service-star: ``iam:*``, ``kms:*`` … on any resource."""
     sensitive = _sensitive(ctx)
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in _allow_statements(src.policy):
-            for i, action in _entries(st.actions):
-                if (
-                    isinstance(action, str)
-                    and known(action)
-                    and _is_service_star(action)
-                    and action.split(":")[0].lower() in sensitive
-                ):
-                    yield src.statement_result(st, "Action", i, args={"action": action})
+    for src, st in _readable_allows(target, ctx):
+        for i, action in _entries(st.actions):
+            if (
+                isinstance(action, str)
+                and known(action)
+                and _is_service_star(action)
+                and action.split(":")[0].lower() in sensitive
+            ):
+                yield src.statement_result(st, "Action", i, args={"action": action})
 
 
 @check("TF-AWS-007.not-action", target="terraform.resource_or_data")
 def not_action(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.not-action: ``Allow`` with ``NotAction``."""
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in _allow_statements(src.policy):
-            if st.not_actions is not None:
-                yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
+    for src, st in _readable_allows(target, ctx):
+        if st.not_actions is not None:
+            yield src.statement_result(st, "NotAction", None, unresolved=not known(st.effect))
 
 
 def _grants_escalation(action: str) -> bool:
@@ -329,18 +310,15 @@ def _grants_escalation(action: str) -> bool:
 @check("TF-AWS-007.escalation", target="terraform.resource_or_data")
 def escalation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.escalation: privilege-escalation actions on ``Resource: "*"``."""
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
+    for src, st in _readable_allows(target, ctx):
+        on_star = _resource_star(st)
+        if on_star is False:
             continue
-        for st in _allow_statements(src.policy):
-            on_star = _resource_star(st)
-            if on_star is False:
-                continue
-            for i, action in _entries(st.actions):
-                if isinstance(action, str) and known(action) and _grants_escalation(action):
-                    yield src.statement_result(
-                        st, "Action", i, unresolved=on_star is None, args={"action": action}
-                    )
+        for i, action in _entries(st.actions):
+            if isinstance(action, str) and known(action) and _grants_escalation(action):
+                yield src.statement_result(
+                    st, "Action", i, unresolved=on_star is None, args={"action": action}
+                )
 
 
 def _action_table(ctx: Context) -> dict[str, dict[str, bool]]:
@@ -386,153 +364,20 @@ def write_actions(action: str, table: dict[str, dict[str, bool]]) -> list[str]:
 def write_resource_star(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-007.write-resource-star: resource-scoped write actions granted on ``*``."""
     table = _action_table(ctx)
-    for src in _sources(target, IDENTITY, ctx):
-        if isinstance(src.policy, Unresolved):
+    for src, st in _readable_allows(target, ctx):
+        on_star = _resource_star(st)
+        if on_star is False:
             continue
-        for st in _allow_statements(src.policy):
-            on_star = _resource_star(st)
-            if on_star is False:
+        for i, action in _entries(st.actions):
+            if not (isinstance(action, str) and known(action)):
                 continue
-            for i, action in _entries(st.actions):
-                if not (isinstance(action, str) and known(action)):
-                    continue
-                if _grants_escalation(action):
-                    continue  # reported as escalation
-                writes = write_actions(action, table)
-                if writes:
-                    yield src.statement_result(
-                        st, "Action", i, unresolved=on_star is None, args={"action": action}
-                    )
-
-
-# -- TF-AWS-008 ---------------------------------------------------------------------------
-
-
-@check("TF-AWS-008.public-principal", target="terraform.resource")
-def public_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.public-principal: trust of ``*`` without an account/org condition."""
-    for src in _sources(target, TRUST):
-        if isinstance(src.policy, Unresolved):
-            yield src.arg_result(unresolved=True, message=src.unreadable_message())
-            continue
-        for st in _allow_statements(src.policy):
-            public = is_public_principal(st)
-            if public is False:
-                continue
-            if condition_keys(st) & RESTRICTING_TRUST_KEYS:
-                continue
-            unresolved = public is None or has_unresolved_condition(st)
-            yield src.statement_result(st, "Principal", None, unresolved=unresolved)
-
-
-def _github_federated(src: PolicySource, st: Statement) -> bool | None:
-    federated = (st.principals or {}).get("Federated") or []
-    undecided = False
-    for value in federated:
-        if isinstance(value, str) and known(value):
-            if GITHUB_OIDC_HOST in value:
-                return True
-            continue
-        module = src.owner.module
-        providers = refs_to(module, value, "aws_iam_openid_connect_provider") + refs_to(
-            module, value, "aws_iam_openid_connect_provider", mode="data"
-        )
-        if not providers:
-            undecided = True  # a variable or module output: the provider is unknown
-        for provider in providers:
-            url = provider.data.get("url") or provider.data.get("arn")
-            if isinstance(url, str) and known(url):
-                if GITHUB_OIDC_HOST in url:
-                    return True
-            else:
-                undecided = True
-    keys = condition_keys(st)
-    if any(k.startswith(GITHUB_OIDC_HOST + ":") for k in keys):
-        return True
-    return None if undecided and federated else False
-
-
-def _oidc_statements(target: Target) -> Iterator[tuple[PolicySource, Statement]]:
-    for src in _sources(target, TRUST):
-        if isinstance(src.policy, Unresolved):
-            continue
-        for st in _allow_statements(src.policy):
-            if _github_federated(src, st):
-                yield src, st
-
-
-def _claim_conditions(st: Statement, claim: str) -> list[tuple[Any, Any]]:
-    """(operator, value) pairs of the conditions on ``token.actions…:<claim>``."""
-    key = f"{GITHUB_OIDC_HOST}:{claim}"
-    out: list[tuple[Any, Any]] = []
-    for c in st.conditions:
-        if isinstance(c.key, str) and known(c.key) and c.key.lower() == key:
-            if isinstance(c.operator, str) and "not" in c.operator.lower():
-                continue  # StringNotEquals/StringNotLike exclude; they do not scope
-            values = c.values if c.values else [None]
-            out.extend((c.operator, v) for v in values)
-    return out
-
-
-@check("TF-AWS-008.oidc-no-sub", target="terraform.resource")
-def oidc_no_sub(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-no-sub: GitHub OIDC trust without a ``sub`` condition."""
-    for src, st in _oidc_statements(target):
-        if not _claim_conditions(st, "sub"):
-            unresolved = has_unresolved_condition(st)
-            yield src.statement_result(st, "Condition", None, unresolved=unresolved)
-
-
-def _is_like(operator: Any) -> bool | None:
-    if not (isinstance(operator, str) and known(operator)):
-        return None
-    return "like" in operator.lower()
-
-
-def sub_scope(value: Any, operator: Any) -> str | None:
-    """``"wild-owner"``, ``"any-ref"``, ``"ok"`` or ``None`` (unresolved) for a ``sub`` value."""
-    if not (isinstance(value, str) and known(value)):
-        return None
-    like = _is_like(operator)
-    if like is None:
-        return None
-    if not like:
-        return "ok"  # StringEquals: wildcards match themselves only
-    if not value.startswith("repo:"):
-        return "wild-owner" if "*" in value or "?" in value else "ok"
-    repo, _, rest = value[len("repo:") :].partition(":")
-    if "*" in repo or "?" in repo or "/" not in repo:
-        return "wild-owner"
-    if rest in ("*", "") or rest.startswith("*"):
-        return "any-ref"
-    return "ok"
-
-
-@check("TF-AWS-008.oidc-any-ref", "TF-AWS-008.oidc-wild-owner", target="terraform.resource")
-def oidc_sub_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-wild-owner / .oidc-any-ref (``params.scope``)."""
-    wanted = rule.params.get("scope")
-    for src, st in _oidc_statements(target):
-        for operator, value in _claim_conditions(st, "sub"):
-            scope = sub_scope(value, operator)
-            if scope == wanted or (scope is None and wanted == "wild-owner"):
+            if _grants_escalation(action):
+                continue  # reported as escalation
+            writes = write_actions(action, table)
+            if writes:
                 yield src.statement_result(
-                    st, "Condition", None, unresolved=scope is None, args={"sub": str(value)}
+                    st, "Action", i, unresolved=on_star is None, args={"action": action}
                 )
-                break
-
-
-@check("TF-AWS-008.oidc-no-aud", target="terraform.resource")
-def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-008.oidc-no-aud: no ``aud`` condition equal to ``sts.amazonaws.com``."""
-    for src, st in _oidc_statements(target):
-        pairs = _claim_conditions(st, "aud")
-        if any(v == "sts.amazonaws.com" for _, v in pairs):
-            continue
-        unresolved = any(not known(v) for _, v in pairs if v is not None) or (
-            not pairs and has_unresolved_condition(st)
-        )
-        yield src.statement_result(st, "Condition", None, unresolved=unresolved)
 
 
 # -- TF-AWS-009 ---------------------------------------------------------------------------
@@ -541,9 +386,7 @@ def oidc_no_aud(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-009.access-key", target="terraform.resource")
 def access_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.access-key: an ``aws_iam_access_key`` resource."""
-    r = _resource(target)
-    if r.type == "aws_iam_access_key":
-        yield arg_result(r)
+    yield arg_result(resource_of(target))
 
 
 USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
@@ -552,12 +395,12 @@ USER_POLICY_TYPES = ("aws_iam_user_policy", "aws_iam_user_policy_attachment")
 @check("TF-AWS-009.user-policy", target="terraform.resource")
 def user_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-009.user-policy: policies attached directly to IAM users."""
-    r = _resource(target)
+    r = resource_of(target)
     if r.type in USER_POLICY_TYPES:
         yield arg_result(r)
         return
-    if r.type == "aws_iam_policy_attachment":
-        users = r.data.get("users")
-        if users is None or users == []:
-            return
-        yield arg_result(r, "users", unresolved=not isinstance(users, list))
+    # aws_iam_policy_attachment: only when it names users
+    users = r.data.get("users")
+    if users is None or users == []:
+        return
+    yield arg_result(r, "users", unresolved=not isinstance(users, list))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result
-from ..registry import check
-from .aws_common import arg_result, as_bool, first_block, known, refs_to
+from ..registry import check, params_of
+from .aws_common import arg_result, first_block, refs_to
 from .aws_net_common import (
     as_int,
     indexed_blocks,
@@ -28,8 +29,9 @@ from .aws_net_common import (
     require,
     run_resources,
 )
+from .common import as_bool, known, resource_of
 from .expr import Template
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -40,11 +42,6 @@ TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)"
 EKS_AUDIT_GROUP = re.compile(r"^/aws/eks/[^/]+/cluster$")
 EKS_PREFIX = "/aws/eks/"
 DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
-
-
-def _resource(target: Target, *types: str) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type in types else None
 
 
 def _is_true(value: Any) -> bool | None:
@@ -59,30 +56,37 @@ def _not_false(value: Any) -> bool | None:
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
-@check("TF-AWS-023.multi-region", "TF-AWS-023.validation", target="terraform.resource")
+@dataclass(frozen=True)
+class TrailFlagParams:
+    """The ``aws_cloudtrail`` argument that must be true."""
+
+    arg: str
+
+
+@check(
+    "TF-AWS-023.multi-region",
+    "TF-AWS-023.validation",
+    target="terraform.resource",
+    params=TrailFlagParams,
+)
 def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
-    r = _resource(target, "aws_cloudtrail")
-    if r is None:
-        return
-    yield from require(r, (str(rule.params["arg"]),), _is_true, default=False)
+    r = resource_of(target)
+    arg = params_of(rule, TrailFlagParams).arg
+    yield from require(r, (arg,), _is_true, default=False)
 
 
 @check("TF-AWS-023.kms", target="terraform.resource")
 def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.kms: no ``kms_key_id``."""
-    r = _resource(target, "aws_cloudtrail")
-    if r is None:
-        return
+    r = resource_of(target)
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
 
 
 @check("TF-AWS-023.disabled", target="terraform.resource")
 def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.disabled (high): ``enable_logging = false``."""
-    r = _resource(target, "aws_cloudtrail")
-    if r is None:
-        return
+    r = resource_of(target)
     yield from require(r, ("enable_logging",), _not_false, default=True)
 
 
@@ -100,9 +104,7 @@ def _non_empty(value: Any) -> bool | None:
 @check("TF-AWS-024.rotation", target="terraform.resource")
 def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-024.rotation: a symmetric key without ``enable_key_rotation = true``."""
-    r = _resource(target, "aws_kms_key")
-    if r is None:
-        return
+    r = resource_of(target)
     spec = r.data.get("customer_master_key_spec")
     symmetric = True if spec is None else (None if not known(spec) else spec == "SYMMETRIC_DEFAULT")
     if symmetric is False:
@@ -116,9 +118,7 @@ def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-024.wildcard-principal", target="terraform.resource")
 def kms_wildcard_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-024.wildcard-principal: a key policy allowing ``Principal: "*"`` unconditionally."""
-    r = _resource(target, "aws_kms_key", "aws_kms_key_policy")
-    if r is None:
-        return
+    r = resource_of(target)
     src = policy_source(r, "policy")
     if src is not None:
         yield from policy_results(src)
@@ -164,9 +164,7 @@ def _is_audit_group(r: Resource, ctx: Context) -> bool | None:
 @check("TF-AWS-025.retention", target="terraform.resource")
 def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.retention: absent, or 1 … minimum-1 days (0 = never expire passes)."""
-    r = _resource(target, "aws_cloudwatch_log_group")
-    if r is None:
-        return
+    r = resource_of(target)
     regular, audit = _minimums(ctx)
     value = r.data.get("retention_in_days")
     if value is None:
@@ -194,18 +192,14 @@ def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-025.kms", target="terraform.resource")
 def log_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.kms: no ``kms_key_id``."""
-    r = _resource(target, "aws_cloudwatch_log_group")
-    if r is None:
-        return
+    r = resource_of(target)
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
 
 
 @check("TF-AWS-025.eks-log-group-undeclared", target="terraform.resource")
 def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.eks-log-group-undeclared: logging on, ``/aws/eks/<name>/cluster`` not declared."""
-    cluster = _resource(target, "aws_eks_cluster")
-    if cluster is None:
-        return
+    cluster = resource_of(target)
     types = cluster.data.get("enabled_cluster_log_types")
     if types is None or types == []:
         return
@@ -238,9 +232,7 @@ def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-026.mutable-tags", target="terraform.resource")
 def ecr_mutable(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.mutable-tags: ``image_tag_mutability`` not ``IMMUTABLE``."""
-    r = _resource(target, "aws_ecr_repository")
-    if r is None:
-        return
+    r = resource_of(target)
 
     def ok(value: Any) -> bool | None:
         text = lower(value)
@@ -256,8 +248,8 @@ def _registry_scanning(ctx: Context) -> bool:
 @check("TF-AWS-026.no-scan", target="terraform.resource")
 def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.no-scan (low): no scan on push and no registry scanning configuration."""
-    r = _resource(target, "aws_ecr_repository")
-    if r is None or _registry_scanning(ctx):
+    r = resource_of(target)
+    if _registry_scanning(ctx):
         return
     where = ("image_scanning_configuration", 0, "scan_on_push")
     yield from require(r, where, _is_true, default=False)
@@ -266,9 +258,7 @@ def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-026.no-kms", target="terraform.resource")
 def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.no-kms (low): no ``encryption_configuration { encryption_type = "KMS" }``."""
-    r = _resource(target, "aws_ecr_repository")
-    if r is None:
-        return
+    r = resource_of(target)
 
     def ok(value: Any) -> bool | None:
         text = lower(value)
@@ -281,17 +271,13 @@ def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-026.public-policy", target="terraform.resource")
 def ecr_public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.public-policy (critical): a repository policy open to ``Principal: "*"``."""
-    r = _resource(target, "aws_ecr_repository_policy")
-    if r is None:
-        return
+    r = resource_of(target)
     src = policy_source(r, "policy")
     if src is not None:
         yield from policy_results(src)
 
 
 # -- TF-AWS-027 ---------------------------------------------------------------------------
-
-LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 
 
 def _lb_type(listener: Resource) -> str | None:
@@ -326,9 +312,7 @@ def _protocol(listener: Resource) -> tuple[str | None, bool]:
 @check("TF-AWS-027.weak-policy", target="terraform.resource")
 def weak_tls_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-027.weak-policy: an HTTPS/TLS listener without a TLS 1.2+ ``ssl_policy``."""
-    r = _resource(target, *LISTENERS)
-    if r is None:
-        return
+    r = resource_of(target)
     proto, decided = _protocol(r)
     if decided and proto not in ("HTTPS", "TLS"):
         return
@@ -367,9 +351,7 @@ def _redirects_https(action: dict[str, Any]) -> bool | None:
 @check("TF-AWS-027.http-forward", target="terraform.resource")
 def http_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-027.http-forward: an HTTP listener whose default action is not an HTTPS redirect."""
-    r = _resource(target, *LISTENERS)
-    if r is None:
-        return
+    r = resource_of(target)
     proto, decided = _protocol(r)
     if decided and proto != "HTTP":
         return

@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
-from ..registry import check
-from .aws_common import arg_result, is_world_cidr, known, refs_to
+from ..registry import check, params_of
+from .aws_common import arg_result, is_world_cidr, refs_to
 from .aws_net_common import as_int, entry_span, lower
+from .common import known, port_settings, resource_of
 from .expr import Expr, Ref, references
-from .module import Resource, modules_of
+from .module import modules_of
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -37,18 +38,6 @@ KINDS = ("all", "admin", "data", "other")
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
 CIDR_ATTRIBUTES = frozenset({"cidr_block", "ipv6_cidr_block"})
-
-
-def _resource(target: Target, *types: str) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type in types else None
-
-
-def _ports(ctx: Context, key: str, default: tuple[int, ...]) -> frozenset[int]:
-    value = ctx.settings.get(key)
-    if not isinstance(value, list):
-        return frozenset(default)
-    return frozenset(p for p in (as_int(v) for v in value) if p is not None)
 
 
 # -- TF-AWS-015 ---------------------------------------------------------------------------
@@ -181,26 +170,26 @@ def _is_ingress(rule: IngressRule) -> bool | None:
     return kind == "ingress"
 
 
+@dataclass(frozen=True)
+class WorldIngressParams:
+    """Which ingress class the rule reports: admin, data, all or other."""
+
+    kind: str
+
+
 @check(
     "TF-AWS-015.world-admin-port",
     "TF-AWS-015.world-all-ports",
     "TF-AWS-015.world-data-port",
     "TF-AWS-015.world-other-port",
     target="terraform.resource",
+    params=WorldIngressParams,
 )
 def world_ingress(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-015.world-<kind>: world CIDR ingress matching ``params.kind`` first."""
-    r = _resource(
-        target,
-        "aws_security_group",
-        "aws_security_group_rule",
-        "aws_vpc_security_group_ingress_rule",
-    )
-    if r is None:
-        return
-    want = rule.params.get("kind")
-    admin = _ports(ctx, "admin_ports", DEFAULT_ADMIN_PORTS)
-    data_ports = _ports(ctx, "data_ports", DEFAULT_DATA_PORTS)
+    r = resource_of(target)
+    want = params_of(rule, WorldIngressParams).kind
+    admin, data_ports = port_settings(ctx)
     for ing in _ingress_rules(r):
         kinds = _possible_kinds(ing, admin, data_ports)
         if not kinds or want not in kinds:
@@ -264,9 +253,7 @@ def _default_groups(vpc: Resource) -> tuple[list[Resource], bool]:
 @check("TF-AWS-016.unmanaged", target="terraform.resource")
 def default_sg_unmanaged(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-016.unmanaged: an ``aws_vpc`` without an ``aws_default_security_group``."""
-    vpc = _resource(target, "aws_vpc")
-    if vpc is None:
-        return
+    vpc = resource_of(target)
     managing, undecided = _default_groups(vpc)
     if not managing:
         yield arg_result(vpc, unresolved=undecided)
@@ -275,9 +262,7 @@ def default_sg_unmanaged(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 @check("TF-AWS-016.has-rules", target="terraform.resource")
 def default_sg_rules(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-016.has-rules: each ``ingress``/``egress`` rule of a default security group."""
-    group = _resource(target, "aws_default_security_group")
-    if group is None:
-        return
+    group = resource_of(target)
     body = group.block.body
     for name in ("ingress", "egress"):
         for b in body.blocks_of(name):
@@ -349,9 +334,7 @@ CAPTURES = frozenset({"all", "reject"})
 @check("TF-AWS-017", target="terraform.resource")
 def flow_logs(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-017: every ``aws_vpc`` is the ``vpc_id`` of a flow log capturing ALL/REJECT."""
-    vpc = _resource(target, "aws_vpc")
-    if vpc is None:
-        return
+    vpc = resource_of(target)
     module = vpc.module
     undecided_vpc = False
     candidates: list[Resource] = []

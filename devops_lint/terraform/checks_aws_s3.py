@@ -20,7 +20,6 @@ from ..registry import check
 from .aws_common import (
     BACKUP_BUCKET_REGEX,
     arg_result,
-    as_bool,
     aws_managed_key,
     blocks,
     companions,
@@ -29,12 +28,13 @@ from .aws_common import (
     first_block,
     has_unresolved_condition,
     is_public_principal,
-    known,
     matches_bucket,
     policy_sources,
 )
-from .module import Resource, modules_of
-from .policy import Statement
+from .common import as_bool, known, resource_of
+from .module import modules_of
+from .objects import Resource
+from .policy import Statement, allow_statements
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -64,11 +64,6 @@ RESTRICTING_BUCKET_KEYS = frozenset(
     }
 )
 RESOURCE = frozenset({"resource"})
-
-
-def _bucket(target: Target) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type == "aws_s3_bucket" else None
 
 
 # -- TF-AWS-010 ---------------------------------------------------------------------------
@@ -104,8 +99,8 @@ def _account_block(ctx: Context) -> bool | None:
 @check("TF-AWS-010.missing", target="terraform.resource")
 def pab_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-010.missing: no bucket- or account-level public access block."""
-    bucket = _bucket(target)
-    if bucket is None or companions(bucket, "aws_s3_bucket_public_access_block"):
+    bucket = resource_of(target)
+    if companions(bucket, "aws_s3_bucket_public_access_block"):
         return
     account = _account_block(ctx)
     if account is True:
@@ -116,9 +111,7 @@ def pab_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-010.flag-false", target="terraform.resource")
 def pab_flag_false(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-010.flag-false: a public access block flag false or absent (default false)."""
-    r: Resource = target.context["resource"]
-    if r.type not in ("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"):
-        return
+    r = resource_of(target)
     for flag in PAB_FLAGS:
         value = r.data.get(flag)
         state = as_bool(value) if value is not None else False
@@ -150,9 +143,7 @@ def _grant_results(
 @check("TF-AWS-011.public-acl", target="terraform.resource")
 def public_acl(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-011.public-acl: canned public ACLs or grants to AllUsers/AuthenticatedUsers."""
-    r: Resource = target.context["resource"]
-    if r.type not in ("aws_s3_bucket", "aws_s3_bucket_acl"):
-        return
+    r = resource_of(target)
     acl = r.data.get("acl")
     if isinstance(acl, str) and known(acl) and acl in PUBLIC_ACLS:
         yield arg_result(r, "acl", args={"acl": acl})
@@ -168,14 +159,12 @@ def public_acl(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-011.public-policy", target="terraform.resource")
 def public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-011.public-policy: ``Allow`` to ``*`` without a restricting condition."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     for src in policy_sources(r, RESOURCE):
         if isinstance(src.policy, Unresolved):
             yield src.arg_result(unresolved=True, message=src.unreadable_message())
             continue
-        for st in src.policy.statements:
-            if st.effect != "Allow" and known(st.effect):
-                continue
+        for st in allow_statements(src.policy):
             public = is_public_principal(st)
             if public is False or condition_keys(st) & RESTRICTING_BUCKET_KEYS:
                 continue
@@ -241,9 +230,7 @@ def _has_sse_config(bucket: Resource) -> bool:
 @check("TF-AWS-012.no-kms", target="terraform.resource")
 def sse_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-012.no-kms: a data bucket without SSE-KMS and a customer-managed key."""
-    bucket = _bucket(target)
-    if bucket is None:
-        return
+    bucket = resource_of(target)
     data = _is_data_bucket(bucket, ctx)
     if data is False:
         return
@@ -298,8 +285,8 @@ def sse_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-012.sse-s3", target="terraform.resource")
 def sse_s3(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-012.sse-s3: another bucket with no default encryption configuration."""
-    bucket = _bucket(target)
-    if bucket is None or _is_data_bucket(bucket, ctx) is not False:
+    bucket = resource_of(target)
+    if _is_data_bucket(bucket, ctx) is not False:
         return
     if not _has_sse_config(bucket):
         yield arg_result(bucket)
@@ -341,9 +328,7 @@ def _denies_insecure_transport(st: Statement) -> bool | None:
 @check("TF-AWS-013", target="terraform.resource")
 def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-013: the bucket policy denies ``s3:*`` when ``aws:SecureTransport`` is false."""
-    bucket = _bucket(target)
-    if bucket is None:
-        return
+    bucket = resource_of(target)
     owners = [bucket, *companions(bucket, "aws_s3_bucket_policy")]
     sources = [s for o in owners for s in policy_sources(o, RESOURCE)]
     if not sources:
@@ -378,9 +363,7 @@ def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AWS-014.versioning", target="terraform.resource")
 def versioning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.versioning: a data bucket without ``status = "Enabled"`` versioning."""
-    bucket = _bucket(target)
-    if bucket is None:
-        return
+    bucket = resource_of(target)
     data = _is_data_bucket(bucket, ctx)
     if data is False:
         return
@@ -422,9 +405,7 @@ def _rule_enabled(rule: dict[str, Any], v4: bool) -> bool | None:
 @check("TF-AWS-014.lifecycle", target="terraform.resource")
 def lifecycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.lifecycle: enabled rules with expiration and incomplete-upload cleanup."""
-    bucket = _bucket(target)
-    if bucket is None:
-        return
+    bucket = resource_of(target)
     data = _is_data_bucket(bucket, ctx)
     if data is False:
         return
@@ -495,9 +476,7 @@ def _lock_enabled(bucket: Resource) -> bool | None:
 @check("TF-AWS-014.object-lock", target="terraform.resource")
 def object_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-014.object-lock: backup buckets enable Object Lock with a default retention."""
-    bucket = _bucket(target)
-    if bucket is None:
-        return
+    bucket = resource_of(target)
     backup = _is_backup_bucket(bucket)
     if backup is False or _is_data_bucket(bucket, ctx) is False:
         return

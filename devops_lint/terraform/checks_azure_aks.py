@@ -17,20 +17,21 @@ from ..registry import check
 from .azure_common import (
     Arg,
     arg,
-    as_bool,
     as_str,
     block_uncertain,
     blocks,
     by_reference,
     first,
-    module_of,
     only,
-    resource_of,
+    reject_flag,
+    require_flag,
     rule_slug,
     version_tuple,
 )
+from .common import as_bool, module_of, resource_of
 from .expr import references
-from .module import Module, Resource
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -44,11 +45,6 @@ WORLD_RANGES = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "*"})
 NETWORK_POLICIES = frozenset({"azure", "calico", "cilium"})
 AUDIT_CATEGORIES = frozenset({"kube-audit", "kube-audit-admin"})
 AUDIT_GROUPS = frozenset({"audit", "alllogs"})
-
-
-def _cluster(target: Target) -> Resource | None:
-    r = resource_of(target)
-    return r if r.type == CLUSTER else None
 
 
 # -- TF-AZ-001 -----------------------------------------------------------------------------
@@ -98,9 +94,8 @@ def _api_server(r: Resource) -> Iterator[tuple[str, Result]]:
 )
 def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-001.public-world / world-range / public-restricted."""
-    r = _cluster(target)
-    if r is not None:
-        yield from only(_api_server(r), rule_slug(rule.id))
+    r = resource_of(target)
+    yield from only(_api_server(r), rule_slug(rule.id))
 
 
 # -- TF-AZ-002 -----------------------------------------------------------------------------
@@ -109,25 +104,14 @@ def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-002.rbac-disabled", target="terraform.resource")
 def rbac_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.rbac-disabled: ``role_based_access_control_enabled = false``."""
-    r = _cluster(target)
-    if r is None:
-        return
-    a = arg(r, "role_based_access_control_enabled")
-    if not a.present:
-        return
-    b = as_bool(a.value)
-    if b is False:
-        yield a.result()
-    elif b is None:
-        yield a.result(unresolved=True)
+    r = resource_of(target)
+    yield from reject_flag(arg(r, "role_based_access_control_enabled"), False)
 
 
 @check("TF-AZ-002.no-entra", target="terraform.resource")
 def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.no-entra: no ``azure_active_directory_role_based_access_control`` block."""
-    r = _cluster(target)
-    if r is None:
-        return
+    r = resource_of(target)
     name = "azure_active_directory_role_based_access_control"
     present = bool(blocks(r, name))
     if not present or block_uncertain(r, name):
@@ -137,14 +121,8 @@ def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-002.local-accounts", target="terraform.resource")
 def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-002.local-accounts: ``local_account_disabled`` not ``true`` (default ``false``)."""
-    r = _cluster(target)
-    if r is None:
-        return
-    a = arg(r, "local_account_disabled")
-    b = as_bool(a.value)
-    if b is True:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    r = resource_of(target)
+    yield from require_flag(r, True, "local_account_disabled")
 
 
 # -- TF-AZ-003 -----------------------------------------------------------------------------
@@ -153,9 +131,7 @@ def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 @check("TF-AZ-003", target="terraform.resource")
 def network_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-003: ``network_profile.network_policy`` is azure, calico or cilium."""
-    r = _cluster(target)
-    if r is None:
-        return
+    r = resource_of(target)
     if not blocks(r, "network_profile"):
         yield Result()
         return
@@ -236,9 +212,7 @@ def _literal_target(m: Module, cluster: Resource) -> list[Resource]:
 @check("TF-AZ-004.no-audit-export", target="terraform.resource")
 def audit_export(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-004.no-audit-export: no diagnostic setting exports kube-audit(-admin)."""
-    r = _cluster(target)
-    if r is None:
-        return
+    r = resource_of(target)
     m = module_of(target)
     ours = by_reference(m, r, DIAGNOSTIC, ("target_resource_id",))
     ours += [s for s in _literal_target(m, r) if s not in ours]
@@ -271,9 +245,7 @@ def _caller_settings(m: Module, depth: int = 0) -> list[Resource]:
 @check("TF-AZ-004.no-monitoring", target="terraform.resource")
 def monitoring(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-004.no-monitoring: neither ``oms_agent`` nor ``monitor_metrics``."""
-    r = _cluster(target)
-    if r is None:
-        return
+    r = resource_of(target)
     names = ("oms_agent", "monitor_metrics")
     present = [n for n in names if blocks(r, n)]
     if present and not all(block_uncertain(r, n) for n in present):
@@ -299,13 +271,7 @@ def node_public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     r = resource_of(target)
     for within, res in _pools(r):
         a = first(res, "enable_node_public_ip", "node_public_ip_enabled", within=within)
-        if not a.present:
-            continue
-        b = as_bool(a.value)
-        if b is True:
-            yield a.result()
-        elif b is None:
-            yield a.result(unresolved=True)
+        yield from reject_flag(a, True)
 
 
 @check("TF-AZ-005.outdated", target="terraform.resource")
@@ -336,9 +302,7 @@ def _v(v: tuple[int, int]) -> str:
 @check("TF-AZ-005.no-upgrade-channel", target="terraform.resource")
 def upgrade_channel(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-005.no-upgrade-channel: no automatic channel and node OS upgrades off."""
-    r = _cluster(target)
-    if r is None:
-        return
+    r = resource_of(target)
     auto = first(r, "automatic_channel_upgrade", "automatic_upgrade_channel")
     node_os = first(r, "node_os_channel_upgrade", "node_os_upgrade_channel")
     maybe = False

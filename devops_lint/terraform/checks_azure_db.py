@@ -13,13 +13,16 @@ Joins: firewall rules and server configurations name their server by ``server_id
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import UNRESOLVED_KEY, Result, Unresolved
-from ..registry import check
-from .azure_common import arg, as_bool, as_str, module_of, refers_to, resource_of
-from .module import Module, Resource
+from ..registry import check, params_of
+from .azure_common import arg, as_str, refers_to
+from .common import as_bool, module_of, resource_of
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -29,16 +32,11 @@ if TYPE_CHECKING:
 MSSQL = "azurerm_mssql_server"
 POSTGRES = "azurerm_postgresql_flexible_server"
 MYSQL = "azurerm_mysql_flexible_server"
-SERVERS = frozenset({MSSQL, POSTGRES, MYSQL})
 FLEXIBLE = frozenset({POSTGRES, MYSQL})
 FIREWALL_RULES: dict[str, tuple[str, ...]] = {
     "azurerm_mssql_firewall_rule": (MSSQL,),
     "azurerm_postgresql_flexible_server_firewall_rule": (POSTGRES,),
     "azurerm_mysql_flexible_server_firewall_rule": (MYSQL,),
-}
-CONFIGURATIONS: dict[str, tuple[str, ...]] = {
-    "azurerm_postgresql_flexible_server_configuration": (POSTGRES,),
-    "azurerm_mysql_flexible_server_configuration": (MYSQL,),
 }
 SERVER_ARGS = ("server_id", "server_name")
 PRIVATE_ENDPOINT = "azurerm_private_endpoint"
@@ -74,8 +72,6 @@ def _private(m: Module, server: Resource) -> bool:
 def public_network(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.public-network: public access on (default) without private connectivity."""
     r = resource_of(target)
-    if r.type not in SERVERS:
-        return
     a = arg(r, "public_network_access_enabled")
     b = as_bool(a.value)
     if b is False or _private(module_of(target), r):
@@ -118,16 +114,23 @@ def _firewall(target: Target, slug: str) -> Iterator[Result]:
     yield start.result(unresolved=maybe)
 
 
-@check("TF-AZ-011.world-firewall", target="terraform.resource")
-def world_firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-011.world-firewall: firewall rule 0.0.0.0-255.255.255.255."""
-    yield from _firewall(target, "world-firewall")
+@dataclass(frozen=True)
+class FirewallParams:
+    """The range the rule reports: ``world-firewall`` (0.0.0.0-255.255.255.255) or
+    ``azure-services-rule`` (0.0.0.0-0.0.0.0, every Azure service)."""
+
+    range: str
 
 
-@check("TF-AZ-011.azure-services-rule", target="terraform.resource")
-def azure_services_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-011.azure-services-rule: firewall rule 0.0.0.0-0.0.0.0 (all Azure services)."""
-    yield from _firewall(target, "azure-services-rule")
+@check(
+    "TF-AZ-011.world-firewall",
+    "TF-AZ-011.azure-services-rule",
+    target="terraform.resource",
+    params=FirewallParams,
+)
+def firewall_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-011.world-firewall / .azure-services-rule (``params.range``)."""
+    yield from _firewall(target, params_of(rule, FirewallParams).range)
 
 
 # -- TLS -----------------------------------------------------------------------------------
@@ -161,8 +164,6 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         elif s.strip().lower() in MSSQL_OLD_TLS:
             yield a.result(args={"setting": "minimum_tls_version", "value": s})
         return
-    if r.type not in CONFIGURATIONS:
-        return
     name = as_str(r.data.get("name"))
     if name is None or name.strip().lower() not in TLS_SETTINGS:
         return
@@ -192,10 +193,8 @@ def backup_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     r = resource_of(target)
     if r.type in FLEXIBLE:
         a = arg(r, "backup_retention_days")
-    elif r.type == "azurerm_mssql_database":
+    else:  # azurerm_mssql_database
         a = arg(r, "short_term_retention_policy", 0, "retention_days")
-    else:
-        return
     minimum = _min_retention(ctx)
     value: Any = a.value if a.present else DEFAULT_RETENTION
     if isinstance(value, Unresolved):
@@ -231,8 +230,6 @@ def _prod(r: Resource, ctx: Context) -> bool | None:
 def geo_backup(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-011.geo-backup: prod-tagged flexible server without geo-redundant backup."""
     r = resource_of(target)
-    if r.type not in FLEXIBLE:
-        return
     prod = _prod(r, ctx)
     if prod is False:
         return

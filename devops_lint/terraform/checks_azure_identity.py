@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import HOLE, arg, as_str, first, only, resource_of, rule_slug, template_skeleton
-from .module import Resource
+from .azure_common import HOLE, arg, as_str, first, only, rule_slug, template_skeleton
+from .common import resource_of
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
     from ..rules import Rule
 
-TYPES = frozenset(
-    {"azurerm_federated_identity_credential", "azuread_application_federated_identity_credential"}
-)
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 AUDIENCE = "api://AzureADTokenExchange"
 # repo:<owner>/<repo>:<context>; the repository part may hold holes.
@@ -116,6 +114,4 @@ def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
 )
 def federated_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-012.pull-request-subject / unprotected-ref / audience."""
-    r = resource_of(target)
-    if r.type in TYPES:
-        yield from only(_classify(r, ctx), rule_slug(rule.id))
+    yield from only(_classify(resource_of(target), ctx), rule_slug(rule.id))

@@ -13,17 +13,10 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import (
-    arg,
-    as_bool,
-    as_str,
-    block_uncertain,
-    blocks,
-    first,
-    resource_of,
-)
+from .azure_common import arg, as_str, block_uncertain, blocks, require_flag
+from .common import as_bool, resource_of
 from .expr import references
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -31,21 +24,7 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 VAULT = "azurerm_key_vault"
-SECRET = "azurerm_key_vault_secret"
 KEY = "azurerm_key_vault_key"
-
-
-def _vault(target: Target) -> Resource | None:
-    r = resource_of(target)
-    return r if r.type == VAULT else None
-
-
-def _must_be_true(r: Resource, *names: str) -> Iterator[Result]:
-    a = first(r, *names)
-    b = as_bool(a.value)
-    if b is True:
-        return
-    yield a.result(unresolved=a.present and b is None)
 
 
 # -- TF-AZ-009 -----------------------------------------------------------------------------
@@ -54,25 +33,21 @@ def _must_be_true(r: Resource, *names: str) -> Iterator[Result]:
 @check("TF-AZ-009.purge-protection", target="terraform.resource")
 def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.purge-protection: ``purge_protection_enabled`` not ``true``."""
-    r = _vault(target)
-    if r is not None:
-        yield from _must_be_true(r, "purge_protection_enabled")
+    r = resource_of(target)
+    yield from require_flag(r, True, "purge_protection_enabled")
 
 
 @check("TF-AZ-009.access-policies", target="terraform.resource")
 def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.access-policies: RBAC authorisation not enabled (v3 / v4 spelling)."""
-    r = _vault(target)
-    if r is not None:
-        yield from _must_be_true(r, "enable_rbac_authorization", "rbac_authorization_enabled")
+    r = resource_of(target)
+    yield from require_flag(r, True, "enable_rbac_authorization", "rbac_authorization_enabled")
 
 
 @check("TF-AZ-009.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.network-open: neither public access off nor ``network_acls`` ``Deny``."""
-    r = _vault(target)
-    if r is None:
-        return
+    r = resource_of(target)
     public = arg(r, "public_network_access_enabled")
     pb = as_bool(public.value)
     if pb is False:
@@ -106,28 +81,20 @@ def _vault_name(r: Resource) -> str:
     return "its key vault"
 
 
-def _missing(target: Target, type_: str, name: str) -> Iterator[Result]:
+def _missing(target: Target, name: str) -> Iterator[Result]:
     r = resource_of(target)
-    if r.type != type_:
-        return
     a = arg(r, name)
     if not a.present:
         yield a.result(args={"vault": _vault_name(r)})
 
 
-@check("TF-AZ-010.secret-expiry", target="terraform.resource")
-def secret_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-010.secret-expiry: secret without ``expiration_date``."""
-    yield from _missing(target, SECRET, "expiration_date")
-
-
-@check("TF-AZ-010.key-expiry", target="terraform.resource")
-def key_expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-010.key-expiry: key without ``expiration_date``."""
-    yield from _missing(target, KEY, "expiration_date")
+@check("TF-AZ-010.secret-expiry", "TF-AZ-010.key-expiry", target="terraform.resource")
+def expiry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AZ-010.secret-expiry / .key-expiry: secret or key without ``expiration_date``."""
+    yield from _missing(target, "expiration_date")
 
 
 @check("TF-AZ-010.content-type", target="terraform.resource")
 def content_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-010.content-type: secret without ``content_type``."""
-    yield from _missing(target, SECRET, "content_type")
+    yield from _missing(target, "content_type")

@@ -16,13 +16,14 @@ TF-AWS-015, ICMP, ESP and AH carry no ports and are reported only as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
-from .azure_common import admin_ports, as_str, blocks, data_ports, only, resource_of, rule_slug
-from .module import Resource
+from .azure_common import as_str, blocks, only, rule_slug
+from .common import port_settings, resource_of
+from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:
@@ -56,10 +57,12 @@ def parse_port_range(text: str) -> PortRange | None:
     return (min(a, b), max(a, b))
 
 
-def classify_ports(ranges: list[PortRange], admin: list[int], data: list[int]) -> str | None:
+def classify_ports(
+    ranges: list[PortRange], admin: Collection[int], data: Collection[int]
+) -> str | None:
     """The first matching rule slug for a set of covered port ranges."""
 
-    def covers(ports: list[int]) -> bool:
+    def covers(ports: Collection[int]) -> bool:
         return any(lo <= p <= hi for lo, hi in ranges for p in ports)
 
     if any(lo <= 1 and hi >= 65535 for lo, hi in ranges):
@@ -102,7 +105,7 @@ def _is(value: Any, wanted: str) -> bool | None:
 
 
 def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
-    admin, data = admin_ports(ctx), data_ports(ctx)
+    admin, data = port_settings(ctx)
     if r.type == NSG and isinstance(r.data.get("security_rule"), Unresolved):
         # `security_rule = var.rules`: rules that may admit anything from anywhere.
         text = f"{r.address}: the security rules do not resolve and may admit the internet"
@@ -196,7 +199,4 @@ def _result(path: JsonPath, maybe: bool, source: str, message: str | None) -> Re
 )
 def nsg_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-008.world-all-ports / world-admin-port / world-data-port / world-other-port."""
-    r = resource_of(target)
-    if r.type not in (NSG, NSG_RULE):
-        return
-    yield from only(_classify(r, ctx), rule_slug(rule.id))
+    yield from only(_classify(resource_of(target), ctx), rule_slug(rule.id))

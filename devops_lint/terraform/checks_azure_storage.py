@@ -16,31 +16,25 @@ from ..registry import check
 from .azure_common import (
     Arg,
     arg,
-    as_bool,
     as_str,
     block_uncertain,
     blocks,
     by_reference,
     first,
-    module_of,
-    resource_of,
+    reject_flag,
+    require_flag,
 )
-from .module import Module, Resource
+from .common import as_bool, module_of, resource_of
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
     from ..rules import Rule
 
-ACCOUNT = "azurerm_storage_account"
-CONTAINER = "azurerm_storage_container"
 NETWORK_RULES = "azurerm_storage_account_network_rules"
 OLD_TLS = frozenset({"tls1_0", "tls1_1"})
-
-
-def _account(target: Target) -> Resource | None:
-    r = resource_of(target)
-    return r if r.type == ACCOUNT else None
 
 
 # -- TF-AZ-006 -----------------------------------------------------------------------------
@@ -49,25 +43,15 @@ def _account(target: Target) -> Resource | None:
 @check("TF-AZ-006.http-allowed", target="terraform.resource")
 def http_allowed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.http-allowed: HTTPS-only explicitly ``false`` (absent is ``true``)."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = first(r, "enable_https_traffic_only", "https_traffic_only_enabled")
-    if not a.present:
-        return
-    b = as_bool(a.value)
-    if b is False:
-        yield a.result(args={"arg": a.path[-1]})
-    elif b is None:
-        yield a.result(unresolved=True, args={"arg": a.path[-1]})
+    yield from reject_flag(a, False, args={"arg": a.path[-1]})
 
 
 @check("TF-AZ-006.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-006.tls: ``min_tls_version`` set to TLS1_0 or TLS1_1 (absent is TLS1_2)."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = arg(r, "min_tls_version")
     if not a.present:
         return
@@ -84,22 +68,14 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-007.nested-public", target="terraform.resource")
 def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
-    r = _account(target)
-    if r is None:
-        return
-    a = arg(r, "allow_nested_items_to_be_public")
-    b = as_bool(a.value)
-    if b is False:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    r = resource_of(target)
+    yield from require_flag(r, False, "allow_nested_items_to_be_public")
 
 
 @check("TF-AZ-007.container-public", target="terraform.resource")
 def container_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.container-public: ``container_access_type`` ``blob`` or ``container``."""
     r = resource_of(target)
-    if r.type != CONTAINER:
-        return
     a = arg(r, "container_access_type")
     if not a.present:
         return  # default "private"
@@ -124,9 +100,7 @@ def _network_rules(m: Module, account: Resource) -> list[Resource]:
 @check("TF-AZ-007.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
-    r = _account(target)
-    if r is None:
-        return
+    r = resource_of(target)
     public = arg(r, "public_network_access_enabled")
     pb = as_bool(public.value)
     if pb is False:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import arg, as_bool, as_str, blocks, first, resource_of, version_tuple
-from .module import Resource
+from .azure_common import arg, as_str, blocks, first, require_flag, version_tuple
+from .common import resource_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -41,29 +41,18 @@ LEGACY = frozenset(
 )
 
 
-def _app(target: Target) -> Resource | None:
-    r = resource_of(target)
-    return r if r.type in CURRENT | LEGACY else None
-
-
 @check("TF-AZ-013.https-only", target="terraform.resource")
 def https_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.https-only: ``https_only`` absent or ``false`` (default ``false``)."""
-    r = _app(target)
-    if r is None:
-        return
-    a = arg(r, "https_only")
-    b = as_bool(a.value)
-    if b is True:
-        return
-    yield a.result(unresolved=a.present and b is None)
+    r = resource_of(target)
+    yield from require_flag(r, True, "https_only")
 
 
 @check("TF-AZ-013.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.tls: ``site_config`` TLS version set below 1.2 (absent passes)."""
-    r = _app(target)
-    if r is None or not blocks(r, "site_config"):
+    r = resource_of(target)
+    if not blocks(r, "site_config"):
         return
     names = ("min_tls_version", "minimum_tls_version")
     if r.type in CURRENT:
@@ -82,9 +71,7 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-AZ-013.ftp", target="terraform.resource")
 def ftp(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-013.ftp: ``ftps_state = "AllAllowed"``, or absent on the legacy resources."""
-    r = _app(target)
-    if r is None:
-        return
+    r = resource_of(target)
     a = arg(r, "site_config", 0, "ftps_state")
     if not a.present:
         if r.type in LEGACY:

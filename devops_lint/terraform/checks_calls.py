@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..model import Result, Target
 from ..registry import check
 from .calls import graph_of
-from .module import ModuleCall
+from .objects import ModuleCall
 
 if TYPE_CHECKING:
     from ..context import Context

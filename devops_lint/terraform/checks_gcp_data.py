@@ -7,22 +7,21 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Severity, Target
 from ..registry import check
+from .common import as_bool, known, resource_of
 from .gcp_common import (
     PUBLIC_MEMBERS,
     WORLD_CIDRS,
-    as_bool,
     at,
     blocks,
     first_block,
     get_in,
     grants,
-    known,
     literal_affixes,
     matches,
     string_list,
     uncertain_dynamic,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -69,7 +68,7 @@ def _entity_public(value: Any) -> bool | None:
 @check("TF-GCP-009.public-member", target="terraform.resource")
 def bucket_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.public-member: bucket IAM or ACL grants to allUsers/allAuthenticatedUsers."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     if r.type in BUCKET_IAM:
         for g in grants(r):
             state = matches(g.member, PUBLIC_MEMBERS)
@@ -115,9 +114,7 @@ def bucket_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 @check("TF-GCP-009.ubla", target="terraform.resource")
 def ubla(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.ubla: ``uniform_bucket_level_access`` absent or false (default false)."""
-    r: Resource = target.context["resource"]
-    if r.type != "google_storage_bucket":
-        return
+    r = resource_of(target)
     value = r.data.get("uniform_bucket_level_access")
     if as_bool(value) is True:
         return
@@ -127,9 +124,7 @@ def ubla(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-009.pap", target="terraform.resource")
 def pap(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-009.pap: ``public_access_prevention`` absent or ``inherited``."""
-    r: Resource = target.context["resource"]
-    if r.type != "google_storage_bucket":
-        return
+    r = resource_of(target)
     value = r.data.get("public_access_prevention")
     if isinstance(value, str) and known(value):
         if value.strip().lower() != "enforced":
@@ -148,11 +143,6 @@ BACKUP = ("settings", 0, "backup_configuration", 0)
 TLS_MODES = frozenset({"ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"})
 
 
-def _sql(target: Target) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type == SQL else None
-
-
 def _ip_config(r: Resource) -> dict[str, Any] | None:
     return first_block(first_block(r.data, "settings"), "ip_configuration")
 
@@ -164,9 +154,7 @@ def _networks(r: Resource) -> list[dict[str, Any]]:
 @check("TF-GCP-010.world-network", target="terraform.resource")
 def world_network(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.world-network: an authorized network of ``0.0.0.0/0``."""
-    r = _sql(target)
-    if r is None:
-        return
+    r = resource_of(target)
     for i, net in enumerate(_networks(r)):
         value = net.get("value")
         if isinstance(value, str) and known(value):
@@ -183,9 +171,7 @@ def public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     High when authorized networks are listed, medium when none are (the instance is then
     reachable only through the IAM-checked Cloud SQL Auth Proxy and connectors).
     """
-    r = _sql(target)
-    if r is None:
-        return
+    r = resource_of(target)
     value = get_in(r.data, *IP, "ipv4_enabled")
     if as_bool(value) is False:
         return
@@ -208,9 +194,7 @@ def public_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-010.tls", target="terraform.resource")
 def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.tls: neither ``ssl_mode`` enforcing TLS nor legacy ``require_ssl = true``."""
-    r = _sql(target)
-    if r is None:
-        return
+    r = resource_of(target)
     ip = _ip_config(r)
     mode = ip.get("ssl_mode") if ip is not None else None
     legacy = ip.get("require_ssl") if ip is not None else None
@@ -240,8 +224,8 @@ def _replica(r: Resource) -> bool:
 @check("TF-GCP-010.backups", target="terraform.resource")
 def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.backups: ``backup_configuration.enabled`` not true (default false)."""
-    r = _sql(target)
-    if r is None or _replica(r):
+    r = resource_of(target)
+    if _replica(r):
         return
     value = get_in(r.data, *BACKUP, "enabled")
     if as_bool(value) is True:
@@ -252,8 +236,8 @@ def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-010.pitr", target="terraform.resource")
 def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.pitr: PostgreSQL without point-in-time recovery, MySQL without binary logs."""
-    r = _sql(target)
-    if r is None or _replica(r):
+    r = resource_of(target)
+    if _replica(r):
         return
     version = r.data.get("database_version")
     if not isinstance(version, str) or not known(version):
@@ -277,9 +261,7 @@ def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-010.deletion-protection", target="terraform.resource")
 def deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-010.deletion-protection: ``deletion_protection = false`` (default true)."""
-    r = _sql(target)
-    if r is None:
-        return
+    r = resource_of(target)
     value = r.data.get("deletion_protection")
     if as_bool(value) is False:
         yield at(r, "deletion_protection")

@@ -9,13 +9,14 @@ those of google v5/v6 as the standard's review notes fix them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
+from .common import as_bool, known, resource_of
 from .gcp_common import (
     NodeConfig,
-    as_bool,
     at,
     autopilot_unknown,
     blocks,
@@ -23,13 +24,12 @@ from .gcp_common import (
     get_in,
     has_cloud_platform,
     is_autopilot,
-    known,
     node_configs,
     nonempty,
     service_account_kind,
     workload_identity,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -39,14 +39,8 @@ CLUSTER = "google_container_cluster"
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
 
 
-def _cluster(target: Target) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type == CLUSTER else None
-
-
 def _nodes(target: Target) -> Iterator[NodeConfig]:
-    r: Resource = target.context["resource"]
-    yield from node_configs(r)
+    yield from node_configs(resource_of(target))
 
 
 # -- TF-GCP-001 ---------------------------------------------------------------------
@@ -88,23 +82,31 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
     return "restricted", where, uncertain
 
 
-@check("TF-GCP-001.public-restricted", "TF-GCP-001.public-world", target="terraform.resource")
+@dataclass(frozen=True)
+class EndpointParams:
+    """The endpoint exposure the rule reports: world or restricted."""
+
+    exposure: str
+
+
+@check(
+    "TF-GCP-001.public-restricted",
+    "TF-GCP-001.public-world",
+    target="terraform.resource",
+    params=EndpointParams,
+)
 def public_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-001.public-world / .public-restricted (``params.exposure``)."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     exposure, where, uncertain = endpoint_exposure(c)
-    if exposure == rule.params.get("exposure"):
+    if exposure == params_of(rule, EndpointParams).exposure:
         yield at(c, *where, unresolved=uncertain)
 
 
 @check("TF-GCP-001.public-nodes", target="terraform.resource")
 def public_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-001.public-nodes: ``enable_private_nodes`` absent or false."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     where = ("private_cluster_config", 0, "enable_private_nodes")
     value = get_in(c.data, *where)
     if as_bool(value) is True:
@@ -126,26 +128,22 @@ def _flag_true(c: Resource, *where: str | int) -> Iterator[Result]:
 @check("TF-GCP-002.legacy-abac", target="terraform.resource")
 def legacy_abac(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.legacy-abac."""
-    c = _cluster(target)
-    if c is not None:
-        yield from _flag_true(c, "enable_legacy_abac")
+    c = resource_of(target)
+    yield from _flag_true(c, "enable_legacy_abac")
 
 
 @check("TF-GCP-002.client-cert", target="terraform.resource")
 def client_cert(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.client-cert."""
-    c = _cluster(target)
-    if c is not None:
-        where = ("master_auth", 0, "client_certificate_config", 0, "issue_client_certificate")
-        yield from _flag_true(c, *where)
+    c = resource_of(target)
+    where = ("master_auth", 0, "client_certificate_config", 0, "issue_client_certificate")
+    yield from _flag_true(c, *where)
 
 
 @check("TF-GCP-002.basic-auth", target="terraform.resource")
 def basic_auth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-002.basic-auth: ``master_auth.username``/``password`` set (pre-v4 configurations)."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     for field in ("username", "password"):
         value = get_in(c.data, "master_auth", 0, field)
         state = nonempty(value)
@@ -163,9 +161,7 @@ def basic_auth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-003.no-workload-identity", target="terraform.resource")
 def no_workload_identity(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-003.no-workload-identity (Autopilot always enables it)."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     state = workload_identity(c)
     if state is True:
         return
@@ -227,8 +223,8 @@ def broad_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-004", target="terraform.resource")
 def network_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-004: ``network_policy { enabled = true }`` or Dataplane V2."""
-    c = _cluster(target)
-    if c is None or is_autopilot(c):  # Autopilot always runs Dataplane V2
+    c = resource_of(target)
+    if is_autopilot(c):  # Autopilot always runs Dataplane V2
         return
     datapath = c.data.get("datapath_provider")
     enabled = get_in(c.data, "network_policy", "enabled")
@@ -270,25 +266,21 @@ def _service_off(c: Resource, service: str, config: str) -> Iterator[Result]:
 @check("TF-GCP-005.logging-off", target="terraform.resource")
 def logging_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.logging-off: ``logging_service = "none"`` or no logging components."""
-    c = _cluster(target)
-    if c is not None:
-        yield from _service_off(c, "logging_service", "logging_config")
+    c = resource_of(target)
+    yield from _service_off(c, "logging_service", "logging_config")
 
 
 @check("TF-GCP-005.monitoring-off", target="terraform.resource")
 def monitoring_off(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.monitoring-off: ``monitoring_service = "none"`` or no monitoring components."""
-    c = _cluster(target)
-    if c is not None:
-        yield from _service_off(c, "monitoring_service", "monitoring_config")
+    c = resource_of(target)
+    yield from _service_off(c, "monitoring_service", "monitoring_config")
 
 
 @check("TF-GCP-005.components", target="terraform.resource")
 def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-005.components: a set component list lacks system or API-server/workload logs."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     where = ("logging_config", 0, "enable_components")
     value = get_in(c.data, *where)
     if value is None or (isinstance(value, list) and not value):
@@ -313,9 +305,7 @@ def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 @check("TF-GCP-006.shielded", target="terraform.resource")
 def shielded_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.shielded: ``enable_shielded_nodes = false`` (absent is true)."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     value = c.data.get("enable_shielded_nodes")
     if as_bool(value) is False:
         yield at(c, "enable_shielded_nodes")
@@ -346,10 +336,22 @@ def image_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("image_type")
 
 
-@check("TF-GCP-006.auto-repair", "TF-GCP-006.auto-upgrade", target="terraform.resource")
+@dataclass(frozen=True)
+class ManagementParams:
+    """The ``management`` flag that must not be false."""
+
+    field: str
+
+
+@check(
+    "TF-GCP-006.auto-repair",
+    "TF-GCP-006.auto-upgrade",
+    target="terraform.resource",
+    params=ManagementParams,
+)
 def management(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.auto-repair / .auto-upgrade (``params.field``): explicitly false."""
-    field = str(rule.params.get("field"))
+    field = params_of(rule, ManagementParams).field
     for n in _nodes(target):
         if n.pool is None:
             continue
@@ -363,9 +365,7 @@ def management(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-006.release-channel", target="terraform.resource")
 def release_channel(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.release-channel: no ``release_channel`` block or ``UNSPECIFIED``."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     block = first_block(c.data, "release_channel")
     if block is None:
         yield at(c)
@@ -387,9 +387,7 @@ def _unspecified(channel: str) -> bool:
 @check("TF-GCP-007", target="terraform.resource")
 def database_encryption(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-007: ``database_encryption { state = "ENCRYPTED", key_name = … }``."""
-    c = _cluster(target)
-    if c is None:
-        return
+    c = resource_of(target)
     block = first_block(c.data, "database_encryption")
     if block is None:
         yield at(c)

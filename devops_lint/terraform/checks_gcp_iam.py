@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target
-from ..registry import check
+from ..registry import check, params_of
+from .common import known, resource_of
 from .expr import Template
 from .gcp_common import (
     PUBLIC_MEMBERS,
@@ -16,11 +18,10 @@ from .gcp_common import (
     first_block,
     grants,
     iam_kind,
-    known,
     literal_affixes,
     matches,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 # -- TF-GCP-011 ---------------------------------------------------------------------
 
-HIERARCHY_SCOPES = frozenset({"project", "folder", "organization"})
 BASIC_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
 IMPERSONATION_ROLES = frozenset(
     {"roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator"}
@@ -37,15 +37,8 @@ IMPERSONATION_ROLES = frozenset(
 BUCKET_SCOPES = frozenset({"storage_bucket"})
 
 
-def _hierarchy(r: Resource) -> bool:
-    kind = iam_kind(r.type)
-    return kind is not None and kind[0] in HIERARCHY_SCOPES
-
-
 def _role_findings(target: Target, roles: frozenset[str], report_unknown: bool) -> Iterator[Result]:
-    r: Resource = target.context["resource"]
-    if not _hierarchy(r):
-        return
+    r = resource_of(target)
     seen: set[tuple[str, tuple[str | int, ...]]] = set()
     for g in grants(r):
         key = (g.owner.address, g.role_path)
@@ -74,7 +67,7 @@ def sa_impersonation(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 @check("TF-GCP-011.public-member", target="terraform.resource")
 def iam_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.public-member: any IAM grant (bucket grants excepted) to the public."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     kind = iam_kind(r.type)
     if kind is None or kind[0] in BUCKET_SCOPES:
         return
@@ -87,9 +80,7 @@ def iam_public_member(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 @check("TF-GCP-011.sa-key", target="terraform.resource")
 def sa_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-011.sa-key: a user-managed ``google_service_account_key``."""
-    r: Resource = target.context["resource"]
-    if r.type == "google_service_account_key":
-        yield at(r)
+    yield at(resource_of(target))
 
 
 # -- TF-GCP-012 ---------------------------------------------------------------------
@@ -181,8 +172,6 @@ def _github(r: Resource) -> bool | None:
 
 def _provider_outcome(r: Resource) -> tuple[str, bool] | None:
     """(``no-condition``/``owner-only``, unresolved) for a GitHub pool provider, else ``None``."""
-    if r.type != "google_iam_workload_identity_pool_provider":
-        return None
     github = _github(r)
     if github is False:
         return None
@@ -198,21 +187,26 @@ def _provider_outcome(r: Resource) -> tuple[str, bool] | None:
     return ("owner-only" if kind == "owner" else "no-condition"), uncertain
 
 
-@check("TF-GCP-012.no-condition", target="terraform.resource")
-def no_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-012.no-condition: no condition, or one restricting neither repository nor owner."""
-    r: Resource = target.context["resource"]
-    outcome = _provider_outcome(r)
-    if outcome is not None and outcome[0] == "no-condition":
-        yield at(r, "attribute_condition", unresolved=outcome[1])
+@dataclass(frozen=True)
+class ConditionParams:
+    """The provider condition the rule reports: ``no-condition`` (no condition, or one
+    restricting neither repository nor owner) or ``owner-only`` (the owner is pinned but
+    not the repository)."""
+
+    outcome: str
 
 
-@check("TF-GCP-012.owner-only", target="terraform.resource")
-def owner_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-012.owner-only: the condition pins the owner but not the repository."""
-    r: Resource = target.context["resource"]
+@check(
+    "TF-GCP-012.no-condition",
+    "TF-GCP-012.owner-only",
+    target="terraform.resource",
+    params=ConditionParams,
+)
+def provider_condition(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-GCP-012.no-condition / .owner-only (``params.outcome``)."""
+    r = resource_of(target)
     outcome = _provider_outcome(r)
-    if outcome is not None and outcome[0] == "owner-only":
+    if outcome is not None and outcome[0] == params_of(rule, ConditionParams).outcome:
         yield at(r, "attribute_condition", unresolved=outcome[1])
 
 
@@ -232,7 +226,7 @@ def _pool_wide(member: Any) -> bool | None:
 @check("TF-GCP-012.pool-wide-binding", target="terraform.resource")
 def pool_wide_binding(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-012.pool-wide-binding: a grant to ``principalSet://…/*``."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     if iam_kind(r.type) is None:
         return
     for g in grants(r):

@@ -7,22 +7,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, Result, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
+from .common import as_bool, known, port_settings, resource_of
 from .gcp_common import (
     WORLD_CIDRS,
-    as_bool,
     at,
     blocks,
     edge_tags,
     first_block,
     has_cloud_platform,
-    known,
-    port_settings,
     service_account_kind,
     string_list,
     uncertain_dynamic,
 )
-from .module import Resource
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -145,8 +143,6 @@ def _state_uncertain(r: Resource) -> bool | None:
 
 def firewall_exposures(r: Resource, ctx: Context) -> list[Exposure]:
     """One outcome per world source range of an enabled ingress rule (standards TF-GCP-008)."""
-    if r.type != "google_compute_firewall":
-        return []
     state = _state_uncertain(r)
     if state is None:
         return []
@@ -182,47 +178,39 @@ def firewall_exposures(r: Resource, ctx: Context) -> list[Exposure]:
     return out
 
 
+@dataclass(frozen=True)
+class FirewallParams:
+    """The exposure class the rule reports (``Exposure.slug``)."""
+
+    slug: str
+
+
 @check(
     "TF-GCP-008.world-admin-port",
     "TF-GCP-008.world-all-ports",
     "TF-GCP-008.world-data-port",
     "TF-GCP-008.world-other-port",
     target="terraform.resource",
+    params=FirewallParams,
 )
 def firewall(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-008.world-* (``params.slug``)."""
-    r: Resource = target.context["resource"]
-    if r.type != "google_compute_firewall":
-        return
+    r = resource_of(target)
+    slug = params_of(rule, FirewallParams).slug
     key = f"gcp.firewall:{r.doc.path}:{r.address}"
     exposures: list[Exposure] = ctx.memo(key, lambda: firewall_exposures(r, ctx))
     for e in exposures:
-        if e.slug == rule.params.get("slug"):
+        if e.slug == slug:
             yield at(r, *e.where, unresolved=e.unresolved, cidr=e.cidr, ports=e.ports)
 
 
 # -- TF-GCP-013 ---------------------------------------------------------------------
 
-INSTANCE_TYPES = frozenset(
-    {
-        "google_compute_instance",
-        "google_compute_instance_template",
-        "google_compute_region_instance_template",
-    }
-)
-
-
-def _instance(target: Target) -> Resource | None:
-    r: Resource = target.context["resource"]
-    return r if r.type in INSTANCE_TYPES else None
-
 
 @check("TF-GCP-013.default-sa-full-scope", target="terraform.resource")
 def default_sa_full_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.default-sa-full-scope: default account with the ``cloud-platform`` scope."""
-    r = _instance(target)
-    if r is None:
-        return
+    r = resource_of(target)
     for i, sa in enumerate(blocks(r.data, "service_account")):
         kind = service_account_kind(sa.get("email"))
         if kind == "dedicated":
@@ -237,9 +225,7 @@ def default_sa_full_scope(target: Target, rule: Rule, ctx: Context) -> Iterator[
 @check("TF-GCP-013.external-ip", target="terraform.resource")
 def external_ip(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.external-ip: ``access_config`` on an instance without an edge tag."""
-    r = _instance(target)
-    if r is None:
-        return
+    r = resource_of(target)
     tags = string_list(r.data.get("tags"))
     edge = edge_tags(ctx)
     if tags is not None and any(isinstance(t, str) and known(t) and t in edge for t in tags):
@@ -259,9 +245,7 @@ def shielded_vm(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     The provider documents Shielded VM as disabled when the block is absent; inside the
     block ``enable_vtpm`` and ``enable_integrity_monitoring`` default to true.
     """
-    r = _instance(target)
-    if r is None:
-        return
+    r = resource_of(target)
     sic = first_block(r.data, "shielded_instance_config")
     if sic is None:
         yield at(
@@ -324,25 +308,21 @@ def _metadata_required(r: Resource, key: str, project_level: bool) -> Iterator[R
 @check("TF-GCP-013.project-ssh-keys", target="terraform.resource")
 def project_ssh_keys(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.project-ssh-keys: metadata ``block-project-ssh-keys`` not true."""
-    r = _instance(target)
-    if r is not None:
-        yield from _metadata_required(r, "block-project-ssh-keys", project_level=False)
+    r = resource_of(target)
+    yield from _metadata_required(r, "block-project-ssh-keys", project_level=False)
 
 
 @check("TF-GCP-013.os-login", target="terraform.resource")
 def os_login(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.os-login: ``enable-oslogin`` not true on the instance or the project."""
-    r = _instance(target)
-    if r is not None:
-        yield from _metadata_required(r, "enable-oslogin", project_level=True)
+    r = resource_of(target)
+    yield from _metadata_required(r, "enable-oslogin", project_level=True)
 
 
 @check("TF-GCP-013.serial-port", target="terraform.resource")
 def serial_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.serial-port: metadata ``serial-port-enable`` true."""
-    r = _instance(target)
-    if r is None:
-        return
+    r = resource_of(target)
     value, where, uncertain = _metadata(r, "serial-port-enable")
     if value is _MISSING:
         if uncertain:
@@ -357,9 +337,7 @@ def serial_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GCP-013.ip-forward", target="terraform.resource")
 def ip_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-013.ip-forward: ``can_ip_forward = true``."""
-    r = _instance(target)
-    if r is None:
-        return
+    r = resource_of(target)
     value = r.data.get("can_ip_forward")
     if as_bool(value) is True:
         yield at(r, "can_ip_forward")

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
-from .gen_common import (
-    target_module,
-)
-from .module import Variable
+from .common import module_of
+from .objects import Variable
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -68,7 +66,7 @@ def world_tfvars(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     var = _allow_list(target)
     if var is None:
         return
-    m = target_module(target)
+    m = module_of(target)
     for value, doc in m.tfvars_assignments(var.name):
         for i in _world_items(value)[:1]:
             path: JsonPath = (var.name,) if i is None else (var.name, i)

@@ -16,6 +16,7 @@ from ..model import UNRESOLVED_KEY, JsonPath, Result, Span, Unresolved
 from ..placeholders import Placeholders, placeholders_of
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
+from .common import module_of
 from .expr import (
     Call,
     Expr,
@@ -35,9 +36,9 @@ from .gen_common import (
     nested_attributes,
     nonempty,
     secret_source,
-    target_module,
 )
-from .module import Module, Output, Provider, Resource, Variable
+from .module import Module
+from .objects import Output, Provider, Resource, Variable
 from .secrets_text import is_placeholder, scan_text, value_hit
 from .syntax import Attribute
 
@@ -80,7 +81,7 @@ def provider_credential_args(ctx: Context, provider: str) -> set[str]:
 def provider_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-001: credentials in provider blocks."""
     provider: Provider = target.context["provider"]
-    m = target_module(target)
+    m = module_of(target)
     explicit = provider_credential_args(ctx, provider.name)
     names = names_rule(ctx)
     for path, attr in nested_attributes(provider.block.body, provider.path):
@@ -122,7 +123,7 @@ BOOT_ARGUMENTS = frozenset(
 def literal_secret_argument(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-002.literal-argument: sensitive resource arguments set to literals."""
     r: Resource = target.context["resource"]
-    m = target_module(target)
+    m = module_of(target)
     names = names_rule(ctx)
     for path, attr in nested_attributes(r.block.body, r.path):
         special = attr.name == "value" and _secret_value_resource(r)
@@ -370,7 +371,7 @@ def output_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator[R
         return
     if is_true(target.data.get("ephemeral")):
         return  # ephemeral outputs are neither stored nor shown
-    m = target_module(target)
+    m = module_of(target)
     ref = _secret_reference(m, value, names_rule(ctx))
     if ref is not None:
         yield Result(path=(*out.path, "value"), args={"ref": ref})

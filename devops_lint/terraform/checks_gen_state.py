@@ -18,18 +18,11 @@ from typing import TYPE_CHECKING, Any
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
+from .common import module_of
 from .expr import (
     literal_string,
 )
-from .gen_common import (
-    enum_like,
-    is_true,
-    module_anchor,
-    names_rule,
-    nested_attributes,
-    nonempty,
-    target_module,
-)
+from .gen_common import enum_like, is_true, module_anchor, names_rule, nested_attributes, nonempty
 from .module import Module
 from .syntax import Body
 
@@ -229,7 +222,7 @@ def gitignore(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GEN-005.local-state", target="terraform.module")
 def local_state(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.local-state."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root or m.cloud_blocks:
         return
     backends = m.backend_blocks
@@ -258,7 +251,7 @@ def _partial(m: Module) -> str:
 @check("TF-GEN-005.s3-unencrypted", target="terraform.module")
 def s3_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-unencrypted."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     for body, doc, path, header in _s3_backends(m):
@@ -280,7 +273,7 @@ def s3_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 @check("TF-GEN-005.s3-no-lock", target="terraform.module")
 def s3_no_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-no-lock."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     for body, doc, path, header in _s3_backends(m):
@@ -305,7 +298,7 @@ BACKEND_CREDENTIALS = frozenset(
 @check("TF-GEN-005.backend-credential", target="terraform.module")
 def backend_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.backend-credential: literal credentials in any backend block."""
-    m = target_module(target)
+    m = module_of(target)
     names = names_rule(ctx)
     for b, tb in m.backend_blocks:
         path0 = (*tb.path, "backend", b.labels[0] if b.labels else "")

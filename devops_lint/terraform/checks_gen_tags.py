@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check
-from .gen_common import (
-    target_module,
-)
-from .module import Module, Resource
+from .common import module_of
+from .module import Module
+from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -66,7 +65,7 @@ def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     provider = r.type.split("_", 1)[0]
     required = required_keys(ctx, provider)
-    m = target_module(target)
+    m = module_of(target)
     defaults, defaults_uncertain = _default_tags(m, r, provider)
     value = r.data.get(arg)
     uncertain = defaults_uncertain
@@ -102,7 +101,7 @@ def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def node_group_propagation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-008.node-group-propagation."""
     r: Resource = target.context["resource"]
-    if r.type != "aws_eks_node_group" or "tags" not in r.block.body.attributes:
+    if "tags" not in r.block.body.attributes:
         return
     if r.block.body.first("launch_template") is not None:
         return

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
-from ..registry import check
-from .gen_common import (
-    module_anchor,
-    nonempty,
-    target_module,
-)
-from .module import Module, ModuleCall
+from ..registry import check, params_of
+from .common import module_of
+from .gen_common import module_anchor, nonempty
+from .module import Module
+from .objects import ModuleCall
 from .syntax import Attribute
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ def has_upper_bound(constraint: str) -> bool:
 @check("TF-GEN-006.no-required-version", target="terraform.module")
 def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-required-version (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     if any(tb.block.body.get("required_version") is not None for tb in m.terraform_blocks):
@@ -58,7 +57,7 @@ def no_required_version(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 @check("TF-GEN-006.no-upper-bound", target="terraform.module")
 def no_upper_bound(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-upper-bound (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     for tb in m.terraform_blocks:
@@ -83,7 +82,7 @@ def _required_providers(m: Module) -> Iterator[tuple[str, Attribute, Document, J
 @check("TF-GEN-006.provider-unversioned", target="terraform.module")
 def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.provider-unversioned."""
-    m = target_module(target)
+    m = module_of(target)
     listed: set[str] = set()
     for name, attr, doc, path, _ in _required_providers(m):
         listed.add(name)
@@ -115,7 +114,7 @@ def provider_unversioned(target: Target, rule: Rule, ctx: Context) -> Iterator[R
 @check("TF-GEN-006.no-lock-file", target="terraform.module")
 def no_lock_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-006.no-lock-file (root modules)."""
-    m = target_module(target)
+    m = module_of(target)
     if not m.is_root:
         return
     rel = ".terraform.lock.hcl" if m.dir == "." else f"{m.dir}/.terraform.lock.hcl"
@@ -162,6 +161,13 @@ def _git_ref(source: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ModuleSourceParams:
+    """Which module-source problem the rule reports."""
+
+    variant: str
+
+
 @check(
     "TF-GEN-007.git-no-ref",
     "TF-GEN-007.git-tag",
@@ -169,11 +175,12 @@ def _git_ref(source: str) -> str | None:
     "TF-GEN-007.registry-range",
     "TF-GEN-007.registry-unversioned",
     target="terraform.module_call",
+    params=ModuleSourceParams,
 )
 def module_source(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GEN-007.*: one function, the variant in ``rule.params["variant"]``."""
+    """TF-GEN-007.*: one function, the variant in ``params.variant``."""
     call: ModuleCall = target.context["call"]
-    variant = rule.params.get("variant")
+    variant = params_of(rule, ModuleSourceParams).variant
     src_path = (*call.path, "source")
     source = target.data.get("source")
     if source is None:

@@ -9,8 +9,7 @@
   owning cluster), ``cluster_of`` (the cluster a ``google_container_node_pool`` names);
 - IAM: ``grants`` (role and member of every IAM member/binding/policy resource, with
   where each is written), ``matches`` (a string, possibly a template, against known values);
-- settings: ``port_settings`` (``admin_ports``/``data_ports`` of Appendix A),
-  ``edge_tags``.
+- settings: ``edge_tags``.
 """
 
 from __future__ import annotations
@@ -21,10 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Unresolved
+from .common import as_bool, known
 from .expr import Expr, Template
-from .module import Resource
+from .objects import Resource
 from .resolve import value_references
 from .syntax import Body
 
@@ -40,20 +39,6 @@ CLOUD_PLATFORM_SCOPES = frozenset(
 
 
 # -- values -------------------------------------------------------------------------
-
-
-def known(value: Any) -> bool:
-    """True for a resolved value (``None`` counts: the argument is absent)."""
-    return not isinstance(value, Unresolved)
-
-
-def as_bool(value: Any) -> bool | None:
-    """Terraform's bool conversion (``"true"`` is true); ``None`` when unknown or not a bool."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and known(value) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return None
 
 
 def blocks(data: Any, name: str) -> list[dict[str, Any]]:
@@ -328,26 +313,6 @@ def has_cloud_platform(scopes: Any) -> tuple[int | None, bool]:
 
 
 # -- settings -----------------------------------------------------------------------
-
-
-def _ports(value: Any, default: tuple[int, ...]) -> frozenset[int]:
-    if not isinstance(value, list):
-        return frozenset(default)
-    out: set[int] = set()
-    for v in value:
-        try:
-            out.add(int(v))
-        except (TypeError, ValueError):
-            continue
-    return frozenset(out)
-
-
-def port_settings(ctx: Context) -> tuple[frozenset[int], frozenset[int]]:
-    """(admin ports, data ports) from the configuration (Appendix A, section 4.4)."""
-    return (
-        _ports(ctx.settings.get("admin_ports"), DEFAULT_ADMIN_PORTS),
-        _ports(ctx.settings.get("data_ports"), DEFAULT_DATA_PORTS),
-    )
 
 
 def edge_tags(ctx: Context) -> frozenset[str]:

@@ -5,7 +5,7 @@
 - ``nested_attributes`` (the attributes of a body and its nested blocks), ``line_of``
   (the line of a position inside a multi-line value), ``module_anchor`` (where a
   module-level finding goes);
-- ``target_module``, ``names_rule`` (the configured sensitive-name rule).
+- ``module_of``, ``names_rule`` (the configured sensitive-name rule).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from .syntax import Attribute, Body
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..model import Target
 
 
 SECRET_WORDS = frozenset(
@@ -46,11 +45,6 @@ _ENUM_LIKE = re.compile(r"^(?:[A-Z][A-Z0-9_-]*|[a-z]+(?:[_-][a-z]+)*|(?:[A-Z][a-
 
 def names_rule(ctx: Context) -> SensitiveNameRule:
     return rule_from_settings(ctx.settings)
-
-
-def target_module(target: Target) -> Module:
-    m: Module = target.context["module"]
-    return m
 
 
 # -- shared helpers ---------------------------------------------------------------------

@@ -12,6 +12,9 @@
 - joins: ``resources_of_type(type)``, ``referencing(resource, type)``, ``find(ref)``;
 - ``resolve(expr, scope)`` and ``variable_value(name)`` (tfvars precedence of
   standards 0.6 item 3), ``is_root`` (TF-GEN-005's definition of a root module).
+
+The objects a module declares live in ``objects.py``; block bodies are resolved and
+``count``/``for_each`` expanded by ``expand.py``.
 """
 
 from __future__ import annotations
@@ -19,13 +22,23 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved, contains_unresolved
-from .expr import Expr, Literal, Ref, references, walk
+from ..model import Document, JsonPath, Span, Unresolved, contains_unresolved
+from .expand import instances, resolve_body
+from .expr import Expr, Ref, walk
+from .objects import (
+    REFERENCE_ATTRIBUTES,
+    ModuleCall,
+    Output,
+    Provider,
+    Resource,
+    TerraformBlock,
+    Variable,
+    module_dir,
+)
 from .resolve import Resolver, unresolved
 from .syntax import Block, Body
 from .vartypes import apply_defaults
@@ -35,215 +48,11 @@ if TYPE_CHECKING:
     from ..project import Project
     from .calls import CallEntry, ModuleGraph
 
-REFERENCE_ATTRIBUTES = frozenset({"id", "bucket", "arn", "name"})
-MAX_INSTANCES = 1_000
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
-
-
-def module_dir(path: str) -> str:
-    d = posixpath.dirname(path)
-    return d if d else "."
-
 
 def _plain_eq(a: Any, b: Any) -> bool:
     if contains_unresolved(a) or contains_unresolved(b):
         return False
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
-
-
-def for_each_pairs(coll: Any) -> list[tuple[Any, Any]] | None:
-    """``(each.key, each.value)`` of a resource's or module call's resolved ``for_each`` in
-    Terraform's order, or None when the collection is not known (Terraform takes a map, or a
-    set of strings)."""
-    if isinstance(coll, dict) and UNRESOLVED_KEY not in coll:
-        return sorted(coll.items())
-    if isinstance(coll, list) and all(
-        isinstance(v, str) and not isinstance(v, Unresolved) for v in coll
-    ):
-        return [(v, v) for v in coll]
-    return None
-
-
-@dataclass(eq=False)
-class Variable:
-    name: str
-    block: Block
-    doc: Document
-
-    @property
-    def path(self) -> JsonPath:
-        return ("variable", self.name)
-
-    @property
-    def default(self) -> Expr | None:
-        return self.block.body.get("default")
-
-    def attr_path(self, name: str) -> JsonPath:
-        return (*self.path, name)
-
-    @property
-    def non_nullable(self) -> bool:
-        """``nullable = false``: a caller's ``null`` means the default."""
-        expr = self.block.body.get("nullable")
-        return isinstance(expr, Literal) and expr.value is False
-
-
-@dataclass(eq=False)
-class Output:
-    name: str
-    block: Block
-    doc: Document
-
-    @property
-    def path(self) -> JsonPath:
-        return ("output", self.name)
-
-
-@dataclass(eq=False)
-class ModuleCall:
-    name: str
-    block: Block
-    doc: Document
-    caller: Module
-
-    @property
-    def path(self) -> JsonPath:
-        return ("module", self.name)
-
-    @property
-    def source(self) -> Any:
-        expr = self.block.body.get("source")
-        return None if expr is None else self.caller.resolve(expr)
-
-    @property
-    def local_dir(self) -> str | None:
-        """The called directory when ``source`` is a local path (``./x``, ``../x``)."""
-        src = self.source
-        if not isinstance(src, str) or isinstance(src, Unresolved):
-            return None
-        if not (src.startswith("./") or src.startswith("../") or src in (".", "..")):
-            return None
-        base = "" if self.caller.dir == "." else self.caller.dir
-        return posixpath.normpath(posixpath.join(base, src))
-
-
-@dataclass(eq=False)
-class Provider:
-    name: str
-    block: Block
-    doc: Document
-    index: int  # position among the provider blocks of this name in its file
-    module: Module
-
-    @property
-    def path(self) -> JsonPath:
-        return ("provider", self.name, self.index)
-
-    @property
-    def alias(self) -> str | None:
-        v = self.module.resolve_expr(self.block.body.get("alias"))
-        return v if isinstance(v, str) and not isinstance(v, Unresolved) else None
-
-    @cached_property
-    def data(self) -> dict[str, Any]:
-        return self.module.resolve_body(self.block.body, {}, self.doc, self.path)
-
-
-@dataclass(eq=False)
-class TerraformBlock:
-    block: Block
-    doc: Document
-    index: int
-
-    @property
-    def path(self) -> JsonPath:
-        return ("terraform", self.index)
-
-
-@dataclass(eq=False)
-class Resource:
-    """One instance of a ``resource`` (``mode="resource"``) or ``data`` block."""
-
-    mode: str
-    type: str
-    name: str
-    block: Block
-    doc: Document
-    module: Module
-    key: int | str | None = None  # count.index or each.key; None when not repeated
-    scope: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def path(self) -> JsonPath:
-        return (self.mode, self.type, self.name)
-
-    @property
-    def header(self) -> Span:
-        return self.block.header
-
-    @property
-    def address(self) -> str:
-        base = (
-            f"{self.type}.{self.name}"
-            if self.mode == "resource"
-            else f"data.{self.type}.{self.name}"
-        )
-        if self.key is None:
-            return base
-        if isinstance(self.key, int):
-            return f"{base}[{self.key}]"
-        return f'{base}["{self.key}"]'
-
-    @cached_property
-    def data(self) -> dict[str, Any]:
-        return self.module.resolve_body(self.block.body, self.scope, self.doc, self.path)
-
-    def path_of(self, *parts: str | int) -> JsonPath:
-        """The document path of an argument: ``r.path_of("vpc_config", 0, "subnet_ids")``."""
-        return (*self.path, *parts)
-
-    def span_of(self, *parts: str | int) -> Span:
-        """Where an argument is written (the nearest written ancestor when it is absent)."""
-        _ = self.data  # resolving registers the spans of expanded dynamic blocks
-        return self.doc.span(self.path_of(*parts))
-
-    def expr(self, *path: str | int) -> Expr | None:
-        """The written expression of an argument: ``expr("vpc_config", 0, "subnet_ids")``."""
-        body: Body | None = self.block.body
-        parts = list(path)
-        while parts and body is not None:
-            head = parts.pop(0)
-            if not parts:
-                return body.get(str(head))
-            blocks = list(body.blocks_of(str(head)))
-            idx = parts.pop(0) if parts and isinstance(parts[0], int) else 0
-            body = blocks[idx].body if isinstance(idx, int) and idx < len(blocks) else None
-        return None
-
-    def resolve(self, expr: Expr) -> Any:
-        """Resolve an expression in this instance's scope (``count``/``each``)."""
-        return self.module.resolve(expr, self.scope)
-
-    def references(self) -> Iterator[tuple[str, Ref]]:
-        """Every reference written in the block, with the top-level argument holding it."""
-        stack: list[Body] = [self.block.body]
-        top = True
-        while stack:
-            body = stack.pop()
-            for name, attr in body.attributes.items():
-                for ref in references(attr.expr):
-                    yield (name if top else "", ref)
-            stack.extend(b.body for b in body.blocks)
-            top = False
-
-    def refers_to(self, other: Resource, attrs: frozenset[str] = REFERENCE_ATTRIBUTES) -> bool:
-        target = other.path
-        for _, ref in self.references():
-            if ref.resource_address() == target:
-                attr = ref.attribute_after_address()
-                if attr is None or attr in attrs:
-                    return True
-        return False
 
 
 class Module:
@@ -438,133 +247,11 @@ class Module:
         self, body: Body, scope: dict[str, Any], doc: Document, path: JsonPath, depth: int = 0
     ) -> dict[str, Any]:
         """Resolved arguments of a block body; registers the spans of what it builds."""
-        out: dict[str, Any] = {}
-        for name, attr in body.attributes.items():
-            p = (*path, name)
-            out[name] = self._resolver.resolve(attr.expr, scope)
-            doc.spans.setdefault(p, attr.span)
-            doc.key_spans.setdefault(p, attr.name_span)
-        if depth > 40:
-            return out
-        for b in body.blocks:
-            if b.type == "dynamic" and b.labels:
-                self._dynamic(b, scope, doc, path, out, depth)
-                continue
-            if b.labels:
-                holder = out.setdefault(b.type, {})
-                if isinstance(holder, dict):
-                    p2: JsonPath = (*path, b.type, *b.labels)
-                    holder.setdefault(
-                        "/".join(b.labels), self.resolve_body(b.body, scope, doc, p2, depth + 1)
-                    )
-                    doc.spans.setdefault(p2, b.header)
-                continue
-            items = out.setdefault(b.type, [])
-            if not isinstance(items, list):
-                continue
-            p3 = (*path, b.type, len(items))
-            doc.spans[p3] = b.header
-            doc.key_spans.setdefault((*path, b.type), b.header)
-            doc.spans.setdefault((*path, b.type), b.header)
-            items.append(self.resolve_body(b.body, scope, doc, p3, depth + 1))
-        return out
-
-    def _dynamic(
-        self,
-        b: Block,
-        scope: dict[str, Any],
-        doc: Document,
-        path: JsonPath,
-        out: dict[str, Any],
-        depth: int,
-    ) -> None:
-        label = b.labels[0]
-        content = b.body.first("content")
-        if content is None:
-            return
-        it_expr = b.body.get("iterator")
-        iterator = label
-        if isinstance(it_expr, Ref) and len(it_expr.parts) == 1:
-            iterator = str(it_expr.parts[0])
-        elif isinstance(it_expr, Literal) and isinstance(it_expr.value, str):
-            iterator = it_expr.value
-        fe = b.body.get("for_each")
-        coll = self.resolve(fe, scope) if fe is not None else None
-        pairs: list[tuple[Any, Any]]
-        if isinstance(coll, dict) and UNRESOLVED_KEY not in coll:
-            pairs = sorted(coll.items())
-        elif isinstance(coll, list) and not any(isinstance(v, Unresolved) for v in coll):
-            pairs = [(v if _hashable_key(v) else i, v) for i, v in enumerate(coll)]
-        else:
-            text = fe.text if fe is not None else label
-            pairs = [(unresolved(fe, f"{text} (key)"), unresolved(fe, f"{text} (value)"))]
-        items = out.setdefault(label, [])
-        if not isinstance(items, list):
-            return
-        for k, v in pairs[:MAX_INSTANCES]:
-            inner = dict(scope)
-            inner[iterator] = {"key": k, "value": v}
-            p = (*path, label, len(items))
-            doc.spans[p] = content.header
-            doc.key_spans.setdefault((*path, label), b.header)
-            doc.spans.setdefault((*path, label), b.header)
-            items.append(self.resolve_body(content.body, inner, doc, p, depth + 1))
+        return resolve_body(self, body, scope, doc, path, depth)
 
     # -- resources -----------------------------------------------------------------
     def _instances(self, mode: str, blocks: list[tuple[Block, Document]]) -> list[Resource]:
-        out: list[Resource] = []
-        for block, doc in blocks:
-            type_, name = block.labels
-            count = block.body.get("count")
-            for_each = block.body.get("for_each")
-            if count is not None:
-                n = self.resolve(count)
-                if isinstance(n, bool) or not isinstance(n, (int, float)):
-                    out.append(
-                        Resource(
-                            mode,
-                            type_,
-                            name,
-                            block,
-                            doc,
-                            self,
-                            None,
-                            {"count": {"index": unresolved(count, "count.index")}},
-                        )
-                    )
-                    continue
-                total = int(n)  # 0 (written, or through variables): the block does not exist
-                for i in range(min(total, MAX_INSTANCES)):
-                    key: int | None = i
-                    out.append(
-                        Resource(mode, type_, name, block, doc, self, key, {"count": {"index": i}})
-                    )
-                continue
-            if for_each is not None:
-                pairs = for_each_pairs(self.resolve(for_each))
-                if not pairs:
-                    each = {
-                        "key": unresolved(for_each, "each.key"),
-                        "value": unresolved(for_each, "each.value"),
-                    }
-                    out.append(Resource(mode, type_, name, block, doc, self, None, {"each": each}))
-                    continue
-                for k, v in pairs[:MAX_INSTANCES]:
-                    out.append(
-                        Resource(
-                            mode,
-                            type_,
-                            name,
-                            block,
-                            doc,
-                            self,
-                            str(k),
-                            {"each": {"key": k, "value": v}},
-                        )
-                    )
-                continue
-            out.append(Resource(mode, type_, name, block, doc, self))
-        return out
+        return instances(self, mode, blocks)
 
     def resources(self) -> list[Resource]:
         """Managed resource instances, in file and source order."""
@@ -694,10 +381,6 @@ class Module:
             if prefix and prefix != "terraform":
                 used.setdefault(prefix, block.header)
         return used
-
-
-def _hashable_key(v: Any) -> bool:
-    return isinstance(v, str) and not isinstance(v, Unresolved)
 
 
 def build_modules(

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Document, Finding, JsonPath, Result, Span
 from .expr import Conditional, Expr, ListExpr, Literal, ObjectExpr, Ref, Unknown
-from .module import Module, Resource, module_dir
+from .module import Module
+from .objects import Resource, instance_address, module_dir
 from .syntax import Attribute, Block, Body
 
 if TYPE_CHECKING:
@@ -65,15 +66,7 @@ class Planned:
 
     @property
     def address(self) -> str:
-        base = (
-            f"{self.type}.{self.name}"
-            if self.mode == "resource"
-            else f"data.{self.type}.{self.name}"
-        )
-        if isinstance(self.index, int):
-            base += f"[{self.index}]"
-        elif self.index is not None:
-            base += f'["{self.index}"]'
+        base = instance_address(self.mode, self.type, self.name, self.index)
         return f"{self.module_address}.{base}" if self.module_address else base
 
 

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Document, Span, Unresolved
 from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
-from .module import Module, Resource
-from .resolve import to_string, unresolved
+from .functions import to_string
+from .module import Module
+from .objects import Resource
+from .resolve import unresolved
 from .syntax import Body
 
 MAX_DEPTH = 8
@@ -440,3 +443,10 @@ def statement_body(document: Resource, index: int) -> Body | None:
             if content is not None and content.header == span:
                 return content.body
     return None
+
+
+def allow_statements(policy: Policy) -> Iterator[Statement]:
+    """The statements that allow (an unresolved ``Effect`` may allow)."""
+    for st in policy.statements:
+        if st.effect == "Allow" or isinstance(st.effect, Unresolved):
+            yield st

@@ -10,12 +10,12 @@ can still see *what* it refers to (``references(value)``).
 Partial results keep what is known: ``merge()`` with an unresolved input gives the
 known keys plus ``model.UNRESOLVED_KEY``; ``concat()`` keeps the known items and
 one unresolved item per unknown list. Evaluation is bounded (depth, collection
-sizes) and local cycles resolve to unresolved values instead of looping.
+sizes) and local cycles resolve to unresolved values instead of looping. The
+built-in functions it evaluates live in ``functions.py``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -36,9 +36,18 @@ from .expr import (
     Unknown,
     references,
 )
+from .functions import (
+    FUNCTIONS,
+    MAX_ITEMS,
+    UNRESOLVED,
+    EvalFailed,
+    as_number,
+    is_number,
+    is_plain_scalar,
+    to_string,
+)
 
 MAX_DEPTH = 60
-MAX_ITEMS = 10_000
 MAX_STEPS = 200_000  # evaluation steps per top-level resolve (nested for-expressions)
 
 
@@ -70,25 +79,6 @@ class Env(Protocol):
     def read_file(self, path: str) -> str | None: ...
 
 
-class _Fail(Exception):
-    """Internal: the expression cannot be evaluated (becomes unresolved)."""
-
-
-def _is_plain_scalar(v: Any) -> bool:
-    return v is None or (isinstance(v, (str, int, float, bool)) and not isinstance(v, Unresolved))
-
-
-def to_string(v: Any) -> str:
-    """Terraform's string conversion of a primitive value."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, (int, str)):
-        return str(v)
-    raise _Fail
-
-
 class Resolver:
     def __init__(self, env: Env) -> None:
         self.env = env
@@ -105,7 +95,14 @@ class Resolver:
         self._active += 1
         try:
             return self._eval(expr, dict(scope or {}), 0)
-        except (_Fail, RecursionError, ValueError, TypeError, OverflowError, ZeroDivisionError):
+        except (
+            EvalFailed,
+            RecursionError,
+            ValueError,
+            TypeError,
+            OverflowError,
+            ZeroDivisionError,
+        ):
             return unresolved(expr)
         finally:
             self._active -= 1
@@ -132,7 +129,7 @@ class Resolver:
             return unresolved(e)
         self._steps += 1
         if self._steps > MAX_STEPS:
-            raise _Fail
+            raise EvalFailed
         d = depth + 1
         if isinstance(e, Literal):
             return e.value
@@ -146,7 +143,7 @@ class Resolver:
             out: dict[str, Any] = {}
             for k, v in e.items:
                 key = self._eval(k, scope, d)
-                if isinstance(key, Unresolved) or not _is_plain_scalar(key) or key is None:
+                if isinstance(key, Unresolved) or not is_plain_scalar(key) or key is None:
                     out[UNRESOLVED_KEY] = unresolved(k)
                     continue
                 out[to_string(key)] = self._eval(v, scope, d)
@@ -211,16 +208,16 @@ class Resolver:
                 elif UNRESOLVED_KEY in value:
                     return unresolved(e)
                 else:
-                    raise _Fail
+                    raise EvalFailed
             elif isinstance(value, list):
                 if isinstance(part, bool):
-                    raise _Fail
+                    raise EvalFailed
                 idx = int(part) if isinstance(part, (int, float)) else int(str(part))
                 if not 0 <= idx < len(value):
-                    raise _Fail
+                    raise EvalFailed
                 value = value[idx]
             else:
-                raise _Fail
+                raise EvalFailed
         if isinstance(value, Unresolved) and not isinstance(value, UnresolvedExpr):
             return unresolved(e, str(value))
         return value
@@ -232,7 +229,7 @@ class Resolver:
             return values[0]
         out: list[str] = []
         for v in values:
-            if isinstance(v, Unresolved) or not _is_plain_scalar(v) or v is None:
+            if isinstance(v, Unresolved) or not is_plain_scalar(v) or v is None:
                 return unresolved(e)
             out.append(to_string(v))
         return "".join(out)
@@ -262,7 +259,7 @@ class Resolver:
             return unresolved(e)
         if op == "!" and isinstance(vals[0], bool):
             return not vals[0]
-        if op == "neg" and _number(vals[0]):
+        if op == "neg" and is_number(vals[0]):
             return -vals[0]
         if len(vals) != 2:
             return unresolved(e)
@@ -273,7 +270,7 @@ class Resolver:
             return bool(a != b)
         if op in ("&&", "||") and isinstance(a, bool) and isinstance(b, bool):
             return (a and b) if op == "&&" else (a or b)
-        a, b = _as_number(a), _as_number(b)
+        a, b = as_number(a), as_number(b)
         ops: dict[str, Callable[[Any, Any], Any]] = {
             "+": lambda x, y: x + y,
             "-": lambda x, y: x - y,
@@ -320,7 +317,7 @@ class Resolver:
                 items.append(value)
                 continue
             key = self._eval(e.key, inner, d)
-            if isinstance(key, Unresolved) or not _is_plain_scalar(key) or key is None:
+            if isinstance(key, Unresolved) or not is_plain_scalar(key) or key is None:
                 return unresolved(e)
             ks = to_string(key)
             if e.group:
@@ -331,7 +328,7 @@ class Resolver:
 
     # -- functions -----------------------------------------------------------------
     def _call(self, e: Call, scope: dict[str, Any], d: int) -> Any:
-        fn = _FUNCTIONS.get(e.name)
+        fn = FUNCTIONS.get(e.name)
         if fn is None:
             return unresolved(e)
         args = [self._eval(a, scope, d) for a in e.args]
@@ -343,7 +340,7 @@ class Resolver:
         if e.name == "file":
             return self._file(e, args)
         result = fn(args)
-        if result is _UNRESOLVED:
+        if result is UNRESOLVED:
             return unresolved(e)
         return result
 
@@ -352,202 +349,3 @@ class Resolver:
             return unresolved(e)
         content = self.env.read_file(args[0])
         return unresolved(e) if content is None else content
-
-
-def _number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _as_number(v: Any) -> Any:
-    if _number(v):
-        return v
-    if isinstance(v, str):
-        try:
-            f = float(v)
-        except ValueError:
-            raise _Fail from None
-        return int(f) if f.is_integer() and "." not in v else f
-    raise _Fail
-
-
-_UNRESOLVED = object()
-
-
-def _merge(args: list[Any]) -> Any:
-    out: dict[str, Any] = {}
-    for a in args:
-        if a is None:
-            continue
-        if isinstance(a, Unresolved):
-            # Keys already known may be overridden by the unknown map: their values
-            # become unknown, their presence stays certain.
-            for k in out:
-                if k != UNRESOLVED_KEY:
-                    out[k] = a
-            out[UNRESOLVED_KEY] = a
-            continue
-        if not isinstance(a, dict):
-            return _UNRESOLVED
-        for k, v in a.items():
-            out[k] = v
-    return out
-
-
-def _concat(args: list[Any]) -> Any:
-    out: list[Any] = []
-    for a in args:
-        if isinstance(a, Unresolved):
-            out.append(a)
-        elif isinstance(a, list):
-            out.extend(a)
-        else:
-            return _UNRESOLVED
-    return out
-
-
-def _toset(args: list[Any]) -> Any:
-    if len(args) != 1 or not isinstance(args[0], list):
-        return _UNRESOLVED
-    seen: list[Any] = []
-    for v in args[0]:
-        if isinstance(v, Unresolved) or v not in seen:
-            seen.append(v)
-    if all(isinstance(v, str) and not isinstance(v, Unresolved) for v in seen):
-        seen.sort()
-    return seen
-
-
-def _jsonencode(args: list[Any]) -> Any:
-    if len(args) != 1 or contains_unresolved(args[0]):
-        return _UNRESOLVED
-    return json.dumps(args[0], separators=(",", ":"))
-
-
-def _jsondecode(args: list[Any]) -> Any:
-    if len(args) != 1 or not isinstance(args[0], str) or isinstance(args[0], Unresolved):
-        return _UNRESOLVED
-    try:
-        return json.loads(args[0])
-    except (ValueError, RecursionError):
-        return _UNRESOLVED
-
-
-def _strings(args: list[Any], n: int) -> list[str] | None:
-    if len(args) != n:
-        return None
-    if any(not isinstance(a, str) or isinstance(a, Unresolved) for a in args):
-        return None
-    return [str(a) for a in args]
-
-
-def _str_fn(fn: Callable[[str], Any]) -> Callable[[list[Any]], Any]:
-    def call(args: list[Any]) -> Any:
-        s = _strings(args, 1)
-        return _UNRESOLVED if s is None else fn(s[0])
-
-    return call
-
-
-def _join(args: list[Any]) -> Any:
-    if len(args) < 2 or not isinstance(args[0], str) or isinstance(args[0], Unresolved):
-        return _UNRESOLVED
-    items: list[Any] = []
-    for a in args[1:]:
-        if not isinstance(a, list):
-            return _UNRESOLVED
-        items.extend(a)
-    if any(not _is_plain_scalar(i) or i is None for i in items):
-        return _UNRESOLVED
-    return args[0].join(to_string(i) for i in items)
-
-
-def _lookup(args: list[Any]) -> Any:
-    if len(args) not in (2, 3) or not isinstance(args[0], dict):
-        return _UNRESOLVED
-    key = args[1]
-    if isinstance(key, Unresolved) or not isinstance(key, str):
-        return _UNRESOLVED
-    if key in args[0]:
-        return args[0][key]
-    if UNRESOLVED_KEY in args[0] or len(args) == 2:
-        return _UNRESOLVED
-    return args[2]
-
-
-def _coalesce(args: list[Any]) -> Any:
-    for a in args:
-        if isinstance(a, Unresolved):
-            return _UNRESOLVED
-        if a is not None and a != "":
-            return a
-    return _UNRESOLVED
-
-
-def _tolist(args: list[Any]) -> Any:
-    return args[0] if len(args) == 1 and isinstance(args[0], list) else _UNRESOLVED
-
-
-def _tomap(args: list[Any]) -> Any:
-    return args[0] if len(args) == 1 and isinstance(args[0], dict) else _UNRESOLVED
-
-
-def _length(args: list[Any]) -> Any:
-    if len(args) != 1 or contains_unresolved(args[0]):
-        return _UNRESOLVED
-    v = args[0]
-    return len(v) if isinstance(v, (list, dict, str)) else _UNRESOLVED
-
-
-def _flatten(args: list[Any]) -> Any:
-    if len(args) != 1 or not isinstance(args[0], list):
-        return _UNRESOLVED
-    out: list[Any] = []
-    stack: list[Any] = [args[0]]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, list):
-            stack.extend(reversed(cur))
-        else:
-            out.append(cur)
-        if len(out) > MAX_ITEMS:
-            return _UNRESOLVED
-    return out
-
-
-def _keys_values(which: str) -> Callable[[list[Any]], Any]:
-    def call(args: list[Any]) -> Any:
-        if len(args) != 1 or not isinstance(args[0], dict) or UNRESOLVED_KEY in args[0]:
-            return _UNRESOLVED
-        keys = sorted(args[0])
-        return keys if which == "keys" else [args[0][k] for k in keys]
-
-    return call
-
-
-_FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
-    "merge": _merge,
-    "concat": _concat,
-    "tolist": _tolist,
-    "toset": _toset,
-    "tomap": _tomap,
-    "jsonencode": _jsonencode,
-    "jsondecode": _jsondecode,
-    "lower": _str_fn(str.lower),
-    "upper": _str_fn(str.upper),
-    "trimspace": _str_fn(str.strip),
-    "tostring": lambda a: (
-        to_string(a[0])
-        if len(a) == 1 and _is_plain_scalar(a[0]) and a[0] is not None
-        else _UNRESOLVED
-    ),
-    "join": _join,
-    "lookup": _lookup,
-    "coalesce": _coalesce,
-    "length": _length,
-    "flatten": _flatten,
-    "keys": _keys_values("keys"),
-    "values": _keys_values("values"),
-    "file": lambda a: _UNRESOLVED,  # handled by Resolver._file
-}
-
-SUPPORTED_FUNCTIONS = frozenset(_FUNCTIONS)

@@ -38,7 +38,8 @@ from ..model import FILE_START, Target
 from ..targets import TargetKind, kind
 from .callreport import refiner
 from .calls import evaluated_modules
-from .module import Module, ModuleCall, Output, Resource, Variable, modules_of
+from .module import Module, modules_of
+from .objects import ModuleCall, Output, Resource, Variable
 from .plan import PLAN_FORMAT, PlanModule, plan_modules_of, plan_refiner
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from devops_lint.context import load_data_table
-from devops_lint.terraform.checks_aws_iam import sub_scope, write_actions
+from devops_lint.terraform.checks_aws_iam import write_actions
+from devops_lint.terraform.checks_aws_trust import sub_scope
 
 from .aws_support import lint, outcomes
 

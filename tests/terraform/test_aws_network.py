@@ -7,12 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devops_lint.terraform.checks_aws_network import (
-    DEFAULT_ADMIN_PORTS,
-    DEFAULT_DATA_PORTS,
-    IngressRule,
-    _possible_kinds,
-)
+from devops_lint.defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
+from devops_lint.terraform.checks_aws_network import IngressRule, _possible_kinds
 from tests.terraform.aws_net_support import lint, outcomes
 from tests.terraform.helpers import module
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devops_lint.defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from devops_lint.terraform.azure_common import (
-    DEFAULT_ADMIN_PORTS,
-    DEFAULT_DATA_PORTS,
     HOLE,
     arg,
-    as_bool,
     as_str,
     block_uncertain,
     first,
@@ -18,6 +16,7 @@ from devops_lint.terraform.azure_common import (
     version_tuple,
 )
 from devops_lint.terraform.checks_azure_network import classify_ports, parse_port_range
+from devops_lint.terraform.common import as_bool
 from tests.terraform.helpers import module
 
 ADMIN = list(DEFAULT_ADMIN_PORTS)
@@ -140,10 +139,10 @@ class _Ctx:
 def test_port_settings() -> None:
     from typing import Any, cast
 
-    from devops_lint.terraform.azure_common import admin_ports, data_ports
+    from devops_lint.terraform.common import port_settings
 
     defaults = cast(Any, _Ctx({"admin_ports": None, "data_ports": None}))
-    assert admin_ports(defaults) == ADMIN and data_ports(defaults) == DATA
+    assert port_settings(defaults) == (frozenset(ADMIN), frozenset(DATA))
     assert 5432 in DATA and 27017 in DATA and len(DATA) == 16  # standards 4.4
     custom = cast(Any, _Ctx({"admin_ports": ["22", 2222, "x"], "data_ports": [8080]}))
-    assert admin_ports(custom) == [22, 2222] and data_ports(custom) == [8080]
+    assert port_settings(custom) == (frozenset({22, 2222}), frozenset({8080}))

@@ -57,7 +57,8 @@ def _lint(path: str, text: str) -> None:
             m.resolve_local(name)
     for rule in RULES:
         for target in resolve_kind(rule.target).project_targets(project, ctx):
-            list(rule.check_fn(target, rule, ctx))
+            if rule.applies(target):  # the engine's prefilter
+                list(rule.check_fn(target, rule, ctx))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -163,7 +163,8 @@ def _run_rules(text: str) -> None:
     modules_of(project, ctx)
     for rule in RULES:
         for target in resolve_kind(rule.target).project_targets(project, ctx):
-            list(rule.check_fn(target, rule, ctx))
+            if rule.applies(target):  # the engine's prefilter
+                list(rule.check_fn(target, rule, ctx))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 
+from devops_lint.defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from devops_lint.model import Unresolved
 from devops_lint.terraform.checks_gcp_iam import classify_condition
 from devops_lint.terraform.checks_gcp_network import _parse_ports, _rank_ranges
+from devops_lint.terraform.common import as_bool
 from devops_lint.terraform.gcp_common import (
-    DEFAULT_ADMIN_PORTS,
-    DEFAULT_DATA_PORTS,
     PUBLIC_MEMBERS,
-    as_bool,
     get_in,
     grants,
     literal_affixes,

@@ -1,0 +1,70 @@
+"""Helpers every Terraform check family shares (AWS, Azure, Google, general).
+
+- target readers: ``resource_of`` / ``module_of`` (the ``Resource`` and ``Module`` a
+  ``terraform.*`` target carries). A check reads its resource without testing its type
+  again: the rule file's ``applies_to`` is the one home of that filter (``Rule.applies``);
+- values: ``known`` (resolved, ``None`` included), ``as_bool`` (Terraform's bool
+  conversion of resolved values);
+- settings: ``port_settings`` (``admin_ports``/``data_ports`` of Appendix A, section 4.4).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
+from ..model import Unresolved
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..model import Target
+    from .module import Module
+    from .objects import Resource
+
+
+def resource_of(target: Target) -> Resource:
+    """The resource (or data source) a ``terraform.resource``-like target is about."""
+    r: Resource = target.context["resource"]
+    return r
+
+
+def module_of(target: Target) -> Module:
+    """The module (directory) that holds the target's object."""
+    m: Module = target.context["module"]
+    return m
+
+
+def known(value: Any) -> bool:
+    """True for a resolved value (``None`` counts: the argument is absent)."""
+    return not isinstance(value, Unresolved)
+
+
+def as_bool(value: Any) -> bool | None:
+    """Terraform's bool conversion (``"true"`` is true); ``None`` when unknown or not a bool."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and known(value):
+        low = value.strip().lower()
+        if low in ("true", "false"):
+            return low == "true"
+    return None
+
+
+def port_settings(ctx: Context) -> tuple[frozenset[int], frozenset[int]]:
+    """(admin ports, data ports) from the configuration, else the defaults of section 4.4."""
+    return (
+        _ports(ctx.settings.get("admin_ports"), DEFAULT_ADMIN_PORTS),
+        _ports(ctx.settings.get("data_ports"), DEFAULT_DATA_PORTS),
+    )
+
+
+def _ports(value: Any, default: tuple[int, ...]) -> frozenset[int]:
+    if not isinstance(value, list):
+        return frozenset(default)
+    out: set[int] = set()
+    for v in value:
+        try:
+            out.add(int(v))
+        except (TypeError, ValueError):
+            continue
+    return frozenset(out)
