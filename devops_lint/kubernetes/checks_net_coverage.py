@@ -7,10 +7,11 @@ They read the run's ``NetIndex``; a relation resting on a placeholder is ``unres
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Severity, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .network_index import (
     WORKLOAD_KINDS,
     NetIndex,
@@ -47,8 +48,18 @@ def _deny(idx: NetIndex, ns: str | None, direction: str) -> Tri:
     )
 
 
+@dataclass(frozen=True)
+class DirectionParams:
+    """``ingress``: no default deny at all; ``egress``: an ingress deny without an egress one."""
+
+    direction: str
+
+
 @check(
-    "K8S-NET-001.no-default-deny", "K8S-NET-001.no-egress-deny", target="kubernetes.project_object"
+    "K8S-NET-001.no-default-deny",
+    "K8S-NET-001.no-egress-deny",
+    target="kubernetes.project_object",
+    params=DirectionParams,
 )
 @located
 def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
@@ -68,7 +79,7 @@ def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             return
     ingress = _deny(idx, ns, "Ingress")
     egress = _deny(idx, ns, "Egress")
-    if rule.params.get("direction") == "egress":
+    if params_of(rule, DirectionParams).direction == "egress":
         if ingress is not True or egress is True:
             return
         outcome = egress

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..context import Context
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Span, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from ..rules import CheckFn, Rule
 from .objects import (
     Container,
@@ -127,22 +127,35 @@ def _is_zero(value: Any) -> bool:
 # ------------------------------------------------------------------ K8S-001, K8S-002
 
 
-@check("K8S-001", target="kubernetes.container")
+@dataclass(frozen=True)
+class FlagParams:
+    """The boolean field that must not be true (``privileged``, ``hostPID`` …)."""
+
+    field: str
+
+
+@check("K8S-001", target="kubernetes.container", params=FlagParams)
 def container_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``securityContext.<field>: true`` on a container (K8S-001 ``privileged``)."""
     c = _container(target)
-    field = rule.params["field"]
+    field = params_of(rule, FlagParams).field
     look = lookup(c.data, c.path, "securityContext", field)
     if look.unresolved or (look.is_set and look.value is True):
         msg = _templated(f"securityContext.{field}", look) if look.unresolved else None
         yield _at(look, c.anchor, msg, field=field)
 
 
-@check("K8S-002.host-ipc", "K8S-002.host-network", "K8S-002.host-pid", target="kubernetes.pod")
+@check(
+    "K8S-002.host-ipc",
+    "K8S-002.host-network",
+    "K8S-002.host-pid",
+    target="kubernetes.pod",
+    params=FlagParams,
+)
 def pod_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """``<field>: true`` in the pod spec (K8S-002 host namespaces)."""
     pod = _pod(target)
-    field = rule.params["field"]
+    field = params_of(rule, FlagParams).field
     look = lookup(pod.data, pod.path, field)
     if look.unresolved or (look.is_set and look.value is True):
         msg = _templated(field, look) if look.unresolved else None
@@ -233,13 +246,24 @@ def _volumes(pod: PodSpec) -> tuple[Lookup, list[tuple[int, Any]]]:
     return look, []
 
 
+@dataclass(frozen=True)
+class VariantParams:
+    """Which of the rules sharing one check this is (``hostpath``, ``dangerous`` …)."""
+
+    variant: str
+
+
 @check(
-    "K8S-003.hostpath", "K8S-003.runtime-socket", "K8S-003.sensitive-path", target="kubernetes.pod"
+    "K8S-003.hostpath",
+    "K8S-003.runtime-socket",
+    "K8S-003.sensitive-path",
+    target="kubernetes.pod",
+    params=VariantParams,
 )
 def host_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """One result per hostPath volume, for the rule whose ``variant`` matches first."""
     pod = _pod(target)
-    variant = rule.params["variant"]
+    variant = params_of(rule, VariantParams).variant
     vols, items = _volumes(pod)
     if vols.unresolved:
         # Volumes are not known: whether any is a hostPath is unresolved (once, generic rule).
@@ -343,7 +367,7 @@ def classify_capability(name: str) -> str | None:
     return "dangerous" if n in DANGEROUS_CAPABILITIES else "other"
 
 
-@check("K8S-005.dangerous", "K8S-005.other", target="kubernetes.container")
+@check("K8S-005.dangerous", "K8S-005.other", target="kubernetes.container", params=VariantParams)
 def added_capabilities(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """One result per added capability of the rule's ``variant``.
 
@@ -351,7 +375,7 @@ def added_capabilities(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
     that ``--strict-unresolved`` raises it at the higher severity.
     """
     c = _container(target)
-    variant = rule.params["variant"]
+    variant = params_of(rule, VariantParams).variant
     add = lookup(c.data, c.path, "securityContext", "capabilities", "add")
     if add.unresolved:
         if variant == "dangerous":
@@ -725,11 +749,11 @@ CORE_VOLUME_TYPES = frozenset(
 )
 
 
-@check("K8S-012.git-repo", "K8S-012.volume-type", target="kubernetes.pod")
+@check("K8S-012.git-repo", "K8S-012.volume-type", target="kubernetes.pod", params=VariantParams)
 def volume_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Volumes outside the core types (``hostPath`` is K8S-003's), by ``variant``."""
     pod = _pod(target)
-    variant = rule.params["variant"]
+    variant = params_of(rule, VariantParams).variant
     vols, items = _volumes(pod)
     if vols.unresolved:
         if variant == "volume-type":

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Severity, Span, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .network_index import located
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, same_namespace, tri_all, tri_any
@@ -266,6 +266,23 @@ def only_human_admins(role: K8sObject, bindings: Iterable[K8sObject], groups: li
 
 
 # ----------------------------------------------------------------- role checks
+@dataclass(frozen=True)
+class GrantParams:
+    """What a role must not grant (K8S-RBAC-003 … K8S-RBAC-006).
+
+    ``grants``: ``{groups, resources, verbs}`` entries (verb ``write`` stands for the write
+    verbs); ``cluster_bound_grants``: more entries, only for a ClusterRole that a
+    ClusterRoleBinding references; ``unscoped``: only rules without ``resourceNames``;
+    ``critical_when_cluster_bound`` and ``human_admins_info``: severity changes.
+    """
+
+    grants: list[dict[str, Any]] = field(default_factory=list)
+    cluster_bound_grants: list[dict[str, Any]] = field(default_factory=list)
+    unscoped: bool = False
+    critical_when_cluster_bound: bool = False
+    human_admins_info: bool = False
+
+
 @check(
     "K8S-RBAC-004.binding-write",
     "K8S-RBAC-004.escalate-bind",
@@ -275,6 +292,7 @@ def only_human_admins(role: K8sObject, bindings: Iterable[K8sObject], groups: li
     "K8S-RBAC-006.persistent-volumes",
     "K8S-RBAC-006.webhooks",
     target="kubernetes.object",
+    params=GrantParams,
 )
 @check(
     "K8S-RBAC-003.get-unscoped",
@@ -283,39 +301,41 @@ def only_human_admins(role: K8sObject, bindings: Iterable[K8sObject], groups: li
     "K8S-RBAC-005.exec-attach",
     "K8S-RBAC-005.nodes-proxy",
     target="kubernetes.project_object",
+    params=GrantParams,
 )
 @located
 def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """A role rule grants one of ``params.grants`` (K8S-RBAC-003 … K8S-RBAC-006).
-
-    ``params``: ``grants`` (list of ``{groups, resources, verbs}``; verb ``write``
-    stands for the write verbs), ``cluster_bound_grants`` (only for a ClusterRole
-    a ClusterRoleBinding references), ``unscoped`` (only without ``resourceNames``),
-    ``critical_when_cluster_bound`` and ``human_admins_info`` (severity changes).
-    """
+    """A role rule grants one of the rule's ``grants`` (``GrantParams``)."""
     role = _obj(target, ROLE_KINDS)
     if role is None:
         return
-    params = rule.params
+    params = params_of(rule, GrantParams)
     bindings = rbac_index(target, ctx).bindings_of(role) if "objects" in target.context else []
-    specs = list(params.get("grants", []))
-    if params.get("cluster_bound_grants") and cluster_bound(role, bindings):
-        specs.extend(params["cluster_bound_grants"])
+    specs = list(params.grants)
+    if params.cluster_bound_grants and cluster_bound(role, bindings):
+        specs.extend(params.cluster_bound_grants)
     severity: Severity | None = None
-    if params.get("critical_when_cluster_bound") and cluster_bound(role, bindings):
+    if params.critical_when_cluster_bound and cluster_bound(role, bindings):
         severity = "critical"
     groups = ctx.settings.get("human_admin_groups") or []
-    if params.get("human_admins_info") and groups and only_human_admins(role, bindings, groups):
+    if params.human_admins_info and groups and only_human_admins(role, bindings, groups):
         severity = "info"
     for path, r in role_rules(role):
         if full_wildcard(r):
             continue  # reported once, by K8S-RBAC-002.verbs
         outcome = grants_any(r, specs)
-        if params.get("unscoped"):
+        if params.unscoped:
             outcome = tri_all([outcome, unscoped(r)])
         if outcome is False:
             continue
         yield Result(path=path, unresolved=outcome is None, severity=severity)
+
+
+@dataclass(frozen=True)
+class WildcardFieldParams:
+    """The rule field where ``*`` is reported: ``verbs``, ``resources`` or ``apiGroups``."""
+
+    field: str
 
 
 @check(
@@ -323,14 +343,15 @@ def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     "K8S-RBAC-002.resources",
     "K8S-RBAC-002.verbs",
     target="kubernetes.object",
+    params=WildcardFieldParams,
 )
 @located
 def role_wildcard(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-RBAC-002: ``*`` in a rule's ``params.field`` (verbs, resources, apiGroups)."""
+    """K8S-RBAC-002: ``*`` in a rule's ``field`` (verbs, resources, apiGroups)."""
     role = _obj(target, ROLE_KINDS)
     if role is None:
         return
-    fld = rule.params["field"]
+    fld = params_of(rule, WildcardFieldParams).field
     for path, r in role_rules(role):
         if isinstance(r, Unresolved):
             yield Result(path=path, unresolved=True, args={"field": fld})
@@ -362,12 +383,24 @@ def _allowlisted(subject: dict[str, Any], binding: K8sObject, allow: list[str]) 
     return bool(forms & set(allow))
 
 
-@check("K8S-RBAC-001.cluster-binding", "K8S-RBAC-001.namespace-binding", target="kubernetes.object")
+@dataclass(frozen=True)
+class BindingKindParams:
+    """The binding kind the rule reports: ``ClusterRoleBinding`` or ``RoleBinding``."""
+
+    binding: str
+
+
+@check(
+    "K8S-RBAC-001.cluster-binding",
+    "K8S-RBAC-001.namespace-binding",
+    target="kubernetes.object",
+    params=BindingKindParams,
+)
 @located
 def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-RBAC-001: a binding (kind ``params.binding``) to the ClusterRole cluster-admin."""
+    """K8S-RBAC-001: a binding (of kind ``binding``) to the ClusterRole cluster-admin."""
     binding = _obj(target, BINDING_KINDS)
-    if binding is None or binding.kind != rule.params["binding"]:
+    if binding is None or binding.kind != params_of(rule, BindingKindParams).binding:
         return
     ref = role_ref(binding)
     is_admin = tri_all([_eq(ref.kind, "ClusterRole"), _eq(ref.name, "cluster-admin")])
@@ -382,26 +415,38 @@ def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(path=binding.sub("roleRef", "name"), unresolved=is_admin is None)
 
 
+@dataclass(frozen=True)
+class SubjectParams:
+    """``names``: forbidden subject names; ``kind``: only subjects of this kind;
+    ``except_roles``: roleRef names for which such a subject is acceptable."""
+
+    names: tuple[str, ...]
+    kind: str | None = None
+    except_roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # the rule file gives YAML lists
+        object.__setattr__(self, "names", tuple(self.names))
+        object.__setattr__(self, "except_roles", tuple(self.except_roles))
+
+
 @check(
     "K8S-RBAC-007.all-authenticated",
     "K8S-RBAC-007.anonymous",
     "K8S-RBAC-008.default-sa",
     target="kubernetes.object",
+    params=SubjectParams,
 )
 @located
 def subject_names(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name.
-
-    ``params``: ``names`` (subject names), ``kind`` (optional subject kind) and
-    ``except_roles`` (roleRef names for which the subject is acceptable).
-    """
+    """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name."""
     binding = _obj(target, BINDING_KINDS)
     if binding is None:
         return
-    names = set(rule.params["names"])
-    want_kind = rule.params.get("kind")
+    params = params_of(rule, SubjectParams)
+    names = set(params.names)
+    want_kind = params.kind
     ref = role_ref(binding)
-    exempt = rule.params.get("except_roles") or []
+    exempt = params.except_roles
     if isinstance(ref.name, str) and not isinstance(ref.name, Unresolved) and ref.name in exempt:
         return
     for j, s in subjects(binding):
