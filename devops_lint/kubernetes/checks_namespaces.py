@@ -176,7 +176,7 @@ class EnforceLevelParams:
 def pod_security_admission(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-028.*: a Namespace's ``pod-security.kubernetes.io/enforce`` label."""
     obj = object_of(target)
-    if obj.kind != "Namespace" or obj.api_version != "v1":
+    if obj.api_version != "v1":  # applies_to: kind Namespace
         return
     name = obj.metadata.get("name")
     system = ctx.settings["system_namespaces"]

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
 from .network_index import (
-    WORKLOAD_KINDS,
     NetIndex,
     Workload,
     _mappings,
@@ -24,7 +23,7 @@ from .network_index import (
     is_default_deny,
     located,
     net_index,
-    workload,
+    pod_workload,
 )
 from .objects import pod_spec
 from .operator_pods import OtherPods
@@ -68,8 +67,8 @@ def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     Reported by the namespace's first workload in path order (every workload whose
     namespace is a placeholder speaks for itself: placeholders never group).
     """
-    obj = _obj(target)
-    if obj is None or obj.kind not in WORKLOAD_KINDS or pod_spec(obj) is None:
+    obj = _obj(target)  # applies_to: the workload kinds
+    if obj is None or pod_spec(obj) is None:
         return
     idx = net_index(target, ctx)
     ns = obj.namespace
@@ -115,8 +114,8 @@ def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     Policies whose ``podSelector`` selects every pod are namespace-wide baselines
     (default-deny and the like) and do not count.
     """
-    obj = _obj(target)
-    w = workload(obj) if obj is not None else None
+    obj = _obj(target)  # applies_to: the workload kinds
+    w = pod_workload(obj) if obj is not None else None
     if w is None:
         return
     idx = net_index(target, ctx)

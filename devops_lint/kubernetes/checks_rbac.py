@@ -231,9 +231,11 @@ def rbac_index(target: Target, ctx: Context) -> RbacIndex:
     return ctx.memo("kubernetes.rbac-index", lambda: build_rbac_index(objs))  # type: ignore[no-any-return]
 
 
-def _obj(target: Target, kinds: frozenset[str]) -> K8sObject | None:
+def _obj(target: Target) -> K8sObject | None:
+    """The role or binding of a target (its rule's ``applies_to`` names the kinds), when it
+    is of the RBAC API group rather than a CRD of the same kind."""
     obj = target.context.get("object")
-    if isinstance(obj, K8sObject) and obj.kind in kinds and _rbac(obj):
+    if isinstance(obj, K8sObject) and _rbac(obj):
         return obj
     return None
 
@@ -306,7 +308,7 @@ class GrantParams:
 @located
 def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """A role rule grants one of the rule's ``grants`` (``GrantParams``)."""
-    role = _obj(target, ROLE_KINDS)
+    role = _obj(target)
     if role is None:
         return
     params = params_of(rule, GrantParams)
@@ -348,7 +350,7 @@ class WildcardFieldParams:
 @located
 def role_wildcard(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-002: ``*`` in a rule's ``field`` (verbs, resources, apiGroups)."""
-    role = _obj(target, ROLE_KINDS)
+    role = _obj(target)
     if role is None:
         return
     fld = params_of(rule, WildcardFieldParams).field
@@ -383,24 +385,12 @@ def _allowlisted(subject: dict[str, Any], binding: K8sObject, allow: list[str]) 
     return bool(forms & set(allow))
 
 
-@dataclass(frozen=True)
-class BindingKindParams:
-    """The binding kind the rule reports: ``ClusterRoleBinding`` or ``RoleBinding``."""
-
-    binding: str
-
-
-@check(
-    "K8S-RBAC-001.cluster-binding",
-    "K8S-RBAC-001.namespace-binding",
-    target="kubernetes.object",
-    params=BindingKindParams,
-)
+@check("K8S-RBAC-001.cluster-binding", "K8S-RBAC-001.namespace-binding", target="kubernetes.object")
 @located
 def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-RBAC-001: a binding (of kind ``binding``) to the ClusterRole cluster-admin."""
-    binding = _obj(target, BINDING_KINDS)
-    if binding is None or binding.kind != params_of(rule, BindingKindParams).binding:
+    """K8S-RBAC-001: a binding (each rule's ``applies_to`` names its kind) to cluster-admin."""
+    binding = _obj(target)
+    if binding is None:
         return
     ref = role_ref(binding)
     is_admin = tri_all([_eq(ref.kind, "ClusterRole"), _eq(ref.name, "cluster-admin")])
@@ -439,7 +429,7 @@ class SubjectParams:
 @located
 def subject_names(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name."""
-    binding = _obj(target, BINDING_KINDS)
+    binding = _obj(target)
     if binding is None:
         return
     params = params_of(rule, SubjectParams)
@@ -493,7 +483,7 @@ def bootstrap_role(ref: RoleRef, binding: K8sObject, ctx: Context) -> Tri:
 @located
 def dangling_roleref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-008.dangling-roleref: a ``roleRef`` to no role of the scanned set."""
-    binding = _obj(target, BINDING_KINDS)
+    binding = _obj(target)
     if binding is None:
         return
     ref = role_ref(binding)
@@ -522,9 +512,7 @@ EKS_CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
 @check("K8S-RBAC-001.eks-access-policy", target="kubernetes.terraform_resource")
 def eks_cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-RBAC-001.eks-access-policy: cluster-wide AmazonEKSClusterAdminPolicy association."""
-    if target.context.get("type") != "aws_eks_access_policy_association":
-        return
-    body = target.data
+    body = target.data  # applies_to: type aws_eks_access_policy_association
     if not isinstance(body, dict):
         return
     arn = body.get("policy_arn")

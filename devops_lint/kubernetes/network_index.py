@@ -55,8 +55,12 @@ class Workload:
 
 
 def workload(obj: K8sObject) -> Workload | None:
-    if obj.kind not in WORKLOAD_KINDS:
-        return None
+    """``obj`` as a workload, when it is of a kind that runs pods."""
+    return pod_workload(obj) if obj.kind in WORKLOAD_KINDS else None
+
+
+def pod_workload(obj: K8sObject) -> Workload | None:
+    """The workload of an object already known to be of a workload kind (``applies_to``)."""
     pod = pod_spec(obj)
     if pod is None:
         return None
@@ -215,8 +219,9 @@ def _obj(target: Target) -> K8sObject | None:
 
 
 def _policy_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
+    """The NetworkPolicy of a target its rule's ``applies_to`` limits to that kind."""
     obj = _obj(target)
-    if obj is None or obj.kind != "NetworkPolicy":
+    if obj is None:
         return None
     if not in_api_groups(obj.data.get("apiVersion"), NET_GROUPS):
         return None
