@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Span
+from . import actions
 
 # Placeholder alphabet: U+E000 fills, U+E001…U+F8FE are digits. Private-use characters are
 # printable for YAML (so they form plain scalars anywhere) and never occur in real manifests.
@@ -33,8 +34,6 @@ PH_FIRST = 0xE001
 PH_RADIX = 0xF8FF - PH_FIRST
 PH_CHARS = re.compile("[\ue000-\uf8fe]")
 
-_WS = " \t\r\n"
-_STOP = re.compile(r"[\"'`]|\}\}")
 _KEYWORD = re.compile(r"(if|else|range|with|end|define|block|break|continue)\b")
 _ASSIGN = re.compile(r"\$[A-Za-z0-9_]*\s*(?:,\s*\$[A-Za-z0-9_]*\s*)?:?=")
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:])[|>][-+0-9]*$")
@@ -88,28 +87,6 @@ def _error(text: str, offset: int, message: str) -> TemplateSyntaxError:
     return TemplateSyntaxError(message, line, column)
 
 
-def _skip_string(text: str, q: int) -> int:
-    """Offset just after the Go string, raw string or char constant starting at ``q``."""
-    quote = text[q]
-    if quote == "`":
-        close = text.find("`", q + 1)
-        if close < 0:
-            raise _error(text, q, "unterminated raw string in template action")
-        return close + 1
-    k, n = q + 1, len(text)
-    while k < n:
-        c = text[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == quote:
-            return k + 1
-        if c == "\n":
-            break
-        k += 1
-    raise _error(text, q, "unterminated quoted string in template action")
-
-
 def _classify(body: str) -> tuple[str, str]:
     m = _KEYWORD.match(body)
     if m:
@@ -124,56 +101,32 @@ def _classify(body: str) -> tuple[str, str]:
     return "output", ""
 
 
-def tokenize(text: str) -> list[Action]:
-    """Every action of a Go template, in order.
+# How the in-place loader words the delimiter problems of ``actions.scan``.
+_SCAN_MESSAGES = {
+    actions.UNCLOSED_COMMENT: "unclosed comment in template",
+    actions.COMMENT_END: "template comment does not end with */}}",
+    actions.UNCLOSED_ACTION: "unclosed action: missing }}",
+    actions.UNTERMINATED_STRING: "unterminated quoted string in template action",
+    actions.UNTERMINATED_RAW: "unterminated raw string in template action",
+}
 
-    Handles ``{{-``/``-}}`` trim markers (Go requires whitespace beside the dash),
-    quoted and raw strings that contain ``}}``, and ``{{/* … */}}`` comments.
-    """
-    actions: list[Action] = []
-    n = len(text)
-    pos = text.find("{{")
-    while pos >= 0:
-        start = pos
-        i = start + 2
-        if i + 1 < n and text[i] == "-" and text[i + 1] in _WS:
-            i += 1
-        j = i
-        while j < n and text[j] in _WS:
-            j += 1
-        if text.startswith("/*", j):
-            close = text.find("*/", j + 2)
-            if close < 0:
-                raise _error(text, start, "unclosed comment in template")
-            k = m = close + 2
-            while m < n and text[m] in _WS:
-                m += 1
-            if m > k and text.startswith("-}}", m):
-                m += 1
-            if not text.startswith("}}", m):
-                raise _error(text, start, "template comment does not end with */}}")
-            end = m + 2
-            actions.append(Action(start, end, text[j:k], "comment"))
-        else:
-            k = i
-            while True:
-                found = _STOP.search(text, k)
-                if found is None:
-                    raise _error(text, start, "unclosed action: missing }}")
-                if found.group() == "}}":
-                    break
-                k = _skip_string(text, found.start())
-            body_end = found.start()
-            if body_end - 2 >= i and text[body_end - 1] == "-" and text[body_end - 2] in _WS:
-                body_end -= 1
-            end = found.start() + 2
-            body = text[i:body_end].strip()
+
+def tokenize(text: str) -> list[Action]:
+    """Every action of a Go template, in order, classified (delimiters: ``actions.scan``)."""
+    out: list[Action] = []
+    try:
+        for a in actions.scan(text):
+            if a.comment:
+                out.append(Action(a.start, a.end, text[a.body_start : a.body_end], "comment"))
+                continue
+            body = text[a.body_start : a.body_end].strip()
             if not body:
-                raise _error(text, start, "missing value for command in empty action")
+                raise _error(text, a.start, "missing value for command in empty action")
             kind, keyword = _classify(body)
-            actions.append(Action(start, end, body, kind, keyword))
-        pos = text.find("{{", end)
-    return actions
+            out.append(Action(a.start, a.end, body, kind, keyword))
+    except actions.ScanError as exc:
+        raise _error(text, exc.offset, _SCAN_MESSAGES[exc.problem]) from None
+    return out
 
 
 def terms(command: str) -> list[str] | None:
