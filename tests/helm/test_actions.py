@@ -6,7 +6,7 @@ import pytest
 
 from devops_lint.helm import actions
 from devops_lint.helm.engine.parse import TemplateError, parse_template
-from devops_lint.helm.template import TemplateSyntaxError, tokenize
+from devops_lint.helm.template_actions import TemplateSyntaxError, tokenize
 
 Found = tuple[str, str, bool, bool]
 

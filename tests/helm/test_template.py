@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devops_lint.helm.template import (
-    PH_CHARS,
-    IncludeSite,
-    Inlined,
-    TemplateSyntaxError,
-    parse_include,
-    tokenize,
-    transform,
-)
+from devops_lint.helm.template import PH_CHARS, IncludeSite, Inlined, transform
+from devops_lint.helm.template_actions import TemplateSyntaxError, parse_include, tokenize
 
 
 def test_tokenize_trim_markers_and_bodies() -> None:
