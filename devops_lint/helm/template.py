@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Span
+from .placeholder_chars import PH_CHARS, PH_DIGIT, PH_FILL, PH_RADIX, read, spell
 from .template_actions import (
     Action,
     Dot,
@@ -34,13 +35,6 @@ from .template_actions import (
     scopes,
     tokenize,
 )
-
-# Placeholder alphabet: U+E000 fills, U+E001…U+F8FE are digits. Private-use characters are
-# printable for YAML (so they form plain scalars anywhere) and never occur in real manifests.
-PH_FILL = "\ue000"
-PH_FIRST = 0xE001
-PH_RADIX = 0xF8FF - PH_FIRST
-PH_CHARS = re.compile("[\ue000-\uf8fe]")
 
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:])[|>][-+0-9]*$")
 
@@ -87,22 +81,16 @@ IncludeRenderer = Callable[[IncludeSite], "Inlined | None"]
 
 
 def placeholder(index: int, width: int, digits: int) -> str:
-    out = []
-    for _ in range(digits):
-        out.append(chr(PH_FIRST + index % PH_RADIX))
-        index //= PH_RADIX
-    return "".join(reversed(out)) + PH_FILL * max(0, width - digits)
+    """Action ``index`` as a placeholder of ``width`` characters (digits, then fill)."""
+    return spell(index, digits) + PH_FILL * max(0, width - digits)
 
 
 def placeholder_pattern(digits: int) -> re.Pattern[str]:
-    return re.compile(f"[\ue001-\uf8fe]{{{digits}}}\ue000*")
+    return re.compile(f"{PH_DIGIT}{{{digits}}}{PH_FILL}*")
 
 
 def placeholder_index(ph: str, digits: int) -> int:
-    index = 0
-    for c in ph[:digits]:
-        index = index * PH_RADIX + (ord(c) - PH_FIRST)
-    return index
+    return read(ph[:digits])
 
 
 @dataclass

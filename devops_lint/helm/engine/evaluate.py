@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..placeholder_chars import PH_FILL, read, spell
 from .funcs import (
     CONTAINER_SAFE,
     NIL_REFUSED,
@@ -41,19 +42,17 @@ from .parse import (
 from .textfuncs import width
 from .values import GoObject, Unknown, go_print, holds_unknown, output_text, truth
 
-PH_MARK = "\ue000"
+PH_MARK = PH_FILL  # starts every placeholder the engine prints
 MAX_RESULT = 4_000_000  # characters of a string, items of a list a function may return
-PH_FIRST = 0xE001
-PH_RADIX = 0xF8FF - PH_FIRST
 
 
 def placeholder_text(index: int) -> str:
     """Three private-use characters naming unknown value ``index`` (never in real YAML)."""
-    return PH_MARK + chr(PH_FIRST + index // PH_RADIX) + chr(PH_FIRST + index % PH_RADIX)
+    return PH_MARK + spell(index, 2)
 
 
 def placeholder_index(text: str) -> int:
-    return (ord(text[1]) - PH_FIRST) * PH_RADIX + ord(text[2]) - PH_FIRST
+    return read(text[1:3])
 
 
 @dataclass(frozen=True)
