@@ -191,7 +191,7 @@ def test_inlining_keeps_every_other_line_at_its_template_line(text: str) -> None
 @given(st.integers(min_value=0, max_value=PH_RADIX**2 - 1))
 def test_both_placeholder_spellings_read_back(index: int) -> None:
     """The loader's and the engine's placeholders share one alphabet (``placeholder_chars``)."""
-    from devops_lint.helm.engine.evaluate import PH_MARK, placeholder_index, placeholder_text
+    from devops_lint.helm.engine.rendered import PH_MARK, placeholder_index, placeholder_text
     from devops_lint.helm.template import placeholder
     from devops_lint.helm.template import placeholder_index as action_index
 

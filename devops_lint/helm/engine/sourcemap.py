@@ -18,7 +18,7 @@ from typing import Any
 from ...model import UNRESOLVED_KEY, Document, JsonPath, ParseError, Span, Unresolved
 from ...yamlload import load_documents
 from ..placeholder_chars import PH_DIGIT
-from .evaluate import PH_MARK, Rendered, placeholder_index
+from .rendered import PH_MARK, Rendered, placeholder_index
 
 _PH = re.compile(PH_MARK + PH_DIGIT + "{2}")
 _ALONE = re.compile(r"^([ \t]*)(" + PH_MARK + PH_DIGIT + r"{2})[ \t]*$", re.MULTILINE)
