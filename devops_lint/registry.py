@@ -4,8 +4,7 @@ A check is a function ``fn(target, rule, ctx) -> Iterable[Result]`` in a ``check
 module of a format package, registered with the :func:`check` decorator under the IDs of
 the rules it decides::
 
-    @dataclass(frozen=True)
-    class FlagParams:
+    class FlagParams(NamedTuple):
         field: str
 
     @check("K8S-001", "K8S-004", target="kubernetes.container", params=FlagParams)
@@ -15,7 +14,7 @@ the rules it decides::
 The rule file (``rules/<format>/<ID>.yaml``) stays the home of everything a user reads or
 sets: messages, docs, severity, ``params`` values, ``applies_to``. Binding a rule to its
 check (``resolve``) verifies that they agree: the same target kind, and ``params`` that
-build the declared dataclass. Nothing here imports a module a rule file names: a rule is
+build the declared params type. Nothing here imports a module a rule file names: a rule is
 bound by its ID, and the only modules imported are the package's own check modules of
 the rule's target package (``_import_checks``), found by file name in the installed package.
 """
@@ -31,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import formats
+
 if TYPE_CHECKING:
     from .context import Context
     from .model import Result, Target
@@ -43,9 +44,7 @@ P = TypeVar("P")
 PACKAGE_DIR = Path(__file__).parent
 RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}(\.[a-z0-9][a-z0-9-]*)*$")
 # Packages whose checks*.py modules hold checks: a rule's target kind names one of them.
-CHECK_PACKAGES = frozenset(
-    {"kubernetes", "helm", "terraform", "github", "prometheus", "secrets", "crossfile"}
-)
+CHECK_PACKAGES = formats.CHECK_PACKAGES
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,8 @@ def check(*rule_ids: str, target: str, params: type | None = None) -> Callable[[
     """Register the decorated function as the check of ``rule_ids`` on ``target`` kinds."""
     if not rule_ids:
         raise RegistryError("@check needs at least one rule ID")
-    if params is not None and not dataclasses.is_dataclass(params):
-        raise RegistryError(f"@check params must be a dataclass, not {params!r}")
+    if params is not None and _fields(params) is None:
+        raise RegistryError(f"@check params must be a NamedTuple or dataclass, not {params!r}")
 
     def register(fn: F) -> F:
         spec = CheckSpec(fn, target, params)
@@ -146,7 +145,7 @@ def build_params(spec: CheckSpec, values: dict[str, Any]) -> object | None:
     """The typed params of a rule, or ``RegistryError`` naming what does not fit."""
     if spec.params is None:  # a check that declares no params type reads ``rule.params``
         return None
-    fields = {f.name for f in dataclasses.fields(spec.params)}
+    fields = set(_fields(spec.params) or ())
     unknown = sorted(set(values) - fields)
     if unknown:
         raise RegistryError(f"unknown params {unknown} for {spec.qualname}")
@@ -155,6 +154,17 @@ def build_params(spec: CheckSpec, values: dict[str, Any]) -> object | None:
         return built
     except TypeError as exc:  # a required field missing
         raise RegistryError(f"params for {spec.qualname}: {exc}") from None
+
+
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """Field names of a params type: a NamedTuple (cheapest to define: a module defines many
+    and start-up time counts) or a dataclass."""
+    named: object = getattr(cls, "_fields", None)
+    if isinstance(named, tuple) and issubclass(cls, tuple):
+        return tuple(str(name) for name in named)
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return None
 
 
 def params_of(rule: Rule, cls: type[P]) -> P:

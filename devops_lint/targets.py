@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import formats
+
 if TYPE_CHECKING:
     from .context import Context
     from .model import Document, Target
@@ -45,33 +47,16 @@ class UnknownTargetKind(Exception):
 
 
 ANY_FORMAT = "*"
-# The document formats each package's target kinds can apply to, so that a run imports a
-# package's targets (and its parser helpers) only when such a document was parsed.
-PACKAGE_FORMATS: dict[str, frozenset[str]] = {
-    "kubernetes": frozenset({"kubernetes", "terraform"}),
-    "helm": frozenset({"kubernetes", "helm-render"}),
-    "terraform": frozenset({"terraform", "tfvars", "terraform-plan"}),
-    "github": frozenset({"workflow", "action"}),
-    "prometheus": frozenset({"prometheus-config", "prometheus-rules", "kubernetes"}),
-    "crossfile": frozenset(
-        {
-            "kubernetes",
-            "terraform",
-            "workflow",
-            "action",
-            "prometheus-config",
-            "prometheus-rules",
-            "alertmanager",
-        }
-    ),
-}
+# The document formats each package's target kinds can apply to (formats.py), so that a
+# run imports a package's targets (and its parser helpers) only when such a document was parsed.
+PACKAGE_FORMATS = formats.PACKAGE_FORMATS
 
 
 def may_apply(name: str, formats_present: set[str]) -> bool:
     """False when kind ``name`` surely has nothing to look at (no import needed to know)."""
     pkg = name.partition(".")[0]
-    formats = PACKAGE_FORMATS.get(pkg)
-    return formats is None or bool(formats & formats_present)
+    read = PACKAGE_FORMATS.get(pkg)
+    return read is None or ANY_FORMAT in read or bool(read & formats_present)
 
 
 def resolve_kind(name: str) -> TargetKind:

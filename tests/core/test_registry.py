@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -84,10 +85,16 @@ class _Limits:
     resource: str = "memory"
 
 
-def test_params_build_the_declared_dataclass() -> None:
-    spec = registry.CheckSpec(lambda *_: (), "kubernetes.container", _Limits)
-    assert registry.build_params(spec, {"section": "limits"}) == _Limits("limits")
-    with pytest.raises(registry.RegistryError, match="unknown params \\['sectoin'\\]"):
+class _LimitsTuple(NamedTuple):
+    section: str
+    resource: str = "memory"
+
+
+@pytest.mark.parametrize("params", [_Limits, _LimitsTuple])
+def test_params_build_the_declared_type(params: type) -> None:
+    spec = registry.CheckSpec(lambda *_: (), "kubernetes.container", params)
+    assert registry.build_params(spec, {"section": "limits"}) == params("limits")
+    with pytest.raises(registry.RegistryError, match=r"unknown params \['sectoin'\]"):
         registry.build_params(spec, {"sectoin": "limits"})
     with pytest.raises(registry.RegistryError, match="missing 1 required"):
         registry.build_params(spec, {})
@@ -112,3 +119,8 @@ def test_registry_module_imports_nothing_named_by_rule_files() -> None:
     # The only dynamic import takes file names of the installed package's checks modules.
     assert source.count("importlib.import_module(") == 1
     assert 'importlib.import_module(f"devops_lint.{package}.{module.stem}")' in source
+
+
+def test_params_type_must_name_its_fields() -> None:
+    with pytest.raises(registry.RegistryError, match="NamedTuple or dataclass"):
+        registry.check("TEST-001.bad", target="kubernetes.object", params=dict)

@@ -1,0 +1,77 @@
+"""The format plug-ins: one table every layer reads instead of branching on format names.
+
+Each input format is a package ``devops_lint/<package>/`` of the same shape::
+
+    classify → parse → targets → checks → (optional) facts
+
+- the *file kinds* ``classify.file_kind`` gives that this package parses, and its parser;
+- the *document formats* its target kinds (``<package>/targets.py``) can apply to, so a run
+  imports the package only when such a document was parsed;
+- its checks (``<package>/checks*.py``, registered with ``registry.check``);
+- its published facts (``<package>/facts.py``): typed data that cross-file checks read
+  instead of the package's private modules.
+
+Parsers are named as ``module:function`` of this package: constants of the installed code,
+never text from a scanned tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FormatPlugin:
+    package: str
+    # Document formats the package's target kinds read (a run skips the package otherwise).
+    document_formats: frozenset[str]
+    # File kinds (classify.file_kind) this package's own parser reads, and that parser.
+    file_kinds: frozenset[str] = frozenset()
+    parser: str | None = None
+    # Parsing is slow enough to pay for a worker process when there are many such files.
+    parallel: bool = False
+
+
+PLUGINS: tuple[FormatPlugin, ...] = (
+    FormatPlugin("kubernetes", frozenset({"kubernetes", "terraform"})),
+    FormatPlugin(
+        "helm",
+        frozenset({"kubernetes", "helm-render"}),
+        file_kinds=frozenset({"helm"}),
+        parser="devops_lint.helm.loader:parse_file",
+        parallel=True,
+    ),
+    FormatPlugin(
+        "terraform",
+        frozenset({"terraform", "tfvars", "terraform-plan"}),
+        file_kinds=frozenset({"terraform", "tfvars"}),
+        parser="devops_lint.terraform.parser:parse_file",
+        parallel=True,
+    ),
+    FormatPlugin("github", frozenset({"workflow", "action"})),
+    FormatPlugin("prometheus", frozenset({"prometheus-config", "prometheus-rules", "kubernetes"})),
+    FormatPlugin(
+        "crossfile",
+        frozenset(
+            {
+                "kubernetes",
+                "terraform",
+                "workflow",
+                "action",
+                "prometheus-config",
+                "prometheus-rules",
+                "alertmanager",
+            }
+        ),
+    ),
+    FormatPlugin("secrets", frozenset({"*"})),
+)
+
+BY_PACKAGE: dict[str, FormatPlugin] = {p.package: p for p in PLUGINS}
+# Packages whose checks*.py modules hold registered checks.
+CHECK_PACKAGES: frozenset[str] = frozenset(BY_PACKAGE)
+PACKAGE_FORMATS: dict[str, frozenset[str]] = {p.package: p.document_formats for p in PLUGINS}
+PARSER_OF_KIND: dict[str, str] = {
+    kind: p.parser for p in PLUGINS if p.parser is not None for kind in p.file_kinds
+}
+PARALLEL_KINDS: frozenset[str] = frozenset(k for p in PLUGINS if p.parallel for k in p.file_kinds)
