@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Document, JsonPath, Result, Unresolved
 from ..registry import check, params_of
@@ -158,8 +157,7 @@ def missing_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
         yield Result()
 
 
-@dataclass(frozen=True)
-class EnforceLevelParams:
+class EnforceLevelParams(NamedTuple):
     """``missing`` (absent or not a valid level; also reports an unresolved value),
     ``baseline`` or ``privileged``: the enforce level the rule reports."""
 

@@ -7,8 +7,7 @@ They read the run's ``NetIndex``; a relation resting on a placeholder is ``unres
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
@@ -47,8 +46,7 @@ def _deny(idx: NetIndex, ns: str | None, direction: str) -> Tri:
     )
 
 
-@dataclass(frozen=True)
-class DirectionParams:
+class DirectionParams(NamedTuple):
     """``ingress``: no default deny at all; ``egress``: an ingress deny without an egress one."""
 
     direction: str

@@ -6,8 +6,7 @@ Per-object checks: each reads one ``kubernetes.object`` target, no other object.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unresolved
 from ..registry import check, params_of
@@ -65,8 +64,7 @@ def policy_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 # ---------------------------------------------------------------- K8S-NET-003/004
-@dataclass(frozen=True)
-class EgressPortsParams:
+class EgressPortsParams(NamedTuple):
     """``ports``: the rule reports open egress restricted to listed ports (True, the
     ``open-destination`` rule) or open on every port (False, ``open-all``)."""
 

@@ -18,7 +18,7 @@ hostPath volume).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..context import Context
 from ..model import Result, Target, Unresolved
@@ -36,8 +36,7 @@ from .pod_security_support import (
 # ------------------------------------------------------------------ K8S-001, K8S-002
 
 
-@dataclass(frozen=True)
-class FlagParams:
+class FlagParams(NamedTuple):
     """The boolean field that must not be true (``privileged``, ``hostPID`` …)."""
 
     field: str

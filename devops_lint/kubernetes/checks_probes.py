@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check, params_of
@@ -44,8 +43,7 @@ DEFAULT_TIMEOUT_SECONDS = 1
 DEFAULT_PERIOD_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class ProbeParams:
+class ProbeParams(NamedTuple):
     """The probe the rule requires: ``livenessProbe`` or ``readinessProbe``."""
 
     probe: str
@@ -95,8 +93,7 @@ def _declared_ports(c: Container) -> tuple[set[int], set[str], bool]:
     return numbers, names, partial
 
 
-@dataclass(frozen=True)
-class PortTypeParams:
+class PortTypeParams(NamedTuple):
     """Which probe ports the rule checks: ``name`` or ``number``."""
 
     port_type: str

@@ -7,9 +7,8 @@ function serves K8S-RBAC-003 to K8S-RBAC-006; what "grants" means is in ``rbac``
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
@@ -38,8 +37,7 @@ if TYPE_CHECKING:
 
 
 # ----------------------------------------------------------------- role checks
-@dataclass(frozen=True)
-class GrantParams:
+class GrantParams(NamedTuple):
     """What a role must not grant (K8S-RBAC-003 … K8S-RBAC-006).
 
     ``grants``: ``{groups, resources, verbs}`` entries (verb ``write`` stands for the write
@@ -48,8 +46,8 @@ class GrantParams:
     ``critical_when_cluster_bound`` and ``human_admins_info``: severity changes.
     """
 
-    grants: list[dict[str, Any]] = field(default_factory=list)
-    cluster_bound_grants: list[dict[str, Any]] = field(default_factory=list)
+    grants: Sequence[dict[str, Any]] = ()
+    cluster_bound_grants: Sequence[dict[str, Any]] = ()
     unscoped: bool = False
     critical_when_cluster_bound: bool = False
     human_admins_info: bool = False
@@ -103,8 +101,7 @@ def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=path, unresolved=outcome is None, severity=severity)
 
 
-@dataclass(frozen=True)
-class WildcardFieldParams:
+class WildcardFieldParams(NamedTuple):
     """The rule field where ``*`` is reported: ``verbs``, ``resources`` or ``apiGroups``."""
 
     field: str
@@ -175,18 +172,13 @@ def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(path=binding.sub("roleRef", "name"), unresolved=is_admin is None)
 
 
-@dataclass(frozen=True)
-class SubjectParams:
+class SubjectParams(NamedTuple):
     """``names``: forbidden subject names; ``kind``: only subjects of this kind;
     ``except_roles``: roleRef names for which such a subject is acceptable."""
 
-    names: tuple[str, ...]
+    names: Sequence[str]
     kind: str | None = None
-    except_roles: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:  # the rule file gives YAML lists
-        object.__setattr__(self, "names", tuple(self.names))
-        object.__setattr__(self, "except_roles", tuple(self.except_roles))
+    except_roles: Sequence[str] = ()
 
 
 @check(

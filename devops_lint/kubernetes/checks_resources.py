@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Unresolved
 from ..registry import check, params_of
@@ -69,8 +68,7 @@ def _applies(target: Target) -> bool:
     return not is_ephemeral(container_of(target))
 
 
-@dataclass(frozen=True)
-class ResourceParams:
+class ResourceParams(NamedTuple):
     """``resources.<section>.<resource>`` to require; ``setting``: a boolean setting that
     must be true (or unset) for the rule to run."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..context import Context
 from ..model import JsonPath, Result, Span, Target
@@ -17,8 +17,7 @@ from ..rules import CheckFn, Rule
 from .objects import Container, Lookup, PodSpec, containers, lookup
 
 
-@dataclass(frozen=True)
-class VariantParams:
+class VariantParams(NamedTuple):
     """Which of the rules sharing one check this is (``hostpath``, ``dangerous`` …)."""
 
     variant: str
