@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.kustomize import mark_patches
 from ..kubernetes.objects import K8sObject, PodSpec, containers, objects
+from ..kubernetes.pod_index import ByNamespace, LabelIndex
 from ..kubernetes.podkinds import pod_specs
 from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all
 from ..model import UNRESOLVED_KEY, Unresolved
@@ -130,11 +131,8 @@ class K8sView:
     objects: list[K8sObject]
     pods: list[PodSpec]
     _kinds: dict[tuple[str, ...], list[K8sObject]] = field(default_factory=dict, repr=False)
-    _by_ns: dict[str, list[PodSpec]] | None = field(default=None, repr=False)
-    _open: list[PodSpec] = field(default_factory=list, repr=False)
-    _order: dict[int, int] | None = field(default=None, repr=False)
-    _label_index: dict[tuple[str, str], set[int]] | None = field(default=None, repr=False)
-    _unknown_labels: set[int] = field(default_factory=set, repr=False)
+    _by_ns: ByNamespace[PodSpec] | None = field(default=None, repr=False)
+    _by_label: LabelIndex[PodSpec] | None = field(default=None, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def may_carry(self, wanted: dict[str, str]) -> set[int] | None:
@@ -143,22 +141,9 @@ class K8sView:
         Pods whose labels are not fully known are always included. An index instead of
         comparing every selector with every pod keeps large repositories linear.
         """
-        if self._label_index is None:
-            self._label_index = {}
-            for pod in self.pods:
-                labels = pod_labels(pod)
-                if not isinstance(labels, dict) or UNRESOLVED_KEY in labels:
-                    self._unknown_labels.add(id(pod))
-                    continue
-                for k, v in labels.items():
-                    if literal(k) is None or literal(v) is None:
-                        self._unknown_labels.add(id(pod))
-                        break
-                    self._label_index.setdefault((k, v), set()).add(id(pod))
-        sets = [self._label_index.get((k, v), set()) for k, v in wanted.items()]
-        if not sets:
-            return None
-        return set.intersection(*sets) | self._unknown_labels
+        if self._by_label is None:
+            self._by_label = LabelIndex(self.pods, pod_labels)
+        return self._by_label.may_carry(wanted)
 
     def of_kind(self, *kinds: str) -> list[K8sObject]:
         found = self._kinds.get(kinds)
@@ -167,26 +152,11 @@ class K8sView:
         return found
 
     def pods_near(self, namespace: Any) -> list[PodSpec]:
-        """Pod templates that may share ``namespace`` (all of them when it is not literal);
+        """Pod templates that may share ``namespace`` (the rest cannot: ``same_namespace``);
         saves comparing every object with every pod in large repositories."""
         if self._by_ns is None:
-            self._by_ns = {}
-            for pod in self.pods:
-                ns = literal(pod.obj.namespace)
-                if ns is None:
-                    self._open.append(pod)
-                else:
-                    self._by_ns.setdefault(ns, []).append(pod)
-        ns = literal(namespace)
-        if ns is None:
-            return self.pods
-        near = self._by_ns.get(ns, [])
-        if not self._open:
-            return near
-        if self._order is None:
-            self._order = {id(p): i for i, p in enumerate(self.pods)}
-        order = self._order
-        return sorted([*near, *self._open], key=lambda p: order[id(p)])
+            self._by_ns = ByNamespace(lambda pod: pod.obj.namespace, self.pods)
+        return self._by_ns.near(namespace)
 
 
 def k8s_view(ctx: Context) -> K8sView:

@@ -18,14 +18,14 @@ from typing import Any
 from ..model import UNRESOLVED_KEY, Document, JsonPath, ParseError, Span, Unresolved
 from ..yamlload import load_documents, plain_scalar
 from .engine.render import RENDER_ERROR_FORMAT, render_file, renders
+from .placeholder_chars import PH_CHARS
 from .template import (
-    PH_CHARS,
-    TemplateSyntaxError,
     Transformed,
     placeholder_index,
     placeholder_pattern,
     transform,
 )
+from .template_actions import TemplateSyntaxError
 from .values import ChartValues, chart_values
 
 NOT_MANIFESTS = frozenset({"NOTES.txt"})

@@ -18,237 +18,25 @@ and everything an include wrote points at the include (``synthetic``).
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Span
+from .placeholder_chars import PH_CHARS, PH_DIGIT, PH_FILL, PH_RADIX, read, spell
+from .template_actions import (
+    Action,
+    Dot,
+    IncludeSpec,
+    line_starts,
+    parse_include,
+    position,
+    scopes,
+    tokenize,
+)
 
-# Placeholder alphabet: U+E000 fills, U+E001…U+F8FE are digits. Private-use characters are
-# printable for YAML (so they form plain scalars anywhere) and never occur in real manifests.
-PH_FILL = "\ue000"
-PH_FIRST = 0xE001
-PH_RADIX = 0xF8FF - PH_FIRST
-PH_CHARS = re.compile("[\ue000-\uf8fe]")
-
-_WS = " \t\r\n"
-_STOP = re.compile(r"[\"'`]|\}\}")
-_KEYWORD = re.compile(r"(if|else|range|with|end|define|block|break|continue)\b")
-_ASSIGN = re.compile(r"\$[A-Za-z0-9_]*\s*(?:,\s*\$[A-Za-z0-9_]*\s*)?:?=")
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:])[|>][-+0-9]*$")
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TERM = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`]*`|\(|\)|\||[^\s|()"`]+')
-
-# What "." means at an action: a path into the root context ("Values", "a") or None
-# when it cannot be known (inside range, define, or a with over a computed value).
-Dot = tuple[str, ...] | None
-
-
-class TemplateSyntaxError(Exception):
-    """Template text that helm itself would refuse (unclosed action, stray end ...)."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One ``{{ … }}``: offsets into the template text and its body without delimiters."""
-
-    start: int
-    end: int  # offset just after the closing ``}}``
-    body: str  # trim markers and surrounding whitespace removed
-    kind: str  # output | comment | open | else | end | silent
-    keyword: str = ""  # if/range/with/define/block/else/end/break/continue
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
-
-
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
-    """1-based line and column of an offset."""
-    line = bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
-
-
-def _error(text: str, offset: int, message: str) -> TemplateSyntaxError:
-    line, column = _position(_line_starts(text), offset)
-    return TemplateSyntaxError(message, line, column)
-
-
-def _skip_string(text: str, q: int) -> int:
-    """Offset just after the Go string, raw string or char constant starting at ``q``."""
-    quote = text[q]
-    if quote == "`":
-        close = text.find("`", q + 1)
-        if close < 0:
-            raise _error(text, q, "unterminated raw string in template action")
-        return close + 1
-    k, n = q + 1, len(text)
-    while k < n:
-        c = text[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == quote:
-            return k + 1
-        if c == "\n":
-            break
-        k += 1
-    raise _error(text, q, "unterminated quoted string in template action")
-
-
-def _classify(body: str) -> tuple[str, str]:
-    m = _KEYWORD.match(body)
-    if m:
-        word = m.group(1)
-        if word in ("if", "range", "with", "define", "block"):
-            return "open", word
-        if word in ("break", "continue"):
-            return "silent", word
-        return word, word  # else, end
-    if _ASSIGN.match(body):
-        return "silent", ""  # variable declarations print nothing
-    return "output", ""
-
-
-def tokenize(text: str) -> list[Action]:
-    """Every action of a Go template, in order.
-
-    Handles ``{{-``/``-}}`` trim markers (Go requires whitespace beside the dash),
-    quoted and raw strings that contain ``}}``, and ``{{/* … */}}`` comments.
-    """
-    actions: list[Action] = []
-    n = len(text)
-    pos = text.find("{{")
-    while pos >= 0:
-        start = pos
-        i = start + 2
-        if i + 1 < n and text[i] == "-" and text[i + 1] in _WS:
-            i += 1
-        j = i
-        while j < n and text[j] in _WS:
-            j += 1
-        if text.startswith("/*", j):
-            close = text.find("*/", j + 2)
-            if close < 0:
-                raise _error(text, start, "unclosed comment in template")
-            k = m = close + 2
-            while m < n and text[m] in _WS:
-                m += 1
-            if m > k and text.startswith("-}}", m):
-                m += 1
-            if not text.startswith("}}", m):
-                raise _error(text, start, "template comment does not end with */}}")
-            end = m + 2
-            actions.append(Action(start, end, text[j:k], "comment"))
-        else:
-            k = i
-            while True:
-                found = _STOP.search(text, k)
-                if found is None:
-                    raise _error(text, start, "unclosed action: missing }}")
-                if found.group() == "}}":
-                    break
-                k = _skip_string(text, found.start())
-            body_end = found.start()
-            if body_end - 2 >= i and text[body_end - 1] == "-" and text[body_end - 2] in _WS:
-                body_end -= 1
-            end = found.start() + 2
-            body = text[i:body_end].strip()
-            if not body:
-                raise _error(text, start, "missing value for command in empty action")
-            kind, keyword = _classify(body)
-            actions.append(Action(start, end, body, kind, keyword))
-        pos = text.find("{{", end)
-    return actions
-
-
-def terms(command: str) -> list[str] | None:
-    """The terms of one pipeline command; None when it nests (parentheses)."""
-    out = _TERM.findall(command)
-    if any(t in ("(", ")", "|") for t in out):
-        return None
-    return out
-
-
-@functools.lru_cache(maxsize=8192)
-def split_pipeline(body: str) -> tuple[tuple[str, ...], ...] | None:
-    """``a b | c d`` → ``((a, b), (c, d))``; None for anything with parentheses."""
-    tokens = _TERM.findall(body)
-    if "(" in tokens or ")" in tokens:
-        return None
-    commands: list[list[str]] = [[]]
-    for t in tokens:
-        if t == "|":
-            commands.append([])
-        else:
-            commands[-1].append(t)
-    if any(not c for c in commands):
-        return None
-    return tuple(tuple(c) for c in commands)
-
-
-@functools.lru_cache(maxsize=8192)
-def ref_path(term: str, dot: Dot) -> Dot:
-    """Path into the root context of a field reference (``.Values.a``, ``$.Chart.Name``, ``.``)."""
-    if term == ".":
-        return dot
-    if term == "$":
-        return ()
-    base: Dot
-    if term.startswith("$."):
-        base, rest = (), term[2:]
-    elif term.startswith("."):
-        base, rest = dot, term[1:]
-    else:
-        return None
-    if base is None:
-        return None
-    parts = rest.split(".")
-    if not all(_IDENT.fullmatch(p) for p in parts):
-        return None
-    return (*base, *parts)
-
-
-@dataclass(frozen=True, slots=True)
-class IncludeSpec:
-    """A whole-line output action: what it renders and at which indentation."""
-
-    ref: str | None  # the reference given to toYaml; None for include/template/anything else
-    indent: int | None  # the argument of indent/nindent
-    newline: bool  # nindent (content starts on the next line at ``indent``)
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_include(body: str) -> IncludeSpec:
-    commands = split_pipeline(body)
-    if commands is None:
-        return IncludeSpec(None, None, False)
-    indent: int | None = None
-    newline = False
-    last = commands[-1]
-    if len(last) == 2 and last[0] in ("indent", "nindent") and last[1].isdigit():
-        indent, newline = int(last[1]), last[0] == "nindent"
-        commands = commands[:-1]
-    ref: str | None = None
-    if len(commands) == 1 and len(commands[0]) == 2 and commands[0][0] == "toYaml":
-        ref = commands[0][1]
-    elif len(commands) == 2 and len(commands[0]) == 1 and commands[1] == ("toYaml",):
-        ref = commands[0][0]
-    return IncludeSpec(ref, indent, newline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,22 +81,16 @@ IncludeRenderer = Callable[[IncludeSite], "Inlined | None"]
 
 
 def placeholder(index: int, width: int, digits: int) -> str:
-    out = []
-    for _ in range(digits):
-        out.append(chr(PH_FIRST + index % PH_RADIX))
-        index //= PH_RADIX
-    return "".join(reversed(out)) + PH_FILL * max(0, width - digits)
+    """Action ``index`` as a placeholder of ``width`` characters (digits, then fill)."""
+    return spell(index, digits) + PH_FILL * max(0, width - digits)
 
 
 def placeholder_pattern(digits: int) -> re.Pattern[str]:
-    return re.compile(f"[\ue001-\uf8fe]{{{digits}}}\ue000*")
+    return re.compile(f"{PH_DIGIT}{{{digits}}}{PH_FILL}*")
 
 
 def placeholder_index(ph: str, digits: int) -> int:
-    index = 0
-    for c in ph[:digits]:
-        index = index * PH_RADIX + (ord(c) - PH_FIRST)
-    return index
+    return read(ph[:digits])
 
 
 @dataclass
@@ -344,10 +126,10 @@ class Transformed:
         if cached is not None:
             return cached
         if not self._starts:
-            self._starts = _line_starts(self.source)
+            self._starts = line_starts(self.source)
         a = self.actions[index]
-        line, col = _position(self._starts, a.start)
-        end_line, end_col = _position(self._starts, a.end - 1)
+        line, col = position(self._starts, a.start)
+        end_line, end_col = position(self._starts, a.end - 1)
         span = self._action_spans[index] = Span(line, col, end_line, end_col)
         return span
 
@@ -381,51 +163,6 @@ def _blank(segment: str) -> str:
     if "\n" not in segment:
         return " " * len(segment)
     return "\n".join(" " * len(p) for p in segment.split("\n"))
-
-
-def _scopes(actions: list[Action], text: str) -> tuple[list[Dot], dict[int, int]]:
-    """The dot at each action, and define blocks (opening action → its end action)."""
-    dots: list[Dot] = []
-    defines: dict[int, int] = {}
-    stack: list[tuple[str, Dot, int]] = []
-    dot: Dot = ()
-    for idx, a in enumerate(actions):
-        if a.kind == "open":
-            dots.append(dot)
-            outer = dot
-            if a.keyword == "with":
-                args = terms(a.body[4:])
-                dot = ref_path(args[0], outer) if args and len(args) == 1 else None
-            elif a.keyword in ("range", "define", "block"):
-                dot = None
-            stack.append((a.keyword, outer, idx))
-        elif a.kind == "else":
-            if not stack:
-                raise _error(text, a.start, "unexpected {{else}}")
-            keyword, outer, _ = stack[-1]
-            dots.append(outer)
-            rest = a.body[4:].strip()
-            if rest.startswith("with"):
-                args = terms(rest[4:])
-                dot = ref_path(args[0], outer) if args and len(args) == 1 else None
-            elif keyword in ("with", "range"):
-                dot = outer
-        elif a.kind == "end":
-            if not stack:
-                raise _error(text, a.start, "unexpected {{end}}")
-            keyword, outer, open_idx = stack.pop()
-            if keyword == "define":
-                defines[open_idx] = idx
-            dot = outer
-            dots.append(dot)
-        else:
-            dots.append(dot)
-    if stack:
-        keyword, _, open_idx = stack[-1]
-        raise _error(
-            text, actions[open_idx].start, f"{{{{{keyword}}}}} is never closed by {{{{end}}}}"
-        )
-    return dots, defines
 
 
 def _empty(value: object) -> bool:
@@ -485,7 +222,7 @@ def transform(text: str, render: IncludeRenderer | None = None) -> Transformed:
     actions = tokenize(text)
     if not actions:
         return Transformed(text, text, [], [], 1, [])
-    dots, defines = _scopes(actions, text)
+    dots, defines = scopes(actions, text)
     digits = 1 if len(actions) < PH_RADIX else 2
 
     # 1. Same-width replacement over the whole text (newlines kept).
@@ -516,7 +253,7 @@ def transform(text: str, render: IncludeRenderer | None = None) -> Transformed:
     lines = "".join(pieces).split("\n")
 
     # 2. Lines made only of actions: blank control flow, collect include sites.
-    starts = _line_starts(text)
+    starts = line_starts(text)
     per_line: dict[int, list[int]] = {}
     first_line: dict[int, int] = {}
     for idx in live:

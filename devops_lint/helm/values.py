@@ -25,7 +25,8 @@ from typing import Any
 
 from ..model import Document, ParseError
 from ..yamlload import load_documents, plain_scalar
-from .template import Dot, IncludeSite, Inlined, ref_path, split_pipeline
+from .template import IncludeSite, Inlined
+from .template_actions import Dot, ref_path, split_pipeline
 
 
 class _Sentinel:

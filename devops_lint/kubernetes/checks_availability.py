@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from ..model import Target
     from ..rules import Rule
 
-REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})
-
 
 @dataclass(frozen=True)
 class Replicas:
@@ -110,9 +108,7 @@ def _at(r: Replicas, **kw: Any) -> Result:
 @check("K8S-025.replicas", target="kubernetes.object")
 def min_replicas(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.replicas: fewer than ``min_replicas`` in a production namespace."""
-    obj = object_of(target)
-    if obj.kind not in REPLICATED_KINDS:
-        return
+    obj = object_of(target)  # applies_to: Deployment, StatefulSet
     prod = is_prod_namespace(obj.namespace, ctx)
     if prod is Tri.NO:
         return
@@ -133,9 +129,9 @@ def min_replicas(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("K8S-025.spread", target="kubernetes.object")
 def spread(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.spread: several replicas without topology spread or pod anti-affinity."""
-    obj = object_of(target)
+    obj = object_of(target)  # applies_to: Deployment, StatefulSet
     pod = pod_spec(obj)
-    if obj.kind not in REPLICATED_KINDS or pod is None:
+    if pod is None:
         return
     r = replicas(obj, ctx)
     if r.count is not None and r.count <= 1:
@@ -159,9 +155,7 @@ def spread(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("K8S-025.strategy", target="kubernetes.object")
 def rollout_strategy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-025.strategy: ``Recreate``, or a rolling update that may stop every replica."""
-    obj = object_of(target)
-    if obj.kind != "Deployment":
-        return
+    obj = object_of(target)  # applies_to: Deployment
     strategy = lookup(obj.data, obj.path, ("spec", "strategy"))
     if not strategy.present:
         return  # the default: RollingUpdate with maxUnavailable 25%
@@ -314,9 +308,7 @@ def selecting_pdbs(obj: K8sObject, ctx: Context) -> list[tuple[K8sObject, Tri]]:
 @check("K8S-026.missing", target="kubernetes.object")
 def pdb_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-026.missing: a replicated workload that no PodDisruptionBudget selects."""
-    obj = object_of(target)
-    if obj.kind not in REPLICATED_KINDS:
-        return
+    obj = object_of(target)  # applies_to: Deployment, StatefulSet
     r = replicas(obj, ctx)
     if r.count is not None and r.count <= 1:
         return
@@ -368,9 +360,7 @@ def blocks_eviction(pdb: K8sObject, count: int | None) -> Tri:
 @check("K8S-026.blocks-eviction", target="kubernetes.object")
 def pdb_blocks_eviction(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-026.blocks-eviction: a selecting PDB that permits no eviction."""
-    obj = object_of(target)
-    if obj.kind not in REPLICATED_KINDS:
-        return
+    obj = object_of(target)  # applies_to: Deployment, StatefulSet
     r = replicas(obj, ctx)
     if r.count is not None and r.count <= 1:
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Document, JsonPath, Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .checks_support import api_group, lookup, object_of, undecided
 from .objects import objects
 
@@ -157,21 +157,30 @@ def missing_namespace(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
         yield Result()
 
 
-@check("K8S-028.baseline", "K8S-028.missing", "K8S-028.privileged", target="kubernetes.object")
-def pod_security_admission(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-028.*: a Namespace's ``pod-security.kubernetes.io/enforce`` label.
+class EnforceLevelParams(NamedTuple):
+    """``missing`` (absent or not a valid level; also reports an unresolved value),
+    ``baseline`` or ``privileged``: the enforce level the rule reports."""
 
-    params: ``level`` — ``missing`` (absent or not a valid level; also reports an
-    unresolved value), ``baseline`` or ``privileged``.
-    """
+    level: str
+
+
+@check(
+    "K8S-028.baseline",
+    "K8S-028.missing",
+    "K8S-028.privileged",
+    target="kubernetes.object",
+    params=EnforceLevelParams,
+)
+def pod_security_admission(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """K8S-028.*: a Namespace's ``pod-security.kubernetes.io/enforce`` label."""
     obj = object_of(target)
-    if obj.kind != "Namespace" or obj.api_version != "v1":
+    if obj.api_version != "v1":  # applies_to: kind Namespace
         return
     name = obj.metadata.get("name")
     system = ctx.settings["system_namespaces"]
     if isinstance(name, str) and not isinstance(name, Unresolved) and name in system:
         return
-    level = rule.params["level"]
+    level = params_of(rule, EnforceLevelParams).level
     found = lookup(obj.data, obj.path, ("metadata", "labels", PSA_ENFORCE))
     if not found.present:
         if level == "missing":

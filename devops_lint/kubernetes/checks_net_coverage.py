@@ -7,31 +7,32 @@ They read the run's ``NetIndex``; a relation resting on a placeholder is ``unres
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..model import Result, Severity, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .network_index import (
-    WORKLOAD_KINDS,
     NetIndex,
     Workload,
     _mappings,
-    _ns_key,
     _obj,
     _peer_lists,
     _policy_spec,
     is_default_deny,
     located,
     net_index,
-    workload,
+    pod_workload,
 )
 from .objects import pod_spec
 from .operator_pods import OtherPods
+from .pod_index import ByNamespace
 from .selectors import Tri, matches, namespace_labels, selects_everything, tri_all, tri_any
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..rules import Rule
+
+P = TypeVar("P", bound="Workload | OtherPods")
 
 
 # ---------------------------------------------------------------- K8S-NET-001
@@ -43,12 +44,22 @@ def _namespace_severity(idx: NetIndex, ns: str | None) -> Severity:
 
 def _deny(idx: NetIndex, ns: str | None, direction: str) -> Tri:
     return tri_any(
-        tri_all([in_ns, is_default_deny(p.spec, direction)]) for p, in_ns in idx.policies_in(ns)
+        tri_all([in_ns, is_default_deny(p.spec, direction)])
+        for p, in_ns in idx.policies.in_namespace(ns)
     )
 
 
+class DirectionParams(NamedTuple):
+    """``ingress``: no default deny at all; ``egress``: an ingress deny without an egress one."""
+
+    direction: str
+
+
 @check(
-    "K8S-NET-001.no-default-deny", "K8S-NET-001.no-egress-deny", target="kubernetes.project_object"
+    "K8S-NET-001.no-default-deny",
+    "K8S-NET-001.no-egress-deny",
+    target="kubernetes.project_object",
+    params=DirectionParams,
 )
 @located
 def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
@@ -57,18 +68,18 @@ def default_deny(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     Reported by the namespace's first workload in path order (every workload whose
     namespace is a placeholder speaks for itself: placeholders never group).
     """
-    obj = _obj(target)
-    if obj is None or obj.kind not in WORKLOAD_KINDS or pod_spec(obj) is None:
+    obj = _obj(target)  # applies_to: the workload kinds
+    if obj is None or pod_spec(obj) is None:
         return
     idx = net_index(target, ctx)
     ns = obj.namespace
     if not isinstance(ns, Unresolved):
-        first = idx.first_workload(ns)
+        first = idx.workloads.first(ns)
         if first is None or first.obj is not obj:
             return
     ingress = _deny(idx, ns, "Ingress")
     egress = _deny(idx, ns, "Egress")
-    if rule.params.get("direction") == "egress":
+    if params_of(rule, DirectionParams).direction == "egress":
         if ingress is not True or egress is True:
             return
         outcome = egress
@@ -104,13 +115,13 @@ def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     Policies whose ``podSelector`` selects every pod are namespace-wide baselines
     (default-deny and the like) and do not count.
     """
-    obj = _obj(target)
-    w = workload(obj) if obj is not None else None
+    obj = _obj(target)  # applies_to: the workload kinds
+    w = pod_workload(obj) if obj is not None else None
     if w is None:
         return
     idx = net_index(target, ctx)
     outcome: Tri = False
-    for p, in_ns in idx.policies_in(w.namespace):
+    for p, in_ns in idx.policies.in_namespace(w.namespace):
         sel = p.pod_selector or {}
         if selects_everything(sel) is True:
             continue
@@ -130,8 +141,8 @@ def _select_pods(
     match: Tri = False
     present: Tri = False
     candidates: list[tuple[Workload | OtherPods, Tri]] = [
-        *_candidates(idx, policy_ns, ns_sel, has_ns_sel),
-        *_other_candidates(idx, policy_ns, ns_sel, has_ns_sel),
+        *_candidates(idx, idx.workloads, policy_ns, ns_sel, has_ns_sel),
+        *_candidates(idx, idx.other_pods, policy_ns, ns_sel, has_ns_sel),
     ]
     for w, in_ns in candidates:
         if in_ns is False:
@@ -146,41 +157,22 @@ def _select_pods(
 
 
 def _candidates(
-    idx: NetIndex, policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
-) -> Iterator[tuple[Workload, Tri]]:
-    """Workloads a peer may select, each with whether its namespace is selected."""
+    idx: NetIndex, pods: ByNamespace[P], policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
+) -> Iterator[tuple[P, Tri]]:
+    """Pods a peer may select, each with whether its namespace is selected: the policy's
+    own namespace without a ``namespaceSelector``, else the namespaces it selects."""
     if not has_ns_sel:
-        yield from idx.workloads_in(policy_ns)
+        yield from pods.in_namespace(policy_ns)
         return
     everything = selects_everything(ns_sel or {})
-    for key, ws in idx.workloads_by_ns.items():
+    for key, group in pods.by_ns.items():
         in_ns = _namespace_selected(idx, ns_sel, key, everything)
         if in_ns is not False:
-            for w in ws:
+            for w in group:
                 yield w, in_ns
     in_templated: Tri = True if everything is True else None
-    for w in idx.templated_ns_workloads:
+    for w in pods.templated:
         yield w, in_templated
-
-
-def _other_candidates(
-    idx: NetIndex, policy_ns: str | None, ns_sel: Any, has_ns_sel: bool
-) -> Iterator[tuple[OtherPods, Tri]]:
-    """Operator-created and other non-core pods a peer may select (``_candidates``' rules)."""
-    everything = selects_everything(ns_sel or {}) if has_ns_sel else None
-    for pods in idx.other_pods:
-        templated, key = _ns_key(pods.namespace)
-        if has_ns_sel:
-            if templated:
-                yield pods, (True if everything is True else None)
-            else:
-                yield pods, _namespace_selected(idx, ns_sel, key, everything)
-            continue
-        policy_templated, policy_key = _ns_key(policy_ns)
-        if templated or policy_templated:
-            yield pods, None
-        elif key == policy_key:
-            yield pods, True
 
 
 def _namespace_selected(idx: NetIndex, ns_sel: Any, ns: str | None, everything: Tri) -> Tri:

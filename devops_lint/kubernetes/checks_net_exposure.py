@@ -28,7 +28,8 @@ INTERNAL_LB_ANNOTATIONS: dict[str, str] = {
 
 def _service_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
     obj = _obj(target)
-    if obj is None or obj.kind != "Service" or not in_api_groups(obj.data.get("apiVersion"), ("",)):
+    # applies_to: kind Service (of the core group, not a CRD of the same kind)
+    if obj is None or not in_api_groups(obj.data.get("apiVersion"), ("",)):
         return None
     spec = obj.data.get("spec")
     return (obj, spec) if isinstance(spec, dict) else None
@@ -129,8 +130,8 @@ NGINX_PREFIX = "nginx.ingress.kubernetes.io/"
 
 
 def _ingress(target: Target) -> K8sObject | None:
-    obj = _obj(target)
-    if obj is None or obj.kind != "Ingress":
+    obj = _obj(target)  # applies_to: kind Ingress
+    if obj is None:
         return None
     return obj if in_api_groups(obj.data.get("apiVersion"), NET_GROUPS) else None
 

@@ -6,10 +6,10 @@ Per-object checks: each reads one ``kubernetes.object`` target, no other object.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .network_index import (
     DNS_PORT,
     _exemption,
@@ -64,7 +64,19 @@ def policy_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 # ---------------------------------------------------------------- K8S-NET-003/004
-@check("K8S-NET-003.open-all", "K8S-NET-003.open-destination", target="kubernetes.object")
+class EgressPortsParams(NamedTuple):
+    """``ports``: the rule reports open egress restricted to listed ports (True, the
+    ``open-destination`` rule) or open on every port (False, ``open-all``)."""
+
+    ports: bool = True
+
+
+@check(
+    "K8S-NET-003.open-all",
+    "K8S-NET-003.open-destination",
+    target="kubernetes.object",
+    params=EgressPortsParams,
+)
 @located
 def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-NET-003: egress rules open to every destination (``open-destination``/``open-all``)."""
@@ -72,7 +84,7 @@ def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if found is None:
         return
     obj, spec = found
-    want_ports = rule.params.get("ports", True)
+    want_ports = params_of(rule, EgressPortsParams).ports
     exempt = _exemption(obj)
     for i, r in _mappings(spec, "egress"):
         is_open, where = open_peers(r, "to")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .checks_support import (
     Tri,
     container_of,
@@ -43,7 +43,13 @@ DEFAULT_TIMEOUT_SECONDS = 1
 DEFAULT_PERIOD_SECONDS = 10
 
 
-@check("K8S-017.liveness", "K8S-017.readiness", target="kubernetes.container")
+class ProbeParams(NamedTuple):
+    """The probe the rule requires: ``livenessProbe`` or ``readinessProbe``."""
+
+    probe: str
+
+
+@check("K8S-017.liveness", "K8S-017.readiness", target="kubernetes.container", params=ProbeParams)
 def require_probe(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-017.*: the app containers of long-running workloads define ``params.probe``."""
     c = container_of(target)
@@ -52,11 +58,12 @@ def require_probe(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     if kind not in LONG_RUNNING_KINDS and kind not in long_running_kinds(ctx):
         return
-    found = lookup(c.data, c.path, (rule.params["probe"],))
+    probe = params_of(rule, ProbeParams).probe
+    found = lookup(c.data, c.path, (probe,))
     if found.missing:
         yield Result()
     elif found.unknown:
-        yield undecided(target, f"{rule.params['probe']} may be set by a template include")
+        yield undecided(target, f"{probe} may be set by a template include")
 
 
 def _declared_ports(c: Container) -> tuple[set[int], set[str], bool]:
@@ -86,9 +93,15 @@ def _declared_ports(c: Container) -> tuple[set[int], set[str], bool]:
     return numbers, names, partial
 
 
-@check("K8S-018.port", "K8S-018.port-number", target="kubernetes.container")
+class PortTypeParams(NamedTuple):
+    """Which probe ports the rule checks: ``name`` or ``number``."""
+
+    port_type: str
+
+
+@check("K8S-018.port", "K8S-018.port-number", target="kubernetes.container", params=PortTypeParams)
 def probe_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-018.port / K8S-018.port-number (``params.port_type``: ``name`` or ``number``).
+    """K8S-018.port / K8S-018.port-number (``port_type``: ``name`` or ``number``).
 
     A named port that the container does not declare can never resolve (``port``). A
     numeric port works whenever the process listens on it, so an undeclared number is only
@@ -99,7 +112,7 @@ def probe_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     c = container_of(target)
     if is_ephemeral(c):
         return
-    want_number = rule.params["port_type"] == "number"
+    want_number = params_of(rule, PortTypeParams).port_type == "number"
     numbers, names, partial = _declared_ports(c)
     declares_ports = bool(numbers or names or partial)
     for probe in PROBES:

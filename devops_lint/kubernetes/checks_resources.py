@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .checks_support import container_of, is_ephemeral, lookup, undecided
 
 if TYPE_CHECKING:
@@ -68,26 +68,33 @@ def _applies(target: Target) -> bool:
     return not is_ephemeral(container_of(target))
 
 
+class ResourceParams(NamedTuple):
+    """``resources.<section>.<resource>`` to require; ``setting``: a boolean setting that
+    must be true (or unset) for the rule to run."""
+
+    section: str  # requests | limits
+    resource: str  # cpu | memory
+    setting: str | None = None
+
+
 @check(
     "K8S-015.cpu",
     "K8S-015.memory",
     "K8S-016.cpu-limit",
     "K8S-016.memory-limit",
     target="kubernetes.container",
+    params=ResourceParams,
 )
 def require_resource(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-015.*, K8S-016.memory-limit/cpu-limit: ``resources.<section>.<resource>`` is set.
-
-    params: ``section`` (requests | limits), ``resource`` (cpu | memory), optional
-    ``setting``: a boolean setting that must be true for the rule to run.
-    """
-    setting = rule.params.get("setting")
+    """K8S-015.*, K8S-016.memory-limit/cpu-limit: ``resources.<section>.<resource>`` is set."""
+    params = params_of(rule, ResourceParams)
+    setting = params.setting
     if setting and not ctx.settings.get(setting, True):
         return
     if not _applies(target):
         return
     c = container_of(target)
-    section, resource = rule.params["section"], rule.params["resource"]
+    section, resource = params.section, params.resource
     found = lookup(c.data, c.path, ("resources", section, resource))
     if found.missing:
         # Pod-level resources (spec.resources) bound the pod as a whole.

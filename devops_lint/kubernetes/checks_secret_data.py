@@ -160,7 +160,7 @@ def _credential_in_text(text: str, names_rule: Any, ph: Placeholders | None = No
 def configmap_credentials(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-019.configmap: credentials in a ConfigMap's ``data``/``binaryData``."""
     obj = object_of(target)
-    if obj.kind != "ConfigMap" or obj.api_version != "v1":
+    if obj.api_version != "v1":  # applies_to: kind ConfigMap
         return
     names_rule = rule_from_settings(ctx.settings)
     ph = placeholders_of(ctx)
@@ -198,7 +198,7 @@ def _is_sops(target: Target) -> bool:
 def secret_manifest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-020: a ``Secret`` committed with literal ``data``/``stringData`` values."""
     obj = object_of(target)
-    if obj.kind != "Secret" or obj.api_version != "v1":
+    if obj.api_version != "v1":  # applies_to: kind Secret
         return
     if obj.data.get("type") == "kubernetes.io/service-account-token":
         return

@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING, Any
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from ..registry import check
 from .checks_support import Tri, lookup, object_of, undecided
-from .objects import POD_SPEC_PATHS, pod_spec
+from .objects import pod_spec
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
     from ..rules import Rule
-
-# Objects that run pods (PodTemplate is a template, not a workload).
-WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"}
 
 
 def has_label(owner: Any, base: JsonPath, metadata: JsonPath, keys: list[str]) -> Tri:
@@ -37,9 +34,7 @@ def has_label(owner: Any, base: JsonPath, metadata: JsonPath, keys: list[str]) -
 @check("K8S-024", target="kubernetes.object")
 def required_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """K8S-024: the workload and its pod template carry one label of each required group."""
-    obj = object_of(target)
-    if obj.kind not in WORKLOAD_KINDS:
-        return
+    obj = object_of(target)  # applies_to: the workload kinds
     pod = pod_spec(obj)
     places: list[tuple[str, JsonPath]] = [("the object", ("metadata",))]
     if pod is not None and pod.rel[:-1]:  # a bare Pod is its own template

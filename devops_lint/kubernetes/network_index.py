@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Target, Unresolved
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
 from .operator_pods import OtherPods, other_pods
+from .pod_index import ByNamespace
 from .selectors import Tri, in_api_groups, selects_everything, tri_all
 
 if TYPE_CHECKING:
@@ -55,8 +56,12 @@ class Workload:
 
 
 def workload(obj: K8sObject) -> Workload | None:
-    if obj.kind not in WORKLOAD_KINDS:
-        return None
+    """``obj`` as a workload, when it is of a kind that runs pods."""
+    return pod_workload(obj) if obj.kind in WORKLOAD_KINDS else None
+
+
+def pod_workload(obj: K8sObject) -> Workload | None:
+    """The workload of an object already known to be of a workload kind (``applies_to``)."""
     pod = pod_spec(obj)
     if pod is None:
         return None
@@ -81,72 +86,20 @@ class Policy:
         return self.spec.get("podSelector")
 
 
-def _ns_key(ns: str | None) -> tuple[bool, str | None]:
-    """(declared as a placeholder?, key): placeholders never group (0.6 item 3)."""
-    return (True, None) if isinstance(ns, Unresolved) else (False, ns)
+def _namespace(item: Workload | Policy | OtherPods) -> str | None:
+    return item.namespace
 
 
 @dataclass
 class NetIndex:
-    """The run's workloads, policies and namespaces, grouped by declared namespace."""
+    """The run's workloads, policies and namespaces; workloads, policies and other pods
+    grouped by declared namespace (``pod_index.ByNamespace``)."""
 
-    workloads: list[Workload] = field(default_factory=list)
-    policies: list[Policy] = field(default_factory=list)
+    workloads: ByNamespace[Workload] = field(default_factory=lambda: ByNamespace(_namespace))
+    policies: ByNamespace[Policy] = field(default_factory=lambda: ByNamespace(_namespace))
     namespaces: dict[str, K8sObject] = field(default_factory=dict)  # resolved names only
-    workloads_by_ns: dict[str | None, list[Workload]] = field(default_factory=dict)
-    templated_ns_workloads: list[Workload] = field(default_factory=list)
-    policies_by_ns: dict[str | None, list[Policy]] = field(default_factory=dict)
-    templated_ns_policies: list[Policy] = field(default_factory=list)
     # Pods of other kinds and of operators: selectable, but not workloads to protect.
-    other_pods: list[OtherPods] = field(default_factory=list)
-
-    def add_workload(self, w: Workload) -> None:
-        self.workloads.append(w)
-        templated, key = _ns_key(w.namespace)
-        if templated:
-            self.templated_ns_workloads.append(w)
-        else:
-            self.workloads_by_ns.setdefault(key, []).append(w)
-
-    def add_policy(self, p: Policy) -> None:
-        self.policies.append(p)
-        templated, key = _ns_key(p.namespace)
-        if templated:
-            self.templated_ns_policies.append(p)
-        else:
-            self.policies_by_ns.setdefault(key, []).append(p)
-
-    def first_workload(self, ns: str | None) -> Workload | None:
-        """First workload of a (resolved or undeclared) namespace in path order."""
-        templated, key = _ns_key(ns)
-        found = [] if templated else self.workloads_by_ns.get(key, [])
-        return found[0] if found else None
-
-    def workloads_in(self, ns: str | None) -> Iterator[tuple[Workload, Tri]]:
-        """Workloads that are (True) or may be (None) in namespace ``ns``."""
-        return _in_namespace(ns, self.workloads, self.workloads_by_ns, self.templated_ns_workloads)
-
-    def policies_in(self, ns: str | None) -> Iterator[tuple[Policy, Tri]]:
-        """Policies that are (True) or may be (None) in namespace ``ns``."""
-        return _in_namespace(ns, self.policies, self.policies_by_ns, self.templated_ns_policies)
-
-
-_T = TypeVar("_T")
-
-
-def _in_namespace(
-    ns: str | None, every: list[_T], by_ns: dict[str | None, list[_T]], templated_ns: list[_T]
-) -> Iterator[tuple[_T, Tri]]:
-    """Items surely (True) or possibly (None) in ``ns``: a templated namespace may be any."""
-    templated, key = _ns_key(ns)
-    if templated:
-        for item in every:
-            yield item, None
-        return
-    for item in by_ns.get(key, []):
-        yield item, True
-    for item in templated_ns:
-        yield item, None
+    other_pods: ByNamespace[OtherPods] = field(default_factory=lambda: ByNamespace(_namespace))
 
 
 def _is_namespace(obj: K8sObject) -> bool:
@@ -162,13 +115,14 @@ def build_index(objs: Iterable[K8sObject], ctx: Context | None = None) -> NetInd
     idx = NetIndex()
     ordered = sorted(enumerate(objs), key=lambda e: (e[1].doc.path, e[1].doc.index, e[0]))
     if ctx is not None:
-        idx.other_pods = other_pods((obj for _, obj in ordered), ctx)
+        for pods in other_pods((obj for _, obj in ordered), ctx):
+            idx.other_pods.add(pods)
     for _, obj in ordered:
         w = workload(obj)
         if w is not None:
-            idx.add_workload(w)
+            idx.workloads.add(w)
         elif obj.kind == "NetworkPolicy" and in_api_groups(obj.data.get("apiVersion"), NET_GROUPS):
-            idx.add_policy(Policy(obj))
+            idx.policies.add(Policy(obj))
         elif _is_namespace(obj):
             idx.namespaces.setdefault(obj.name, obj)
     return idx
@@ -215,8 +169,9 @@ def _obj(target: Target) -> K8sObject | None:
 
 
 def _policy_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
+    """The NetworkPolicy of a target its rule's ``applies_to`` limits to that kind."""
     obj = _obj(target)
-    if obj is None or obj.kind != "NetworkPolicy":
+    if obj is None:
         return None
     if not in_api_groups(obj.data.get("apiVersion"), NET_GROUPS):
         return None

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from devops_lint.helm.engine.evaluate import PH_MARK, Evaluator, Limits, RenderLimit
+from devops_lint.helm.engine.evaluate import Evaluator
 from devops_lint.helm.engine.parse import TemplateError, parse_template
+from devops_lint.helm.engine.rendered import PH_MARK, Limits, RenderLimit
 from devops_lint.helm.engine.semver import satisfies
 
 

@@ -6,15 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devops_lint.helm.template import (
-    PH_CHARS,
-    IncludeSite,
-    Inlined,
-    TemplateSyntaxError,
-    parse_include,
-    tokenize,
-    transform,
-)
+from devops_lint.helm.placeholder_chars import PH_CHARS, PH_RADIX, read, spell
+from devops_lint.helm.template import IncludeSite, Inlined, transform
+from devops_lint.helm.template_actions import TemplateSyntaxError, parse_include, tokenize
 
 
 def test_tokenize_trim_markers_and_bodies() -> None:
@@ -192,3 +186,18 @@ def test_inlining_keeps_every_other_line_at_its_template_line(text: str) -> None
             continue
         if t in plain:
             assert line == src[t - 1]
+
+
+@given(st.integers(min_value=0, max_value=PH_RADIX**2 - 1))
+def test_both_placeholder_spellings_read_back(index: int) -> None:
+    """The loader's and the engine's placeholders share one alphabet (``placeholder_chars``)."""
+    from devops_lint.helm.engine.rendered import PH_MARK, placeholder_index, placeholder_text
+    from devops_lint.helm.template import placeholder
+    from devops_lint.helm.template import placeholder_index as action_index
+
+    engine = placeholder_text(index)
+    assert engine[0] == PH_MARK and len(engine) == 3
+    assert all(PH_CHARS.fullmatch(c) for c in engine)
+    assert placeholder_index(engine) == index == read(spell(index, 2))
+    loader = placeholder(index, 9, 2)
+    assert len(loader) == 9 and loader[:2] == engine[1:] and action_index(loader, 2) == index

@@ -12,12 +12,9 @@ from hypothesis import strategies as st
 
 from devops_lint.config import build_settings
 from devops_lint.engine import format_message, run
-from devops_lint.kubernetes.checks_pod_security import (
-    classify_capability,
-    classify_host_path,
-    normalise_host_path,
-    safe_sysctls,
-)
+from devops_lint.kubernetes.checks_pod_confinement import safe_sysctls
+from devops_lint.kubernetes.checks_pod_security import classify_capability
+from devops_lint.kubernetes.checks_pod_volumes import classify_host_path, normalise_host_path
 from devops_lint.kubernetes.objects import (
     INHERITED_FIELDS,
     Container,

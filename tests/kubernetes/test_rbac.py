@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from devops_lint.defaults import DEFAULT_SETTINGS
 from devops_lint.engine import Engine
-from devops_lint.kubernetes.checks_rbac import grants, grants_any, resource_matches, unscoped
+from devops_lint.kubernetes.rbac import grants, grants_any, resource_matches, unscoped
 from devops_lint.model import Document, Finding, Unresolved
 from devops_lint.rules import Rule, load_rules
 from devops_lint.yamlload import load_documents

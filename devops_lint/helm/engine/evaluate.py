@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 from .funcs import (
@@ -38,38 +37,17 @@ from .parse import (
     Text,
     parse_template,
 )
+from .rendered import (
+    MAX_RESULT,
+    PH_MARK,
+    Limits,
+    Output,
+    Rendered,
+    RenderLimit,
+    placeholder_text,
+)
 from .textfuncs import width
 from .values import GoObject, Unknown, go_print, holds_unknown, output_text, truth
-
-PH_MARK = "\ue000"
-MAX_RESULT = 4_000_000  # characters of a string, items of a list a function may return
-PH_FIRST = 0xE001
-PH_RADIX = 0xF8FF - PH_FIRST
-
-
-def placeholder_text(index: int) -> str:
-    """Three private-use characters naming unknown value ``index`` (never in real YAML)."""
-    return PH_MARK + chr(PH_FIRST + index // PH_RADIX) + chr(PH_FIRST + index % PH_RADIX)
-
-
-def placeholder_index(text: str) -> int:
-    return (ord(text[1]) - PH_FIRST) * PH_RADIX + ord(text[2]) - PH_FIRST
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_depth: int = 64  # nested include/template/tpl calls
-    max_steps: int = 2_000_000  # nodes executed and functions called
-    max_output: int = 8_000_000  # characters produced, included text counted too
-
-
-class RenderLimit(Exception):
-    """Evaluation stopped at a bound; the file is reported rather than rendered."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 class _Fired(Exception):
@@ -87,25 +65,6 @@ class _Continue(Exception):
 _NO_PIPE = object()
 
 
-@dataclass
-class Rendered:
-    """The text of one rendered file and where each part of it came from."""
-
-    text: str
-    segments: list[tuple[int, int, bool]]  # (output offset, template offset, literal)
-    unknowns: list[str]  # placeholder index → the action source it stands for
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (template offset, message)
-
-
-class _Out:
-    __slots__ = ("parts", "segments", "size")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.segments: list[tuple[int, int, bool]] = []
-        self.size = 0
-
-
 class Evaluator:
     """Renders templates of one chart tree; ``defines`` holds every named template."""
 
@@ -120,7 +79,7 @@ class Evaluator:
         self.depth = 0
         self.src = ""
         self.vars: list[list[Any]] = []
-        self.out = _Out()
+        self.out = Output()
         self.mapped = True  # writing the rendered file itself (not an include's string)
         self.anchor = 0  # offset of the rendered file's action being executed
         self.action = (0, 0)  # the action being executed, in ``src``
@@ -130,7 +89,7 @@ class Evaluator:
     def render(self, nodes: list[Node], source: str, dot: Any) -> Rendered:
         self.src = source
         self.vars = [["$", dot]]
-        self.out = _Out()
+        self.out = Output()
         self.mapped = True
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 12_000))
@@ -293,7 +252,7 @@ class Evaluator:
         # Text a ``template`` call writes belongs to the rendered file's action.
         anchor = self.anchor
         out = self.out
-        buffer = _Out()
+        buffer = Output()
         self.out = buffer
         try:
             with self._frame(define, data, mapped=False), suppress(_Break, _Continue):
@@ -330,7 +289,7 @@ class Evaluator:
 
     def include_nodes(self, define: Define, data: Any) -> str:
         out = self.out
-        self.out = _Out()
+        self.out = Output()
         try:
             with self._frame(define, data, mapped=False), suppress(_Break, _Continue):
                 self.nodes(define.body, data)

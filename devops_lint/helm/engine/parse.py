@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import actions
+
 MAX_NESTING = 200  # control structures and parentheses nested deeper are refused
 
 
@@ -176,61 +178,23 @@ def _lex(body: str, base: int) -> list[tuple[str, str, int]]:
 
 
 # ----------------------------------------------------------------------------- actions
-_WS = " \t\r\n"
+_WS = actions.WS
+# How the engine words the delimiter problems of ``actions.scan``.
+_SCAN_MESSAGES = {
+    actions.UNCLOSED_COMMENT: "unclosed comment",
+    actions.COMMENT_END: "comment ends before closing delimiter",
+    actions.UNCLOSED_ACTION: "unclosed action",
+    actions.UNTERMINATED_STRING: "unterminated quoted string",
+    actions.UNTERMINATED_RAW: "unterminated quoted string",
+}
 
 
-def _scan_actions(text: str) -> list[tuple[int, int, int, int, bool, bool]]:
-    """(start, end, body_start, body_end, trim_left, trim_right) of every action."""
-    out: list[tuple[int, int, int, int, bool, bool]] = []
-    n = len(text)
-    pos = text.find("{{")
-    while pos >= 0:
-        i = pos + 2
-        trim_left = i + 1 < n and text[i] == "-" and text[i + 1] in _WS
-        if trim_left:
-            i += 1
-        j = i
-        while j < n and text[j] in _WS:
-            j += 1
-        if text.startswith("/*", j):
-            close = text.find("*/", j + 2)
-            if close < 0:
-                raise TemplateError("unclosed comment", pos)
-            k = close + 2
-            while k < n and text[k] in _WS:
-                k += 1
-            trim_right = text.startswith("-}}", k) and k > close + 2
-            if not trim_right and not text.startswith("}}", k):
-                raise TemplateError("comment ends before closing delimiter", pos)
-            end = k + (3 if trim_right else 2)
-            out.append((pos, end, -1, -1, trim_left, trim_right))
-            pos = text.find("{{", end)
-            continue
-        k = i
-        while True:
-            if k >= n:
-                raise TemplateError("unclosed action", pos)
-            c = text[k]
-            if c in "\"'`":
-                q = k + 1
-                while q < n and text[q] != c:
-                    if text[q] == "\\" and c != "`":
-                        q += 1
-                    elif text[q] == "\n" and c != "`":
-                        raise TemplateError("unterminated quoted string", k)
-                    q += 1
-                if q >= n:
-                    raise TemplateError("unterminated quoted string", k)
-                k = q + 1
-                continue
-            if c == "}" and text.startswith("}}", k):
-                trim_right = k >= 2 and text[k - 1] == "-" and text[k - 2] in _WS and k - 1 > i
-                body_end = k - 1 if trim_right else k
-                out.append((pos, k + 2, i, body_end, trim_left, trim_right))
-                pos = text.find("{{", k + 2)
-                break
-            k += 1
-    return out
+def _scan_actions(text: str) -> list[actions.Delimited]:
+    """Every action of the file (delimiter problems first, as Go's lexer finds them)."""
+    try:
+        return list(actions.scan(text))
+    except actions.ScanError as exc:
+        raise TemplateError(_SCAN_MESSAGES[exc.problem], exc.offset) from None
 
 
 # ----------------------------------------------------------------------------- parser
@@ -335,32 +299,31 @@ class Parsed:
 
 def parse_template(text: str, file: str = "") -> Parsed:
     """Parse one template file; ``define``/``block`` bodies are returned beside the tree."""
-    actions = _scan_actions(text)
     root: list[Node] = []
     defines: list[Define] = []
     # Stack of (kind, container node or define-name, list being filled, pos).
     stack: list[tuple[str, Any, list[Node], int]] = [("root", None, root, 0)]
     prev_end = 0
     pending_trim = False
-    for idx, (start, end, bstart, bend, trim_left, trim_right) in enumerate(actions):
+    for action in _scan_actions(text):
+        start, end = action.start, action.end
         t_start, t_end = prev_end, start
         if pending_trim:
             while t_start < t_end and text[t_start] in _WS:
                 t_start += 1
-        if trim_left:
+        if action.trim_left:
             while t_end > t_start and text[t_end - 1] in _WS:
                 t_end -= 1
         if t_end > t_start:
             stack[-1][2].append(Text(t_start, t_end))
         prev_end = end
-        pending_trim = trim_right
-        if bstart < 0:
-            continue  # comment
-        tokens = _lex(text[bstart:bend], bstart)
+        pending_trim = action.trim_right
+        if action.comment:
+            continue
+        tokens = _lex(text[action.body_start : action.body_end], action.body_start)
         if not tokens:
             raise TemplateError("missing value for command", start)
         _node(text, file, tokens, start, end, stack, defines)
-        del idx
     if len(stack) > 1:
         raise TemplateError(f"unexpected EOF: unclosed {stack[-1][0]}", stack[-1][3])
     t_start = prev_end

@@ -29,8 +29,9 @@ from .chart import (
     load_tree,
     plain_copy,
 )
-from .evaluate import Evaluator, Limits, RenderLimit
+from .evaluate import Evaluator
 from .parse import Define, Parsed, TemplateError, parse_template
+from .rendered import Limits, RenderLimit
 from .sourcemap import documents, line_starts
 
 RENDER_ERROR_FORMAT = "helm-render"

@@ -17,10 +17,11 @@ from typing import Any
 
 from ...model import UNRESOLVED_KEY, Document, JsonPath, ParseError, Span, Unresolved
 from ...yamlload import load_documents
-from .evaluate import PH_MARK, Rendered, placeholder_index
+from ..placeholder_chars import PH_DIGIT
+from .rendered import PH_MARK, Rendered, placeholder_index
 
-_PH = re.compile(PH_MARK + "[\ue001-\uf8fe]{2}")
-_ALONE = re.compile(r"^([ \t]*)(" + PH_MARK + r"[\ue001-\uf8fe]{2})[ \t]*$", re.MULTILINE)
+_PH = re.compile(PH_MARK + PH_DIGIT + "{2}")
+_ALONE = re.compile(r"^([ \t]*)(" + PH_MARK + PH_DIGIT + r"{2})[ \t]*$", re.MULTILINE)
 
 
 def line_starts(text: str) -> list[int]:
