@@ -108,7 +108,7 @@ def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
 @check("X-008.service-no-pods", target="crossfile.k8s_object")
 def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Service" or not _relevant(obj):
+    if not _relevant(obj):
         return
     side = _missing(target, rule, ctx)
     if side is not None:
@@ -130,7 +130,7 @@ def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 @check("X-008.service-target-port", target="crossfile.k8s_object")
 def service_target_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Service" or not _relevant(obj):
+    if not _relevant(obj):
         return
     side = _missing(target, rule, ctx)
     if side is not None:
@@ -202,7 +202,7 @@ def _netpol_ports(obj: K8sObject) -> list[tuple[JsonPath, dict[str, Any]]]:
 @check("X-008.netpol-port", target="crossfile.k8s_object")
 def netpol_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "NetworkPolicy" or not _relevant(obj):
+    if not _relevant(obj):
         return
     side = _missing(target, rule, ctx)
     if side is not None:
@@ -289,7 +289,7 @@ def _service_has_port(svc: K8sObject, want: Any) -> Tri:
 @check("X-008.ingress-backend", target="crossfile.k8s_object")
 def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Ingress" or not _relevant(obj):
+    if not _relevant(obj):
         return
     side = _missing(target, rule, ctx)
     if side is not None:
@@ -325,8 +325,6 @@ def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 @check("X-008.hpa-target", target="crossfile.k8s_object")
 def hpa_target(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "HorizontalPodAutoscaler":
-        return
     side = _missing(target, rule, ctx)
     if side is not None:
         yield from side

@@ -180,7 +180,7 @@ def path_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def monitor_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     spec = obj.data.get("spec")
-    if obj.kind not in ("ServiceMonitor", "PodMonitor") or not isinstance(spec, dict):
+    if not isinstance(spec, dict):
         return
     view = k8s_view(ctx)
     key = "endpoints" if obj.kind == "ServiceMonitor" else "podMetricsEndpoints"

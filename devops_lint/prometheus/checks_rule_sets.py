@@ -33,7 +33,7 @@ ALERT_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 @check("PROM-016.record-format", target="prometheus.rule")
 def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    named = r.kind == "record" and r.name and not is_unresolved(r.name)
+    named = r.name and not is_unresolved(r.name)
     if named and r.name and not RECORD_FORMAT_RE.match(r.name):
         yield Result(
             path=(*r.path, "record"),
@@ -44,7 +44,7 @@ def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Resu
 @check("PROM-016.record-total-suffix", target="prometheus.rule")
 def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind != "record" or not r.name or not RECORD_FORMAT_RE.match(r.name):
+    if not r.name or not RECORD_FORMAT_RE.match(r.name):
         return
     ast = r.ast
     if ast is None or not q.uses_call(ast, *q.RATE_FUNCS):
@@ -60,7 +60,7 @@ def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterato
 @check("PROM-016.alert-name", target="prometheus.rule")
 def alert_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    named = r.kind == "alert" and r.name and not is_unresolved(r.name)
+    named = r.name and not is_unresolved(r.name)
     if named and r.name and not ALERT_NAME_RE.match(r.name):
         yield Result(
             path=(*r.path, "alert"), message=f"alert name '{r.name}' is not UpperCamelCase"
@@ -85,7 +85,7 @@ def _disjoint_series(a: Rule, b: Rule) -> bool:
 
 def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind != kind or not r.name or is_unresolved(r.name):
+    if not r.name or is_unresolved(r.name):
         return
     labels = _static_labels(r)
     if labels is None:
@@ -139,8 +139,6 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list
         producers = [p for p in records.get(name, []) if p is not r]
         if not producers:
             yield "undefined", name, producers, complete
-            continue
-        if r.kind != "record":
             continue
         same = [p for p in producers if p.group is r.group]
         if not same:
