@@ -397,8 +397,8 @@ WHAT = {
 
 @check("X-009.workflow-local-path", target="crossfile.workflow")
 def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    from ..github.positions import locate
     from ..github.repository import repository_view
-    from ..github.workflow import locate
 
     doc = target.doc
     # Paths resolve against the repository root, also when only .github/ was scanned.

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .analysis import action_matches, vocabulary
-from .workflow import ActionRef, Step, build_workflow, is_expression, locate
+from .positions import locate
+from .uses import ActionRef
+from .workflow import Step, build_workflow, is_expression
 
 if TYPE_CHECKING:
     from ..context import Context

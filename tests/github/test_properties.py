@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from devops_lint.context import Context
 from devops_lint.defaults import DEFAULT_SETTINGS
-from devops_lint.github.expressions import ExpressionError, find_expressions, parse, refs_of
+from devops_lint.github.expressions import ExpressionError, find_expressions, parse
+from devops_lint.github.exprtree import refs_of
 from devops_lint.github.targets import TARGETS
 from devops_lint.model import Document, ParseError
 from devops_lint.project import Project
