@@ -160,21 +160,19 @@ def _terraform(project: Project, ctx: Context) -> Iterator[Target]:
 
 @kind(["terraform"], project=True)
 def _cloud_identities(project: Project, ctx: Context) -> Iterator[Target]:
-    from ..terraform.module import modules_of
+    from ..terraform.facts import cloud_identities
 
-    types = ("aws_iam_role", "google_iam_workload_identity_pool_provider")
-    for module in modules_of(project, ctx).values():
-        for role in (r for t in types for r in module.resources_of_type(t)):
-            yield Target(
-                kind="crossfile.cloud_identity",
-                doc=role.doc,
-                path=role.path,
-                data=role.data,
-                locator=role.address,
-                anchor=role.header,
-                object_span=role.header,
-                context={"name": role.address, "resource": role},
-            )
+    for identity in cloud_identities(project, ctx):
+        yield Target(
+            kind="crossfile.cloud_identity",
+            doc=identity.doc,
+            path=identity.path,
+            data=identity.data,
+            locator=identity.address,
+            anchor=identity.header,
+            object_span=identity.header,
+            context={"name": identity.address, "resource": identity},
+        )
 
 
 TARGETS: dict[str, TargetKind] = {
