@@ -419,16 +419,9 @@ def tf_module_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             continue
         path: JsonPath = ("module", name, "source")
-        if isinstance(source, Unresolved) or "${" in source:
-            yield Result(
-                path=path,
-                unresolved=True,
-                message=f"module source '{source}' is templated or leaves the scanned tree",
-                args={"source": source, "module": name},
-            )
-            continue
-        target_dir = join(base, source)
-        if target_dir == ".." or target_dir.startswith("../"):
+        templated = isinstance(source, Unresolved) or "${" in source
+        target_dir = "" if templated else join(base, source)
+        if templated or target_dir == ".." or target_dir.startswith("../"):
             yield Result(
                 path=path,
                 unresolved=True,
