@@ -11,9 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import JsonPath
-from ..prometheus.index import PromIndex, build_index, go_glob
-from ..prometheus.model import PromConfig, RelabelRule, RuleFile, ScrapeJob
-from ..prometheus.operator import OperatorJob
+from ..prometheus.facts import (
+    OperatorJob,
+    PromConfig,
+    PromIndex,
+    RelabelRule,
+    RuleFile,
+    ScrapeJob,
+    build_index,
+    go_glob,
+)
 from .common import files
 
 if TYPE_CHECKING:

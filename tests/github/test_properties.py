@@ -175,7 +175,8 @@ def _run_all(doc: Document) -> None:
             continue
         targets = kind.project_targets(ctx.project, ctx) if kind.project else kind.fn(doc, ctx)
         for target in targets:
-            list(rule.check_fn(target, rule, ctx))
+            if rule.applies(target):  # as the engine does
+                list(rule.check_fn(target, rule, ctx))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
