@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.objects import objects
 from ..model import Document, JsonPath, Unresolved
-from ..prometheus.re2 import compile_anchored
+from ..prometheus.facts import compile_anchored
 
 if TYPE_CHECKING:
     from ..context import Context

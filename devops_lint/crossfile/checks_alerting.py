@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
-from ..prometheus.model import Rule as PromRule
-from ..prometheus.model import RuleFile
+from ..prometheus.facts import Rule as PromRule
+from ..prometheus.facts import RuleFile
 from ..registry import check
 from .alertmanager import AlertmanagerConfig, alertmanager_configs
 from .common import first_doc, missing_side

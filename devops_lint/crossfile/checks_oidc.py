@@ -8,6 +8,9 @@ the cloud identity they assume, defined in the same repository's Terraform.
 - Azure links through ``client-id``, which Terraform computes (``azuread_application``,
   ``azurerm_user_assigned_identity``): it is never literal on both sides, so Azure
   identities are not joined.
+
+Both sides come from the formats' published facts: ``github.facts.OidcTrust`` (who asks)
+and ``terraform.facts`` (``IamRoleTrust``, ``WorkloadIdentityProvider``: who is trusted).
 """
 
 from __future__ import annotations
@@ -16,48 +19,26 @@ import configparser
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..kubernetes.selectors import Tri, tri_any
-from ..model import Document, JsonPath, Result, Target, Unresolved
+from ..model import Result, Target, Unresolved
 from ..registry import check
 from .cel import evaluate, mapped_claims
 from .common import first_doc, missing_side, unresolved_message
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..github.workflow import Job
+    from ..github.facts import OidcTrust
     from ..rules import Rule
-    from ..terraform.aws_common import PolicySource
-    from ..terraform.objects import Resource
-    from ..terraform.policy import Statement
+    from ..terraform.facts import IamRoleTrust, TrustStatement, WorkloadIdentityProvider
 
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]+)$")
-GCP_PROVIDER = re.compile(
-    r"^projects/[^/]+/locations/global/workloadIdentityPools/([^/]+)/providers/([^/]+)$"
-)
+    Identity: TypeAlias = IamRoleTrust | WorkloadIdentityProvider
+
 SUB_KEY = "token.actions.githubusercontent.com:sub"
 PROBE_BRANCH = "refs/heads/devops-lint-unprotected-probe"
-AWS_ACTION = "aws-actions/configure-aws-credentials"
-GCP_ACTION = "google-github-actions/auth"
-GCP_PROVIDER_TYPE = "google_iam_workload_identity_pool_provider"
-
-
-@dataclass
-class Consumer:
-    """A job step assuming a cloud identity by a literal name, and the subjects it presents."""
-
-    doc: Document
-    path: JsonPath  # the role-to-assume / workload_identity_provider value
-    job: str
-    cloud: str  # "aws" or "gcp"
-    key: str  # role name, or provider id
-    pool: str | None = None  # GCP pool id
-    subjects: set[str] = field(default_factory=set)  # after "repo:<owner>/<repo>:"
-    open_refs: bool = False  # some reachable ref cannot be enumerated
-    unknown: bool = False  # the environment is an expression
 
 
 def repository(ctx: Context) -> str | None:
@@ -81,73 +62,10 @@ def repository(ctx: Context) -> str | None:
     return result
 
 
-def _job_subjects(job: Job, consumer: Consumer, ctx: Context) -> None:
-    """Standards X-010: ``environment:<env>`` for a job with an environment, else
-    ``ref:<ref>`` per reachable ref, plus ``pull_request`` when PR-reachable."""
-    from ..github.analysis import job_facts, setting
-    from ..github.evaluate import PR_EVENTS, excludes_ref, run_info
-    from ..github.workflow import build_workflow
+def consumers(ctx: Context) -> list[OidcTrust]:
+    from ..github.facts import oidc_trusts
 
-    env = job.environment
-    if env is not None:
-        if not isinstance(env, str) or "${{" in env:
-            consumer.unknown = True
-        else:
-            consumer.subjects.add(f"environment:{env}")
-        return
-    facts = job_facts(job, ctx)
-    triggers = build_workflow(job.doc).triggers
-    default_branch = setting(ctx, "default_branch", "main")
-    for event in facts.reachable:
-        if event in PR_EVENTS:
-            consumer.subjects.add("pull_request")
-            continue
-        info = run_info(event, triggers.get(event), default_branch)
-        if info.refs is None:
-            consumer.open_refs = True
-            continue
-        for ref in info.refs:
-            if facts.condition is None or not excludes_ref(facts.condition, event, ref):
-                consumer.subjects.add(f"ref:{ref}")
-
-
-def _literal_input(step: Any, name: str) -> str | None:
-    value = step.input(name)
-    if not isinstance(value, str) or isinstance(value, Unresolved) or "${{" in value:
-        return None
-    return value.strip()
-
-
-def consumers(ctx: Context) -> list[Consumer]:
-    def build() -> list[Consumer]:
-        from ..github.analysis import step_uses
-        from ..github.workflow import build_workflow
-
-        out: list[Consumer] = []
-        docs = sorted(ctx.project.of_format("workflow"), key=lambda d: (d.path, d.index))
-        for doc in docs:
-            for job in build_workflow(doc).jobs:
-                for step in job.steps:
-                    c: Consumer | None = None
-                    if step_uses(step, [AWS_ACTION]):
-                        arn = _literal_input(step, "role-to-assume")
-                        m = ROLE_ARN.match(arn) if arn else None
-                        if m:
-                            path = (*step.path, "with", "role-to-assume")
-                            c = Consumer(doc, path, job.id, "aws", m.group(1))
-                    elif step_uses(step, [GCP_ACTION]):
-                        wip = _literal_input(step, "workload_identity_provider")
-                        g = GCP_PROVIDER.match(wip) if wip else None
-                        if g:
-                            path = (*step.path, "with", "workload_identity_provider")
-                            c = Consumer(doc, path, job.id, "gcp", g.group(2), g.group(1))
-                    if c is not None:
-                        _job_subjects(job, c, ctx)
-                        out.append(c)
-        return out
-
-    result: list[Consumer] = ctx.memo("crossfile.oidc_consumers", build)
-    return result
+    return oidc_trusts(ctx)
 
 
 # --- trust side -----------------------------------------------------------------------------
@@ -157,74 +75,74 @@ def consumers(ctx: Context) -> list[Consumer]:
 class Trust:
     """An AWS trust statement for GitHub OIDC with its ``sub`` patterns."""
 
-    source: PolicySource
-    statement: Statement
+    statement: TrustStatement
     patterns: list[tuple[str, bool]]  # (sub value, wildcard semantics)
     unresolved: bool
 
 
-def role_trusts(role: Resource) -> list[Trust]:
-    from ..terraform.aws_common import policy_sources
-
+def role_trusts(role: IamRoleTrust) -> list[Trust]:
     out: list[Trust] = []
-    for src in policy_sources(role, frozenset({"trust"})):
-        policy = src.policy
-        if isinstance(policy, Unresolved):
+    for st in role.statements:
+        if not st.allows:
             continue
-        for st in policy.statements:
-            if not st.allows:
+        patterns: list[tuple[str, bool]] = []
+        unresolved = st.unresolved
+        for cond in st.conditions:
+            key, op = cond.key, cond.operator
+            if key is None:
+                unresolved = True
                 continue
-            patterns: list[tuple[str, bool]] = []
-            unresolved = st.unresolved
-            for cond in st.conditions:
-                key, op = cond.key, cond.operator
-                if not isinstance(key, str) or isinstance(key, Unresolved):
+            if key.lower() != SUB_KEY:
+                continue
+            if op is None:
+                unresolved = True
+                continue
+            if "not" in op.lower():
+                continue
+            for v in cond.values:
+                if v is not None:
+                    patterns.append((v, "like" in op.lower()))
+                else:
                     unresolved = True
-                    continue
-                if key.lower() != SUB_KEY:
-                    continue
-                if not isinstance(op, str) or isinstance(op, Unresolved):
-                    unresolved = True
-                    continue
-                if "not" in op.lower():
-                    continue
-                for v in cond.values:
-                    if isinstance(v, str) and not isinstance(v, Unresolved):
-                        patterns.append((v, "like" in op.lower()))
-                    else:
-                        unresolved = True
-            if patterns or unresolved:
-                out.append(Trust(src, st, patterns, unresolved))
+        if patterns or unresolved:
+            out.append(Trust(st, patterns, unresolved))
     return out
 
 
-def _identities(ctx: Context) -> dict[tuple[str, str], list[Resource]]:
+def _key(identity: Identity) -> str | None:
+    """The role name or provider id a workflow names the identity by."""
+    from ..terraform.facts import IamRoleTrust
+
+    return identity.name if isinstance(identity, IamRoleTrust) else identity.provider_id
+
+
+def _cloud(identity: Identity) -> str:
+    from ..terraform.facts import IamRoleTrust
+
+    return "aws" if isinstance(identity, IamRoleTrust) else "gcp"
+
+
+def _identities(ctx: Context) -> dict[tuple[str, str], list[Identity]]:
     """(cloud, role name or provider id) -> the Terraform resources defining it."""
 
-    def build() -> dict[tuple[str, str], list[Resource]]:
-        from ..terraform.module import modules_of
+    def build() -> dict[tuple[str, str], list[Identity]]:
+        from ..terraform.facts import cloud_identities
 
-        out: dict[tuple[str, str], list[Resource]] = {}
-        for module in modules_of(ctx.project, ctx).values():
-            for role in module.resources_of_type("aws_iam_role"):
-                name = role.data.get("name")
-                if isinstance(name, str) and not isinstance(name, Unresolved):
-                    out.setdefault(("aws", name), []).append(role)
-            for prov in module.resources_of_type(GCP_PROVIDER_TYPE):
-                pid = prov.data.get("workload_identity_pool_provider_id")
-                if isinstance(pid, str) and not isinstance(pid, Unresolved):
-                    out.setdefault(("gcp", pid), []).append(prov)
+        out: dict[tuple[str, str], list[Identity]] = {}
+        for identity in cloud_identities(ctx.project, ctx):
+            key = _key(identity)
+            if key is not None:
+                out.setdefault((_cloud(identity), key), []).append(identity)
         return out
 
-    result: dict[tuple[str, str], list[Resource]] = ctx.memo("crossfile.oidc_ids", build)
+    result: dict[tuple[str, str], list[Identity]] = ctx.memo("crossfile.oidc_ids", build)
     return result
 
 
-def _gcp_pool_matches(prov: Resource, pool: str | None) -> bool:
-    value = prov.data.get("workload_identity_pool_id")
-    if pool is None or not isinstance(value, str) or isinstance(value, Unresolved):
+def _gcp_pool_matches(prov: WorkloadIdentityProvider, pool: str | None) -> bool:
+    if pool is None or prov.pool_id is None:
         return True  # a reference to the pool resource: the provider id decides
-    return value == pool
+    return prov.pool_id == pool
 
 
 def admits(pattern: str, like: bool, subject: str) -> bool:
@@ -252,13 +170,13 @@ def claims_of(repo: str, suffix: str) -> dict[str, Any]:
     return claims
 
 
-def _gcp_admits(prov: Resource, repo: str, suffix: str) -> Tri:
-    condition = prov.data.get("attribute_condition")
+def _gcp_admits(prov: WorkloadIdentityProvider, repo: str, suffix: str) -> Tri:
+    condition = prov.condition
     if condition is None:
         return True  # no condition: every identity of the issuer (TF-GCP-012's finding too)
     if not isinstance(condition, str) or isinstance(condition, Unresolved):
         return None
-    claims = mapped_claims(claims_of(repo, suffix), prov.data.get("attribute_mapping"))
+    claims = mapped_claims(claims_of(repo, suffix), prov.mapping)
     return evaluate(condition, claims)
 
 
@@ -283,13 +201,15 @@ def _repo_for(repo: str | None, patterns: list[str]) -> tuple[str | None, bool]:
     return (named.pop(), True) if len(named) == 1 else (None, True)
 
 
-def _trust_texts(resources: list[Resource]) -> list[str]:
+def _trust_texts(identities: list[Identity]) -> list[str]:
+    from ..terraform.facts import IamRoleTrust
+
     out: list[str] = []
-    for r in resources:
-        if r.type == "aws_iam_role":
+    for r in identities:
+        if isinstance(r, IamRoleTrust):
             out.extend(p for t in role_trusts(r) for p, _ in t.patterns)
         else:
-            cond = r.data.get("attribute_condition")
+            cond = r.condition
             if isinstance(cond, str) and not isinstance(cond, Unresolved):
                 out.append(cond)
     return out
@@ -308,17 +228,29 @@ def _missing(target: Target, ctx: Context) -> list[Result] | None:
     )
 
 
-def _admitted(c: Consumer, resources: list[Resource], repo: str, suffix: str) -> Tri:
+def _roles(identities: list[Identity]) -> list[IamRoleTrust]:
+    from ..terraform.facts import IamRoleTrust
+
+    return [r for r in identities if isinstance(r, IamRoleTrust)]
+
+
+def _providers(identities: list[Identity]) -> list[WorkloadIdentityProvider]:
+    from ..terraform.facts import WorkloadIdentityProvider
+
+    return [r for r in identities if isinstance(r, WorkloadIdentityProvider)]
+
+
+def _admitted(c: OidcTrust, identities: list[Identity], repo: str, suffix: str) -> Tri:
     if c.cloud == "aws":
-        return _aws_admits([t for r in resources for t in role_trusts(r)], repo, suffix)
-    return tri_any(_gcp_admits(r, repo, suffix) for r in resources)
+        return _aws_admits([t for r in _roles(identities) for t in role_trusts(r)], repo, suffix)
+    return tri_any(_gcp_admits(r, repo, suffix) for r in _providers(identities))
 
 
-def _defining(c: Consumer, ctx: Context) -> list[Resource]:
+def _defining(c: OidcTrust, ctx: Context) -> list[Identity]:
     found = _identities(ctx).get((c.cloud, c.key), [])
     if c.cloud == "aws":
-        return [r for r in found if role_trusts(r)]
-    return [r for r in found if _gcp_pool_matches(r, c.pool)]
+        return [r for r in _roles(found) if role_trusts(r)]
+    return [r for r in _providers(found) if _gcp_pool_matches(r, c.pool)]
 
 
 @check("X-010.subject-mismatch", target="crossfile.workflow")
@@ -353,7 +285,7 @@ def subject_mismatch(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         )
 
 
-def _probes(users: list[Consumer], ctx: Context) -> list[str]:
+def _probes(users: list[OidcTrust], ctx: Context) -> list[str]:
     """Subject suffixes no consumer presents that are dangerous to admit: pull requests and
     a branch outside ``protected_branches``."""
     protected = {str(b) for b in ctx.settings.get("protected_branches") or ["main"]}
@@ -369,43 +301,45 @@ def _probes(users: list[Consumer], ctx: Context) -> list[str]:
 
 @check("X-010.subject-too-broad", target="crossfile.cloud_identity")
 def subject_too_broad(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    resource: Resource | None = target.context.get("resource")
-    if resource is None:
+    from ..terraform.facts import IamRoleTrust
+
+    identity: Identity | None = target.context.get("resource")
+    if identity is None:
         return
-    cloud = "aws" if resource.type == "aws_iam_role" else "gcp"
-    key_arg = "name" if cloud == "aws" else "workload_identity_pool_provider_id"
-    key = resource.data.get(key_arg)
+    cloud, key = _cloud(identity), _key(identity)
     users = [c for c in consumers(ctx) if c.cloud == cloud and c.key == key]
-    if cloud == "gcp":
-        users = [c for c in users if _gcp_pool_matches(resource, c.pool)]
-    if not users or not isinstance(key, str):
+    if not isinstance(identity, IamRoleTrust):
+        users = [c for c in users if _gcp_pool_matches(identity, c.pool)]
+    if not users or key is None:
         return
-    repo, assumed = _repo_for(repository(ctx), _trust_texts([resource]))
+    repo, assumed = _repo_for(repository(ctx), _trust_texts([identity]))
     if repo is None:
         return
     probes = _probes(users, ctx)
-    if cloud == "aws":
-        for trust in role_trusts(resource):
+    if isinstance(identity, IamRoleTrust):
+        for trust in role_trusts(identity):
             hits = [
                 p
                 for p, like in trust.patterns
                 if any(admits(p, like, f"repo:{repo}:{probe}") for probe in probes)
             ]
             if hits:
-                yield trust.source.statement_result(
-                    trust.statement,
-                    "Condition",
+                st = trust.statement
+                yield Result(
+                    doc=st.condition_doc,
+                    span=st.condition_span,
+                    locator=st.locator,
                     unresolved=assumed,
                     args={"pattern": hits[0], "role": key},
                 )
         return
-    admitted = [p for p in probes if _gcp_admits(resource, repo, p) is True]
+    admitted = [p for p in probes if _gcp_admits(identity, repo, p) is True]
     if admitted:
-        cond = resource.data.get("attribute_condition")
+        cond = identity.condition
         yield Result(
-            doc=resource.doc,
-            path=resource.path_of("attribute_condition") if cond is not None else None,
-            span=None if cond is not None else resource.header,
+            doc=identity.doc,
+            path=identity.condition_path if cond is not None else None,
+            span=None if cond is not None else identity.header,
             unresolved=assumed,
             args={"pattern": cond if cond is not None else "(no condition)", "role": key},
         )

@@ -62,10 +62,14 @@ def _side_present(kind: str, view: K8sView) -> bool:
     return bool(view.of_kind(*SCALABLE))
 
 
-def _missing(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
-    """None when this object's other side is present; else the control's single info
-    finding (emitted by the first such object, under its kind's rule) or nothing."""
+def _settled(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
+    """None when the check must compare this object with its other side; else what it
+    reports without comparing: nothing for an object that holds nothing to compare, and
+    when the other side is missing from the scan the control's single info finding
+    (emitted by the first such object, under its kind's rule) or nothing."""
     obj: K8sObject = target.context["object"]
+    if not _relevant(obj):
+        return []
     view = k8s_view(ctx)
     if _side_present(obj.kind, view):
         return None
@@ -108,11 +112,9 @@ def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
 @check("X-008.service-no-pods", target="crossfile.k8s_object")
 def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Service" or not _relevant(obj):
-        return
-    side = _missing(target, rule, ctx)
-    if side is not None:
-        yield from side
+    settled = _settled(target, rule, ctx)
+    if settled is not None:
+        yield from settled
         return
     cands = _service_candidates(obj, k8s_view(ctx))
     if any(t is True for _, t in cands):
@@ -130,11 +132,9 @@ def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 @check("X-008.service-target-port", target="crossfile.k8s_object")
 def service_target_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Service" or not _relevant(obj):
-        return
-    side = _missing(target, rule, ctx)
-    if side is not None:
-        yield from side
+    settled = _settled(target, rule, ctx)
+    if settled is not None:
+        yield from settled
         return
     cands = _service_candidates(obj, k8s_view(ctx))
     if not cands:
@@ -202,11 +202,9 @@ def _netpol_ports(obj: K8sObject) -> list[tuple[JsonPath, dict[str, Any]]]:
 @check("X-008.netpol-port", target="crossfile.k8s_object")
 def netpol_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "NetworkPolicy" or not _relevant(obj):
-        return
-    side = _missing(target, rule, ctx)
-    if side is not None:
-        yield from side
+    settled = _settled(target, rule, ctx)
+    if settled is not None:
+        yield from settled
         return
     view = k8s_view(ctx)
     selector = _spec(obj).get("podSelector", {})
@@ -289,11 +287,9 @@ def _service_has_port(svc: K8sObject, want: Any) -> Tri:
 @check("X-008.ingress-backend", target="crossfile.k8s_object")
 def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "Ingress" or not _relevant(obj):
-        return
-    side = _missing(target, rule, ctx)
-    if side is not None:
-        yield from side
+    settled = _settled(target, rule, ctx)
+    if settled is not None:
+        yield from settled
         return
     services = k8s_view(ctx).of_kind("Service")
     for path, name, port in _backends(obj):
@@ -325,11 +321,9 @@ def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 @check("X-008.hpa-target", target="crossfile.k8s_object")
 def hpa_target(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
-    if obj.kind != "HorizontalPodAutoscaler":
-        return
-    side = _missing(target, rule, ctx)
-    if side is not None:
-        yield from side
+    settled = _settled(target, rule, ctx)
+    if settled is not None:
+        yield from settled
         return
     ref = _spec(obj).get("scaleTargetRef")
     if not isinstance(ref, dict):

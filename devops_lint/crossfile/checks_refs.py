@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.objects import K8sObject, PodSpec, containers
 from ..kubernetes.selectors import Tri, tri_any
-from ..model import JsonPath, Result, Target, Unresolved
+from ..model import Document, JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import Files, files, join, unresolved_message
 from .k8s import k8s_view
@@ -324,43 +324,16 @@ def helm_charts(script: str) -> Iterator[tuple[int, int, str]]:
                 yield tok.start(), tok.end(), path
 
 
-def _local_paths(doc: Any) -> list[LocalPath]:
-    from ..github.workflow import build_workflow
+def _local_paths(doc: Document) -> list[LocalPath]:
+    from ..github.facts import workflow_paths
 
-    wf = build_workflow(doc)
     out: list[LocalPath] = []
-    data = doc.data if isinstance(doc.data, dict) else {}
-
-    def working_dir(block: Any, path: JsonPath) -> str | None:
-        run = block.get("run") if isinstance(block, dict) else None
-        wd = run.get("working-directory") if isinstance(run, dict) else None
-        if isinstance(wd, str):
-            out.append(LocalPath((*path, "run", "working-directory"), 0, len(wd), wd, "directory"))
-            return wd
-        return None
-
-    # A run script's relative paths start from its effective working directory.
-    default_wd = working_dir(data.get("defaults"), ("defaults",))
-    job_wd: dict[str, str | None] = {}
-    for job in wf.jobs:
-        job_wd[job.id] = working_dir(job.data.get("defaults"), (*job.path, "defaults"))
-        if job.uses is not None and job.uses.kind == "local":
-            raw = job.uses.raw
-            out.append(LocalPath((*job.path, "uses"), 0, len(raw), raw.strip(), "workflow"))
-    for step in wf.all_steps():
-        if step.uses is not None and step.uses.kind == "local":
-            raw = step.uses.raw.strip()
-            out.append(LocalPath((*step.path, "uses"), 0, len(raw), raw, "action"))
-        wd = step.data.get("working-directory")
-        if isinstance(wd, str):
-            out.append(LocalPath((*step.path, "working-directory"), 0, len(wd), wd, "directory"))
-        else:
-            wd = (job_wd.get(step.job.id) if step.job else None) or default_wd
-        script = step.run
-        if script:
-            for start, end, text in helm_charts(script):
-                lp = LocalPath((*step.path, "run"), start, end, text, "chart", wd or "")
-                out.append(lp)
+    for ref in workflow_paths(doc):
+        if ref.what != "run":
+            out.append(LocalPath(ref.path, 0, len(ref.text), ref.text, ref.what))
+            continue
+        for start, end, text in helm_charts(ref.text):
+            out.append(LocalPath(ref.path, start, end, text, "chart", ref.cwd))
     return out
 
 
@@ -397,8 +370,7 @@ WHAT = {
 
 @check("X-009.workflow-local-path", target="crossfile.workflow")
 def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    from ..github.repository import repository_view
-    from ..github.workflow import locate
+    from ..github.facts import locate, repository_view
 
     doc = target.doc
     # Paths resolve against the repository root, also when only .github/ was scanned.
@@ -424,25 +396,12 @@ def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 
 @check("X-009.workflow-needs", target="crossfile.workflow")
 def workflow_needs(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    from ..github.workflow import build_workflow
+    from ..github.facts import job_ids, job_needs
 
-    doc = target.doc
-    if doc.format != "workflow":
-        return
-    wf = build_workflow(doc)
-    ids = {j.id for j in wf.jobs}
-    for job in wf.jobs:
-        raw = job.data.get("needs")
-        items = (
-            [(("needs",), raw)]
-            if isinstance(raw, str)
-            else [(("needs", i), v) for i, v in enumerate(raw if isinstance(raw, list) else [])]
-        )
-        for rel, value in items:
-            if not isinstance(value, str) or "${{" in value:
-                continue
-            if value not in ids:
-                yield Result(path=(*job.path, *rel), args={"needed": value, "job": job.id})
+    ids = job_ids(target.doc)
+    for need in job_needs(target.doc):
+        if need.needed not in ids:
+            yield Result(path=need.path, args={"needed": need.needed, "job": need.job})
 
 
 # --- Terraform ------------------------------------------------------------------------------
@@ -460,16 +419,9 @@ def tf_module_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             continue
         path: JsonPath = ("module", name, "source")
-        if isinstance(source, Unresolved) or "${" in source:
-            yield Result(
-                path=path,
-                unresolved=True,
-                message=f"module source '{source}' is templated or leaves the scanned tree",
-                args={"source": source, "module": name},
-            )
-            continue
-        target_dir = join(base, source)
-        if target_dir == ".." or target_dir.startswith("../"):
+        templated = isinstance(source, Unresolved) or "${" in source
+        target_dir = "" if templated else join(base, source)
+        if templated or target_dir == ".." or target_dir.startswith("../"):
             yield Result(
                 path=path,
                 unresolved=True,

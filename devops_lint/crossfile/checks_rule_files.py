@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, Result, Target
-from ..prometheus.model import PromConfig, RuleFile
+from ..prometheus.facts import PromConfig, RuleFile
 from ..registry import check
 from .common import first_doc, missing_side, unresolved_message
 from .prom import Entry, prom_view, resolve_entry

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..kubernetes.objects import K8sObject, PodSpec
 from ..kubernetes.selectors import Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
-from ..prometheus.model import ScrapeJob
+from ..prometheus.facts import ScrapeJob
 from ..registry import check
 from .common import first_doc, missing_side
 from .k8s import K8sView, declared_ports, k8s_view, pod_labels
@@ -180,7 +180,7 @@ def path_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def monitor_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     obj: K8sObject = target.context["object"]
     spec = obj.data.get("spec")
-    if obj.kind not in ("ServiceMonitor", "PodMonitor") or not isinstance(spec, dict):
+    if not isinstance(spec, dict):
         return
     view = k8s_view(ctx)
     key = "endpoints" if obj.kind == "ServiceMonitor" else "podMetricsEndpoints"

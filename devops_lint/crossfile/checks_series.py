@@ -6,9 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Result, Target
-from ..prometheus import promql
-from ..prometheus.model import RuleFile, ScrapeJob
-from ..prometheus.operator import OperatorJob, operator_view
+from ..prometheus.facts import (
+    OperatorJob,
+    RuleFile,
+    ScrapeJob,
+    job_of,
+    metric_names,
+    operator_view,
+    vector_selectors,
+)
 from ..registry import check
 from .common import first_doc, missing_side
 from .prom import Exporter, exporters, identifies, operator_identifies, prom_view, relabels_job
@@ -69,7 +75,7 @@ def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
         if ast is None:
             continue
         reported: set[str] = set()
-        for name in promql.metric_names(ast):
+        for name in metric_names(ast):
             if name in recorded or ":" in name:
                 continue  # produced by a recording rule, not scraped
             for exp in table:
@@ -122,8 +128,8 @@ def unknown_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         if ast is None:
             continue
         reported: set[str] = set()
-        for sel, _ in promql.vector_selectors(ast):
-            job = promql.job_of(sel)
+        for sel, _ in vector_selectors(ast):
+            job = job_of(sel)
             if job is not None and job not in names and job not in reported:
                 reported.add(job)
                 yield Result(path=(*r.path, "expr"), args={"job": job, "rule": r.name or "?"})

@@ -11,9 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
 from ..model import JsonPath
-from ..prometheus.index import PromIndex, build_index
-from ..prometheus.model import PromConfig, RelabelRule, RuleFile, ScrapeJob
-from ..prometheus.operator import OperatorJob
+from ..prometheus.facts import (
+    OperatorJob,
+    PromConfig,
+    PromIndex,
+    RelabelRule,
+    RuleFile,
+    ScrapeJob,
+    build_index,
+    go_glob,
+)
 from .common import files
 
 if TYPE_CHECKING:
@@ -52,29 +59,6 @@ class Entry:
     matches: tuple[str, ...]  # discovered files it names
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Go ``filepath.Glob``: ``*``/``?`` never cross ``/``; ``[...]`` classes (``^`` negates)."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[" and pattern.find("]", i + 1) > i:
-            end = pattern.find("]", i + 1)
-            body = pattern[i + 1 : end]
-            if body[:1] in ("^", "!"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
 def resolve_entry(cfg: PromConfig, path: JsonPath, raw: str, ctx: Context) -> Entry:
     """Resolve a ``rule_files`` entry against the config's directory, or through
     ``rule_files_path_map`` for an absolute container path (unmapped: unresolved)."""
@@ -98,7 +82,7 @@ def resolve_entry(cfg: PromConfig, path: JsonPath, raw: str, ctx: Context) -> En
         return Entry(path, raw, None, False, ())  # outside the scanned tree
     every = files(ctx)
     if any(c in rel for c in "*?["):
-        rx = _glob_regex(rel)
+        rx = go_glob(rel)
         found = tuple(sorted(p for p in every.paths if rx.match(p)))
         return Entry(path, raw, rel, True, found)
     return Entry(path, raw, rel, False, (rel,) if every.is_file(rel) else ())

@@ -126,12 +126,12 @@ def _k8s_objects(project: Project, ctx: Context) -> Iterator[Target]:
         )
 
 
-@kind(["workflow", "action"], project=True)
-def _workflows(project: Project, ctx: Context) -> Iterator[Target]:
-    docs = sorted(project.of_format("workflow", "action"), key=lambda d: (d.path, d.index))
+def _file_targets(project: Project, kind_name: str, *formats: str) -> Iterator[Target]:
+    """One target per document of ``formats``, anchored at its first line, in path order."""
+    docs = sorted(project.of_format(*formats), key=lambda d: (d.path, d.index))
     for doc in docs:
         yield Target(
-            kind="crossfile.workflow",
+            kind=kind_name,
             doc=doc,
             path=(),
             data=doc.data,
@@ -140,41 +140,33 @@ def _workflows(project: Project, ctx: Context) -> Iterator[Target]:
             object_span=FILE_START,
             context={"name": doc.path},
         )
+
+
+@kind(["workflow", "action"], project=True)
+def _workflows(project: Project, ctx: Context) -> Iterator[Target]:
+    return _file_targets(project, "crossfile.workflow", "workflow", "action")
 
 
 @kind(["terraform"], project=True)
 def _terraform(project: Project, ctx: Context) -> Iterator[Target]:
-    docs = sorted(project.of_format("terraform"), key=lambda d: (d.path, d.index))
-    for doc in docs:
-        yield Target(
-            kind="crossfile.terraform",
-            doc=doc,
-            path=(),
-            data=doc.data,
-            locator=doc.path,
-            anchor=FILE_START,
-            object_span=FILE_START,
-            context={"name": doc.path},
-        )
+    return _file_targets(project, "crossfile.terraform", "terraform")
 
 
 @kind(["terraform"], project=True)
 def _cloud_identities(project: Project, ctx: Context) -> Iterator[Target]:
-    from ..terraform.module import modules_of
+    from ..terraform.facts import cloud_identities
 
-    types = ("aws_iam_role", "google_iam_workload_identity_pool_provider")
-    for module in modules_of(project, ctx).values():
-        for role in (r for t in types for r in module.resources_of_type(t)):
-            yield Target(
-                kind="crossfile.cloud_identity",
-                doc=role.doc,
-                path=role.path,
-                data=role.data,
-                locator=role.address,
-                anchor=role.header,
-                object_span=role.header,
-                context={"name": role.address, "resource": role},
-            )
+    for identity in cloud_identities(project, ctx):
+        yield Target(
+            kind="crossfile.cloud_identity",
+            doc=identity.doc,
+            path=identity.path,
+            data=identity.data,
+            locator=identity.address,
+            anchor=identity.header,
+            object_span=identity.header,
+            context={"name": identity.address, "resource": identity},
+        )
 
 
 TARGETS: dict[str, TargetKind] = {

@@ -14,7 +14,8 @@ from .. import saferegex
 from ..context import shipped_strings
 from ..saferegex import Regex
 from .evaluate import PR_EVENTS, reachable_events
-from .expressions import Node, parse_condition, pattern_covers, pattern_matches
+from .expressions import parse_condition
+from .exprtree import Node, pattern_covers, pattern_matches
 from .repository import repository_of
 from .workflow import Job, Step, Workflow, build_workflow, is_expression
 

@@ -20,16 +20,8 @@ from .analysis import (
 )
 from .evaluate import PR_EVENTS, Evaluator, RunInfo, evaluates_false, run_info
 from .expressions import find_expressions, parse_condition
-from .workflow import (
-    Job,
-    Step,
-    Workflow,
-    all_expressions,
-    build_workflow,
-    env_sites,
-    is_expression,
-    locate,
-)
+from .positions import all_expressions, locate
+from .workflow import Job, Step, Workflow, build_workflow, env_sites, is_expression
 
 if TYPE_CHECKING:
     from ..context import Context

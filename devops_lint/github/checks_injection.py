@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .analysis import is_untrusted, vocabulary
-from .expressions import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
-from .expressions import Context as CtxNode
+from .exprtree import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
+from .exprtree import Context as CtxNode
+from .positions import expressions_at, locate
 from .taint import (
     PRIVILEGED_TRIGGERS,
     condition_sites,
@@ -23,7 +24,7 @@ from .taint import (
     tainted_env_names,
     writes_tainted,
 )
-from .workflow import Step, build_workflow, env_sites, expressions_at, locate, locator_of
+from .workflow import Step, build_workflow, env_sites, locator_of
 
 if TYPE_CHECKING:
     from ..context import Context

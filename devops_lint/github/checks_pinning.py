@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .analysis import action_matches, vocabulary
-from .workflow import ActionRef, Step, build_workflow, is_expression, locate
+from .positions import locate
+from .uses import ActionRef
+from .workflow import Step, build_workflow, is_expression
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -45,22 +47,24 @@ def _owner_severity(ref: ActionRef, ctx: Context) -> str | None:
 # --------------------------------------------------------------------------- GHA-003
 
 
-@check("GHA-003.action-ref", target="github.step")
-def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
-    if step is None or step.uses is None:
-        return
-    ref = step.uses
+def _not_pinned(ref: ActionRef, owner: JsonPath, ctx: Context) -> Iterator[Result]:
+    """A remote ``uses:`` by a tag or branch, at the severity its owner's trust gives."""
     if ref.kind != "remote" or ref.ref is None or ref.is_sha:
         return
     severity = _owner_severity(ref, ctx)
-    if severity is None:
-        return
-    yield Result(
-        path=(*step.path, "uses"),
-        severity=severity,  # type: ignore[arg-type]
-        args={"uses": ref.raw, "ref": ref.ref},
-    )
+    if severity is not None:
+        yield Result(
+            path=(*owner, "uses"),
+            severity=severity,  # type: ignore[arg-type]
+            args={"uses": ref.raw, "ref": ref.ref},
+        )
+
+
+@check("GHA-003.action-ref", target="github.step")
+def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    step = _step(target)
+    if step is not None and step.uses is not None:
+        yield from _not_pinned(step.uses, step.path, ctx)
 
 
 @check("GHA-003.reusable-workflow-ref", target="github.job")
@@ -69,18 +73,9 @@ def reusable_workflow_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[
     if job is None or job.uses is None:
         return
     ref = job.uses
-    if ref.kind != "remote" or ref.ref is None or ref.is_sha:
-        return
     if ref.version is not None and action_matches(ref.name, vocabulary(ctx).tag_pinned_workflows):
         return  # called by a release tag, as the workflow requires (SLSA generators)
-    severity = _owner_severity(ref, ctx)
-    if severity is None:
-        return
-    yield Result(
-        path=(*job.path, "uses"),
-        severity=severity,  # type: ignore[arg-type]
-        args={"uses": ref.raw, "ref": ref.ref},
-    )
+    yield from _not_pinned(ref, job.path, ctx)
 
 
 @check("GHA-003.missing-ref", target="github.document")

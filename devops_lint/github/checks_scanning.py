@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..classify import RENOVATE_FILES
 from ..model import FILE_START, Result, Target
 from ..registry import check
 from .analysis import (
@@ -91,17 +92,6 @@ def no_deps_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(span=FILE_START)
 
 
-RENOVATE_FILES = (
-    "renovate.json",
-    "renovate.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-)
 _DISABLED_RE = re.compile(
     r"[\"']?github-actions[\"']?\s*:\s*\{[^{}]*[\"']?enabled[\"']?\s*:\s*false"
 )
@@ -185,7 +175,7 @@ def _repository_has_update_tool(project: Project) -> bool:
             text = read_in_repository(root, name)
             if text is not None and _dependabot_covers(text):
                 return True
-        for name in (*RENOVATE_FILES, "package.json"):
+        for name in (*sorted(RENOVATE_FILES), "package.json"):
             text = read_in_repository(root, name)
             if text is not None and _renovate_file_covers(posixpath.basename(name), text):
                 return True

@@ -18,7 +18,8 @@ from ..quickschema import draft7_valid
 from ..registry import check
 from ..rules import resource_dir
 from .expressions import parse_condition
-from .workflow import all_expressions, build_workflow, locate, locator_of
+from .positions import all_expressions, locate
+from .workflow import build_workflow, locator_of
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

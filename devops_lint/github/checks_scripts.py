@@ -14,7 +14,8 @@ from ..registry import check
 from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
 from .names import is_placeholder
-from .workflow import Step, build_workflow, env_sites, is_expression, locate
+from .positions import locate
+from .workflow import Step, build_workflow, env_sites, is_expression
 
 if TYPE_CHECKING:
     from ..context import Context

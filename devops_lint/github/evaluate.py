@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .expressions import Binary, Call, Literal, Node, Unary, ref_path
+from .exprtree import Binary, Call, Literal, Node, Unary, ref_path
 from .workflow import DEFAULT_BRANCH_EVENTS
 
 PR_EVENTS = ("pull_request", "pull_request_target")

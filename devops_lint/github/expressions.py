@@ -10,9 +10,9 @@ relative to the text handed to the parser, so callers can map them back into fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+
+from .exprtree import Binary, Call, Context, Index, Literal, Node, Property, Ref, Unary, refs_of
 
 MAX_DEPTH = 100  # nesting bound: hostile input must not exhaust the stack
 # Expressions analysed in one string. Real workflows have a handful; 100,000 in one
@@ -30,66 +30,7 @@ class ExpressionError(Exception):
         self.offset = offset
 
 
-# --------------------------------------------------------------------------- AST
-
-
-@dataclass(frozen=True)
-class Literal:
-    value: str | float | bool | None
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Context:
-    name: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Property:
-    obj: Node
-    name: str  # "*" for a ``.*`` / ``[*]`` filter
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Index:
-    obj: Node
-    index: Node
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: tuple[Node, ...]
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Unary:
-    op: str
-    operand: Node
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Binary:
-    op: str
-    left: Node
-    right: Node
-    start: int
-    end: int
-
-
-Node: TypeAlias = "Literal | Context | Property | Index | Call | Unary | Binary"
-
+# Function names the parser accepts (lower case: GitHub's are case-insensitive).
 FUNCTIONS = frozenset(
     {
         "contains",
@@ -393,113 +334,3 @@ def parse_condition(text: str) -> tuple[Node | None, ExpressionError | None, int
         return parse(text), None, 0
     except ExpressionError as exc:
         return None, exc, 0
-
-
-# --------------------------------------------------------------------------- references
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A context reference reduced to its path, e.g. ``github.event.issue.title``.
-
-    Index expressions with a literal key become segments; a numeric index or a
-    ``*`` filter becomes ``*``; any other index ends the path (``dynamic``).
-    """
-
-    parts: tuple[str, ...]
-    start: int
-    end: int
-    dynamic: bool = False
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.parts)
-
-
-def ref_path(node: Node) -> tuple[tuple[str, ...], bool] | None:
-    """The path of a context access chain, or None when ``node`` is not one."""
-    chain: list[Property | Index] = []
-    cur = node
-    while isinstance(cur, (Property, Index)):  # a loop: chains can be long
-        chain.append(cur)
-        cur = cur.obj
-    if not isinstance(cur, Context):
-        return None
-    parts: tuple[str, ...] = (cur.name,)
-    for link in reversed(chain):
-        if isinstance(link, Property):
-            parts = (*parts, link.name)
-            continue
-        idx = link.index
-        if isinstance(idx, Literal) and isinstance(idx.value, str):
-            parts = (*parts, idx.value.lower())
-        elif isinstance(idx, Literal) and isinstance(idx.value, float):
-            parts = (*parts, "*")
-        else:
-            return parts, True
-    return parts, False
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """Every node of the tree, parents first."""
-    stack: list[Node] = [node]
-    while stack:
-        cur = stack.pop()
-        yield cur
-        if isinstance(cur, (Property, Index)):
-            if isinstance(cur, Index):
-                stack.append(cur.index)
-            stack.append(cur.obj)
-        elif isinstance(cur, Call):
-            stack.extend(reversed(cur.args))
-        elif isinstance(cur, Unary):
-            stack.append(cur.operand)
-        elif isinstance(cur, Binary):
-            stack.append(cur.right)
-            stack.append(cur.left)
-
-
-def refs_of(node: Node) -> tuple[Ref, ...]:
-    """The outermost context access chains in ``node`` (``a.b.c`` once, not ``a`` too)."""
-    out: list[Ref] = []
-    stack: list[Node] = [node]
-    while stack:
-        cur = stack.pop()
-        found = ref_path(cur)
-        if found is not None:
-            parts, dyn = found
-            out.append(Ref(parts, cur.start, cur.end, dyn))
-            # Index expressions inside the chain can reference contexts too.
-            sub = cur
-            while isinstance(sub, (Property, Index)):
-                if isinstance(sub, Index):
-                    stack.append(sub.index)
-                sub = sub.obj
-            continue
-        if isinstance(cur, (Property, Index)):  # access on a call result: fromJSON(x).y
-            if isinstance(cur, Index):
-                stack.append(cur.index)
-            stack.append(cur.obj)
-        elif isinstance(cur, Call):
-            stack.extend(reversed(cur.args))
-        elif isinstance(cur, Unary):
-            stack.append(cur.operand)
-        elif isinstance(cur, Binary):
-            stack.append(cur.right)
-            stack.append(cur.left)
-    out.sort(key=lambda r: r.start)
-    return tuple(out)
-
-
-def pattern_matches(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
-    """``parts`` equals ``pattern`` segment by segment, ``*`` matching any one segment."""
-    if len(pattern) != len(parts):
-        return False
-    return all(p == "*" or q == "*" or p == q for p, q in zip(pattern, parts, strict=True))
-
-
-def pattern_covers(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
-    """``parts`` is the pattern or an ancestor of it (an object holding the value)."""
-    if len(parts) > len(pattern):
-        return False
-    return pattern_matches(pattern[: len(parts)], parts)

@@ -14,17 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Document, JsonPath, Span
 from .analysis import is_untrusted
-from .expressions import Binary, Call, Index, Node, Property, Ref, parse_condition, ref_path
-from .workflow import (
-    Job,
-    Step,
-    Workflow,
-    all_expressions,
-    build_workflow,
-    expressions_at,
-    locate,
-    string_leaves,
-)
+from .expressions import parse_condition
+from .exprtree import Binary, Call, Index, Node, Property, Ref, ref_path
+from .positions import all_expressions, expressions_at, locate, string_leaves
+from .workflow import Job, Step, Workflow, build_workflow
 
 if TYPE_CHECKING:
     from ..context import Context

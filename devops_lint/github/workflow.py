@@ -7,17 +7,14 @@ checks can walk the model without guarding every access.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Document, JsonPath, Span
-from .expressions import Embedded, find_expressions
-
-SHA_RE = re.compile(r"^[0-9a-f]{40}$")
-_COMMENT_VERSION_RE = re.compile(r"#\s*(?:[\w.-]*@)?v?(\d+(?:\.\d+)*)\b")
-_TAG_VERSION_RE = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+from .expressions import find_expressions
+from .positions import trailing_comment
+from .uses import ActionRef, parse_uses
 
 # Events whose runs always check out the default branch (github.ref is its ref).
 DEFAULT_BRANCH_EVENTS = frozenset(
@@ -57,168 +54,6 @@ def as_str(value: Any) -> str | None:
 
 def is_expression(value: Any) -> bool:
     return isinstance(value, str) and "${{" in value
-
-
-# --------------------------------------------------------------------------- uses:
-
-
-@dataclass(frozen=True)
-class ActionRef:
-    """A parsed ``uses:`` value."""
-
-    raw: str
-    kind: str  # "remote", "local", "docker", "invalid"
-    owner: str = ""
-    repo: str = ""
-    subpath: str = ""  # path inside the repository, without leading "/"
-    ref: str | None = None
-    version: tuple[int, ...] | None = None  # from the tag, or from the trailing comment
-    comment: str | None = None  # trailing ``# …`` comment on the same line
-
-    @property
-    def name(self) -> str:
-        """``owner/repo[/path]`` in lower case: the action's identity."""
-        base = f"{self.owner}/{self.repo}".lower()
-        return f"{base}/{self.subpath.lower()}" if self.subpath else base
-
-    @property
-    def is_sha(self) -> bool:
-        return self.ref is not None and bool(SHA_RE.match(self.ref))
-
-    @property
-    def is_reusable_workflow(self) -> bool:
-        return self.subpath.lower().startswith(".github/workflows/")
-
-
-def parse_uses(raw: str, comment: str | None = None) -> ActionRef:
-    text = raw.strip()
-    if text.startswith("./") or text.startswith("../") or text == ".":
-        return ActionRef(raw, "local", subpath=text)
-    if text.lower().startswith("docker://"):
-        return ActionRef(raw, "docker", subpath=text[len("docker://") :])
-    name, at, ref = text.partition("@")
-    parts = name.split("/")
-    if len(parts) < 2 or not parts[0] or not parts[1] or "${{" in text:
-        return ActionRef(raw, "invalid")
-    version = _version_from(ref if at else None, comment)
-    return ActionRef(
-        raw,
-        "remote",
-        owner=parts[0],
-        repo=parts[1],
-        subpath="/".join(parts[2:]),
-        ref=ref if at else None,
-        version=version,
-        comment=comment,
-    )
-
-
-def _version_from(ref: str | None, comment: str | None) -> tuple[int, ...] | None:
-    if ref is not None and SHA_RE.match(ref):
-        if comment:
-            m = _COMMENT_VERSION_RE.search(comment)
-            if m:
-                return tuple(int(p) for p in m.group(1).split("."))
-        return None
-    if ref:
-        m = _TAG_VERSION_RE.match(ref)
-        if m:
-            return tuple(int(p) for p in m.groups() if p is not None)
-    return None
-
-
-def trailing_comment(doc: Document, span: Span) -> str | None:
-    """The ``# …`` comment that follows a single-line value on its line."""
-    lines = source_lines(doc)
-    if not 0 < span.end_line <= len(lines):
-        return None
-    rest = lines[span.end_line - 1][span.end_column - 1 :]
-    pos = rest.find("#")
-    return rest[pos:] if pos != -1 else None
-
-
-# --------------------------------------------------------------------------- positions
-
-
-def source_lines(doc: Document) -> list[str]:
-    cached = doc.meta.get("_lines")
-    if cached is None:
-        cached = doc.text.split("\n")
-        doc.meta["_lines"] = cached
-    return cached
-
-
-# Locating a piece scans the value up to it, so a string with 100,000 ``${{ }}`` took
-# minutes: past its first LOCATE_EXACTLY expressions, a piece of it is reported at the
-# value (every expression is still analysed).
-LOCATE_EXACTLY = 256
-
-
-def locate(doc: Document, path: JsonPath, start: int, end: int) -> Span:
-    """Where characters ``start:end`` (end exclusive) of the string at ``path`` are written.
-
-    The piece is looked up in the source text of the value (so quoting, escapes and
-    block scalars need no model of their own); a piece that the source splits or
-    escapes falls back to line arithmetic for block scalars, else to the value.
-    """
-    value = doc.get(path)
-    vspan = doc.spans.get(tuple(path))
-    if not isinstance(value, str) or vspan is None:
-        return doc.span(path)
-    cutoff = doc.meta.get("_github_locate_cutoff", {}).get(tuple(path))
-    if cutoff is not None and start >= cutoff:
-        return vspan  # see LOCATE_EXACTLY
-    end = max(end, start + 1)  # a position (e.g. of an error) covers one character
-    lines = source_lines(doc)
-    if vspan.line <= len(lines):
-        # Search a longer probe (the rest of the value's line) first: short pieces such as
-        # one quote character also occur in the source's quoting.
-        line_end = value.find("\n", start)
-        line_end = len(value) if line_end == -1 else line_end
-        for probe in (value[start : max(end, min(line_end, start + 60))], value[start:end]):
-            found = _find_in_source(value, probe, start, vspan, lines)
-            if found is not None:
-                line_no, col = found
-                return Span(line_no, col, line_no, col + max(0, end - start - 1))
-    first = lines[vspan.line - 1][vspan.column - 1 :] if vspan.line <= len(lines) else ""
-    if first[:1] in ("|", ">"):
-        # Block scalar: value line k is source line (header + 1 + k) at the block indent.
-        k = value.count("\n", 0, start)
-        line_start = value.rfind("\n", 0, start) + 1
-        src = vspan.line + 1 + k
-        if src <= len(lines):
-            body = lines[src - 1]
-            indent = len(body) - len(body.lstrip(" "))
-            col = indent + (start - line_start) + 1
-            return Span(src, col, src, col + max(0, end - start - 1))
-    return vspan
-
-
-def _find_in_source(
-    value: str, piece: str, start: int, vspan: Span, lines: list[str]
-) -> tuple[int, int] | None:
-    """(line, column) of the occurrence of ``piece`` that is the one at ``start`` in ``value``."""
-    if not piece:
-        return None
-    nth = 0
-    i = value.find(piece)
-    while -1 < i < start:
-        nth += 1
-        i = value.find(piece, i + 1)
-    line_no = vspan.line
-    col0 = vspan.column - 1
-    last = min(vspan.end_line, len(lines))
-    while line_no <= last:
-        text = lines[line_no - 1]
-        pos = text.find(piece, col0)
-        while pos != -1:
-            if nth == 0:
-                return line_no, pos + 1
-            nth -= 1
-            pos = text.find(piece, pos + 1)
-        line_no += 1
-        col0 = 0
-    return None
 
 
 def locator_of(path: JsonPath) -> str:
@@ -461,6 +296,15 @@ def parse_triggers(value: Any) -> dict[str, Any]:
     return {}
 
 
+def _uses_at(doc: Document, path: JsonPath, body: dict[str, Any]) -> ActionRef | None:
+    """The ``uses:`` of the step or job at ``path``, with its trailing version comment."""
+    uses = body.get("uses")
+    if not isinstance(uses, str):
+        return None
+    span = doc.spans.get((*path, "uses"))
+    return parse_uses(uses, trailing_comment(doc, span) if span is not None else None)
+
+
 def _steps(doc: Document, base: JsonPath, value: Any, job: Job | None) -> list[Step]:
     if not isinstance(value, list):
         return []
@@ -469,13 +313,7 @@ def _steps(doc: Document, base: JsonPath, value: Any, job: Job | None) -> list[S
         if not isinstance(item, dict):
             continue
         path = (*base, i)
-        step = Step(doc, path, item, i, job)
-        uses = item.get("uses")
-        if isinstance(uses, str):
-            span = doc.spans.get((*path, "uses"))
-            comment = trailing_comment(doc, span) if span is not None else None
-            step.uses = parse_uses(uses, comment)
-        out.append(step)
+        out.append(Step(doc, path, item, i, job, _uses_at(doc, path, item)))
     return out
 
 
@@ -498,13 +336,8 @@ def build_workflow(doc: Document) -> Workflow:
                 if not isinstance(body, dict):
                     continue
                 path: JsonPath = ("jobs", str(job_id))
-                job = Job(doc, str(job_id), path, body)
+                job = Job(doc, str(job_id), path, body, uses=_uses_at(doc, path, body))
                 job.steps = _steps(doc, (*path, "steps"), body.get("steps"), job)
-                uses = body.get("uses")
-                if isinstance(uses, str):
-                    span = doc.spans.get((*path, "uses"))
-                    comment = trailing_comment(doc, span) if span is not None else None
-                    job.uses = parse_uses(uses, comment)
                 wf.jobs.append(job)
     doc.meta["_github_model"] = wf
     return wf
@@ -529,64 +362,3 @@ def env_sites(wf: Workflow) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
     for step in wf.all_steps():
         if step.env:
             yield (*step.path, "env"), step.env, step.locator
-
-
-# --------------------------------------------------------------------------- expressions
-
-
-@dataclass(frozen=True)
-class Located:
-    """An expression found in a document value, with where it is written."""
-
-    path: JsonPath
-    expr: Embedded
-    span: Span
-
-
-def expressions_at(doc: Document, path: JsonPath) -> list[Located]:
-    """The ``${{ }}`` expressions of the string at ``path``, located in the file."""
-    cache: dict[JsonPath, list[Located]] = doc.meta.setdefault("_github_exprs", {})
-    key = tuple(path)
-    found = cache.get(key)
-    if found is None:
-        value = doc.get(key)
-        found = []
-        if isinstance(value, str) and "${{" in value:
-            expressions = find_expressions(value)
-            if len(expressions) > LOCATE_EXACTLY:
-                cutoffs = doc.meta.setdefault("_github_locate_cutoff", {})
-                cutoffs[key] = expressions[LOCATE_EXACTLY].start
-            for e in expressions:
-                found.append(Located(key, e, locate(doc, key, e.start, e.end)))
-        cache[key] = found
-    return found
-
-
-def string_leaves(value: Any, path: JsonPath, depth: int = 0) -> list[tuple[JsonPath, str]]:
-    """Every string inside ``value`` with its path (mapping keys excluded)."""
-    if isinstance(value, str):
-        return [(path, value)]
-    if depth > 50:
-        return []
-    out: list[tuple[JsonPath, str]] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.extend(string_leaves(v, (*path, k), depth + 1))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out.extend(string_leaves(v, (*path, i), depth + 1))
-    return out
-
-
-def all_expressions(doc: Document, base: JsonPath = ()) -> list[Located]:
-    """Every ``${{ }}`` expression under ``base`` in the document (memoised per document)."""
-    cache: dict[JsonPath, list[Located]] = doc.meta.setdefault("_github_all_exprs", {})
-    key = tuple(base)
-    found = cache.get(key)
-    if found is None:
-        found = []
-        for path, value in string_leaves(doc.get(key), key):
-            if "${{" in value:
-                found.extend(expressions_at(doc, path))
-        cache[key] = found
-    return found

@@ -14,7 +14,7 @@ import promql_parser as pp
 from ..model import Result, Target, is_unresolved
 from ..registry import check
 from . import promql as q
-from .checks_common import alert_ast, expr_path, intervals_of, rule_of
+from .checks_common import expr_path, intervals_of, rule_of
 from .durations import format_duration
 from .index import Intervals, setting_duration
 from .model import Rule
@@ -56,7 +56,7 @@ def _for_rule(target: Target, ctx: Context) -> tuple[str, str] | None:
 
 def _for_problem(rule: Rule, target: Target, ctx: Context) -> tuple[str, str] | None:
     ast = rule.ast
-    if rule.kind != "alert" or (ast is not None and q.is_heartbeat(ast)):
+    if ast is not None and q.is_heartbeat(ast):
         return None
     iv = intervals_of(target)
     absent_need = _absent_scrape(ast, iv) if ast is not None else None
@@ -115,7 +115,7 @@ def for_absent(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]
 @check("PROM-009.missing", target="prometheus.rule")
 def severity_missing(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind == "alert" and "severity" not in r.labels:
+    if "severity" not in r.labels:
         yield Result()
 
 
@@ -131,7 +131,7 @@ def _routing_only(r: Rule, value: object, ctx: Context) -> bool:
 @check("PROM-009.invalid-value", target="prometheus.rule")
 def severity_invalid(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind != "alert" or "severity" not in r.labels:
+    if "severity" not in r.labels:
         return
     value = r.labels["severity"]
     allowed = [str(s) for s in ctx.settings.get("alert_severities") or []]
@@ -153,7 +153,7 @@ def _annotation_anchor(r: Rule) -> Result:
 
 def _missing_annotation(target: Target, name: str) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind == "alert" and not str(r.annotations.get(name) or "").strip():
+    if not str(r.annotations.get(name) or "").strip():
         res = _annotation_anchor(r)
         res.message = f"alert '{r.name}' has no annotations.{name}"
         yield res
@@ -174,7 +174,7 @@ def runbook_url(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
     r = rule_of(target)
     severity = r.labels.get("severity")
     required = [str(s) for s in ctx.settings.get("runbook_required_for") or []]
-    if r.kind != "alert" or not isinstance(severity, str) or severity not in required:
+    if not isinstance(severity, str) or severity not in required:
         return
     if "runbook_url" not in r.annotations:
         res = _annotation_anchor(r)
@@ -186,7 +186,7 @@ def runbook_url(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
 def runbook_url_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
     url = r.annotations.get("runbook_url")
-    if r.kind != "alert" or "runbook_url" not in r.annotations:
+    if "runbook_url" not in r.annotations:
         return
     path = (*r.path, "annotations", "runbook_url")
     if is_unresolved(url):
@@ -200,7 +200,7 @@ def runbook_url_format(target: Target, rule: LintRule, ctx: Context) -> Iterator
 
 @check("PROM-012", target="prometheus.rule")
 def condition(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    ast = alert_ast(target)
+    ast = rule_of(target).ast
     if ast is None or q.is_heartbeat(ast) or q.is_condition(ast):
         return
     yield Result(path=expr_path(rule_of(target)))
@@ -222,7 +222,7 @@ def _deduplicates(node: Any) -> bool:
 
 @check("PROM-020.sampling", target="prometheus.rule")
 def sampling(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    ast = alert_ast(target)
+    ast = rule_of(target).ast
     if ast is None:
         return
     for node, _ in q.walk(ast):
@@ -237,7 +237,7 @@ def sampling(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
 
 
 def _regex_matchers(target: Target) -> Iterator[Any]:
-    ast = alert_ast(target)
+    ast = rule_of(target).ast
     if ast is None:
         return
     for sel, _ in q.vector_selectors(ast):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model import JsonPath, Target
 from .index import Intervals
 from .model import Rule
@@ -21,9 +19,3 @@ def intervals_of(target: Target) -> Intervals:
 
 def expr_path(rule: Rule) -> JsonPath:
     return (*rule.path, "expr")
-
-
-def alert_ast(target: Target) -> Any | None:
-    """The parsed expression of an alerting rule (None for recording rules and bad PromQL)."""
-    rule = rule_of(target)
-    return rule.ast if rule.kind == "alert" else None

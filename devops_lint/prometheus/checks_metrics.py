@@ -13,7 +13,7 @@ import promql_parser as pp
 from ..model import SEVERITIES, SEVERITY_RANK, Result, Severity, Target
 from ..registry import check
 from . import promql as q
-from .checks_common import alert_ast, expr_path, intervals_of, rule_of
+from .checks_common import expr_path, intervals_of, rule_of
 from .durations import format_duration
 from .index import build_index, metric_types, setting_duration
 from .model import Rule
@@ -297,7 +297,7 @@ def _server_error_matcher(m: Any) -> bool:
 
 @check("PROM-015.absolute-error-rate", target="prometheus.rule")
 def absolute_error_rate(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    ast = alert_ast(target)
+    ast = rule_of(target).ast
     if ast is None:
         return
     lhs = q.comparison_lhs(ast)

@@ -30,21 +30,24 @@ ALERT_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 # --- PROM-016 -----------------------------------------------------------------------------
 
 
+def _misnamed(target: Target, key: str, pattern: re.Pattern[str], message: str) -> Iterator[Result]:
+    """A literal rule name (``alert:``/``record:``) that does not match ``pattern``;
+    ``message`` is formatted with the name."""
+    r = rule_of(target)
+    if r.name and not is_unresolved(r.name) and not pattern.match(r.name):
+        yield Result(path=(*r.path, key), message=message.format(name=r.name))
+
+
 @check("PROM-016.record-format", target="prometheus.rule")
 def record_format(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    named = r.kind == "record" and r.name and not is_unresolved(r.name)
-    if named and r.name and not RECORD_FORMAT_RE.match(r.name):
-        yield Result(
-            path=(*r.path, "record"),
-            message=f"record '{r.name}' is not named level:metric:operations",
-        )
+    message = "record '{name}' is not named level:metric:operations"
+    yield from _misnamed(target, "record", RECORD_FORMAT_RE, message)
 
 
 @check("PROM-016.record-total-suffix", target="prometheus.rule")
 def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind != "record" or not r.name or not RECORD_FORMAT_RE.match(r.name):
+    if not r.name or not RECORD_FORMAT_RE.match(r.name):
         return
     ast = r.ast
     if ast is None or not q.uses_call(ast, *q.RATE_FUNCS):
@@ -59,12 +62,8 @@ def record_total_suffix(target: Target, rule: LintRule, ctx: Context) -> Iterato
 
 @check("PROM-016.alert-name", target="prometheus.rule")
 def alert_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    named = r.kind == "alert" and r.name and not is_unresolved(r.name)
-    if named and r.name and not ALERT_NAME_RE.match(r.name):
-        yield Result(
-            path=(*r.path, "alert"), message=f"alert name '{r.name}' is not UpperCamelCase"
-        )
+    message = "alert name '{name}' is not UpperCamelCase"
+    yield from _misnamed(target, "alert", ALERT_NAME_RE, message)
 
 
 # --- PROM-017 -----------------------------------------------------------------------------
@@ -85,7 +84,7 @@ def _disjoint_series(a: Rule, b: Rule) -> bool:
 
 def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
     r = rule_of(target)
-    if r.kind != kind or not r.name or is_unresolved(r.name):
+    if not r.name or is_unresolved(r.name):
         return
     labels = _static_labels(r)
     if labels is None:
@@ -139,8 +138,6 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list
         producers = [p for p in records.get(name, []) if p is not r]
         if not producers:
             yield "undefined", name, producers, complete
-            continue
-        if r.kind != "record":
             continue
         same = [p for p in producers if p.group is r.group]
         if not same:

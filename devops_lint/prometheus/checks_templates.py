@@ -22,8 +22,6 @@ RATE_LIKE = frozenset({"rate", "irate", "increase", "deriv", "delta"})
 
 def _templates(r: Rule, *sections: str) -> Iterator[tuple[str, str, JsonPath, Template]]:
     """(section, key, path, analysis) of every templated string of an alerting rule."""
-    if r.kind != "alert":
-        return
     for section in sections:
         values = r.labels if section == "labels" else r.annotations
         for key, value in values.items():

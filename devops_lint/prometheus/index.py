@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 DEFAULT_INTERVAL = MINUTE
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Go ``filepath.Glob`` semantics: ``*`` and ``?`` never cross ``/``."""
+def go_glob(pattern: str) -> re.Pattern[str]:
+    """Go ``filepath.Glob`` as a regex: ``*``/``?`` never cross ``/``; ``[...]`` classes
+    (``^`` or ``!`` negates). The Prometheus index and the cross-file rule-file checks
+    resolve ``rule_files`` globs with it, so both see the same files."""
     out: list[str] = []
     i = 0
     while i < len(pattern):
@@ -31,16 +33,13 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out.append("[^/]*")
         elif c == "?":
             out.append("[^/]")
-        elif c == "[":
+        elif c == "[" and pattern.find("]", i + 1) > i:
             end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("^"):
-                    body = "!" + body[1:]
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                i = end
+            body = pattern[i + 1 : end]
+            if body[:1] in ("^", "!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end
         else:
             out.append(re.escape(c))
         i += 1
@@ -134,7 +133,7 @@ def _resolve(
         base = posixpath.dirname(cfg.doc.path)
         rel = posixpath.normpath(posixpath.join(base, entry))
     if any(c in rel for c in "*?["):
-        rx = _glob_regex(rel)
+        rx = go_glob(rel)
         return [rf for p, rfs in by_path.items() if rx.match(p) for rf in rfs], True
     return list(by_path.get(rel, [])), True
 

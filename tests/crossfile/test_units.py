@@ -9,8 +9,8 @@ import pytest
 from devops_lint.crossfile.alertmanager import AlertmanagerConfig, _read, parse_matcher
 from devops_lint.crossfile.checks_oidc import admits
 from devops_lint.crossfile.checks_refs import _external, helm_charts, repo_root
-from devops_lint.crossfile.prom import _glob_regex
 from devops_lint.model import Document
+from devops_lint.prometheus.index import go_glob
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_deprecated_match_is_recorded() -> None:
     ],
 )
 def test_rule_files_glob_is_go_filepath_match(pattern: str, path: str, hit: bool) -> None:
-    assert bool(_glob_regex(pattern).match(path)) is hit
+    assert bool(go_glob(pattern).match(path)) is hit
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 
 from devops_lint.github.expressions import (
+    ExpressionError,
+    find_expressions,
+    parse,
+    parse_condition,
+)
+from devops_lint.github.exprtree import (
     Binary,
     Call,
     Context,
-    ExpressionError,
     Index,
     Literal,
     Property,
     Unary,
-    find_expressions,
-    parse,
-    parse_condition,
     pattern_covers,
     refs_of,
 )

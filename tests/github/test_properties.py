@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from devops_lint.context import Context
 from devops_lint.defaults import DEFAULT_SETTINGS
-from devops_lint.github.expressions import ExpressionError, find_expressions, parse, refs_of
+from devops_lint.github.expressions import ExpressionError, find_expressions, parse
+from devops_lint.github.exprtree import refs_of
 from devops_lint.github.targets import TARGETS
 from devops_lint.model import Document, ParseError
 from devops_lint.project import Project
@@ -174,7 +175,8 @@ def _run_all(doc: Document) -> None:
             continue
         targets = kind.project_targets(ctx.project, ctx) if kind.project else kind.fn(doc, ctx)
         for target in targets:
-            list(rule.check_fn(target, rule, ctx))
+            if rule.applies(target):  # as the engine does
+                list(rule.check_fn(target, rule, ctx))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])

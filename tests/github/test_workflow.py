@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from devops_lint.github.workflow import (
-    build_workflow,
-    expressions_at,
-    locate,
-    parse_uses,
-)
+from devops_lint.github.positions import expressions_at, locate
+from devops_lint.github.uses import parse_uses
+from devops_lint.github.workflow import build_workflow
 from devops_lint.model import Span
 from tests.github.helpers import workflow_doc
 
