@@ -21,7 +21,7 @@ from ..model import Document, JsonPath, Span, Unresolved
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
-    from .module import Resource
+    from .objects import Resource
     from .policy import Statement
 
 __all__ = [
