@@ -40,9 +40,14 @@ def lint_examples(fmt: str, cache_dir: Path | None, *extra: str) -> str:
 
 
 def sarif_without_descriptors(text: str) -> str:
+    """The SARIF log without rule descriptors, and with the checkout's location (the one
+    absolute URI, ``originalUriBaseIds``) written as ``file:///CHECKOUT/``."""
     log = json.loads(text)
     for run in log["runs"]:
         run["tool"]["driver"].pop("rules", None)
+        for base in run.get("originalUriBaseIds", {}).values():
+            if base.get("uri") == ROOT.as_uri() + "/":
+                base["uri"] = "file:///CHECKOUT/"
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
