@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Span
@@ -179,17 +179,24 @@ def _content_column(line: str, indent: int) -> int:
     return pos
 
 
-def _context(lines: list[str], at: int, column: int) -> str:
-    """What a subtree written at ``column`` on line ``at`` is part of: map, seq or value."""
-    parent = None
-    for j in range(at - 1, -1, -1):
+def _significant(lines: list[str], order: range) -> Iterator[tuple[str, str, int]]:
+    """(line, its content, its indent) of the lines in ``order`` that are neither blank
+    nor comments, up to a document separator."""
+    for j in order:
         s = lines[j]
         st = s.lstrip(" ")
         if not st or st.startswith("#"):
             continue
         indent = len(s) - len(st)
         if indent == 0 and st.startswith(("---", "...")):
-            break
+            return
+        yield s, st, indent
+
+
+def _context(lines: list[str], at: int, column: int) -> str:
+    """What a subtree written at ``column`` on line ``at`` is part of: map, seq or value."""
+    parent = None
+    for s, st, indent in _significant(lines, range(at - 1, -1, -1)):
         if indent == column:
             return "seq" if _content_column(s, indent) > indent else "map"
         if indent < column:
@@ -197,14 +204,7 @@ def _context(lines: list[str], at: int, column: int) -> str:
                 return "map"
             parent = st
             break
-    for j in range(at + 1, len(lines)):
-        s = lines[j]
-        st = s.lstrip(" ")
-        if not st or st.startswith("#"):
-            continue
-        indent = len(s) - len(st)
-        if indent == 0 and st.startswith(("---", "...")):
-            break
+    for s, _, indent in _significant(lines, range(at + 1, len(lines))):
         if indent == column:
             return "seq" if _content_column(s, indent) > indent else "map"
         if indent < column:

@@ -15,7 +15,7 @@ from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Target, Unresolv
 from ..registry import check, params_of
 from ..rules import Rule
 from .checks_support import pod_of
-from .objects import Lookup, PodSpec, containers, lookup
+from .objects import PodSpec, containers, lookup
 from .pod_security_support import (
     VariantParams,
     result_at,
@@ -99,11 +99,24 @@ def _source_hidden(volume: dict[str, Any]) -> bool:
     return UNRESOLVED_KEY in volume and not any(k not in ("name", UNRESOLVED_KEY) for k in volume)
 
 
-def _volumes(pod: PodSpec) -> tuple[Lookup, list[tuple[int, Any]]]:
+Volume = tuple[int, dict[str, Any], JsonPath]  # index, the volume, its path
+
+
+def _volumes(pod: PodSpec, report: bool, checked: str, listed: str) -> Iterator[Volume | Result]:
+    """Each volume mapping of the pod; a templated list or entry is an unresolved Result
+    when ``report`` (only the generic rule of a group reports it, once)."""
     look = lookup(pod.data, pod.path, "volumes")
-    if look.is_set and isinstance(look.value, list):
-        return look, list(enumerate(look.value))
-    return look, []
+    if look.unresolved:
+        if report:
+            yield result_at(look, pod.anchor, templated(listed, look))
+        return
+    for i, vol in enumerate(look.value if look.is_set and isinstance(look.value, list) else []):
+        where = (*look.path, i)
+        if isinstance(vol, dict):
+            yield i, vol, where
+        elif isinstance(vol, Unresolved) and report:
+            msg = f"volume #{i} cannot be checked for {checked}: it is templated"
+            yield Result(msg, path=where, unresolved=True)
 
 
 @check(
@@ -117,21 +130,11 @@ def host_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """One result per hostPath volume, for the rule whose ``variant`` matches first."""
     pod = pod_of(target)
     variant = params_of(rule, VariantParams).variant
-    vols, items = _volumes(pod)
-    if vols.unresolved:
-        # Volumes are not known: whether any is a hostPath is unresolved (once, generic rule).
-        if variant == "hostpath":
-            yield result_at(vols, pod.anchor, templated("volumes (hostPath use)", vols))
-        return
-    for i, vol in items:
-        vpath = (*vols.path, i)
-        if isinstance(vol, Unresolved):
-            if variant == "hostpath":
-                msg = f"volume #{i} cannot be checked for hostPath: it is templated"
-                yield Result(msg, path=vpath, unresolved=True)
+    for entry in _volumes(pod, variant == "hostpath", "hostPath", "volumes (hostPath use)"):
+        if isinstance(entry, Result):
+            yield entry
             continue
-        if not isinstance(vol, dict):
-            continue
+        i, vol, vpath = entry
         if vol.get("hostPath") is None:  # absent, or `hostPath:` with no value
             if variant == "hostpath" and _source_hidden(vol):
                 msg = (
@@ -185,20 +188,12 @@ def volume_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """Volumes outside the core types (``hostPath`` is K8S-003's), by ``variant``."""
     pod = pod_of(target)
     variant = params_of(rule, VariantParams).variant
-    vols, items = _volumes(pod)
-    if vols.unresolved:
-        if variant == "volume-type":
-            yield result_at(vols, pod.anchor, templated("volumes (volume types)", vols))
-        return
-    for i, vol in items:
-        vpath = (*vols.path, i)
-        if isinstance(vol, Unresolved):
-            if variant == "volume-type":
-                msg = f"volume #{i} cannot be checked for its type: it is templated"
-                yield Result(msg, path=vpath, unresolved=True)
+    report = variant == "volume-type"
+    for entry in _volumes(pod, report, "its type", "volumes (volume types)"):
+        if isinstance(entry, Result):
+            yield entry
             continue
-        if not isinstance(vol, dict):
-            continue
+        i, vol, vpath = entry
         name = vol.get("name")
         label = name if isinstance(name, str) else f"#{i}"
         sources = [k for k in vol if k not in ("name", UNRESOLVED_KEY)]
