@@ -29,10 +29,6 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 
-def _is_true(value: Any) -> bool | None:
-    return as_bool(value)
-
-
 # -- TF-AWS-018 ---------------------------------------------------------------------------
 
 
@@ -113,7 +109,7 @@ def _encryption_by_default(ctx: Context) -> bool | None:
 def _ebs_results(
     r: Resource, parts: tuple[str | int, ...], by_default: bool | None
 ) -> Iterator[Result]:
-    for res in require(r, parts, _is_true, default=False):
+    for res in require(r, parts, as_bool, default=False):
         if by_default is None:
             res.unresolved = True
         yield res
@@ -200,7 +196,7 @@ def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         elif not default:
             yield arg_result(r)
         return
-    yield from require(r, ("storage_encrypted",), _is_true)
+    yield from require(r, ("storage_encrypted",), as_bool)
 
 
 @check("TF-AWS-020.no-cmk", target="terraform.resource")
@@ -353,7 +349,7 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
     r = resource_of(target)
-    yield from require(r, ("deletion_protection",), _is_true, default=False)
+    yield from require(r, ("deletion_protection",), as_bool, default=False)
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")
@@ -370,5 +366,5 @@ def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator
 def dynamodb_pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.dynamodb-pitr: no ``point_in_time_recovery { enabled = true }``."""
     r = resource_of(target)
-    results = require(r, ("point_in_time_recovery", 0, "enabled"), _is_true, default=False)
+    results = require(r, ("point_in_time_recovery", 0, "enabled"), as_bool, default=False)
     yield from _with_backup(ctx, r, results)
