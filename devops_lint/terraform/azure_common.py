@@ -82,15 +82,6 @@ def first(r: Resource, *names: str, within: tuple[str | int, ...] = ()) -> Arg:
     return arg(r, *within, names[-1])
 
 
-def require_flag(r: Resource, want: bool, *names: str) -> Iterator[Result]:
-    """A result unless the first written of ``names`` is ``want``: an absent argument takes
-    the provider default the caller names this check for; an unresolved one is unresolved."""
-    a = first(r, *names)
-    b = as_bool(a.value)
-    if b is not want:
-        yield a.result(unresolved=a.present and b is None)
-
-
 def reject_flag(a: Arg, unwanted: bool, **kw: Any) -> Iterator[Result]:
     """A result when the written argument ``a`` is ``unwanted`` (absent is the safe default)."""
     if not a.present:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import arg, as_str, block_uncertain, blocks, require_flag
+from .azure_common import arg, as_str, block_uncertain, blocks
 from .common import as_bool, resource_of
 from .expr import references
 from .objects import Resource
@@ -28,20 +28,6 @@ KEY = "azurerm_key_vault_key"
 
 
 # -- TF-AZ-009 -----------------------------------------------------------------------------
-
-
-@check("TF-AZ-009.purge-protection", target="terraform.resource")
-def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-009.purge-protection: ``purge_protection_enabled`` not ``true``."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "purge_protection_enabled")
-
-
-@check("TF-AZ-009.access-policies", target="terraform.resource")
-def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-009.access-policies: RBAC authorisation not enabled (v3 / v4 spelling)."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "enable_rbac_authorization", "rbac_authorization_enabled")
 
 
 @check("TF-AZ-009.network-open", target="terraform.resource")

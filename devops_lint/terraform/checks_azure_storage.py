@@ -22,7 +22,6 @@ from .azure_common import (
     by_reference,
     first,
     reject_flag,
-    require_flag,
 )
 from .common import as_bool, module_of, resource_of
 from .module import Module
@@ -63,13 +62,6 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 # -- TF-AZ-007 -----------------------------------------------------------------------------
-
-
-@check("TF-AZ-007.nested-public", target="terraform.resource")
-def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
-    r = resource_of(target)
-    yield from require_flag(r, False, "allow_nested_items_to_be_public")
 
 
 @check("TF-AZ-007.container-public", target="terraform.resource")
