@@ -19,7 +19,7 @@ from ..model import Result
 from ..registry import check
 from .aws_common import arg_result, blocks, first_block
 from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
-from .common import as_bool, known, resource_of
+from .common import any_true, as_bool, known, resource_of
 from .objects import Resource
 from .resolve import value_references
 
@@ -95,15 +95,8 @@ def imds_hop_limit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 def _encryption_by_default(ctx: Context) -> bool | None:
     """True when the scanned set enables EBS encryption by default; None when unknown."""
-    undecided = False
-    for r in run_resources(ctx, "aws_ebs_encryption_by_default"):
-        value = r.data.get("enabled", True)
-        on = as_bool(value)
-        if on:
-            return True
-        if on is None:
-            undecided = True
-    return None if undecided else False
+    resources = run_resources(ctx, "aws_ebs_encryption_by_default")
+    return any_true(as_bool(r.data.get("enabled", True)) for r in resources)
 
 
 def _ebs_results(
@@ -304,14 +297,8 @@ def _selection_covers(selection: Resource, r: Resource) -> bool | None:
 
 
 def _backup_covered(ctx: Context, r: Resource) -> bool | None:
-    undecided = False
-    for selection in run_resources(ctx, "aws_backup_selection"):
-        covered = _selection_covers(selection, r)
-        if covered:
-            return True
-        if covered is None:
-            undecided = True
-    return None if undecided else False
+    selections = run_resources(ctx, "aws_backup_selection")
+    return any_true(_selection_covers(s, r) for s in selections)
 
 
 def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterator[Result]:
