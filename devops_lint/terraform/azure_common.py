@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
+from ..model import UNRESOLVED_KEY, Document, JsonPath, Result, Unresolved
 from .common import as_bool
 from .expr import Expr, Template, references
 from .functions import to_string
@@ -82,15 +82,6 @@ def first(r: Resource, *names: str, within: tuple[str | int, ...] = ()) -> Arg:
     return arg(r, *within, names[-1])
 
 
-def require_flag(r: Resource, want: bool, *names: str) -> Iterator[Result]:
-    """A result unless the first written of ``names`` is ``want``: an absent argument takes
-    the provider default the caller names this check for; an unresolved one is unresolved."""
-    a = first(r, *names)
-    b = as_bool(a.value)
-    if b is not want:
-        yield a.result(unresolved=a.present and b is None)
-
-
 def reject_flag(a: Arg, unwanted: bool, **kw: Any) -> Iterator[Result]:
     """A result when the written argument ``a`` is ``unwanted`` (absent is the safe default)."""
     if not a.present:
@@ -100,6 +91,41 @@ def reject_flag(a: Arg, unwanted: bool, **kw: Any) -> Iterator[Result]:
         yield a.result(**kw)
     elif b is None:
         yield a.result(unresolved=True, **kw)
+
+
+class DefaultAction(NamedTuple):
+    """A network rule set's ``default_action``, in the document that writes it; ``uncertain``
+    when its block comes from a ``dynamic`` block that may not exist."""
+
+    doc: Document
+    arg: Arg
+    uncertain: bool
+
+
+def open_network(public: Arg, actions: list[DefaultAction]) -> Iterator[Result]:
+    """A result unless ``public_network_access_enabled`` is false or some default action is
+    certainly ``Deny``: at the first allowing default action, else at the public-access
+    argument; unresolved when an unknown value could close the network."""
+    pb = as_bool(public.value)
+    if pb is False:
+        return
+    maybe = public.present and pb is None
+    where: Result | None = None
+    for doc, a, uncertain in actions:
+        s = as_str(a.value)
+        if s is None:
+            maybe = maybe or a.present
+            continue
+        if s.lower() == "deny":
+            if not uncertain:
+                return
+            maybe = True
+        elif where is None:
+            where = a.result(doc=doc)
+    if where is None:
+        where = public.result()
+    where.unresolved = maybe
+    yield where
 
 
 def as_str(value: Any) -> str | None:

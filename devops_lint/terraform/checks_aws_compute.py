@@ -19,7 +19,7 @@ from ..model import Result
 from ..registry import check
 from .aws_common import arg_result, blocks, first_block
 from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
-from .common import as_bool, known, resource_of
+from .common import any_true, as_bool, known, resource_of
 from .objects import Resource
 from .resolve import value_references
 
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
     from ..rules import Rule
-
-
-def _is_true(value: Any) -> bool | None:
-    return as_bool(value)
 
 
 # -- TF-AWS-018 ---------------------------------------------------------------------------
@@ -99,21 +95,14 @@ def imds_hop_limit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 def _encryption_by_default(ctx: Context) -> bool | None:
     """True when the scanned set enables EBS encryption by default; None when unknown."""
-    undecided = False
-    for r in run_resources(ctx, "aws_ebs_encryption_by_default"):
-        value = r.data.get("enabled", True)
-        on = as_bool(value)
-        if on:
-            return True
-        if on is None:
-            undecided = True
-    return None if undecided else False
+    resources = run_resources(ctx, "aws_ebs_encryption_by_default")
+    return any_true(as_bool(r.data.get("enabled", True)) for r in resources)
 
 
 def _ebs_results(
     r: Resource, parts: tuple[str | int, ...], by_default: bool | None
 ) -> Iterator[Result]:
-    for res in require(r, parts, _is_true, default=False):
+    for res in require(r, parts, as_bool, default=False):
         if by_default is None:
             res.unresolved = True
         yield res
@@ -200,7 +189,7 @@ def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
         elif not default:
             yield arg_result(r)
         return
-    yield from require(r, ("storage_encrypted",), _is_true)
+    yield from require(r, ("storage_encrypted",), as_bool)
 
 
 @check("TF-AWS-020.no-cmk", target="terraform.resource")
@@ -308,14 +297,8 @@ def _selection_covers(selection: Resource, r: Resource) -> bool | None:
 
 
 def _backup_covered(ctx: Context, r: Resource) -> bool | None:
-    undecided = False
-    for selection in run_resources(ctx, "aws_backup_selection"):
-        covered = _selection_covers(selection, r)
-        if covered:
-            return True
-        if covered is None:
-            undecided = True
-    return None if undecided else False
+    selections = run_resources(ctx, "aws_backup_selection")
+    return any_true(_selection_covers(s, r) for s in selections)
 
 
 def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterator[Result]:
@@ -353,7 +336,7 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
     r = resource_of(target)
-    yield from require(r, ("deletion_protection",), _is_true, default=False)
+    yield from require(r, ("deletion_protection",), as_bool, default=False)
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")
@@ -370,5 +353,5 @@ def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator
 def dynamodb_pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-022.dynamodb-pitr: no ``point_in_time_recovery { enabled = true }``."""
     r = resource_of(target)
-    results = require(r, ("point_in_time_recovery", 0, "enabled"), _is_true, default=False)
+    results = require(r, ("point_in_time_recovery", 0, "enabled"), as_bool, default=False)
     yield from _with_backup(ctx, r, results)

@@ -24,7 +24,7 @@ from .aws_common import (
     major_minor,
     refs_to,
 )
-from .common import as_bool, known, resource_of
+from .common import any_true, as_bool, known, resource_of
 from .module import Module
 from .objects import Resource
 
@@ -305,13 +305,8 @@ def _subnet_public(module: Module, subnet: Resource) -> bool | None:
         tables.extend(found)
     if not associations:
         tables.extend(_main_route_tables(module, subnet))
-    for table in tables:
-        verdict = _route_public(module, table)
-        if verdict:
-            return True
-        if verdict is None:
-            undecided = True
-    return None if undecided else False
+    verdict = any_true(_route_public(module, table) for table in tables)
+    return None if verdict is False and undecided else verdict
 
 
 def _main_route_tables(module: Module, subnet: Resource) -> list[Resource]:

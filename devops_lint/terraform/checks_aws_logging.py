@@ -44,15 +44,6 @@ EKS_PREFIX = "/aws/eks/"
 DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
 
 
-def _is_true(value: Any) -> bool | None:
-    return as_bool(value)
-
-
-def _not_false(value: Any) -> bool | None:
-    b = as_bool(value)
-    return None if b is None else b
-
-
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
@@ -73,12 +64,12 @@ def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
     r = resource_of(target)
     arg = params_of(rule, TrailFlagParams).arg
-    yield from require(r, (arg,), _is_true, default=False)
+    yield from require(r, (arg,), as_bool, default=False)
 
 
-@check("TF-AWS-023.kms", target="terraform.resource")
-def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-023.kms: no ``kms_key_id``."""
+@check("TF-AWS-023.kms", "TF-AWS-025.kms", target="terraform.resource")
+def kms_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """TF-AWS-023.kms (trails) / TF-AWS-025.kms (log groups): no ``kms_key_id``."""
     r = resource_of(target)
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
 
@@ -87,7 +78,7 @@ def trail_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.disabled (high): ``enable_logging = false``."""
     r = resource_of(target)
-    yield from require(r, ("enable_logging",), _not_false, default=True)
+    yield from require(r, ("enable_logging",), as_bool, default=True)
 
 
 def _non_empty(value: Any) -> bool | None:
@@ -109,7 +100,7 @@ def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     symmetric = True if spec is None else (None if not known(spec) else spec == "SYMMETRIC_DEFAULT")
     if symmetric is False:
         return
-    for res in require(r, ("enable_key_rotation",), _is_true, default=False):
+    for res in require(r, ("enable_key_rotation",), as_bool, default=False):
         if symmetric is None:
             res.unresolved = True
         yield res
@@ -189,13 +180,6 @@ def log_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield arg_result(r, "retention_in_days", args=args)
 
 
-@check("TF-AWS-025.kms", target="terraform.resource")
-def log_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-025.kms: no ``kms_key_id``."""
-    r = resource_of(target)
-    yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
-
-
 @check("TF-AWS-025.eks-log-group-undeclared", target="terraform.resource")
 def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-025.eks-log-group-undeclared: logging on, ``/aws/eks/<name>/cluster`` not declared."""
@@ -252,7 +236,7 @@ def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if _registry_scanning(ctx):
         return
     where = ("image_scanning_configuration", 0, "scan_on_push")
-    yield from require(r, where, _is_true, default=False)
+    yield from require(r, where, as_bool, default=False)
 
 
 @check("TF-AWS-026.no-kms", target="terraform.resource")

@@ -24,7 +24,6 @@ from .azure_common import (
     first,
     only,
     reject_flag,
-    require_flag,
     rule_slug,
     version_tuple,
 )
@@ -116,13 +115,6 @@ def no_entra(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     present = bool(blocks(r, name))
     if not present or block_uncertain(r, name):
         yield Result(unresolved=present)
-
-
-@check("TF-AZ-002.local-accounts", target="terraform.resource")
-def local_accounts(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-002.local-accounts: ``local_account_disabled`` not ``true`` (default ``false``)."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "local_account_disabled")
 
 
 # -- TF-AZ-003 -----------------------------------------------------------------------------

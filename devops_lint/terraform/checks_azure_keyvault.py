@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import arg, as_str, block_uncertain, blocks, require_flag
-from .common import as_bool, resource_of
+from .azure_common import DefaultAction, arg, block_uncertain, blocks, open_network
+from .common import resource_of
 from .expr import references
 from .objects import Resource
 
@@ -30,42 +30,15 @@ KEY = "azurerm_key_vault_key"
 # -- TF-AZ-009 -----------------------------------------------------------------------------
 
 
-@check("TF-AZ-009.purge-protection", target="terraform.resource")
-def purge_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-009.purge-protection: ``purge_protection_enabled`` not ``true``."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "purge_protection_enabled")
-
-
-@check("TF-AZ-009.access-policies", target="terraform.resource")
-def access_policies(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-009.access-policies: RBAC authorisation not enabled (v3 / v4 spelling)."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "enable_rbac_authorization", "rbac_authorization_enabled")
-
-
 @check("TF-AZ-009.network-open", target="terraform.resource")
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.network-open: neither public access off nor ``network_acls`` ``Deny``."""
     r = resource_of(target)
-    public = arg(r, "public_network_access_enabled")
-    pb = as_bool(public.value)
-    if pb is False:
-        return
-    maybe = public.present and pb is None
+    actions: list[DefaultAction] = []
     if blocks(r, "network_acls"):
-        a = arg(r, "network_acls", 0, "default_action")
-        s = as_str(a.value)
-        if s is None:
-            maybe = maybe or a.present
-        elif s.lower() == "deny":
-            if not block_uncertain(r, "network_acls"):
-                return
-            maybe = True
-        else:
-            yield a.result(unresolved=maybe)
-            return
-    yield public.result(unresolved=maybe)
+        acl = arg(r, "network_acls", 0, "default_action")
+        actions.append(DefaultAction(r.doc, acl, block_uncertain(r, "network_acls")))
+    yield from open_network(arg(r, "public_network_access_enabled"), actions)
 
 
 # -- TF-AZ-010 -----------------------------------------------------------------------------

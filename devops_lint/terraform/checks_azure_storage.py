@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Document, Result
+from ..model import Result
 from ..registry import check
 from .azure_common import (
-    Arg,
+    DefaultAction,
     arg,
     as_str,
     block_uncertain,
     blocks,
     by_reference,
     first,
+    open_network,
     reject_flag,
-    require_flag,
 )
-from .common import as_bool, module_of, resource_of
+from .common import module_of, resource_of
 from .module import Module
 from .objects import Resource
 
@@ -65,13 +65,6 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AZ-007 -----------------------------------------------------------------------------
 
 
-@check("TF-AZ-007.nested-public", target="terraform.resource")
-def nested_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-007.nested-public: ``allow_nested_items_to_be_public`` not ``false``."""
-    r = resource_of(target)
-    yield from require_flag(r, False, "allow_nested_items_to_be_public")
-
-
 @check("TF-AZ-007.container-public", target="terraform.resource")
 def container_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.container-public: ``container_access_type`` ``blob`` or ``container``."""
@@ -101,35 +94,10 @@ def _network_rules(m: Module, account: Resource) -> list[Resource]:
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
     r = resource_of(target)
-    public = arg(r, "public_network_access_enabled")
-    pb = as_bool(public.value)
-    if pb is False:
-        return
-    maybe = public.present and pb is None
-    actions: list[tuple[Document, Arg, bool]] = []  # (doc, default_action, block uncertain)
+    actions: list[DefaultAction] = []
     if blocks(r, "network_rules"):
-        actions.append(
-            (
-                r.doc,
-                arg(r, "network_rules", 0, "default_action"),
-                block_uncertain(r, "network_rules"),
-            )
-        )
+        rules = arg(r, "network_rules", 0, "default_action")
+        actions.append(DefaultAction(r.doc, rules, block_uncertain(r, "network_rules")))
     for res in _network_rules(module_of(target), r):
-        actions.append((res.doc, arg(res, "default_action"), False))
-    where: Result | None = None
-    for doc, a, uncertain in actions:
-        s = as_str(a.value)
-        if s is None:
-            maybe = maybe or a.present
-            continue
-        if s.lower() == "deny":
-            if not uncertain:
-                return
-            maybe = True
-        elif where is None:
-            where = a.result(doc=doc)
-    if where is None:
-        where = public.result()
-    where.unresolved = maybe
-    yield where
+        actions.append(DefaultAction(res.doc, arg(res, "default_action"), False))
+    yield from open_network(arg(r, "public_network_access_enabled"), actions)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import arg, as_str, blocks, first, require_flag, version_tuple
+from .azure_common import arg, as_str, blocks, first, version_tuple
 from .common import resource_of
 
 if TYPE_CHECKING:
@@ -39,13 +39,6 @@ LEGACY = frozenset(
         "azurerm_function_app_slot",
     }
 )
-
-
-@check("TF-AZ-013.https-only", target="terraform.resource")
-def https_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-013.https-only: ``https_only`` absent or ``false`` (default ``false``)."""
-    r = resource_of(target)
-    yield from require_flag(r, True, "https_only")
 
 
 @check("TF-AZ-013.tls", target="terraform.resource")

@@ -16,7 +16,7 @@ from ..model import UNRESOLVED_KEY, JsonPath, Result, Span, Unresolved
 from ..placeholders import Placeholders, placeholders_of
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
-from .common import module_of
+from .common import module_of, resource_of
 from .expr import (
     Call,
     Expr,
@@ -122,7 +122,7 @@ BOOT_ARGUMENTS = frozenset(
 @check("TF-GEN-002.literal-argument", target="terraform.resource")
 def literal_secret_argument(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-002.literal-argument: sensitive resource arguments set to literals."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     m = module_of(target)
     names = names_rule(ctx)
     for path, attr in nested_attributes(r.block.body, r.path):
@@ -151,7 +151,7 @@ def _secret_value_resource(r: Resource) -> bool:
 @check("TF-GEN-002.bootstrap-secret", target="terraform.resource")
 def bootstrap_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-002.bootstrap-secret: secrets in boot scripts and function environments."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     names = names_rule(ctx)
     ph = placeholders_of(ctx)
     for path, attr in nested_attributes(r.block.body, r.path):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import fnmatch
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check
@@ -235,59 +235,69 @@ def local_state(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield Result(doc=tb.doc, span=b.header, args={"dir": m.dir})
 
 
-def _s3_backends(m: Module) -> Iterator[tuple[Body, Document, JsonPath, Span]]:
+class S3Backend(NamedTuple):
+    """A fully written ``backend "s3"`` block of a root module."""
+
+    module: Module
+    body: Body
+    doc: Document
+    path: JsonPath
+    header: Span
+
+
+def _s3_results(target: Target, judge: Callable[[S3Backend], Iterator[Result]]) -> Iterator[Result]:
+    """``judge``'s results on every S3 backend of a root module; a partial configuration
+    (completed at `terraform init` time) cannot be judged and is reported unresolved."""
+    m = module_of(target)
+    if not m.is_root:
+        return
     for b, tb in m.backend_blocks:
-        if b.labels and b.labels[0] == "s3":
-            yield b.body, tb.doc, (*tb.path, "backend", "s3"), b.header
-
-
-def _partial(m: Module) -> str:
-    return (
-        f"S3 backend of {m.dir} is a partial configuration: encryption and locking are "
-        "set at `terraform init` time and cannot be checked"
-    )
+        if not (b.labels and b.labels[0] == "s3"):
+            continue
+        if not b.body.attributes:
+            message = (
+                f"S3 backend of {m.dir} is a partial configuration: encryption and locking are "
+                "set at `terraform init` time and cannot be checked"
+            )
+            yield Result(doc=tb.doc, span=b.header, unresolved=True, message=message)
+            continue
+        yield from judge(S3Backend(m, b.body, tb.doc, (*tb.path, "backend", "s3"), b.header))
 
 
 @check("TF-GEN-005.s3-unencrypted", target="terraform.module")
 def s3_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-unencrypted."""
-    m = module_of(target)
-    if not m.is_root:
-        return
-    for body, doc, path, header in _s3_backends(m):
-        if not body.attributes:  # partial configuration, completed at `init` time
-            yield Result(doc=doc, span=header, unresolved=True, message=_partial(m))
-            continue
-        expr = body.get("encrypt")
-        value = m.resolve_expr(expr)
-        if isinstance(value, Unresolved):
-            yield Result(doc=doc, path=(*path, "encrypt"), unresolved=True)
-        elif not is_true(value):
-            yield Result(
-                doc=doc,
-                path=(*path, "encrypt") if expr is not None else None,
-                span=None if expr is not None else header,
-            )
+    yield from _s3_results(target, _unencrypted)
+
+
+def _unencrypted(s3: S3Backend) -> Iterator[Result]:
+    expr = s3.body.get("encrypt")
+    value = s3.module.resolve_expr(expr)
+    if isinstance(value, Unresolved):
+        yield Result(doc=s3.doc, path=(*s3.path, "encrypt"), unresolved=True)
+    elif not is_true(value):
+        yield Result(
+            doc=s3.doc,
+            path=(*s3.path, "encrypt") if expr is not None else None,
+            span=None if expr is not None else s3.header,
+        )
 
 
 @check("TF-GEN-005.s3-no-lock", target="terraform.module")
 def s3_no_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-005.s3-no-lock."""
-    m = module_of(target)
-    if not m.is_root:
+    yield from _s3_results(target, _unlocked)
+
+
+def _unlocked(s3: S3Backend) -> Iterator[Result]:
+    lockfile = s3.module.resolve_expr(s3.body.get("use_lockfile"))
+    table = s3.module.resolve_expr(s3.body.get("dynamodb_table"))
+    if is_true(lockfile) or nonempty(table) or isinstance(table, Unresolved):
         return
-    for body, doc, path, header in _s3_backends(m):
-        if not body.attributes:
-            yield Result(doc=doc, span=header, unresolved=True, message=_partial(m))
-            continue
-        lockfile = m.resolve_expr(body.get("use_lockfile"))
-        table = m.resolve_expr(body.get("dynamodb_table"))
-        if is_true(lockfile) or nonempty(table) or isinstance(table, Unresolved):
-            continue
-        if isinstance(lockfile, Unresolved):
-            yield Result(doc=doc, path=(*path, "use_lockfile"), unresolved=True)
-            continue
-        yield Result(doc=doc, span=header)
+    if isinstance(lockfile, Unresolved):
+        yield Result(doc=s3.doc, path=(*s3.path, "use_lockfile"), unresolved=True)
+        return
+    yield Result(doc=s3.doc, span=s3.header)
 
 
 BACKEND_CREDENTIALS = frozenset(

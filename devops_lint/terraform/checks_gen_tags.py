@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check
-from .common import module_of
+from .common import module_of, resource_of
 from .module import Module
 from .objects import Resource
 
@@ -58,7 +58,7 @@ def _default_tags(m: Module, r: Resource, provider: str) -> tuple[set[str], bool
 @check("TF-GEN-008.missing-key", target="terraform.resource")
 def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-008.missing-key: required tags/labels absent after provider defaults."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     table = ctx.data("taggable_resources.yaml")
     arg = table.get(r.type) if isinstance(table, dict) else None
     if not isinstance(arg, str):
@@ -100,7 +100,7 @@ def missing_tags(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 @check("TF-GEN-008.node-group-propagation", target="terraform.resource")
 def node_group_propagation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-008.node-group-propagation."""
-    r: Resource = target.context["resource"]
+    r = resource_of(target)
     if "tags" not in r.block.body.attributes:
         return
     if r.block.body.first("launch_template") is not None:

@@ -4,12 +4,13 @@
   ``terraform.*`` target carries). A check reads its resource without testing its type
   again: the rule file's ``applies_to`` is the one home of that filter (``Rule.applies``);
 - values: ``known`` (resolved, ``None`` included), ``as_bool`` (Terraform's bool
-  conversion of resolved values);
+  conversion of resolved values), ``any_true`` (a three-valued "any");
 - settings: ``port_settings`` (``admin_ports``/``data_ports`` of Appendix A, section 4.4).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
@@ -48,6 +49,18 @@ def as_bool(value: Any) -> bool | None:
         if low in ("true", "false"):
             return low == "true"
     return None
+
+
+def any_true(verdicts: Iterable[bool | None]) -> bool | None:
+    """True when some verdict is True (stops there), else None when some is unknown
+    (``None``), else False."""
+    undecided = False
+    for verdict in verdicts:
+        if verdict:
+            return True
+        if verdict is None:
+            undecided = True
+    return None if undecided else False
 
 
 def port_settings(ctx: Context) -> tuple[frozenset[int], frozenset[int]]:
