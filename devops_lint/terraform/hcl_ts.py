@@ -16,6 +16,7 @@ and declines expressions deeper than python-hcl2's ``MAX_DEPTH`` bound could rea
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from ..model import Span
@@ -49,10 +50,14 @@ from .hcl_ts_base import (
     ConverterBase,
     is_binary,
     kids_of,
+    only_child,
     unwrap,
 )
 from .hcl_ts_source import Source, Unmappable
 from .syntax import Attribute, Block, Body
+
+# python-hcl2's ESCAPED_INTERPOLATION and ESCAPED_DIRECTIVE terminals.
+_ESCAPED = re.compile(r"(\$\$\{[^}]*\}|%%\{[^}]*\})")
 
 
 @functools.cache
@@ -178,8 +183,9 @@ class _Converter(ConverterBase):
 
     # -- expressions ---------------------------------------------------------------
     def x_literal_value(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        inner = kids[0]
+        inner = only_child(node)
+        if inner is None:
+            raise Unmappable("unexpected literal shape")
         t = inner.type
         if t == "string_lit":
             return self.string(inner, d)
@@ -222,17 +228,38 @@ class _Converter(ConverterBase):
             pos = child.end_byte
         if kids[-1].start_byte > pos:
             pieces.append((None, data[pos : kids[-1].start_byte].decode("utf-8", "replace")))
-        for piece, raw in pieces:
-            # python-hcl2 reads escaped `$${…}`/`%%{…}` up to the first `}` as one token
-            if piece is None and ("$${" in raw or "%%{" in raw):
-                raise Unmappable("escaped template sequence")
+        for at, (piece, raw) in enumerate(pieces):
+            if piece is not None:
+                continue
+            # python-hcl2 reads an escaped `$${…}`/`%%{…}` up to the first `}` as one token,
+            # wherever that `}` is, and `$$${x}` as `$` and an escaped `${x}`: only escapes
+            # closed inside this piece, not preceded by `\`, read the same in both parsers.
+            if ("$${" in raw or "%%{" in raw) and (
+                "$${" in _ESCAPED.sub("", raw)
+                or "%%{" in _ESCAPED.sub("", raw)
+                or "\\$${" in raw
+                or "\\%%{" in raw
+            ):
+                raise Unmappable("escaped template sequence python-hcl2 reads otherwise")
+            if raw.endswith("$") and at + 1 < len(pieces):
+                raise Unmappable("`$` before an interpolation")
         return pieces
+
+    @staticmethod
+    def literal(raw: str) -> str:
+        """A literal piece as python-hcl2 reads it: ``$${``/``%%{`` escapes lose a sign,
+        everything else is unescaped."""
+        if "$${" not in raw and "%%{" not in raw:
+            return unescape(raw)
+        return "".join(
+            part[1:] if i % 2 else unescape(part) for i, part in enumerate(_ESCAPED.split(raw))
+        )
 
     def string(self, node: Any, d: int) -> Expr:
         parts: list[str | Expr] = []
         for piece, raw in self._template_pieces(node):
             if piece is None:
-                parts.append(unescape(raw))
+                parts.append(self.literal(raw))
             else:
                 parts.append(self.interpolation(piece, d + STEP))
         return fold_template(self.src.slice(node), self.src.span(node), parts, False)

@@ -41,15 +41,24 @@ CONDITIONAL_MARKS = frozenset({"?", ":"})
 
 
 def kids_of(node: Any) -> list[Any]:
+    """The children, without comments (tree-sitter puts them anywhere)."""
     return [c for c in node.children if c.type != "comment"]
+
+
+def only_child(node: Any) -> Any:
+    """The one child that is not a comment, or ``None`` (cheap for the common one child)."""
+    if node.child_count == 1:
+        return node.child(0)
+    kids = kids_of(node)
+    return kids[0] if len(kids) == 1 else None
 
 
 def unwrap(node: Any) -> Any:
     while node.type in WRAPPERS:
-        kids = kids_of(node)
-        if len(kids) != 1:
+        child = only_child(node)
+        if child is None:
             return node
-        node = kids[0]
+        node = child
     return node
 
 
@@ -94,14 +103,16 @@ class ConverterBase:
         return self.src.node_end(node)
 
     def _wrapper(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        if len(kids) != 1:
+        child = only_child(node)
+        if child is None:
             raise Unmappable(f"unexpected {node.type} shape")
-        return self.expr(kids[0], d)
+        return self.expr(child, d)
 
     x_operation = x_template_expr = x_collection_value = x_for_expr = _wrapper
 
     def x_expression(self, node: Any, d: int) -> Expr:
+        if node.child_count == 1:
+            return self.expr(node.child(0), d)
         kids = kids_of(node)
         if len(kids) == 1:
             return self.expr(kids[0], d)

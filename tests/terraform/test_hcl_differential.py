@@ -126,7 +126,8 @@ DECLINED = {
     "line break before .": "x = a\n  .b\n",
     "comment after =": "x = /* c */ 1\n",
     "unary on unary": "x = !-a\n",
-    "escaped interpolation": 'x = "$${a}"\n',
+    "escape closed in another string": 'x = "$${a" + "b}"\n',
+    "dollar before an interpolation": 'x = "$$${a}"\n',
     "strip markers": 'x = "${~ a ~}"\n',
     "directive in a string": 'x = "%{ if a }b%{ endif }"\n',
     "unicode name": "x = café\n",
@@ -161,6 +162,7 @@ MAPPED = {
     ),
     "unicode columns": 'x = "é日本" # ü\ny = { "ключ" = a.b }\n',
     "crlf": 'a "b" {\r\n  x = y + 1\r\n  z = <<EOT\r\nq\r\nEOT\r\n}\r\n',
+    "escaped interpolations": 'x = "a$${b}c%%{d}\\n${e}"\nl "m$${n}" {}\n',
     "splats": "x = a[*].b.c\ny = a.*.b[0]\nz = f(x)[0].y\n",
     "for expressions": "x = {for k, v in m : k => v... if v != null}\ny = [for v in m : v]\n",
 }
