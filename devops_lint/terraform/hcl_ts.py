@@ -58,6 +58,7 @@ from .syntax import Attribute, Block, Body
 
 # python-hcl2's ESCAPED_INTERPOLATION and ESCAPED_DIRECTIVE terminals.
 _ESCAPED = re.compile(r"(\$\$\{[^}]*\}|%%\{[^}]*\})")
+_BACKSLASHED = re.compile(r"\\.", re.DOTALL)
 
 
 @functools.cache
@@ -228,22 +229,30 @@ class _Converter(ConverterBase):
             pos = child.end_byte
         if kids[-1].start_byte > pos:
             pieces.append((None, data[pos : kids[-1].start_byte].decode("utf-8", "replace")))
-        for at, (piece, raw) in enumerate(pieces):
-            if piece is not None:
+        return self._escapes_as_python_hcl2(pieces)
+
+    @staticmethod
+    def _escapes_as_python_hcl2(pieces: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+        """python-hcl2 reads an escaped ``$${…}``/``%%{…}`` up to the first ``}`` as one token,
+        and ``$$${x}`` as ``$`` and an escaped ``${x}`` where tree-sitter sees ``$$`` and an
+        interpolation: such an interpolation becomes text again. Escapes that python-hcl2
+        would close in another piece (or string), after a ``\\``, or that leave a quote
+        outside them (python-hcl2 ends the string there), decline."""
+        merged: list[tuple[Any, str]] = []
+        for piece, raw in pieces:
+            if merged and merged[-1][0] is None and merged[-1][1].endswith("$"):
+                merged[-1] = (None, merged[-1][1] + raw)  # interpolation or text: all text
+            elif piece is None and merged and merged[-1][0] is None:
+                merged[-1] = (None, merged[-1][1] + raw)
+            else:
+                merged.append((piece, raw))
+        for piece, raw in merged:
+            if piece is not None or ("$${" not in raw and "%%{" not in raw):
                 continue
-            # python-hcl2 reads an escaped `$${…}`/`%%{…}` up to the first `}` as one token,
-            # wherever that `}` is, and `$$${x}` as `$` and an escaped `${x}`: only escapes
-            # closed inside this piece, not preceded by `\`, read the same in both parsers.
-            if ("$${" in raw or "%%{" in raw) and (
-                "$${" in _ESCAPED.sub("", raw)
-                or "%%{" in _ESCAPED.sub("", raw)
-                or "\\$${" in raw
-                or "\\%%{" in raw
-            ):
+            rest = _BACKSLASHED.sub("", _ESCAPED.sub("", raw))
+            if "${" in rest or "%{" in rest or '"' in rest or "\\$${" in raw or "\\%%{" in raw:
                 raise Unmappable("escaped template sequence python-hcl2 reads otherwise")
-            if raw.endswith("$") and at + 1 < len(pieces):
-                raise Unmappable("`$` before an interpolation")
-        return pieces
+        return merged
 
     @staticmethod
     def literal(raw: str) -> str:
@@ -345,8 +354,9 @@ class _Converter(ConverterBase):
         self.src.gaps_allowed(node, kids, lambda i: i > 0)  # i > 0: the operand's to check
         op = kids[0].type
         operand_kids = kids[1:]
-        text = self.src.slice(node)
-        span = self.src.span(node)
+        end = self.lark_end(node)  # past a heredoc operand's newline, as python-hcl2 ends it
+        text = self.src.slice_to(node, end)
+        span = self.src.span_to(node, end)
         if op == "-" and len(operand_kids) == 1:
             inner = unwrap(operand_kids[0])
             if inner.type == "numeric_lit" and inner.start_byte == kids[0].end_byte:
@@ -373,11 +383,19 @@ class _Converter(ConverterBase):
             raise Unmappable("unexpected binary operation shape")
         at = found[0]
         left_kids, op_node, right_kids = kids[:at], kids[at], kids[at + 1 :]
-        left_binary = len(left_kids) == 1 and is_binary(left_kids[0])
-        # gaps inside the operands are the operands' own (``sequence``) to check
-        self.src.gaps_allowed(node, kids, lambda i: i != at - 1 or left_binary)
+        if not left_kids or not right_kids:
+            raise Unmappable("missing operand")
         op = op_node.type
-        if op == "-" and right_kids and right_kids[0].start_byte == op_node.end_byte:
+        # Line breaks and comments before the operator that a binary left operand does not
+        # take: python-hcl2's postlexer merges one into the operator token (not into `-`),
+        # whose text then leads the operator's (a quirk the model keeps); more is an error.
+        tokens = self.gap_tokens(kids[at - 1], op_node)
+        if tokens and op != "-":
+            start, stop = tokens.pop()
+            op = (self.src.padded[start:stop] + op).strip()
+        if tokens:
+            raise Unmappable("line break before an operator python-hcl2 refuses")
+        if op_node.type == "-" and right_kids and right_kids[0].start_byte == op_node.end_byte:
             following = self.src.data[op_node.end_byte : op_node.end_byte + 64].decode(
                 "ascii", "replace"
             )
@@ -428,19 +446,13 @@ class _Converter(ConverterBase):
         for level_node, kids, q, c in reversed(levels[:-1]):
             arms.append((level_node, pending[1], kids[q + 1 : c]))
             pending = (level_node, kids[c + 1 :])
-        for at, (level_node, kids, q, c) in enumerate(levels):
-            # the condition before this level's `?`: the next level in's "else", or its own
-            if at + 1 < len(levels):
-                _, next_kids, _, next_c = levels[at + 1]
-                cond_kids = next_kids[next_c + 1 :]
-            else:
-                cond_kids = kids[:q]
-            cond_binary = len(cond_kids) == 1 and is_binary(cond_kids[0])
-
-            def allowed(i: int, q: int = q, c: int = c, cond_binary: bool = cond_binary) -> bool:
-                return i != q - 1 or cond_binary  # inside the operands: theirs to check
-
-            self.src.gaps_allowed(level_node, kids, allowed)
+        for _level_node, kids, q, _c in levels:
+            if q == 0:
+                raise Unmappable("missing condition")
+            # before `?`: what a binary condition does not take, one token at most (merged
+            # into `?`); the other gaps are free or the operands' own to check
+            if len(self.gap_tokens(kids[q - 1], kids[q])) > 1:
+                raise Unmappable("line break before `?` python-hcl2 refuses")
         end = self.lark_end(node)
         result = self.operand(pending[0], pending[1], d + STEP * len(arms) + STEP)
         for n, (level_node, cond_kids, then_kids) in enumerate(reversed(arms)):

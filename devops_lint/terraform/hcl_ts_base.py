@@ -102,6 +102,14 @@ class ConverterBase:
             return self._heredoc_token(inner)[1]
         return self.src.node_end(node)
 
+    def gap_tokens(self, left: Any, right: Any) -> list[tuple[int, int]]:
+        """The line breaks and comments between where python-hcl2 ends ``left`` and ``right``."""
+        stop = self.src.start(right)
+        tokens, following = self.src.nl_tokens(self.lark_end(left).offset, stop)
+        if following != stop:
+            raise Unmappable("unexpected text between two tokens")
+        return tokens
+
     def _wrapper(self, node: Any, d: int) -> Expr:
         child = only_child(node)
         if child is None:

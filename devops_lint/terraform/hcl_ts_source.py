@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..model import Span
+from .hcl_text import HEREDOC, HEREDOC_TRIM
 
 
 class Unmappable(Exception):
@@ -123,36 +124,56 @@ class Source:
         line_start = padded.rfind("\n", 0, to) + 1
         return End(to, end.line + newlines, max(to - line_start, 1))
 
-    def newline_run(self, end: End) -> End:
-        """``end`` extended over the line breaks and comments Lark's NL_OR_COMMENT tokens
-        take right after it (spaces, tabs and CRs between them are ignored, not taken)."""
+    def nl_tokens(self, start: int, stop: int | None = None) -> tuple[list[tuple[int, int]], int]:
+        """The NL_OR_COMMENT tokens python-hcl2's lexer makes from character offset ``start``
+        (line breaks with the next line's indentation, comments; spaces, tabs and CRs
+        between them are ignored), and the offset of the next other character."""
         s = self.padded
-        n = len(s)
-        i = last = end.offset
+        n = len(s) if stop is None else stop
+        tokens: list[tuple[int, int]] = []
+        i = start
         while True:
             while i < n and s[i] in " \t\r":
                 i += 1
             if i >= n:
-                break
+                return tokens, i
             c = s[i]
             if c == "\n":
-                i += 1
-                while i < n and s[i] in " \t":
-                    i += 1
+                j = i + 1
+                while j < n and s[j] in " \t":
+                    j += 1
             elif c == "#" or s.startswith("//", i):
-                j = s.find("\n", i)
-                if j < 0:
-                    break
-                i = j + 1
+                j = s.find("\n", i) + 1
+                if j == 0:
+                    return tokens, i
             elif s.startswith("/*", i):
-                j = s.find("*/", i + 2)
-                if j < 0:
-                    break
-                i = j + 2
+                j = s.find("*/", i + 2) + 2
+                if j == 1:
+                    return tokens, i
             else:
-                break
-            last = i
-        return self.advance(end, last)
+                return tokens, i
+            tokens.append((i, j))
+            i = j
+
+    def merges_into_operator(self, at: int) -> bool:
+        """Whether a line break or comment right before offset ``at`` goes into the operator
+        token there: python-hcl2's postlexer merges one into a following binary operator
+        (not ``-``) or ``?``, so an operator may start a line."""
+        s = self.padded
+        c = s[at : at + 1]
+        if c in ("*", "/", "%", "+", "?", ">"):
+            return True
+        if c == "<":  # unless a heredoc starts here
+            return not (HEREDOC.match(s, at) or HEREDOC_TRIM.match(s, at))
+        return s.startswith(("==", "!=", "&&", "||"), at)
+
+    def newline_run(self, end: End) -> End:
+        """``end`` extended over the NL_OR_COMMENT tokens a binary operation takes after it:
+        all that follow, but the last when the postlexer merges it into an operator."""
+        tokens, following = self.nl_tokens(end.offset)
+        if tokens and self.merges_into_operator(following):
+            tokens.pop()
+        return self.advance(end, tokens[-1][1]) if tokens else end
 
     # -- layout --------------------------------------------------------------------
     def gaps_allowed(

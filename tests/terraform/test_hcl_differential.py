@@ -125,9 +125,11 @@ DECLINED = {
     "line break after =": "x =\n  1\n",
     "line break before .": "x = a\n  .b\n",
     "comment after =": "x = /* c */ 1\n",
+    "line break before -": "x = a\n  - b\n",
+    "two line breaks before +": "x = a\n\n  + b\n",
     "unary on unary": "x = !-a\n",
     "escape closed in another string": 'x = "$${a" + "b}"\n',
-    "dollar before an interpolation": 'x = "$$${a}"\n',
+    "quote left outside an escape": 'x = "$$${a["}"]}"\n',
     "strip markers": 'x = "${~ a ~}"\n',
     "directive in a string": 'x = "%{ if a }b%{ endif }"\n',
     "unicode name": "x = café\n",
@@ -163,6 +165,12 @@ MAPPED = {
     "unicode columns": 'x = "é日本" # ü\ny = { "ключ" = a.b }\n',
     "crlf": 'a "b" {\r\n  x = y + 1\r\n  z = <<EOT\r\nq\r\nEOT\r\n}\r\n',
     "escaped interpolations": 'x = "a$${b}c%%{d}\\n${e}"\nl "m$${n}" {}\n',
+    "dollars before an interpolation": 'x = "a$$${b}c$$$${d.e}"\nl "$$${n}" {}\n',
+    "operators starting a line": (
+        "x = a\n  + b # c\ny = c # note\n  && d\nz = e /* c */ + f\nw = g\n  ? 1 : 2\n"
+        "v = (a * b\n  # c\n  + 2)\n"
+    ),
+    "heredoc operand": "x = !<<EOT\nyes\nEOT\ny = 1\n",
     "splats": "x = a[*].b.c\ny = a.*.b[0]\nz = f(x)[0].y\n",
     "for expressions": "x = {for k, v in m : k => v... if v != null}\ny = [for v in m : v]\n",
 }
