@@ -11,8 +11,9 @@ Then the parsing boundary itself (``devops_lint/terraform/hcl.py``): CPU time fr
 ``syntax.Body`` through each path (``hcl_ts.parse_hcl_ts`` with the files it declines read
 by python-hcl2, against ``hcl_lark.parse_hcl_lark``), and whether the two models agree.
 
-``--cli`` adds whole-process runs of ``devops-lint check`` (median wall time of ``--runs``
-runs after a warm-up, rule cache warm) with ``DEVOPS_LINT_HCL_PARSER`` set to each parser:
+``--cli`` adds whole-process runs of ``devops-lint check`` (median wall and CPU time of
+``--runs`` runs after a warm-up, rule cache warm, the two parsers alternating run by run)
+with ``DEVOPS_LINT_HCL_PARSER`` set to each parser:
 on a generated tree of ``--cli-files`` Terraform files, on one ``.tf`` file of it, and on
 ``--tree DIR`` (e.g. a terragoat checkout) when given; the two parsers' reports must be
 byte-identical.
@@ -170,29 +171,45 @@ def bench_models(texts: list[str], repeat: int) -> list[dict[str, Any]]:
     ]
 
 
-def cli_median(target: Path, parser: str, runs: int, cache: Path) -> tuple[float, float, bytes]:
-    """Median wall and CPU seconds of a whole ``devops-lint check`` process (CPU: user + system,
-    steadier than wall time on a shared machine), and its JSON report."""
+def cli_run(target: Path, parser: str, cache: Path) -> tuple[float, float, bytes]:
+    """Wall and CPU seconds of one whole ``devops-lint check`` process (CPU: user + system of
+    it and its workers, steadier than wall time on a shared machine), and its JSON report."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT_")}
     env.update(NO_COLOR="1", DEVOPS_LINT_CACHE_DIR=str(cache), DEVOPS_LINT_HCL_PARSER=parser)
     command = [sys.executable, "-m", "devops_lint", "check", "--format", "json", str(target)]
-    times: list[float] = []
-    cpu: list[float] = []
-    report = b""
-    for i in range(runs + 1):  # the first run warms the rule cache and the page cache
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(command, capture_output=True, env=env, check=False, cwd=ROOT)
-        elapsed = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"devops-lint failed ({proc.returncode}): {proc.stderr[-2000:]!r}")
-        report = proc.stdout
-        if i:
-            times.append(elapsed)
-            cpu.append(used)
-    return statistics.median(times), statistics.median(cpu), report
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, env=env, check=False, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"devops-lint failed ({proc.returncode}): {proc.stderr[-2000:]!r}")
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, used, proc.stdout
+
+
+PARSER_NAMES = ("python-hcl2", "tree-sitter")
+
+
+def cli_medians(target: Path, runs: int, cache: Path) -> dict[str, tuple[float, float, bytes]]:
+    """Per parser: median wall and CPU seconds of ``runs`` runs and the last report. The two
+    parsers alternate run by run, so a change in the machine's load hits both alike; one
+    warm-up run each (rule cache, page cache) is not counted."""
+    samples: dict[str, list[tuple[float, float]]] = {p: [] for p in PARSER_NAMES}
+    reports: dict[str, bytes] = {}
+    for i in range(runs + 1):
+        for parser in PARSER_NAMES if i % 2 else reversed(PARSER_NAMES):
+            wall, cpu, reports[parser] = cli_run(target, parser, cache)
+            if i:
+                samples[parser].append((wall, cpu))
+    return {
+        p: (
+            statistics.median(w for w, _ in samples[p]),
+            statistics.median(c for _, c in samples[p]),
+            reports[p],
+        )
+        for p in PARSER_NAMES
+    }
 
 
 def bench_cli(args: argparse.Namespace) -> None:
@@ -215,8 +232,9 @@ def bench_cli(args: argparse.Namespace) -> None:
         print("|---|---|---|---|---|")
         for label, target in targets:
             cache = Path(tmp) / "cache"
-            lark_s, lark_cpu, lark_report = cli_median(target, "python-hcl2", args.runs, cache)
-            ts_s, ts_cpu, ts_report = cli_median(target, "tree-sitter", args.runs, cache)
+            found = cli_medians(target, args.runs, cache)
+            lark_s, lark_cpu, lark_report = found["python-hcl2"]
+            ts_s, ts_cpu, ts_report = found["tree-sitter"]
             same = "yes" if lark_report == ts_report else "NO"
             print(
                 f"| {label} | {lark_s:.3f} s / {lark_cpu:.3f} s | {ts_s:.3f} s / {ts_cpu:.3f} s "

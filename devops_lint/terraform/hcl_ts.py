@@ -107,16 +107,18 @@ def parse_expression_ts(text: str, span: Span | None) -> Expr:
 
 
 def try_parse_hcl(text: str) -> Body | None:
+    """The file's ``Body``, or ``None`` when python-hcl2 must read it."""
     try:
         return parse_hcl_ts(text)
-    except (Unmappable, ImportError):
+    except Exception:  # Unmappable, or any surprise of this path: the reference reads it
         return None
 
 
 def try_parse_expression(text: str, span: Span | None) -> Expr | None:
+    """The expression, or ``None`` when python-hcl2 must read it."""
     try:
         return parse_expression_ts(text, span)
-    except (Unmappable, ImportError, RecursionError):
+    except Exception:  # as in try_parse_hcl
         return None
 
 

@@ -211,3 +211,15 @@ def test_nesting_bound_applies_before_either_parser() -> None:
         hcl.parse_hcl(text)
     assert "nesting deeper than" in raised.value.message
     assert oracle(text) == ("error", raised.value.message, raised.value.line, raised.value.column)
+
+
+def test_a_surprise_in_the_mapping_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever goes wrong on the tree-sitter path, python-hcl2 reads the file."""
+
+    def broken(self: Any, node: Any) -> Any:
+        raise IndexError("converter bug")
+
+    monkeypatch.setattr(hcl_ts._Converter, "body", broken)
+    text = 'resource "a" "b" {\n  x = 1\n}\n'
+    assert hcl_ts.try_parse_hcl(text) is None
+    assert boundary(text) == oracle(text)
