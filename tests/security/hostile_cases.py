@@ -288,6 +288,19 @@ CASES: tuple[Case, ...] = (
         (("main.tf", 2, 1206, "X-000.parse-error"),),
     ),
     Case(
+        # tree-sitter nests one node per operator: its walk declines at the depth bound and
+        # python-hcl2 reports the syntax error (it takes no unary operator after another).
+        "hcl-unary-chain-50k",
+        _files(main_DOT_tf="locals {\n  x = " + "!" * N + "true\n}\n"),
+        (("main.tf", 2, 8, "X-000.parse-error"),),
+    ),
+    Case(
+        # A flat traversal for tree-sitter, 50,000 nested nodes for python-hcl2: bounded walks.
+        "hcl-traversal-50k",
+        _files(main_DOT_tf="locals {\n  x = a" + ".b" * N + "\n}\n"),
+        (),
+    ),
+    Case(
         "hcl-unterminated-heredoc",
         _files(main_DOT_tf='locals {\n  x = <<EOT\nhello\n  y = "z"\n}\n'),
         (("main.tf", 2, "X-000.parse-error"),),
