@@ -13,6 +13,7 @@ from devops_lint.config import build_settings
 from devops_lint.engine import run
 from devops_lint.fingerprint import fingerprints
 from devops_lint.rules import load_rules
+from tests.rule_cache import seeded
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -54,9 +55,10 @@ def commit_all(root: Path, message: str) -> None:
 
 def lint(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, stderr) of ``devops-lint --format json ARGS`` run in ``root``,
-    with a cache folder of the test's own (beside ``root`` unless given)."""
+    with a cache folder of the test's own (beside ``root`` unless given; that one starts with
+    the packaged rules parsed, see tests/rule_cache.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT")}
-    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or root.parent / "devops-lint-cache")
+    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or seeded(root.parent / "devops-lint-cache"))
     proc = subprocess.run(
         [sys.executable, "-m", "devops_lint", "--format", "json", *args],
         cwd=root,

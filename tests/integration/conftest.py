@@ -1,7 +1,16 @@
-"""Running the installed ``devops-lint`` command in a subprocess."""
+"""Running ``devops-lint``: the installed command in a subprocess, or the same command line
+in this process.
+
+A subprocess is what tests about the process itself need: the real entry point and its exit
+status, ``sys.path`` hygiene, signals, sockets, what another program sees. Tests of what the
+command prints and returns for its options run it in-process (click's ``CliRunner``): the
+same ``main`` with the same arguments, working directory and environment, without paying an
+interpreter start-up and the rules' loading on every call.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -49,8 +58,42 @@ def run_cli(
     return Completed(proc.returncode, proc.stdout, proc.stderr)
 
 
+def run_in_process(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> Completed:
+    """``devops-lint ARGS`` in ``cwd``, run by this process as the console script runs it."""
+    from click.testing import CliRunner
+
+    from devops_lint.cli import main
+
+    # As run_cli: NO_COLOR set, DEVOPS_LINT_DEBUG unset, the caller's variables on top.
+    overrides: dict[str, str | None] = {"NO_COLOR": "1", "DEVOPS_LINT_DEBUG": None, **(env or {})}
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(
+            main,
+            list(args),
+            input=stdin,
+            env=overrides,
+            prog_name="devops-lint",
+            catch_exceptions=False,  # a crash fails the test with its traceback
+        )
+    finally:
+        os.chdir(previous)
+    return Completed(result.exit_code, _text(result.stdout_bytes), _text(result.stderr_bytes))
+
+
+def _text(data: bytes) -> str:
+    """``data`` decoded as ``subprocess.run(text=True)`` decodes a child's output: the locale's
+    encoding, strict, universal newlines."""
+    return io.TextIOWrapper(io.BytesIO(data)).read()
+
+
 @pytest.fixture
 def cli(tmp_path: Path) -> Any:
+    """The installed command, in a subprocess, run in ``tmp_path`` unless told otherwise."""
+
     def _cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> Completed:
         return run_cli(*args, cwd=cwd or tmp_path, stdin=stdin)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.integration.conftest import run_in_process
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # Few rules, so that unrelated rule changes do not churn the goldens.
@@ -81,13 +82,11 @@ def make_repo(root: Path) -> Path:
 
 
 def lint(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "devops_lint", "--select", SELECT, *args, "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """``devops-lint --select SELECT ARGS .`` in ``root``, run in-process (the reports' content
+    is under test here; tests/integration runs the installed command)."""
+    argv = ["--select", SELECT, *args, "."]
+    done = run_in_process(*argv, cwd=root)
+    return subprocess.CompletedProcess(argv, done.code, done.out, done.err)
 
 
 def assert_golden(name: str, text: str) -> None:

@@ -56,11 +56,12 @@ class Outcome:
         }
 
 
-def run(case: Case, root: Path) -> Outcome:
-    """Build the case under ``root`` and lint it through the CLI in a subprocess."""
+def run(case: Case, root: Path, cache: Path | None = None) -> Outcome:
+    """Build the case under ``root`` and lint it through the CLI in a subprocess, with the
+    cache folder ``cache`` (default: an empty one beside ``root``)."""
     case.build(root)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT_")}
-    env["DEVOPS_LINT_CACHE_DIR"] = str(root.parent / f"{root.name}-cache")
+    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or root.parent / f"{root.name}-cache")
     env["NO_COLOR"] = "1"
     command = [sys.executable, "-m", "devops_lint", "check", "--format", "json", *case.args, "."]
     # A child's peak RSS starts at its parent's size when it forks: GNU time, a small

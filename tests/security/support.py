@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.rule_cache import seeded
+
 ROOT = Path(__file__).resolve().parents[2]
 EVIL_REPO = ROOT / "fixtures" / "security" / "evil-repo"
 # The console script installed beside the interpreter running the tests.
@@ -29,7 +31,7 @@ def run_cli(
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT_")}
     env.pop("PYTHONPATH", None)  # the environment is trusted; keep it from masking a bug
     env.pop("PYTHONSAFEPATH", None)
-    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or cwd.parent / "cache")
+    env["DEVOPS_LINT_CACHE_DIR"] = str(cache or seeded(cwd.parent / "cache"))
     env["NO_COLOR"] = "1"
     return subprocess.run(
         [*command, *args],

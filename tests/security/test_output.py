@@ -17,9 +17,9 @@ import pytest
 
 from devops_lint.model import Finding, Span
 from devops_lint.terminal import has_unsafe
-from tests.integration.conftest import cli, write
+from tests.integration.conftest import Completed, run_in_process, write
 
-__all__ = ["cli", "write"]
+__all__ = ["write"]
 
 KEY = "AKIAIOSFODNN7REALKEY"
 # A ConfigMap named after the key (the K8S-023 message quotes the name), holding it as a value
@@ -41,6 +41,18 @@ HOSTILE = (
     "data:\n  mode: strict\n"
 )
 HOSTILE_NAME = "cm\x1b[31m\x07.yaml"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Any:
+    """The command line run in-process in ``tmp_path``: these tests are about what it prints and
+    writes (tests/security/test_python_m.py and tests/integration run the installed command)."""
+
+    def _cli(*args: str) -> Completed:
+        return run_in_process(*args, cwd=tmp_path)
+
+    return _cli
+
 
 FORMATS: list[tuple[str, ...]] = [
     (),
