@@ -261,6 +261,14 @@ def write_csv(rows: list[Row], path: Path) -> None:
         writer.writerows(asdict(r) for r in rows)
 
 
+def read_csv(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8") as source:
+        return [
+            Row(**{k: (float(v) if "." in v else int(v)) for k, v in line.items()})  # type: ignore[arg-type]
+            for line in csv.DictReader(source)
+        ]
+
+
 def plot(rows: list[Row], path: Path) -> None:
     import matplotlib
 
@@ -275,16 +283,28 @@ def plot(rows: list[Row], path: Path) -> None:
     speed.set_ylabel("files / s")
     memory.plot(sizes, [r.peak_tree_mb for r in rows], "o-", label="process tree (sampled)")
     memory.plot(sizes, [r.peak_process_mb for r in rows], "s--", label="largest process")
-    memory.set_title("Peak resident memory")
+    memory.set_title("Peak resident memory (log scale)")
     memory.set_ylabel("MB")
+    memory.set_yscale("log")
+    for r in rows:  # the machine's load when each size ran: wall time depends on it
+        speed.annotate(
+            f"load {r.load_1min:.1f}",
+            (r.files, r.files_per_s),
+            textcoords="offset points",
+            xytext=(0, -14),
+            ha="center",
+            fontsize=7,
+            color="gray",
+        )
     for ax in (speed, memory):
         ax.set_xscale("log")
         ax.set_xlabel("files in the generated monorepo (N)")
         ax.set_xticks(sizes, [f"{s:,}" for s in sizes])
         ax.minorticks_off()
-        ax.set_ylim(bottom=0)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(loc="lower left")
+    speed.set_ylim(bottom=0)
+    speed.legend(loc="lower left")
+    memory.legend(loc="upper left")
     fig.suptitle(
         "devops-lint on a generated monorepo (Terraform, Kubernetes, Helm, workflows, "
         "Prometheus); 2 cores, shared",
@@ -316,10 +336,14 @@ def main() -> int:
     parser.add_argument("--csv", type=Path, default=ROOT / "bench/results/scaling.csv")
     parser.add_argument("--plot", type=Path, default=ROOT / "bench/results/scaling.png")
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--plot-only", action="store_true", help="redraw the plot from --csv")
     parser.add_argument("--keep", type=Path, help="write the repositories under DIR and keep them")
     parser.add_argument("--profile", type=Path, help="cProfile stats of the largest size")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    if args.plot_only:
+        plot(read_csv(args.csv), args.plot)
+        return 0
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="scale-bench-"))
     rows: list[Row] = []
