@@ -15,7 +15,8 @@ an older commit), alternating runs with the current one: before/after under the 
 Inputs default to generated corpora; point at checkouts of the public repositories the
 figures in the issue came from to measure those instead:
 
-    python bench/peers.py [--terragoat DIR] [--kubernetes-goat DIR] [--kube-prometheus DIR]
+    python bench/peers.py [--terragoat DIR] [--kubernetes-goat DIR] [--kube-linter DIR]
+                          [--kube-prometheus DIR]
                           [--workflows DIR] [--rules DIR] [--peer-bin DIR] [--only NAME]
                           [--compare-tree DIR] [--no-peers] [--markdown FILE]
 """
@@ -138,6 +139,16 @@ def count_files(target: Path, suffixes: tuple[str, ...]) -> int:
     return sum(1 for p in target.rglob("*") if p.is_file() and p.suffix in suffixes)
 
 
+def count_objects(root: Path) -> int:
+    """Top-level ``kind:`` lines of the YAML files below ``root``: one per object."""
+    return sum(
+        line.startswith("kind:")
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".yml")
+        for line in p.read_text(encoding="utf-8", errors="replace").splitlines()
+    )
+
+
 # --- inputs: a given checkout, or a generated corpus -------------------------------------
 
 
@@ -256,11 +267,15 @@ def build_rows(args: argparse.Namespace, work: Path, tools: dict[str, str | None
     k8s_small, label = kubernetes_dir(args.kubernetes_goat, work, 16, "16 files")
     k8s_one = alone(first(k8s_small, yaml), work)
     add("one Kubernetes manifest", k8s_one, 1, {"checkov": checkov_cmd(k8s_one, "kubernetes")})
-    k8s_objects, _ = kubernetes_dir(None, work, 100, "")
+    k8s_objects, objects_label = kubernetes_dir(args.kube_linter, work, 100, "")
+    if args.kube_linter:
+        objects_label = f"{count_objects(k8s_objects)} Kubernetes objects ({objects_label[22:-1]})"
+    else:
+        objects_label = "300 Kubernetes objects in 100 files (generated)"
     k8s_large, large_label = kubernetes_dir(args.kube_prometheus, work, 84, "84 files")
     for name, folder in (
         (label, k8s_small),
-        ("300 Kubernetes objects in 100 files (generated)", k8s_objects),
+        (objects_label, k8s_objects),
         (large_label, k8s_large),
     ):
         add(
@@ -324,6 +339,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--terragoat", type=Path, help="a Terraform checkout (e.g. terragoat)")
     parser.add_argument("--kubernetes-goat", type=Path, help="a folder of a few manifests")
+    parser.add_argument("--kube-linter", type=Path, help="e.g. kube-linter/tests/checks")
     parser.add_argument("--kube-prometheus", type=Path, help="e.g. kube-prometheus/manifests")
     parser.add_argument("--workflows", type=Path, help="a folder holding .github/workflows")
     parser.add_argument("--rules", type=Path, help="a folder of Prometheus rule files")
@@ -347,7 +363,7 @@ def main() -> int:
     ]
     for name, path in tools.items():
         lines.append(f"- {name}: {tool_version(path, name) if path else 'not installed, skipped'}")
-    lines += ["", "| input | files | devops-lint | peers |", "|---|---|---|---|"]
+    lines += ["", "| input | files | load | devops-lint | peers |", "|---|---|---|---|---|"]
     print("\n".join(lines), flush=True)
     with tempfile.TemporaryDirectory(prefix="peers-bench-") as tmp:
         for row in build_rows(args, Path(tmp), tools):
@@ -357,6 +373,7 @@ def main() -> int:
             if args.compare_tree:
                 row.commands["devops-lint (compared tree)"] = row.commands["devops-lint"]
                 envs["devops-lint (compared tree)"] = {"PYTHONPATH": str(args.compare_tree)}
+            load = os.getloadavg()[0]
             timings = measure(row.commands, envs, args.repeat)
             base = timings["devops-lint"]
             peers = [
@@ -365,7 +382,7 @@ def main() -> int:
                 if name != "devops-lint"
             ]
             line = (
-                f"| {row.name} | {row.files} | {cell(base, None)} | "
+                f"| {row.name} | {row.files} | {load:.1f} | {cell(base, None)} | "
                 f"{'<br>'.join(peers + row.notes) or '-'} |"
             )
             print(line, flush=True)

@@ -87,8 +87,9 @@ def rule_file(i: int, rng: random.Random, rules_per_file: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def config_file(c: int, files: int) -> str:
-    loaded = [f"rules/svc{i}.yml" for i in range(c, files, 60)]
+def config_file(c: int, files: int, stride: int = 60) -> str:
+    """Configuration ``c``, loading rule files c, c + stride, c + 2 * stride … (of ``files``)."""
+    loaded = [f"rules/svc{i}.yml" for i in range(c, files, stride)]
     jobs = "\n".join(
         f"  - job_name: svc{j}\n    scrape_interval: {15 + j % 3 * 15}s\n"
         f"    static_configs:\n      - targets: ['svc{j}:8080', 'svc{j}-b:8080']"
@@ -105,14 +106,15 @@ def config_file(c: int, files: int) -> str:
     )
 
 
-def generate(root: Path, files: int, configs: int, rules_per_file: int) -> int:
+def generate(root: Path, files: int, configs: int, rules_per_file: int, stride: int = 60) -> int:
+    """Rule files and configurations; with ``stride=configs`` each file has one loader."""
     rng = random.Random(42)
     (root / "rules").mkdir(parents=True, exist_ok=True)
     (root / "configs").mkdir(exist_ok=True)
     for i in range(files):
         (root / "rules" / f"svc{i}.yml").write_text(rule_file(i, rng, rules_per_file))
     for c in range(configs):
-        (root / "configs" / f"prometheus-{c}.yml").write_text(config_file(c, files))
+        (root / "configs" / f"prometheus-{c}.yml").write_text(config_file(c, files, stride))
     return files * (rules_per_file // 2) * 2
 
 

@@ -75,16 +75,17 @@ def from_cli(
     if baseline is None and settings.get("baseline"):
         home = config_path.parent if config_path is not None else root
         baseline = Path(home, settings["baseline"])
+    asked_for = (
+        baseline,
+        opts.get("write_baseline"),
+        opts.get("new_from_rev"),
+        opts.get("new_from_merge_base"),
+    )
+    if all(value is None for value in asked_for):
+        return  # before importing the comparison machinery (git, archives): start-up time
     from .adopt import Comparison, compare
 
-    asked = Comparison(
-        baseline=baseline,
-        write_baseline=opts.get("write_baseline"),
-        new_from_rev=opts.get("new_from_rev"),
-        new_from_merge_base=opts.get("new_from_merge_base"),
-    )
-    if asked == Comparison():
-        return
+    asked = Comparison(*asked_for)
 
     def scan_base(base_root: Path, base_targets: list[Path]) -> list[Finding]:
         """The same scan of the base tree, with the configuration the base had."""

@@ -132,11 +132,20 @@ def require(
 
 
 def run_resources(ctx: Context, type_: str) -> list[Resource]:
-    """Every instance of ``type_`` in every module of the run ("the scanned set")."""
-    out: list[Resource] = []
-    for module in modules_of(ctx.project, ctx).values():
-        out.extend(module.resources_of_type(type_))
-    return out
+    """Every instance of ``type_`` in every module of the run ("the scanned set").
+
+    Built once per run and type: checks ask for each resource they look at, and walking
+    every module each time made a run quadratic in the number of modules.
+    """
+
+    def build() -> list[Resource]:
+        out: list[Resource] = []
+        for module in modules_of(ctx.project, ctx).values():
+            out.extend(module.resources_of_type(type_))
+        return out
+
+    found: list[Resource] = ctx.memo(f"terraform.run_resources:{type_}", build)
+    return found
 
 
 # -- policies -----------------------------------------------------------------------
