@@ -398,6 +398,9 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     package = [copy.copy(r) for r in _package_rules()]
     extra = list(extra_dirs)
     custom = _load_data(_rule_files(extra), False, package_registry()) if extra else []
+    for rule in custom:
+        if rule.check is not None and rule.applies_to is None:
+            rule.applies_to = inherited_prefilter(rule.check, package)
     rules: dict[str, Rule] = {}
     for rule in [*package, *custom]:
         if rule.id in rules:
@@ -407,6 +410,30 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
             )
         rules[rule.id] = rule
     return sorted(rules.values(), key=lambda r: r.id)
+
+
+def inherited_prefilter(check: str, package: Iterable[Rule]) -> dict[str, frozenset[str]] | None:
+    """The ``applies_to`` a custom rule reusing ``check`` gets when it sets none: that of the
+    shipped rules bound to the check (their checks do not test it again), merged when all
+    of them filter on the same keys; otherwise no prefilter."""
+    from .registry import RULE_ID_RE, ids_of, spec_by_name
+
+    shipped = {r.id: r for r in package}
+    if RULE_ID_RE.match(check):
+        ids = [check]
+    else:
+        spec = spec_by_name(check)
+        ids = ids_of(spec) if spec is not None else []
+    filters = [shipped[i].applies_to for i in ids if i in shipped]
+    if not filters or any(f is None for f in filters):
+        return None
+    keys = {frozenset(f) for f in filters if f is not None}
+    if len(keys) != 1:
+        return None
+    return {
+        key: frozenset().union(*(f[key] for f in filters if f is not None))
+        for key in next(iter(keys))
+    }
 
 
 @functools.cache

@@ -9,8 +9,7 @@ and is named by a rule file in ``rules/terraform/``. Provider defaults relied on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Unresolved
 from ..registry import check, params_of
@@ -63,8 +62,7 @@ def _endpoint_exposure(cluster: Resource) -> tuple[str | None, bool]:
     return exposure, public_on is None
 
 
-@dataclass(frozen=True)
-class EndpointParams:
+class EndpointParams(NamedTuple):
     """The endpoint exposure the rule reports: world or restricted."""
 
     exposure: str
@@ -110,8 +108,7 @@ def private_endpoint(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
 # -- TF-AWS-002 ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogGroupParams:
+class LogGroupParams(NamedTuple):
     """Audit (audit/authenticator log types) or other (the rest)."""
 
     group: str

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result
 from ..registry import check, params_of
@@ -47,8 +46,7 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrailFlagParams:
+class TrailFlagParams(NamedTuple):
     """The ``aws_cloudtrail`` argument that must be true."""
 
     arg: str

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Result, Span, Unresolved
 from ..registry import check, params_of
@@ -170,8 +170,7 @@ def _is_ingress(rule: IngressRule) -> bool | None:
     return kind == "ingress"
 
 
-@dataclass(frozen=True)
-class WorldIngressParams:
+class WorldIngressParams(NamedTuple):
     """Which ingress class the rule reports: admin, data, all or other."""
 
     kind: str

@@ -9,8 +9,7 @@ conditions or with a ``sub`` that admits every ref or every repository.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Unresolved
 from ..registry import check, params_of
@@ -140,8 +139,7 @@ def sub_scope(value: Any, operator: Any) -> str | None:
     return "ok"
 
 
-@dataclass(frozen=True)
-class OidcScopeParams:
+class OidcScopeParams(NamedTuple):
     """The ``sub`` scope the rule reports: any-ref or wild-owner."""
 
     scope: str

@@ -13,8 +13,7 @@ Joins: firewall rules and server configurations name their server by ``server_id
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import saferegex
 from ..model import UNRESOLVED_KEY, Result, Unresolved
@@ -114,8 +113,7 @@ def _firewall(target: Target, slug: str) -> Iterator[Result]:
     yield start.result(unresolved=maybe)
 
 
-@dataclass(frozen=True)
-class FirewallParams:
+class FirewallParams(NamedTuple):
     """The range the rule reports: ``world-firewall`` (0.0.0.0-255.255.255.255) or
     ``azure-services-rule`` (0.0.0.0-0.0.0.0, every Azure service)."""
 

@@ -8,9 +8,8 @@ reported too, at the resource header (standards 0.6 item 9).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Result
 from ..registry import check, params_of
@@ -23,16 +22,12 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 
-@dataclass(frozen=True)
-class FlagParams:
-    """``names``: the spellings of the argument, first written wins; ``want``: the value
-    it must hold."""
+class FlagParams(NamedTuple):
+    """``names``: the spellings of the argument, first written wins (the rule file gives a
+    list); ``want``: the value it must hold."""
 
-    names: tuple[str, ...]
+    names: Sequence[str]
     want: bool
-
-    def __post_init__(self) -> None:  # the rule file gives a list
-        object.__setattr__(self, "names", tuple(self.names))
 
 
 @check(

@@ -9,8 +9,7 @@ those of google v5/v6 as the standard's review notes fix them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Target, Unresolved
 from ..registry import check, params_of
@@ -82,8 +81,7 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
     return "restricted", where, uncertain
 
 
-@dataclass(frozen=True)
-class EndpointParams:
+class EndpointParams(NamedTuple):
     """The endpoint exposure the rule reports: world or restricted."""
 
     exposure: str
@@ -336,8 +334,7 @@ def image_type(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield n.result("image_type")
 
 
-@dataclass(frozen=True)
-class ManagementParams:
+class ManagementParams(NamedTuple):
     """The ``management`` flag that must not be false."""
 
     field: str

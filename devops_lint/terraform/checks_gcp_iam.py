@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Target
 from ..registry import check, params_of
@@ -187,8 +186,7 @@ def _provider_outcome(r: Resource) -> tuple[str, bool] | None:
     return ("owner-only" if kind == "owner" else "no-condition"), uncertain
 
 
-@dataclass(frozen=True)
-class ConditionParams:
+class ConditionParams(NamedTuple):
     """The provider condition the rule reports: ``no-condition`` (no condition, or one
     restricting neither repository nor owner) or ``owner-only`` (the owner is pinned but
     not the repository)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Result, Target, Unresolved
 from ..registry import check, params_of
@@ -178,8 +178,7 @@ def firewall_exposures(r: Resource, ctx: Context) -> list[Exposure]:
     return out
 
 
-@dataclass(frozen=True)
-class FirewallParams:
+class FirewallParams(NamedTuple):
     """The exposure class the rule reports (``Exposure.slug``)."""
 
     slug: str

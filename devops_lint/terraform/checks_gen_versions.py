@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check, params_of
@@ -161,8 +160,7 @@ def _git_ref(source: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class ModuleSourceParams:
+class ModuleSourceParams(NamedTuple):
     """Which module-source problem the rule reports."""
 
     variant: str

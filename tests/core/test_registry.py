@@ -124,3 +124,33 @@ def test_registry_module_imports_nothing_named_by_rule_files() -> None:
 def test_params_type_must_name_its_fields() -> None:
     with pytest.raises(registry.RegistryError, match="NamedTuple or dataclass"):
         registry.check("TEST-001.bad", target="kubernetes.object", params=dict)
+
+
+def _custom_role_rule(tmp_path: Path, check: str, applies_to: str = "") -> Rule:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "ACME-001.yaml").write_text(
+        "id: ACME-001\ncontrols: [ACME-001]\ntitle: Roles read config maps\n"
+        f"severity: low\ntarget: kubernetes.project_object\ncheck: {check}\n{applies_to}"
+        "params: {grants: [{groups: [''], resources: [configmaps], verbs: [get]}]}\n"
+        "message: role grants get on config maps\n"
+        "why: Config maps may hold settings that should not be read by everyone.\n"
+        "fix: Narrow the role's rules.\nreferences: []\n",
+        encoding="utf-8",
+    )
+    return {r.id: r for r in load_rules([folder])}["ACME-001"]
+
+
+@pytest.mark.parametrize(
+    "check", ["K8S-RBAC-003.list-watch", "devops_lint.kubernetes.checks_rbac:role_grant"]
+)
+def test_custom_rule_reusing_a_check_inherits_its_prefilter(tmp_path: Path, check: str) -> None:
+    """Shipped checks do not re-test their rules' applies_to, so a custom rule reusing one
+    gets the same prefilter; it would otherwise run on every object."""
+    rule = _custom_role_rule(tmp_path, check)
+    assert rule.applies_to == {"kind": frozenset({"Role", "ClusterRole"})}
+
+
+def test_custom_rule_keeps_its_own_prefilter(tmp_path: Path) -> None:
+    rule = _custom_role_rule(tmp_path, "K8S-RBAC-003.list-watch", "applies_to: {kind: [Role]}\n")
+    assert rule.applies_to == {"kind": frozenset({"Role"})}
