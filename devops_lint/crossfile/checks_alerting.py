@@ -45,7 +45,13 @@ def deprecated_matchers(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 
 
 def _alerts(ctx: Context) -> list[PromRule]:
-    return [r for rf in prom_view(ctx).index.rule_files for r in rf.rules if r.kind == "alert"]
+    """Every alert of the run, listed once per run (each rule file's target asks)."""
+    return ctx.memo(  # type: ignore[no-any-return]
+        "crossfile.alerts",
+        lambda: [
+            r for rf in prom_view(ctx).index.rule_files for r in rf.rules if r.kind == "alert"
+        ],
+    )
 
 
 def _static(value: Any) -> str | None:
@@ -87,11 +93,11 @@ def _readable(am: AlertmanagerConfig) -> bool:
 def no_alertmanager_config(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     if alertmanager_configs(ctx):
         return
-    alerts = _alerts(ctx)
-    if alerts:
+    first = ctx.memo("crossfile.first_alert_doc", lambda: first_doc(a.doc for a in _alerts(ctx)))
+    if first is not None:
         yield from missing_side(
             target.doc,
-            first_doc(a.doc for a in alerts),
+            first,
             "alert rules are present but no Alertmanager configuration is in the scanned set",
         )
 

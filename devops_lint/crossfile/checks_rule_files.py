@@ -18,7 +18,27 @@ if TYPE_CHECKING:
 
 
 def _plain_rule_files(ctx: Context) -> list[RuleFile]:
-    return [rf for rf in prom_view(ctx).index.rule_files if rf.doc.format == "prometheus-rules"]
+    """The run's rule files that are plain files (not ``PrometheusRule`` objects), once."""
+    found: list[RuleFile] = ctx.memo(
+        "crossfile.plain_rule_files",
+        lambda: [
+            rf for rf in prom_view(ctx).index.rule_files if rf.doc.format == "prometheus-rules"
+        ],
+    )
+    return found
+
+
+def _documents_by_path(ctx: Context) -> dict[str, list[Document]]:
+    """The run's documents by file, built once (each rule_files match looks one up)."""
+
+    def build() -> dict[str, list[Document]]:
+        out: dict[str, list[Document]] = {}
+        for doc in ctx.project.documents:
+            out.setdefault(doc.path, []).append(doc)
+        return out
+
+    index: dict[str, list[Document]] = ctx.memo("crossfile.documents_by_path", build)
+    return index
 
 
 def _entries(cfg: PromConfig, ctx: Context) -> list[Entry]:
@@ -81,7 +101,7 @@ def _is_rule_file(path: str, ctx: Context) -> bool | None:
     project = ctx.project
     if path in project.failed:
         return False
-    docs = [d for d in project.documents if d.path == path]
+    docs = _documents_by_path(ctx).get(path, [])
     if not docs:
         # An empty file loads as no groups; a file of a kind no parser reads is not rules.
         sf = project.file(path)

@@ -256,6 +256,29 @@ def service_shaped(host: str) -> bool:
     return len(labels) <= 2
 
 
+def _services_by_name(view: K8sView) -> dict[str | None, list[K8sObject]]:
+    """The run's Services by literal name; None for those whose name is empty or templated
+    (they may be any host)."""
+    out: dict[str | None, list[K8sObject]] = {}
+    for svc in view.of_kind("Service"):
+        name = svc.name
+        known = name and not isinstance(svc.metadata.get("name"), Unresolved)
+        out.setdefault(name if known else None, []).append(svc)
+    return out
+
+
+def _named_candidates(
+    host: str, services: dict[str | None, list[K8sObject]]
+) -> Iterator[K8sObject]:
+    """The Services ``_service_host`` may not rule out for ``host``: a literal name must be
+    the host or a prefix of it ending at a dot. Looking those up instead of comparing every
+    Service keeps X-005 linear in large repositories."""
+    yield from services.get(None, ())
+    labels = host.split(".")
+    for end in range(1, len(labels) + 1):
+        yield from services.get(".".join(labels[:end]), ())
+
+
 def _service_host(host: str, svc: K8sObject) -> Tri:
     """Whether a static target host names the Service (``svc``, ``svc.ns``, ``svc.ns.svc``…)."""
     name = svc.name
@@ -310,13 +333,13 @@ def static_and_sd(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
                 target.doc, first_doc(configs), "no Kubernetes manifests in the scanned set"
             )
         return
-    services = view.of_kind("Service")
+    services = ctx.memo("crossfile.services_by_name", lambda: _services_by_name(view))
     for job, st in statics:
         host = st.address.rsplit(":", 1)[0] if ":" in st.address else st.address
         if not service_shaped(host):
             continue
         outcomes: list[Tri] = []
-        for svc in services:
+        for svc in _named_candidates(host, services):
             named = _service_host(host, svc)
             if named is False:
                 continue

@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
 def first_doc(docs: Iterable[Document]) -> Document | None:
     """The first document in path order (then document order inside the file)."""
-    ordered = sorted(docs, key=lambda d: (d.path, d.index))
-    return ordered[0] if ordered else None
+    return min(docs, key=lambda d: (d.path, d.index), default=None)
 
 
 def missing_side(doc: Document, first: Document | None, missing: str) -> list[Result]:
