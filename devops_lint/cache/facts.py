@@ -13,9 +13,7 @@ from typing import Any
 
 from .. import parsing
 from ..model import Document, ParseError, Span, Unresolved
-from .tfsyntax import Invalid, Unfit
-from .tfsyntax import decode as decode_syntax
-from .tfsyntax import encode as encode_syntax
+from .errors import Invalid, Unfit
 
 _TAG = "\x00u"  # a stored Unresolved: {"\x00u": index}; no scanned key starts with NUL
 _MAX_DEPTH = 600
@@ -60,12 +58,24 @@ def _spans(spans: dict[Any, Span]) -> list[list[Any]]:
     return [[*path, *span] for path, span in spans.items()]
 
 
+def _encode_body(body: Any) -> Any:
+    from .tfsyntax import encode  # the Terraform model, imported when a file has one
+
+    return encode(body)
+
+
+def _decode_body(data: Any) -> Any:
+    from .tfsyntax import decode
+
+    return decode(data)
+
+
 def encode_document(doc: Document, file_text: str) -> dict[str, Any]:
     enc = _Encoder()
     data = enc.value(doc.data)
     meta: dict[str, Any] = {}
     for key, value in doc.meta.items():
-        meta[key] = encode_syntax(value) if key == "body" else enc.value(value)
+        meta[key] = _encode_body(value) if key == "body" else enc.value(value)
     return {
         "format": doc.format,
         "index": doc.index,
@@ -159,7 +169,7 @@ def decode_document(rec: Any, path: str, file_text: str) -> Document:
     meta_in = rec.get("meta")
     if not isinstance(meta_in, dict):
         raise Invalid("meta")
-    meta = {k: decode_syntax(v) if k == "body" else dec.value(v, 1) for k, v in meta_in.items()}
+    meta = {k: _decode_body(v) if k == "body" else dec.value(v, 1) for k, v in meta_in.items()}
     return Document(
         path=path,
         format=_str(rec.get("format")),

@@ -12,8 +12,8 @@ from typing import Any
 
 from ..model import SEVERITIES, Document, Finding, Span
 from ..project import Project, SourceFile
+from .errors import Invalid
 from .keys import FileInput
-from .tfsyntax import Invalid
 
 _OUTCOMES = ("fail", "unresolved", "error")
 

@@ -25,10 +25,10 @@ from .. import parsing
 from ..engine import Engine, RunResult, build_result, loader
 from ..project import SourceFile
 from ..rules import Rule
-from . import facts, keys
+from . import keys
+from .errors import Invalid, Unfit
 from .findings import decode_result, encode_result
 from .store import Store
-from .tfsyntax import Invalid, Unfit
 
 
 def cached_run(
@@ -97,6 +97,8 @@ def parse_with_facts(
     progress: Callable[[int, int], None] | None,
 ) -> None:
     """Documents of unchanged files from their facts, the others parsed and their facts kept."""
+    from . import facts
+
     settings = engine.settings
     todo = [sf for sf in files if sf.kind in parsing.PARSED_KINDS]
     outcomes: dict[str, parsing.Outcome | parsing.Problem] = {}

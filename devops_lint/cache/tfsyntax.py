@@ -14,14 +14,9 @@ from typing import Any
 from ..model import Span
 from ..terraform import expr as ex
 from ..terraform.syntax import Attribute, Block, Body
+from .errors import Invalid, Unfit
 
-
-class Unfit(Exception):
-    """A value the cache cannot hold faithfully."""
-
-
-class Invalid(Exception):
-    """Cache content that does not have the shape it must have."""
+__all__ = ["NODES", "Invalid", "Unfit", "decode", "encode"]
 
 
 # tag -> (class, field kinds in declaration order). Kinds: str, str?, span, span?, scalar,

@@ -20,7 +20,6 @@ from .. import parsing
 from ..model import Finding
 from ..rules import Rule
 from ..selection import matches
-from . import loader, scheduler, suppression
 from .results import RunResult, format_message, redact_messages, select_rules
 from .state import RunState
 
@@ -46,12 +45,18 @@ class Engine(RunState):
         jobs: int = 1,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        from . import loader
+
         loader.load(self, paths, stdin, jobs=jobs, progress=progress)
 
     def evaluate(self, jobs: int = 1) -> None:
+        from . import scheduler  # not needed when the result cache answers
+
         scheduler.evaluate(self, jobs)
 
     def suppress(self) -> None:
+        from . import suppression
+
         suppression.suppress(self)
 
     def result(self) -> RunResult:
