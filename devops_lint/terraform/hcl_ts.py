@@ -201,8 +201,10 @@ class _Converter(ConverterBase):
                 return Literal(word, span, float(word))
             raise Unmappable(f"number python-hcl2 reads otherwise: {word[:40]!r}")
         if t == "bool_lit":
+            self.whole_words([inner])
             return Literal(word, span, word == "true")
         if t == "null_lit":
+            self.whole_words([inner])
             return Literal(word, span, None)
         raise Unmappable(f"unexpected literal {t}")
 
@@ -249,7 +251,9 @@ class _Converter(ConverterBase):
             else:
                 merged.append((piece, raw))
         for piece, raw in merged:
-            if piece is not None or ("$${" not in raw and "%%{" not in raw):
+            # tree-sitter keeps an unclosed `${`/`%{` as text (in a label, say), where
+            # python-hcl2 starts an interpolation or directive
+            if piece is not None or "{" not in raw:
                 continue
             rest = _BACKSLASHED.sub("", _ESCAPED.sub("", raw))
             if "${" in rest or "%{" in rest or '"' in rest or "\\$${" in raw or "\\%%{" in raw:
@@ -472,6 +476,7 @@ class _Converter(ConverterBase):
     def for_intro(self, node: Any, d: int) -> tuple[str | None, str, Expr]:
         kids = kids_of(node)
         self.src.gaps_allowed(node, kids, lambda i: "," not in (kids[i].type, kids[i + 1].type))
+        self.whole_words(kids)
         names = [self.name(k, keyword_ok=False) for k in kids if k.type == "identifier"]
         colls = [k for k in kids if k.type == "expression"]
         if len(colls) != 1 or not 1 <= len(names) <= 2:
@@ -486,6 +491,7 @@ class _Converter(ConverterBase):
         if not conds:
             return None
         inner = kids_of(conds[0])
+        self.whole_words(inner)
         if len(inner) != 2:
             raise Unmappable("unexpected for condition shape")
         return self.expr(inner[1], d + STEP)

@@ -38,6 +38,8 @@ BINARY_OPERATORS = frozenset(
     {"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
 )
 CONDITIONAL_MARKS = frozenset({"?", ":"})
+_WORDS = frozenset({"for", "in", "if", "bool_lit", "null_lit", "true", "false", "null"})
+_NAME_CHAR = re.compile(rb"[a-zA-Z0-9_-]")
 
 
 def kids_of(node: Any) -> list[Any]:
@@ -101,6 +103,14 @@ class ConverterBase:
         if t == "heredoc_template":
             return self._heredoc_token(inner)[1]
         return self.src.node_end(node)
+
+    def whole_words(self, nodes: list[Any]) -> None:
+        """tree-sitter-hcl takes a keyword (``in``, ``true`` …) from the front of a longer
+        name (``inwindows``); python-hcl2 reads the name: decline then."""
+        data = self.src.data
+        for node in nodes:
+            if node.type in _WORDS and _NAME_CHAR.match(data, node.end_byte):
+                raise Unmappable("keyword run into a name")
 
     def gap_tokens(self, left: Any, right: Any) -> list[tuple[int, int]]:
         """The line breaks and comments between where python-hcl2 ends ``left`` and ``right``."""

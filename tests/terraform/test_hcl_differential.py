@@ -127,6 +127,8 @@ DECLINED = {
     "comment after =": "x = /* c */ 1\n",
     "line break before -": "x = a\n  - b\n",
     "two line breaks before +": "x = a\n\n  + b\n",
+    "unclosed directive in a label": 'variable "a%{b" {}\n',
+    "keyword run into a name": "x = [for a inb : a]\n",
     "unary on unary": "x = !-a\n",
     "escape closed in another string": 'x = "$${a" + "b}"\n',
     "quote left outside an escape": 'x = "$$${a["}"]}"\n',
