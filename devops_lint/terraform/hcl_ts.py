@@ -136,7 +136,8 @@ class _Converter(ConverterBase):
         return body
 
     def attribute(self, node: Any) -> Attribute:
-        kids = kids_of(node)
+        # three children unless a comment sits inside (then a comment shows as a fourth)
+        kids = node.children if node.child_count == 3 else kids_of(node)
         if len(kids) != 3 or kids[1].type != "=":
             raise Unmappable("unexpected attribute shape")
         self.src.gaps_allowed(node, kids, None)
@@ -242,6 +243,8 @@ class _Converter(ConverterBase):
         interpolation: such an interpolation becomes text again. Escapes that python-hcl2
         would close in another piece (or string), after a ``\\``, or that leave a quote
         outside them (python-hcl2 ends the string there), decline."""
+        if len(pieces) == 1 and pieces[0][0] is None and "{" not in pieces[0][1]:
+            return pieces  # the common plain string
         merged: list[tuple[Any, str]] = []
         for piece, raw in pieces:
             if merged and merged[-1][0] is None and merged[-1][1].endswith("$"):
