@@ -24,7 +24,6 @@ from .expr import (
     Call,
     Conditional,
     Expr,
-    ForExpr,
     ListExpr,
     Literal,
     ObjectExpr,
@@ -475,49 +474,3 @@ class _Converter(ConverterBase):
         return result
 
     # traversals ------------------------------------------------------------------------
-    # for expressions -------------------------------------------------------------------
-    def for_intro(self, node: Any, d: int) -> tuple[str | None, str, Expr]:
-        kids = kids_of(node)
-        self.src.gaps_allowed(node, kids, lambda i: "," not in (kids[i].type, kids[i + 1].type))
-        self.whole_words(kids)
-        names = [self.name(k, keyword_ok=False) for k in kids if k.type == "identifier"]
-        colls = [k for k in kids if k.type == "expression"]
-        if len(colls) != 1 or not 1 <= len(names) <= 2:
-            raise Unmappable("unexpected for shape")
-        coll = self.expr(colls[0], d + STEP)
-        if len(names) == 2:
-            return names[0], names[1], coll
-        return None, names[0], coll
-
-    def for_cond(self, kids: list[Any], d: int) -> Expr | None:
-        conds = [k for k in kids if k.type == "for_cond"]
-        if not conds:
-            return None
-        inner = kids_of(conds[0])
-        self.whole_words(inner)
-        if len(inner) != 2:
-            raise Unmappable("unexpected for condition shape")
-        return self.expr(inner[1], d + STEP)
-
-    def x_for_tuple_expr(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        if len(kids) < 4 or kids[1].type != "for_intro":
-            raise Unmappable("unexpected for shape")
-        key_var, value_var, coll = self.for_intro(kids[1], d)
-        value = self.expr(kids[2], d + STEP)
-        cond = self.for_cond(kids[3:], d)
-        text = self.src.slice(node)
-        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, None, cond)
-
-    def x_for_object_expr(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        if len(kids) < 6 or kids[1].type != "for_intro" or kids[3].type != "=>":
-            raise Unmappable("unexpected for shape")
-        self.src.gaps_allowed(node, kids, lambda i: i != 2 or is_binary(kids[2]))
-        key_var, value_var, coll = self.for_intro(kids[1], d)
-        key = self.expr(kids[2], d + STEP)
-        value = self.expr(kids[4], d + STEP)
-        cond = self.for_cond(kids[5:], d)
-        group = any(k.type in ELLIPSIS for k in kids)
-        text = self.src.slice(node)
-        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, key, cond, group)
