@@ -24,7 +24,6 @@ from .expr import (
     Call,
     Conditional,
     Expr,
-    ForExpr,
     ListExpr,
     Literal,
     ObjectExpr,
@@ -136,7 +135,8 @@ class _Converter(ConverterBase):
         return body
 
     def attribute(self, node: Any) -> Attribute:
-        kids = kids_of(node)
+        # three children unless a comment sits inside (then a comment shows as a fourth)
+        kids = node.children if node.child_count == 3 else kids_of(node)
         if len(kids) != 3 or kids[1].type != "=":
             raise Unmappable("unexpected attribute shape")
         self.src.gaps_allowed(node, kids, None)
@@ -201,8 +201,10 @@ class _Converter(ConverterBase):
                 return Literal(word, span, float(word))
             raise Unmappable(f"number python-hcl2 reads otherwise: {word[:40]!r}")
         if t == "bool_lit":
+            self.whole_words([inner])
             return Literal(word, span, word == "true")
         if t == "null_lit":
+            self.whole_words([inner])
             return Literal(word, span, None)
         raise Unmappable(f"unexpected literal {t}")
 
@@ -240,6 +242,8 @@ class _Converter(ConverterBase):
         interpolation: such an interpolation becomes text again. Escapes that python-hcl2
         would close in another piece (or string), after a ``\\``, or that leave a quote
         outside them (python-hcl2 ends the string there), decline."""
+        if len(pieces) == 1 and pieces[0][0] is None and "{" not in pieces[0][1]:
+            return pieces  # the common plain string
         merged: list[tuple[Any, str]] = []
         for piece, raw in pieces:
             if merged and merged[-1][0] is None and merged[-1][1].endswith("$"):
@@ -249,7 +253,9 @@ class _Converter(ConverterBase):
             else:
                 merged.append((piece, raw))
         for piece, raw in merged:
-            if piece is not None or ("$${" not in raw and "%%{" not in raw):
+            # tree-sitter keeps an unclosed `${`/`%{` as text (in a label, say), where
+            # python-hcl2 starts an interpolation or directive
+            if piece is not None or "{" not in raw:
                 continue
             rest = _BACKSLASHED.sub("", _ESCAPED.sub("", raw))
             if "${" in rest or "%{" in rest or '"' in rest or "\\$${" in raw or "\\%%{" in raw:
@@ -468,47 +474,3 @@ class _Converter(ConverterBase):
         return result
 
     # traversals ------------------------------------------------------------------------
-    # for expressions -------------------------------------------------------------------
-    def for_intro(self, node: Any, d: int) -> tuple[str | None, str, Expr]:
-        kids = kids_of(node)
-        self.src.gaps_allowed(node, kids, lambda i: "," not in (kids[i].type, kids[i + 1].type))
-        names = [self.name(k, keyword_ok=False) for k in kids if k.type == "identifier"]
-        colls = [k for k in kids if k.type == "expression"]
-        if len(colls) != 1 or not 1 <= len(names) <= 2:
-            raise Unmappable("unexpected for shape")
-        coll = self.expr(colls[0], d + STEP)
-        if len(names) == 2:
-            return names[0], names[1], coll
-        return None, names[0], coll
-
-    def for_cond(self, kids: list[Any], d: int) -> Expr | None:
-        conds = [k for k in kids if k.type == "for_cond"]
-        if not conds:
-            return None
-        inner = kids_of(conds[0])
-        if len(inner) != 2:
-            raise Unmappable("unexpected for condition shape")
-        return self.expr(inner[1], d + STEP)
-
-    def x_for_tuple_expr(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        if len(kids) < 4 or kids[1].type != "for_intro":
-            raise Unmappable("unexpected for shape")
-        key_var, value_var, coll = self.for_intro(kids[1], d)
-        value = self.expr(kids[2], d + STEP)
-        cond = self.for_cond(kids[3:], d)
-        text = self.src.slice(node)
-        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, None, cond)
-
-    def x_for_object_expr(self, node: Any, d: int) -> Expr:
-        kids = kids_of(node)
-        if len(kids) < 6 or kids[1].type != "for_intro" or kids[3].type != "=>":
-            raise Unmappable("unexpected for shape")
-        self.src.gaps_allowed(node, kids, lambda i: i != 2 or is_binary(kids[2]))
-        key_var, value_var, coll = self.for_intro(kids[1], d)
-        key = self.expr(kids[2], d + STEP)
-        value = self.expr(kids[4], d + STEP)
-        cond = self.for_cond(kids[5:], d)
-        group = any(k.type in ELLIPSIS for k in kids)
-        text = self.src.slice(node)
-        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, key, cond, group)

@@ -1,9 +1,9 @@
-"""The expression walk shared by the tree-sitter path: dispatch, operands, traversals.
+"""The expression walk shared by the tree-sitter path: dispatch, operands, traversals, for.
 
-``hcl_ts.ConverterBase`` subclasses it with the structure (bodies, blocks), literals,
-strings, collections, operators and for-expressions; this half holds what every
-expression kind calls back into: dispatch by node type, python-hcl2's end of a node,
-parenthesised and traversal sequences (``a.b[0].*.c``) and the heredoc token check.
+``hcl_ts._Converter`` subclasses ``ConverterBase`` with the structure (bodies, blocks),
+literals, strings, collections and operators; this half holds what every expression kind
+calls back into: dispatch by node type, python-hcl2's end of a node, parenthesised and
+traversal sequences (``a.b[0].*.c``), the heredoc token check, and for-expressions.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .expr import Expr, Index, Literal, Ref, Unknown
+from .expr import Expr, ForExpr, Index, Literal, Ref, Unknown
 from .hcl_text import HEREDOC, HEREDOC_TRIM, MAX_DEPTH
 from .hcl_ts_source import End, Source, Unmappable
 
@@ -38,6 +38,8 @@ BINARY_OPERATORS = frozenset(
     {"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
 )
 CONDITIONAL_MARKS = frozenset({"?", ":"})
+_WORDS = frozenset({"for", "in", "if", "bool_lit", "null_lit", "true", "false", "null"})
+_NAME_CHAR = re.compile(rb"[a-zA-Z0-9_-]")
 
 
 def kids_of(node: Any) -> list[Any]:
@@ -101,6 +103,14 @@ class ConverterBase:
         if t == "heredoc_template":
             return self._heredoc_token(inner)[1]
         return self.src.node_end(node)
+
+    def whole_words(self, nodes: list[Any]) -> None:
+        """tree-sitter-hcl takes a keyword (``in``, ``true`` …) from the front of a longer
+        name (``inwindows``); python-hcl2 reads the name: decline then."""
+        data = self.src.data
+        for node in nodes:
+            if node.type in _WORDS and _NAME_CHAR.match(data, node.end_byte):
+                raise Unmappable("keyword run into a name")
 
     def gap_tokens(self, left: Any, right: Any) -> list[tuple[int, int]]:
         """The line breaks and comments between where python-hcl2 ends ``left`` and ``right``."""
@@ -240,3 +250,50 @@ class ConverterBase:
                 return Unknown(text, span, (base,))
             parts.append(key)
         return Ref(text, span, tuple(parts))
+
+    # for expressions -------------------------------------------------------------------
+    def for_intro(self, node: Any, d: int) -> tuple[str | None, str, Expr]:
+        kids = kids_of(node)
+        self.src.gaps_allowed(node, kids, lambda i: "," not in (kids[i].type, kids[i + 1].type))
+        self.whole_words(kids)
+        names = [self.name(k, keyword_ok=False) for k in kids if k.type == "identifier"]
+        colls = [k for k in kids if k.type == "expression"]
+        if len(colls) != 1 or not 1 <= len(names) <= 2:
+            raise Unmappable("unexpected for shape")
+        coll = self.expr(colls[0], d + STEP)
+        if len(names) == 2:
+            return names[0], names[1], coll
+        return None, names[0], coll
+
+    def for_cond(self, kids: list[Any], d: int) -> Expr | None:
+        conds = [k for k in kids if k.type == "for_cond"]
+        if not conds:
+            return None
+        inner = kids_of(conds[0])
+        self.whole_words(inner)
+        if len(inner) != 2:
+            raise Unmappable("unexpected for condition shape")
+        return self.expr(inner[1], d + STEP)
+
+    def x_for_tuple_expr(self, node: Any, d: int) -> Expr:
+        kids = kids_of(node)
+        if len(kids) < 4 or kids[1].type != "for_intro":
+            raise Unmappable("unexpected for shape")
+        key_var, value_var, coll = self.for_intro(kids[1], d)
+        value = self.expr(kids[2], d + STEP)
+        cond = self.for_cond(kids[3:], d)
+        text = self.src.slice(node)
+        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, None, cond)
+
+    def x_for_object_expr(self, node: Any, d: int) -> Expr:
+        kids = kids_of(node)
+        if len(kids) < 6 or kids[1].type != "for_intro" or kids[3].type != "=>":
+            raise Unmappable("unexpected for shape")
+        self.src.gaps_allowed(node, kids, lambda i: i != 2 or is_binary(kids[2]))
+        key_var, value_var, coll = self.for_intro(kids[1], d)
+        key = self.expr(kids[2], d + STEP)
+        value = self.expr(kids[4], d + STEP)
+        cond = self.for_cond(kids[5:], d)
+        group = any(k.type in ELLIPSIS for k in kids)
+        text = self.src.slice(node)
+        return ForExpr(text, self.src.span(node), key_var, value_var, coll, value, key, cond, group)
