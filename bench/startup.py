@@ -139,6 +139,19 @@ def main() -> int:
     ]
     details: list[str] = []
     print("\n".join(lines), flush=True)
+    floors = {
+        "floor: `python -c pass`": [sys.executable, "-c", "pass"],
+        "floor: `devops-lint --version`": [*peers.devops_lint(Path("."))[:3], "--version"],
+    }
+    for label, cmd in floors.items():
+        load = os.getloadavg()[0]
+        timing = peers.measure({"floor": cmd}, {}, args.repeat)["floor"]
+        line = (
+            f"| {label} | {timing.wall:.3f} s | {timing.cpu:.3f} s | {timing.peak_mib:.0f} MB "
+            f"| - | {load:.1f} |"
+        )
+        print(line, flush=True)
+        lines.append(line)
     with tempfile.TemporaryDirectory(prefix="startup-bench-") as tmp:
         for label, target in files(args, Path(tmp)).items():
             load = os.getloadavg()[0]
