@@ -150,7 +150,7 @@ def oidc_trusts(ctx: Context) -> list[OidcTrust]:
                     )
         return out
 
-    result: list[OidcTrust] = ctx.memo("github.oidc_trusts", build)
+    result: list[OidcTrust] = ctx.memo("github:oidc-trusts", build)
     return result
 
 
