@@ -25,7 +25,8 @@ class FormatPlugin:
     package: str
     # Document formats the package's target kinds read (a run skips the package otherwise).
     document_formats: frozenset[str]
-    # File kinds (classify.file_kind) this package's own parser reads, and that parser.
+    # File kinds (classify.file_kind) this package's own parser reads, and that parser:
+    # ``parse_file(path, text) -> Iterable[Document]``.
     file_kinds: frozenset[str] = frozenset()
     parser: str | None = None
     # Parsing is slow enough to pay for a worker process when there are many such files.
@@ -34,11 +35,12 @@ class FormatPlugin:
 
 PLUGINS: tuple[FormatPlugin, ...] = (
     FormatPlugin("kubernetes", frozenset({"kubernetes", "terraform"})),
+    # Helm templates are rendered in place by parsing.py (their chart decides what they are:
+    # YAML, a script, a Terraform template), so the plug-in names no `parse_file` parser.
     FormatPlugin(
         "helm",
         frozenset({"kubernetes", "helm-render"}),
         file_kinds=frozenset({"helm"}),
-        parser="devops_lint.helm.loader:parse_file",
         parallel=True,
     ),
     FormatPlugin(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import formats
 from .bounds import TOO_DEEP_PREFIX
 from .classify import document_format, file_kind, is_helm_partial, template_kind
 from .defaults import MAX_FILE_SIZE_CEILING
@@ -30,11 +31,9 @@ __all__ = [
 PARSED_KINDS = frozenset(
     {"terraform", "tfvars", "workflow", "action", "helm", "yaml", "json", "dependabot"}
 )
-# Parsers of formats that need their own library, imported only when such a file is met.
-EXTERNAL_PARSERS = {
-    "terraform": "devops_lint.terraform.parser:parse_file",
-    "tfvars": "devops_lint.terraform.parser:parse_file",
-}
+# Parsers of formats that need their own library (the format plug-ins name them), imported
+# only when such a file is met.
+EXTERNAL_PARSERS = formats.PARSER_OF_KIND
 
 
 @dataclass
@@ -196,7 +195,7 @@ def _load_batch(
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_MIN_FILES = 32
 # Only slow parsers are worth a worker: YAML parses faster than its result unpickles.
-PARALLEL_KINDS = frozenset({"terraform", "tfvars", "helm"})
+PARALLEL_KINDS = formats.PARALLEL_KINDS
 
 
 def _parallel(files: list[Any], jobs: int) -> bool:

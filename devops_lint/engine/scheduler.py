@@ -189,11 +189,8 @@ def _guarded(
 
 
 def run_rule(state: RunState, rule: Rule, target: Target) -> None:
-    if rule.applies_to is not None:
-        ctx = target.context
-        for key, allowed in rule.applies_to.items():
-            if ctx.get(key) not in allowed:
-                return
+    if not rule.applies(target):
+        return
     exempt = target.context.get("exempt_controls")
     if exempt and exempt.issuperset(rule.controls):
         return  # e.g. system namespaces for the pod-security controls (0.6 item 5)
