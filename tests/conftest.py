@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Runs under test keep their caches (rule catalogue, results, base scans) in a folder of this
+# session, never in the user's cache folder: a test must not depend on, or leave behind,
+# what earlier runs stored. Tests about the cache set their own folder.
+os.environ.setdefault("DEVOPS_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="devops-lint-test-cache-"))
 
 # Property tests judge correctness, never speed (benchmarks live in bench/): on a busy 2-core
 # machine input generation and examples can be slow without anything being wrong.
