@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .model import Finding
     from .project import Project
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -43,6 +44,13 @@ class Context:
     settings: dict[str, Any]  # Appendix A keys, defaults merged with the config file
     project: Project
     cache: dict[str, Any] = field(default_factory=dict)  # per-run memo for checks
+    # The run's findings so far, append-only during evaluation: checks that run last read
+    # what format rules reported (the secrets scan skips those lines; plan findings fold
+    # into configuration findings).
+    findings: list[Finding] = field(default_factory=list)
+    # Texts of files checks read without a parsed document of the run (installed modules,
+    # files with no document): the suppression pass reads their comments too.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def setting(self, key: str) -> Any:
         return self.settings[key]

@@ -44,10 +44,7 @@ class RunState:
         # (rule ID, path) -> targets evaluated: counts, so compliance can tell pass from n/a.
         self.evaluated: Counter[tuple[str, str]] = Counter()
         self.suppressed_until: dict[tuple[str, int, int, str], str] = {}
-        # Hooks for cross-cutting checks: the findings so far (append-only during evaluation)
-        # and texts of files read by checks without a parsed document (their suppressions).
-        self.ctx.cache["engine.findings"] = self.findings
-        self.ctx.cache["engine.texts"] = {}
+        self.ctx.findings = self.findings  # what checks that run last may read
 
     def severity(self, rule: Rule, severity: str) -> Any:
         overrides = self.settings["severity_overrides"]

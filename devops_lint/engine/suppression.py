@@ -59,7 +59,7 @@ def suppressions(state: RunState) -> dict[str, list[Suppression]]:
     for doc in state.project.documents:
         texts.setdefault(doc.path, doc.text)
         by_path[doc.path].extend(annotation_suppressions(doc))
-    for path, text in state.ctx.cache["engine.texts"].items():
+    for path, text in state.ctx.texts.items():
         texts.setdefault(path, text)
     for path, text in texts.items():
         by_path[path].extend(comment_suppressions(path, text))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..context import Context
 from ..model import Document, Finding, Span
@@ -76,7 +75,7 @@ class FileScan:
         (its other suppressions would all look unused).
         """
         if not self.docs and not self.failed:
-            ctx.cache.setdefault("engine.texts", {}).setdefault(self.path, self.text)
+            ctx.texts.setdefault(self.path, self.text)
 
     def secrets(self, ctx: Context) -> list[Hit]:
         """X-001 hits."""
@@ -175,7 +174,7 @@ class ReportedLines:
 
 def reported_lines(ctx: Context) -> ReportedLines:
     def build() -> ReportedLines:
-        findings: Any = ctx.cache.get("engine.findings", [])
+        findings = ctx.findings
         ids = ctx.data(TABLE).get("x002_reported_by", ())
         return ReportedLines(findings, (str(i) for i in ids))
 

@@ -396,7 +396,7 @@ def evaluated_modules(project: Project, ctx: Context) -> list[Module]:
     def build() -> list[Module]:
         graph = graph_of(project, ctx)
         mods = graph.evaluated()
-        texts: dict[str, str] = ctx.cache.setdefault("engine.texts", {})
+        texts = ctx.texts
         for m in graph.installed.values():  # their suppression comments count too
             for doc in m.docs:
                 texts.setdefault(doc.path, doc.text)

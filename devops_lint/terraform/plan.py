@@ -367,7 +367,7 @@ def plan_refiner(
     def refine(finding: Finding, res: Result) -> list[Finding]:
         place = (finding.rule_id, finding.path, finding.span, finding.outcome)
         if finding.format != PLAN_FORMAT:  # at a configuration line
-            for f in ctx.cache.get("engine.findings", ()):
+            for f in ctx.findings:
                 same = (f.rule_id, f.path, f.span, f.outcome) == place
                 if same and f.format != PLAN_FORMAT and "(planned " not in f.message:
                     return []
