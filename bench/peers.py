@@ -130,7 +130,9 @@ def find_tool(name: str, extra: list[Path]) -> str | None:
 
 
 def devops_lint(target: Path) -> list[str]:
-    return [sys.executable, "-m", "devops_lint", str(target), "--format", "json"]
+    # --no-cache: the peers keep no result cache, so neither does the compared run (the
+    # warm-up run would otherwise store the result and the timed runs read it back).
+    return [sys.executable, "-m", "devops_lint", str(target), "--format", "json", "--no-cache"]
 
 
 def count_files(target: Path, suffixes: tuple[str, ...]) -> int:

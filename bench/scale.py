@@ -195,7 +195,9 @@ class Row:
 
 
 def lint_command(root: Path, jobs: int | None) -> list[str]:
-    cmd = [sys.executable, "-m", "devops_lint", str(root), "--format", "json"]
+    # --no-cache: every run does the whole work (the warm-up run would otherwise store the
+    # result and the measured runs read it back; bench/cache.py measures that).
+    cmd = [sys.executable, "-m", "devops_lint", str(root), "--format", "json", "--no-cache"]
     return [*cmd, "-j", str(jobs)] if jobs else cmd
 
 
@@ -319,7 +321,7 @@ def profile(root: Path, out: Path) -> None:
     cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "devops_lint", str(root)]
     start = time.perf_counter()
     subprocess.run(
-        [*cmd, "--format", "json", "-j", "1"],
+        [*cmd, "--format", "json", "-j", "1", "--no-cache"],
         stdout=subprocess.DEVNULL,
         check=False,
         env={**os.environ, "NO_COLOR": "1"},
