@@ -132,7 +132,7 @@ def _yaml_depth_upper_bound(text: str) -> int:
     indentation and indicators, plus a little. Flow depth is at most the running count of
     opening minus closing brackets anywhere in the text.
     """
-    lead = max((len(m.group()) for m in _LEAD.finditer(text)), default=0)
+    lead = max(map(len, _LEAD.findall(text)), default=0)  # C-level: one call per line adds up
     opening = text.count("[") + text.count("{")
     if opening <= MAX_NESTING // 2:
         return 2 * lead + opening + 4
