@@ -143,7 +143,9 @@ def ids_of(spec: CheckSpec) -> list[str]:
 
 def build_params(spec: CheckSpec, values: dict[str, Any]) -> object | None:
     """The typed params of a rule, or ``RegistryError`` naming what does not fit."""
-    if spec.params is None:  # a check that declares no params type reads ``rule.params``
+    if spec.params is None:
+        if values:
+            raise RegistryError(f"{spec.qualname} takes no params, got {sorted(values)}")
         return None
     fields = set(_fields(spec.params) or ())
     unknown = sorted(set(values) - fields)

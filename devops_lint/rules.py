@@ -102,6 +102,12 @@ class Rule:
                 f"{shown(self.source)}: rule {self.id} targets {self.target}, "
                 f"but its check {spec.qualname} reads {spec.target}"
             )
+        from .registry import RegistryError, build_params
+
+        try:  # params that the check would not read are an error, never silently unused
+            self.__dict__["typed_params"] = build_params(spec, self.params)
+        except RegistryError as exc:
+            raise RuleError(f"{shown(self.source)}: rule {self.id}: {exc}") from None
         return spec
 
     @property

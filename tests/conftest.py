@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -11,7 +14,15 @@ from hypothesis import HealthCheck, settings
 # Runs under test keep their caches (rule catalogue, results, base scans) in a folder of this
 # session, never in the user's cache folder: a test must not depend on, or leave behind,
 # what earlier runs stored. Tests about the cache set their own folder.
-os.environ.setdefault("DEVOPS_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="devops-lint-test-cache-"))
+# The folder starts with the packaged rules parsed, as a user's warm cache does (tests that
+# need a cold cache give runs a folder of their own). Set up once, in the first process:
+# xdist workers inherit the variable and the folder.
+if "DEVOPS_LINT_CACHE_DIR" not in os.environ:
+    from tests.rule_cache import seeded
+
+    _session_cache = seeded(Path(tempfile.mkdtemp(prefix="devops-lint-test-cache-")))
+    os.environ["DEVOPS_LINT_CACHE_DIR"] = str(_session_cache)
+    atexit.register(shutil.rmtree, _session_cache, ignore_errors=True)
 
 # Property tests judge correctness, never speed (benchmarks live in bench/): on a busy 2-core
 # machine input generation and examples can be slow without anything being wrong.

@@ -54,11 +54,13 @@ def test_a_rule_without_registered_check_is_refused() -> None:
 
 def test_custom_rule_reuses_a_check_by_rule_id_or_by_name() -> None:
     shipped = {r.id: r for r in load_rules()}["K8S-016.memory-limit"]
-    by_id = _rule("ACME-001", "kubernetes.container", check="K8S-016.memory-limit")
+    storage = {"section": "limits", "resource": "ephemeral-storage"}
+    by_id = _rule("ACME-001", "kubernetes.container", check="K8S-016.memory-limit", params=storage)
     by_name = _rule(
         "ACME-002",
         "kubernetes.container",
         check="devops_lint.kubernetes.checks_resources:require_resource",
+        params=storage,
     )
     assert by_id.check_fn is shipped.check_fn is by_name.check_fn
 
@@ -99,7 +101,9 @@ def test_params_build_the_declared_type(params: type) -> None:
     with pytest.raises(registry.RegistryError, match="missing 1 required"):
         registry.build_params(spec, {})
     untyped = registry.CheckSpec(lambda *_: (), "kubernetes.container", None)
-    assert registry.build_params(untyped, {"section": "limits"}) is None
+    assert registry.build_params(untyped, {}) is None
+    with pytest.raises(registry.RegistryError, match="takes no params"):
+        registry.build_params(untyped, {"section": "limits"})
 
 
 def test_registering_one_id_for_two_functions_fails() -> None:
@@ -154,3 +158,9 @@ def test_custom_rule_reusing_a_check_inherits_its_prefilter(tmp_path: Path, chec
 def test_custom_rule_keeps_its_own_prefilter(tmp_path: Path) -> None:
     rule = _custom_role_rule(tmp_path, "K8S-RBAC-003.list-watch", "applies_to: {kind: [Role]}\n")
     assert rule.applies_to == {"kind": frozenset({"Role"})}
+
+
+def test_params_a_check_does_not_read_are_a_load_error() -> None:
+    rule = _rule("ACME-003", "kubernetes.object", check="K8S-020", params={"kind": "x"})
+    with pytest.raises(RuleError, match=r"ACME-003: .* takes no params, got \['kind'\]"):
+        _ = rule.check_fn
