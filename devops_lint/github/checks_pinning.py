@@ -11,7 +11,7 @@ from ..registry import check
 from .analysis import action_matches, vocabulary
 from .positions import locate
 from .uses import ActionRef
-from .workflow import Step, build_workflow, is_expression
+from .workflow import Step, build_workflow, is_expression, job_containers
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -112,14 +112,9 @@ def _images(target: Target) -> Iterator[tuple[JsonPath, str, str]]:
         container = job.data.get("container")
         if isinstance(container, str):
             yield (*job.path, "container"), container, job.locator
-        elif isinstance(container, dict) and isinstance(container.get("image"), str):
-            yield (*job.path, "container", "image"), container["image"], job.locator
-        services = job.data.get("services")
-        if isinstance(services, dict):
-            for name, svc in services.items():
-                if isinstance(svc, dict) and isinstance(svc.get("image"), str):
-                    path = (*job.path, "services", name, "image")
-                    yield path, svc["image"], f"{job.locator}.services.{name}"
+        for path, spec, locator in job_containers(job):
+            if isinstance(spec.get("image"), str):
+                yield (*path, "image"), spec["image"], locator
     for step in wf.all_steps():
         if step.uses is not None and step.uses.kind == "docker":
             yield (*step.path, "uses"), step.uses.subpath, step.locator
