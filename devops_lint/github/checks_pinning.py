@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .analysis import action_matches, vocabulary
+from .lookup import step_of
 from .positions import locate
 from .uses import ActionRef
 from .workflow import Step, build_workflow, is_expression, job_containers
@@ -29,10 +30,6 @@ def _uses_sites(target: Target) -> Iterator[tuple[ActionRef, JsonPath, str, bool
     for step in wf.all_steps():
         if step.uses is not None:
             yield step.uses, (*step.path, "uses"), step.locator, False
-
-
-def _step(target: Target) -> Step | None:
-    return build_workflow(target.doc).step_at(target.path)
 
 
 def _owner_severity(ref: ActionRef, ctx: Context) -> str | None:
@@ -62,7 +59,7 @@ def _not_pinned(ref: ActionRef, owner: JsonPath, ctx: Context) -> Iterator[Resul
 
 @check("GHA-003.action-ref", target="github.step")
 def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is not None and step.uses is not None:
         yield from _not_pinned(step.uses, step.path, ctx)
 
@@ -222,7 +219,7 @@ def _deprecation(step: Step, ctx: Context) -> tuple[str, dict[str, Any]] | None:
 
 
 def _deprecation_results(target: Target, ctx: Context, want: str) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or step.uses is None:
         return
     found = _deprecation(step, ctx)
@@ -263,7 +260,7 @@ _COMMAND_RE = re.compile(r"::(set-output|save-state) ")
 
 @check("GHA-005.workflow-command", target="github.step")
 def workflow_command(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or not step.run:
         return
     path = (*step.path, "run")
