@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..model import Result, Target
 from .workflow import Job, Step, build_workflow
@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 CheckFn = Callable[[Target, "Rule", "Context"], Iterator[Result]]
-JobCheck = Callable[[Target, "Rule", "Context", Job], Iterator[Result]]
-StepCheck = Callable[[Target, "Rule", "Context", Step], Iterator[Result]]
+T = TypeVar("T")
 
 
 def job_of(target: Target) -> Job | None:
@@ -26,25 +25,24 @@ def step_of(target: Target) -> Step | None:
     return build_workflow(target.doc).step_at(target.path)
 
 
-def on_job(body: JobCheck) -> CheckFn:
-    """The check that runs ``body`` with the target's job (nothing when it has none)."""
+def _given(
+    find: Callable[[Target], T | None],
+) -> Callable[[Callable[[Target, Rule, Context, T], Iterator[Result]]], CheckFn]:
+    """A decorator: the check runs its body with what ``find`` returns for the target, and
+    reports nothing when that is None."""
 
-    @functools.wraps(body)
-    def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-        job = job_of(target)
-        if job is not None:
-            yield from body(target, rule, ctx, job)
+    def wrap(body: Callable[[Target, Rule, Context, T], Iterator[Result]]) -> CheckFn:
+        @functools.wraps(body)
+        def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+            found = find(target)
+            if found is not None:
+                yield from body(target, rule, ctx, found)
 
-    return run
+        return run
+
+    return wrap
 
 
-def on_step(body: StepCheck) -> CheckFn:
-    """The check that runs ``body`` with the target's step (nothing when it has none)."""
-
-    @functools.wraps(body)
-    def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-        step = step_of(target)
-        if step is not None:
-            yield from body(target, rule, ctx, step)
-
-    return run
+# The check body gets the target's job / step as a fourth argument.
+on_job = _given(job_of)
+on_step = _given(step_of)
