@@ -3,7 +3,8 @@ exist on the selected workloads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..kubernetes.objects import K8sObject
@@ -17,6 +18,9 @@ from .monitors import service_selects
 if TYPE_CHECKING:
     from ..context import Context
     from ..rules import Rule
+
+_PairedBody = Callable[[K8sObject, "Rule", "Context"], Iterator[Result]]
+_Check = Callable[[Target, "Rule", "Context"], Iterator[Result]]
 
 SCALABLE = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
 RULE_OF_KIND = {
@@ -83,6 +87,21 @@ def _settled(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
     return missing_side(obj.doc, obj.doc, f"no {NEEDS[obj.kind]} in the scanned set")
 
 
+def _compared(body: _PairedBody) -> _Check:
+    """The check that runs ``body`` on the object only when it must be compared with its
+    other side; otherwise it reports what `_settled` says."""
+
+    @functools.wraps(body)
+    def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+        settled = _settled(target, rule, ctx)
+        if settled is not None:
+            yield from settled
+            return
+        yield from body(target.context["object"], rule, ctx)
+
+    return run
+
+
 # --- Services -------------------------------------------------------------------------------
 
 
@@ -110,12 +129,8 @@ def _service_candidates(svc: K8sObject, view: K8sView) -> list[tuple[Any, Tri]]:
 
 
 @check("X-008.service-no-pods", target="crossfile.k8s_object")
-def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
-    settled = _settled(target, rule, ctx)
-    if settled is not None:
-        yield from settled
-        return
+@_compared
+def service_no_pods(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     cands = _service_candidates(obj, k8s_view(ctx))
     if any(t is True for _, t in cands):
         return
@@ -130,12 +145,8 @@ def service_no_pods(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 
 @check("X-008.service-target-port", target="crossfile.k8s_object")
-def service_target_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
-    settled = _settled(target, rule, ctx)
-    if settled is not None:
-        yield from settled
-        return
+@_compared
+def service_target_port(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     cands = _service_candidates(obj, k8s_view(ctx))
     if not cands:
         return  # X-008.service-no-pods
@@ -200,12 +211,8 @@ def _netpol_ports(obj: K8sObject) -> list[tuple[JsonPath, dict[str, Any]]]:
 
 
 @check("X-008.netpol-port", target="crossfile.k8s_object")
-def netpol_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
-    settled = _settled(target, rule, ctx)
-    if settled is not None:
-        yield from settled
-        return
+@_compared
+def netpol_port(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     view = k8s_view(ctx)
     selector = _spec(obj).get("podSelector", {})
     cands: list[tuple[Any, Tri]] = []
@@ -285,12 +292,8 @@ def _service_has_port(svc: K8sObject, want: Any) -> Tri:
 
 
 @check("X-008.ingress-backend", target="crossfile.k8s_object")
-def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
-    settled = _settled(target, rule, ctx)
-    if settled is not None:
-        yield from settled
-        return
+@_compared
+def ingress_backend(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     services = k8s_view(ctx).of_kind("Service")
     for path, name, port in _backends(obj):
         if isinstance(name, Unresolved):
@@ -319,12 +322,8 @@ def ingress_backend(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 
 @check("X-008.hpa-target", target="crossfile.k8s_object")
-def hpa_target(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
-    settled = _settled(target, rule, ctx)
-    if settled is not None:
-        yield from settled
-        return
+@_compared
+def hpa_target(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     ref = _spec(obj).get("scaleTargetRef")
     if not isinstance(ref, dict):
         return

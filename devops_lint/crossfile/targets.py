@@ -97,16 +97,8 @@ def _pods(project: Project, ctx: Context) -> Iterator[Target]:
 
     for pod in k8s_view(ctx).pods:
         obj = pod.obj
-        yield Target(
-            kind="crossfile.pod",
-            doc=obj.doc,
-            path=pod.path,
-            data=pod.data,
-            locator=obj.locator(".".join(str(p) for p in pod.rel)),
-            anchor=pod.anchor,
-            object_span=obj.start,
-            context={"name": obj.name, "kind": obj.kind, "object": obj, "pod": pod},
-        )
+        context = {"name": obj.name, "kind": obj.kind, "object": obj, "pod": pod}
+        yield pod.target("crossfile.pod", context)
 
 
 @kind(["kubernetes"], project=True)
@@ -114,15 +106,8 @@ def _k8s_objects(project: Project, ctx: Context) -> Iterator[Target]:
     from .k8s import k8s_view
 
     for obj in k8s_view(ctx).objects:
-        yield Target(
-            kind="crossfile.k8s_object",
-            doc=obj.doc,
-            path=obj.path,
-            data=obj.data,
-            locator=obj.locator(),
-            anchor=obj.anchor("metadata"),
-            object_span=obj.start,
-            context={"name": obj.name, "kind": obj.kind, "object": obj},
+        yield obj.target(
+            "crossfile.k8s_object", {"name": obj.name, "kind": obj.kind, "object": obj}
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ..model import Document, JsonPath
 from .edits import Edit
 from .locate import innermost
-from .registry import FixContext, Proposal, fix
+from .registry import FixContext, Proposal, fix, located
 from .yamledit import ensure, replace_scalar
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
@@ -66,10 +66,8 @@ def no_privilege_escalation(ctx: FixContext) -> Proposal | None:
 
 
 @fix("K8S-008.run-as-non-root", "unsafe", "sets `securityContext.runAsNonRoot: true`")
-def run_as_non_root(ctx: FixContext) -> Proposal | None:
-    found = _container(ctx)
-    if found is None:
-        return None
+@located(_container)
+def run_as_non_root(ctx: FixContext, found: tuple[Document, JsonPath]) -> Proposal | None:
     doc, path = found
     if doc.get((*path, "securityContext", "runAsUser")) == 0:
         return None  # an explicit root UID: a human picks the user
@@ -87,10 +85,8 @@ def read_only_root(ctx: FixContext) -> Proposal | None:
 
 
 @fix("K8S-006", "unsafe", "adds `ALL` to `securityContext.capabilities.drop`")
-def drop_all_capabilities(ctx: FixContext) -> Proposal | None:
-    found = _container(ctx)
-    if found is None:
-        return None
+@located(_container)
+def drop_all_capabilities(ctx: FixContext, found: tuple[Document, JsonPath]) -> Proposal | None:
     doc, path = found
     drop_path = (*path, "securityContext", "capabilities", "drop")
     drop = doc.get(drop_path, _MISSING)

@@ -7,11 +7,13 @@ import re
 from ..model import Document, JsonPath
 from .edits import Edit
 from .locate import innermost
-from .registry import FixContext, Proposal, fix
+from .registry import FixContext, Proposal, fix, located
 from .yamledit import insert_into_mapping, written_value
 
 # A regex matcher as written inside the expression's YAML text: operator, quote, pattern.
 _MATCHER = re.compile(r"(=~|!~)(\s*)([\"'`])((?:\\.|(?!\3).)*?)\3", re.DOTALL)
+# Where an alert's expression starts in the file, and its regex matchers.
+_Matchers = tuple[int, list[re.Match[str]]]
 
 
 def _alert(ctx: FixContext) -> tuple[Document, JsonPath] | None:
@@ -27,10 +29,8 @@ def _alert(ctx: FixContext) -> tuple[Document, JsonPath] | None:
 
 
 @fix("PROM-008.missing", "unsafe", "sets `for:` to the `min_alert_for` setting")
-def alert_for(ctx: FixContext) -> Proposal | None:
-    found = _alert(ctx)
-    if found is None:
-        return None
+@located(_alert)
+def alert_for(ctx: FixContext, found: tuple[Document, JsonPath]) -> Proposal | None:
     doc, path = found
     if "for" in doc.get(path):
         return None
@@ -41,7 +41,7 @@ def alert_for(ctx: FixContext) -> Proposal | None:
     return Proposal([edit], safe=False) if edit else None
 
 
-def _matchers(ctx: FixContext) -> tuple[int, list[re.Match[str]]] | None:
+def _matchers(ctx: FixContext) -> _Matchers | None:
     """Where the alert's expression is written and the regex matchers in it."""
     found = _alert(ctx)
     if found is None:
@@ -57,10 +57,8 @@ def _matchers(ctx: FixContext) -> tuple[int, list[re.Match[str]]] | None:
 
 
 @fix("PROM-020.regex-anchor", "safe", "removes the redundant `^`/`$` anchors of regex matchers")
-def strip_anchors(ctx: FixContext) -> Proposal | None:
-    found = _matchers(ctx)
-    if found is None:
-        return None
+@located(_matchers)
+def strip_anchors(ctx: FixContext, found: _Matchers) -> Proposal | None:
     start, matchers = found
     edits: list[Edit] = []
     for m in matchers:
@@ -75,10 +73,8 @@ def strip_anchors(ctx: FixContext) -> Proposal | None:
 
 
 @fix("PROM-020.regex-literal", "safe", 'turns `=~"value"` without metacharacters into `="value"`')
-def regex_to_equality(ctx: FixContext) -> Proposal | None:
-    found = _matchers(ctx)
-    if found is None:
-        return None
+@located(_matchers)
+def regex_to_equality(ctx: FixContext, found: _Matchers) -> Proposal | None:
     from ..prometheus.re2 import is_literal
 
     start, matchers = found

@@ -12,14 +12,16 @@ the one place that says whether a rule can be fixed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ..model import Document, Finding, ParseError
 from .edits import Edit, Source
 
 Safety = Literal["safe", "unsafe"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -91,6 +93,23 @@ def fix(
         return fn
 
     return register
+
+
+def located(
+    find: Callable[[FixContext], T | None],
+) -> Callable[[Callable[[FixContext, T], Proposal | None]], FixFn]:
+    """A fix that hands its body what ``find`` locates for the finding (say the container
+    or the alert it is about), and proposes nothing where ``find`` finds nothing."""
+
+    def wrap(body: Callable[[FixContext, T], Proposal | None]) -> FixFn:
+        @functools.wraps(body)
+        def run(ctx: FixContext) -> Proposal | None:
+            found = find(ctx)
+            return None if found is None else body(ctx, found)
+
+        return run
+
+    return wrap
 
 
 def registry() -> dict[str, FixSpec]:

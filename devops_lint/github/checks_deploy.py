@@ -20,20 +20,13 @@ from .analysis import (
 )
 from .evaluate import PR_EVENTS, Evaluator, RunInfo, evaluates_false, run_info
 from .expressions import find_expressions, parse_condition
+from .lookup import job_of, on_job, step_of
 from .positions import all_expressions, locate
 from .workflow import Job, Step, Workflow, build_workflow, env_sites, is_expression
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..rules import Rule
-
-
-def _job(target: Target) -> Job | None:
-    return build_workflow(target.doc).job(str(target.path[-1])) if target.path else None
-
-
-def _step(target: Target) -> Step | None:
-    return build_workflow(target.doc).step_at(target.path)
 
 
 # --------------------------------------------------------------------------- GHA-006
@@ -65,7 +58,7 @@ def _static_key_input(step: Step, action: str) -> str | None:
 
 
 def _static_keys(target: Target, action: str) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None:
         return
     key = _static_key_input(step, action)
@@ -108,7 +101,7 @@ OIDC_INPUTS = {
 
 @check("GHA-006.oidc-without-id-token", target="github.step")
 def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or step.job is None:
         return
     for action, inputs in OIDC_INPUTS.items():
@@ -134,7 +127,7 @@ def oidc_without_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[
 
 @check("GHA-007", target="github.job")
 def deploy_without_environment(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or not job_facts(job, ctx).deploy:
         return
     if job.environment in (None, ""):
@@ -153,10 +146,8 @@ def _prod_env(job: Job, ctx: Context) -> bool | None:
 
 
 @check("GHA-008.pr-reachable-deploy", target="github.job")
-def pr_reachable_deploy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def pr_reachable_deploy(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     facts = job_facts(job, ctx)
     if not facts.deploy or not facts.pr_reachable:
         return
@@ -193,10 +184,8 @@ def _push_gated(spec: Any, ctx: Context) -> bool:
 
 
 @check("GHA-008.prod-ungated", target="github.job")
-def prod_ungated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def prod_ungated(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     facts = job_facts(job, ctx)
     if not facts.deploy:
         return
@@ -224,7 +213,7 @@ def prod_ungated(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("GHA-015", target="github.job")
 def timeout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or job.uses is not None:
         return
     limit = setting(ctx, "max_job_timeout_minutes", 120)
@@ -241,7 +230,7 @@ def timeout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("GHA-016", target="github.job")
 def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or not job_facts(job, ctx).deploy:
         return
     wf = build_workflow(job.doc)
@@ -253,10 +242,8 @@ def deploy_concurrency(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 
 
 @check("GHA-018", target="github.job")
-def self_hosted_exposed(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def self_hosted_exposed(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     labels = {str(x).strip().lower() for x in setting(ctx, "self_hosted_labels", ["self-hosted"])}
     labels.add("self-hosted")
     runner = job.runner_labels()
@@ -301,7 +288,7 @@ def _push_site(step: Step, ctx: Context) -> tuple[JsonPath | None, Any]:
 
 @check("GHA-021.unsigned-image", target="github.job")
 def unsigned_image(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or not job_facts(job, ctx).publishing:
         return
     pushing = [s for s in job.steps if image_push_step(s, ctx)]
@@ -314,10 +301,8 @@ def unsigned_image(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 
 @check("GHA-021.digest-unused", target="github.job")
-def digest_unused(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def digest_unused(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     outputs = job.data.get("outputs")
     if not isinstance(outputs, dict):
         return
@@ -392,10 +377,8 @@ def _guarded(node_text: Any, infos: list[RunInfo]) -> bool | None:
 
 
 @check("GHA-022", target="github.job")
-def pr_image_push(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def pr_image_push(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     facts = job_facts(job, ctx)
     if not facts.publishing or not facts.pr_reachable:
         return

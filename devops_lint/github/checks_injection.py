@@ -11,6 +11,7 @@ from ..registry import check
 from .analysis import is_untrusted, vocabulary
 from .exprtree import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
 from .exprtree import Context as CtxNode
+from .lookup import on_step, step_of
 from .positions import expressions_at, locate
 from .taint import (
     PRIVILEGED_TRIGGERS,
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 
-def _step(target: Target) -> Step | None:
-    return build_workflow(target.doc).step_at(target.path)
-
-
 def script_paths(step: Step) -> list[JsonPath]:
     """The strings of a step that are executed as code: ``run`` and github-script ``script``."""
     out: list[JsonPath] = []
@@ -49,10 +46,8 @@ def script_paths(step: Step) -> list[JsonPath]:
 
 
 @check("GHA-009.untrusted-context", target="github.step")
-def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
-    if step is None:
-        return
+@on_step
+def untrusted_context(target: Target, rule: Rule, ctx: Context, step: Step) -> Iterator[Result]:
     wf = build_workflow(step.doc)
     privileged = wf.kind == "workflow" and wf.has_trigger(*PRIVILEGED_TRIGGERS)
     for path in script_paths(step):
@@ -66,10 +61,8 @@ def untrusted_context(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 
 
 @check("GHA-009.indirect", target="github.step")
-def indirect(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
-    if step is None:
-        return
+@on_step
+def indirect(target: Target, rule: Rule, ctx: Context, step: Step) -> Iterator[Result]:
     wf = build_workflow(step.doc)
     for path in script_paths(step):
         for site in flowing_ref_sites(step.doc, path):
@@ -142,10 +135,8 @@ def _api_field_untrusted(fields: tuple[str, ...], ctx: Context) -> bool:
 
 
 @check("GHA-009.dispatch-input", target="github.step")
-def dispatch_input(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
-    if step is None:
-        return
+@on_step
+def dispatch_input(target: Target, rule: Rule, ctx: Context, step: Step) -> Iterator[Result]:
     wf = build_workflow(step.doc)
     if wf.kind == "workflow" and not wf.has_trigger("workflow_dispatch", "workflow_call"):
         return
@@ -221,10 +212,8 @@ def dangerous_trigger(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 
 
 @check("GHA-010.pr-head-checkout", target="github.step")
-def pr_head_checkout(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
-    if step is None:
-        return
+@on_step
+def pr_head_checkout(target: Target, rule: Rule, ctx: Context, step: Step) -> Iterator[Result]:
     wf = build_workflow(step.doc)
     if wf.kind != "workflow" or not wf.has_trigger("pull_request_target", "workflow_run"):
         return
@@ -345,7 +334,7 @@ def secrets_inherit(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 @check("GHA-013.secret-in-argv", target="github.step")
 def secret_in_argv(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or step.run is None:
         return
     for site in flowing_ref_sites(step.doc, (*step.path, "run")):
@@ -370,7 +359,7 @@ def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 
 @check("GHA-014.github-env-injection", target="github.step")
 def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     script = step.script if step is not None else None
     if step is None or not script:
         return

@@ -10,6 +10,7 @@ from ..context import shipped_strings
 from ..model import FILE_START, Result, Target
 from ..registry import check
 from .analysis import is_cloud_auth, step_uses
+from .lookup import job_of
 from .workflow import Job, Step, build_workflow, is_expression
 
 if TYPE_CHECKING:
@@ -131,14 +132,9 @@ def job_write_all(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(path=(*target.path, "permissions"))
 
 
-def _job(target: Target) -> Job | None:
-    wf = build_workflow(target.doc)
-    return wf.job(str(target.path[-1])) if target.path else None
-
-
 @check("GHA-002.unused-id-token", target="github.job")
 def unused_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or job.uses is not None:
         return  # a reusable-workflow call: the callee's steps are not visible here
     perms = job.data.get("permissions")
@@ -150,7 +146,7 @@ def unused_id_token(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 @check("GHA-002.unused-write", target="github.job")
 def unused_write(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
+    job = job_of(target)
     if job is None or job.uses is not None:
         return
     perms = job.data.get("permissions")

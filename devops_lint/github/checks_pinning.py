@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .analysis import action_matches, vocabulary
+from .lookup import step_of
 from .positions import locate
 from .uses import ActionRef
-from .workflow import Step, build_workflow, is_expression
+from .workflow import Step, build_workflow, is_expression, job_containers
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -29,10 +30,6 @@ def _uses_sites(target: Target) -> Iterator[tuple[ActionRef, JsonPath, str, bool
     for step in wf.all_steps():
         if step.uses is not None:
             yield step.uses, (*step.path, "uses"), step.locator, False
-
-
-def _step(target: Target) -> Step | None:
-    return build_workflow(target.doc).step_at(target.path)
 
 
 def _owner_severity(ref: ActionRef, ctx: Context) -> str | None:
@@ -62,7 +59,7 @@ def _not_pinned(ref: ActionRef, owner: JsonPath, ctx: Context) -> Iterator[Resul
 
 @check("GHA-003.action-ref", target="github.step")
 def action_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is not None and step.uses is not None:
         yield from _not_pinned(step.uses, step.path, ctx)
 
@@ -112,14 +109,9 @@ def _images(target: Target) -> Iterator[tuple[JsonPath, str, str]]:
         container = job.data.get("container")
         if isinstance(container, str):
             yield (*job.path, "container"), container, job.locator
-        elif isinstance(container, dict) and isinstance(container.get("image"), str):
-            yield (*job.path, "container", "image"), container["image"], job.locator
-        services = job.data.get("services")
-        if isinstance(services, dict):
-            for name, svc in services.items():
-                if isinstance(svc, dict) and isinstance(svc.get("image"), str):
-                    path = (*job.path, "services", name, "image")
-                    yield path, svc["image"], f"{job.locator}.services.{name}"
+        for path, spec, locator in job_containers(job):
+            if isinstance(spec.get("image"), str):
+                yield (*path, "image"), spec["image"], locator
     for step in wf.all_steps():
         if step.uses is not None and step.uses.kind == "docker":
             yield (*step.path, "uses"), step.uses.subpath, step.locator
@@ -227,7 +219,7 @@ def _deprecation(step: Step, ctx: Context) -> tuple[str, dict[str, Any]] | None:
 
 
 def _deprecation_results(target: Target, ctx: Context, want: str) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or step.uses is None:
         return
     found = _deprecation(step, ctx)
@@ -268,7 +260,7 @@ _COMMAND_RE = re.compile(r"::(set-output|save-state) ")
 
 @check("GHA-005.workflow-command", target="github.step")
 def workflow_command(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or not step.run:
         return
     path = (*step.path, "run")

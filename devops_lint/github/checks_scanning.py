@@ -20,6 +20,7 @@ from .analysis import (
     job_grants,
     setting,
 )
+from .lookup import on_job
 from .repository import read_in_repository, workflow_repositories
 from .workflow import Job, Workflow, build_workflow
 
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
     from ..rules import Rule
 
 CODEQL = "github/codeql-action"
-
-
-def _job(target: Target) -> Job | None:
-    return build_workflow(target.doc).job(str(target.path[-1])) if target.path else None
 
 
 def _workflows(project: Project) -> list[Workflow]:
@@ -196,10 +193,8 @@ def no_update_tool(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 
 @check("GHA-020.codeql-no-init", target="github.job")
-def codeql_no_init(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def codeql_no_init(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     seen_init = False
     for step in job.steps:
         if step.uses_action(f"{CODEQL}/init"):
@@ -209,10 +204,8 @@ def codeql_no_init(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 
 @check("GHA-020.codeql-permissions", target="github.job")
-def codeql_permissions(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def codeql_permissions(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     if not any(
         s.uses_action(f"{CODEQL}/analyze") or s.uses_action(f"{CODEQL}/upload-sarif")
         for s in job.steps
@@ -231,10 +224,8 @@ def _continue_on_error(value: Any) -> bool:
 
 
 @check("GHA-020.non-blocking", target="github.job")
-def non_blocking(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def non_blocking(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     scans = [s for s in job.steps if is_scan_step(s, ctx)]
     if scans and _continue_on_error(job.data.get("continue-on-error")):
         yield Result(path=(*job.path, "continue-on-error"))
@@ -244,10 +235,8 @@ def non_blocking(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("GHA-020.not-gating", target="github.job")
-def not_gating(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job = _job(target)
-    if job is None:
-        return
+@on_job
+def not_gating(target: Target, rule: Rule, ctx: Context, job: Job) -> Iterator[Result]:
     facts = job_facts(job, ctx)
     if not (facts.publishing or facts.deploy):
         return

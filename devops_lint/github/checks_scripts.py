@@ -13,6 +13,7 @@ from ..placeholders import placeholders_of
 from ..registry import check
 from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
+from .lookup import step_of
 from .names import is_placeholder
 from .positions import locate
 from .workflow import Step, build_workflow, env_sites, is_expression
@@ -20,10 +21,6 @@ from .workflow import Step, build_workflow, env_sites, is_expression
 if TYPE_CHECKING:
     from ..context import Context
     from ..rules import Rule
-
-
-def _step(target: Target) -> Step | None:
-    return build_workflow(target.doc).step_at(target.path)
 
 
 def _siblings(step: Step) -> list[Step]:
@@ -36,7 +33,7 @@ def _siblings(step: Step) -> list[Step]:
 
 @check("GHA-011", target="github.step")
 def checkout_persists(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or not step.uses_action("actions/checkout"):
         return
     if "persist-credentials" in step.with_:
@@ -154,7 +151,7 @@ def _first_line(text: str, start: int, end: int) -> int:
 
 @check("GHA-023.pipe-to-shell", target="github.step")
 def pipe_to_shell(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     text = step.script if step is not None else None
     if step is None or not text:
         return
@@ -217,7 +214,7 @@ def _pip_unpinned(args: str) -> bool:
 
 @check("GHA-023.unpinned-install", target="github.step")
 def unpinned_install(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     text = step.script if step is not None else None
     if step is None or not text:
         return
@@ -267,7 +264,7 @@ def _secret_env_names(step: Step) -> set[str]:
 
 @check("GHA-023.curl-secret", target="github.step")
 def curl_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = _step(target)
+    step = step_of(target)
     if step is None or not step.run:
         return
     allowed = [str(h).lower() for h in setting(ctx, "allowed_egress_hosts", [])]

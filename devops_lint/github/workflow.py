@@ -343,6 +343,18 @@ def build_workflow(doc: Document) -> Workflow:
     return wf
 
 
+def job_containers(job: Job) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
+    """The job's ``container`` and ``services`` written as mappings: (path, mapping, locator)."""
+    container = job.data.get("container")
+    if isinstance(container, dict):
+        yield (*job.path, "container"), container, job.locator
+    services = job.data.get("services")
+    if isinstance(services, dict):
+        for name, svc in services.items():
+            if isinstance(svc, dict):
+                yield (*job.path, "services", name), svc, f"{job.locator}.services.{name}"
+
+
 def env_sites(wf: Workflow) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
     """Every ``env`` mapping of the document: (path, mapping, locator)."""
     if wf.env:
@@ -350,15 +362,9 @@ def env_sites(wf: Workflow) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
     for job in wf.jobs:
         if job.env:
             yield (*job.path, "env"), job.env, job.locator
-        container = job.data.get("container")
-        if isinstance(container, dict) and isinstance(container.get("env"), dict):
-            yield (*job.path, "container", "env"), container["env"], job.locator
-        services = job.data.get("services")
-        if isinstance(services, dict):
-            for name, svc in services.items():
-                if isinstance(svc, dict) and isinstance(svc.get("env"), dict):
-                    path = (*job.path, "services", name, "env")
-                    yield path, svc["env"], f"{job.locator}.services.{name}"
+        for path, spec, locator in job_containers(job):
+            if isinstance(spec.get("env"), dict):
+                yield (*path, "env"), spec["env"], locator
     for step in wf.all_steps():
         if step.env:
             yield (*step.path, "env"), step.env, step.locator

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 from bisect import bisect_left
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -198,28 +199,29 @@ class _Fixer:
         if (t is not list and t is not dict) or not self._may_hold_placeholders(path):
             return v
         if t is list:
-            for i, x in enumerate(v):
-                tx = type(x)
-                if tx is str:
-                    if PH_CHARS.search(x):
-                        v[i] = self.scalar(x, self.doc.spans.get((*path, i)), key=False)
-                elif tx is dict or tx is list:
-                    v[i] = self.visit(x, (*path, i))
+            self._visit_members(v, path, enumerate(v))
             return v
         if PH_CHARS.search("".join(v)):
             return self.rebuild(v, path)
-        for k, x in v.items():
+        self._visit_members(v, path, v.items())
+        if self.duplicates:
+            for k, x in v.items():
+                if self.doc.key_spans.get((*path, k)) in self.duplicates:
+                    v[k] = self.branch_value(k, x)
+        return v
+
+    def _visit_members(
+        self, v: Any, path: JsonPath, members: Iterable[tuple[int | str, Any]]
+    ) -> None:
+        """Resolve placeholders in the members (index or key, value) of the collection ``v``,
+        in place; only strings and collections can hold one."""
+        for k, x in members:
             tx = type(x)
             if tx is str:
                 if PH_CHARS.search(x):
                     v[k] = self.scalar(x, self.doc.spans.get((*path, k)), key=False)
             elif tx is dict or tx is list:
                 v[k] = self.visit(x, (*path, k))
-        if self.duplicates:
-            for k, x in v.items():
-                if self.doc.key_spans.get((*path, k)) in self.duplicates:
-                    v[k] = self.branch_value(k, x)
-        return v
 
     def branch_value(self, key: str, value: Any) -> Any:
         if isinstance(value, (dict, list)):

@@ -59,18 +59,26 @@ def replicas(obj: K8sObject, ctx: Context) -> Replicas:
     return own
 
 
-def _hpas(ctx: Context) -> list[K8sObject]:
+def _run_objects(ctx: Context, kind: str, api_prefix: str) -> list[K8sObject]:
+    """The run's objects of ``kind`` whose apiVersion starts with ``api_prefix`` (memoised)."""
+
     def build() -> list[K8sObject]:
         return [
             o
             for d in ctx.project.of_format("kubernetes")
             for o in objects(d)
-            if o.kind == "HorizontalPodAutoscaler"
-            and o.api_version.startswith("autoscaling/")
-            and isinstance(o.data.get("spec"), dict)
+            if o.kind == kind and o.api_version.startswith(api_prefix)
         ]
 
-    return ctx.memo("kubernetes.hpas", build)  # type: ignore[no-any-return]
+    return ctx.memo(f"kubernetes.{kind}.{api_prefix}", build)  # type: ignore[no-any-return]
+
+
+def _hpas(ctx: Context) -> list[K8sObject]:
+    return [
+        o
+        for o in _run_objects(ctx, "HorizontalPodAutoscaler", "autoscaling/")
+        if isinstance(o.data.get("spec"), dict)
+    ]
 
 
 def _scaling_hpas(obj: K8sObject, ctx: Context) -> Iterator[tuple[K8sObject, Tri]]:
@@ -272,15 +280,7 @@ def selector_matches(selector: Any, labels: Any, empty_matches_all: bool = True)
 
 
 def _pdbs(ctx: Context) -> list[K8sObject]:
-    def build() -> list[K8sObject]:
-        return [
-            o
-            for d in ctx.project.of_format("kubernetes")
-            for o in objects(d)
-            if o.kind == "PodDisruptionBudget" and o.api_version.startswith("policy/")
-        ]
-
-    return ctx.memo("kubernetes.pdbs", build)  # type: ignore[no-any-return]
+    return _run_objects(ctx, "PodDisruptionBudget", "policy/")
 
 
 def selecting_pdbs(obj: K8sObject, ctx: Context) -> list[tuple[K8sObject, Tri]]:

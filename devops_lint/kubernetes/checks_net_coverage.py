@@ -20,10 +20,11 @@ from .network_index import (
     _policy_spec,
     is_default_deny,
     located,
+    located_on,
     net_index,
     pod_workload,
 )
-from .objects import pod_spec
+from .objects import K8sObject, pod_spec
 from .operator_pods import OtherPods
 from .pod_index import ByNamespace
 from .selectors import Tri, matches, namespace_labels, selects_everything, tri_all, tri_any
@@ -196,13 +197,11 @@ def _dangling(match: Tri, present: Tri) -> Tri:
 
 
 @check("K8S-NET-006.dangling-policy", target="kubernetes.project_object")
-@located
-def dangling_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def dangling_policy(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-006.dangling-policy: the policy's ``podSelector`` selects no pod template."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     idx = net_index(target, ctx)
     sel = spec.get("podSelector") or {}
     outcome = _dangling(*_select_pods(idx, obj.namespace, sel, None, False))
@@ -212,13 +211,11 @@ def dangling_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 
 @check("K8S-NET-006.dangling-peer", target="kubernetes.project_object")
-@located
-def dangling_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def dangling_peer(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-006.dangling-peer: a peer ``podSelector`` selects no pod template."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     idx = net_index(target, ctx)
     for base, r, key in _peer_lists(spec):
         for j, peer in _mappings(r, key):

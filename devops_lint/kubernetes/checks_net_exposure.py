@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
 from ..registry import check
-from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located
+from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located, located_on
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, tri_all, tri_any
 
@@ -36,13 +36,11 @@ def _service_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
 
 
 @check("K8S-NET-007.node-port", target="kubernetes.object")
-@located
-def node_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_service_spec)
+def node_port(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-007.node-port: ``type: NodePort``."""
-    found = _service_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     t = spec.get("type")
     if isinstance(t, Unresolved):
         yield Result(path=obj.sub("spec", "type"), unresolved=True)
@@ -66,13 +64,11 @@ def _internal_lb(obj: K8sObject) -> Tri:
 
 
 @check("K8S-NET-007.public-lb", target="kubernetes.object")
-@located
-def public_lb(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_service_spec)
+def public_lb(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-007.public-lb: internet-facing LoadBalancer open to every source address."""
-    found = _service_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     t = spec.get("type")
     if t != "LoadBalancer" and not isinstance(t, Unresolved):
         return
@@ -104,13 +100,11 @@ def public_lb(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("K8S-NET-007.external-ips", target="kubernetes.object")
-@located
-def external_ips(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_service_spec)
+def external_ips(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-007.external-ips: ``spec.externalIPs`` set (CVE-2020-8554)."""
-    found = _service_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     ips = spec.get("externalIPs")
     if isinstance(ips, Unresolved):
         yield Result(path=obj.sub("spec", "externalIPs"), unresolved=True)

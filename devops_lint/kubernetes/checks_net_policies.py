@@ -20,12 +20,13 @@ from .network_index import (
     _policy_spec,
     _ports,
     _result,
-    located,
+    located_on,
     open_peers,
     port_covers,
     port_only,
     protocol,
 )
+from .objects import K8sObject
 from .selectors import Tri, tri_all, tri_any
 
 if TYPE_CHECKING:
@@ -35,13 +36,11 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------- K8S-NET-002
 @check("K8S-NET-002", target="kubernetes.object")
-@located
-def policy_types(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def policy_types(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-002: ``policyTypes`` written, and naming every direction that has rules."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     types = spec.get("policyTypes")
     if types is None:
         yield Result(path=obj.sub("spec"), key=True, args={"problem": "has no policyTypes"})
@@ -77,13 +76,11 @@ class EgressPortsParams(NamedTuple):
     target="kubernetes.object",
     params=EgressPortsParams,
 )
-@located
-def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def egress_open(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-003: egress rules open to every destination (``open-destination``/``open-all``)."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     want_ports = params_of(rule, EgressPortsParams).ports
     exempt = _exemption(obj)
     for i, r in _mappings(spec, "egress"):
@@ -114,13 +111,11 @@ def egress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("K8S-NET-004.open-dns", target="kubernetes.object")
-@located
-def dns_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def dns_open(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-004.open-dns: an open egress rule that lists port 53."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     for i, r in _mappings(spec, "egress"):
         is_open, _ = open_peers(r, "to")
         if is_open is False:
@@ -164,13 +159,11 @@ def _proto_is(entry: dict[str, Any], name: str) -> Tri:
 
 
 @check("K8S-NET-004.udp-only", target="kubernetes.object")
-@located
-def dns_udp_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def dns_udp_only(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-004.udp-only: UDP 53 allowed without TCP 53 to the same peers."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     rules = list(_mappings(spec, "egress"))
     for i, r in rules:
         restricted, entries = _ports(r)
@@ -220,13 +213,11 @@ def _is_ingress_controller(spec: dict[str, Any], ctx: Context) -> Tri:
 
 
 @check("K8S-NET-005.open-ingress", target="kubernetes.object")
-@located
-def ingress_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def ingress_open(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-005.open-ingress: ingress from every source, outside ingress controllers."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     controller = _is_ingress_controller(spec, ctx)
     if controller is True:
         return
@@ -244,13 +235,11 @@ IMMUTABLE_NS_LABEL = "kubernetes.io/metadata.name"
 
 
 @check("K8S-NET-005.mutable-ns-label", target="kubernetes.object")
-@located
-def mutable_ns_label(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def mutable_ns_label(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-005.mutable-ns-label: namespace peers keyed on labels owners can set."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     for base, r, key in _peer_lists(spec):
         for j, peer in _mappings(r, key):
             if "namespaceSelector" not in peer:
@@ -293,13 +282,11 @@ def _mutable_key(sel: dict[str, Any], at: JsonPath) -> tuple[JsonPath, str, bool
 
 
 @check("K8S-NET-005.split-peer", target="kubernetes.object")
-@located
-def split_peer(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_policy_spec)
+def split_peer(
+    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+) -> Iterator[Result]:
     """K8S-NET-005.split-peer: namespace and pod conditions in separate (ORed) peers."""
-    found = _policy_spec(target)
-    if found is None:
-        return
-    obj, spec = found
     for base, r, key in _peer_lists(spec):
         peers = list(_mappings(r, key))
         ns_only = any(set(p) == {"namespaceSelector"} for _, p in peers)

@@ -163,6 +163,27 @@ def located(fn: CheckFn) -> CheckFn:
     return wrapper
 
 
+SpecCheck = Callable[[Target, "Rule", "Context", K8sObject, dict[str, Any]], Iterable[Result]]
+
+
+def located_on(
+    find: Callable[[Target], tuple[K8sObject, dict[str, Any]] | None],
+) -> Callable[[SpecCheck], CheckFn]:
+    """A `located` check whose body also gets the object and the ``spec`` that ``find``
+    picks out of the target; a target where ``find`` finds none gets no result."""
+
+    def wrap(body: SpecCheck) -> CheckFn:
+        @functools.wraps(body)
+        def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+            found = find(target)
+            if found is not None:
+                yield from body(target, rule, ctx, *found)
+
+        return located(run)
+
+    return wrap
+
+
 def _obj(target: Target) -> K8sObject | None:
     obj = target.context.get("object")
     return obj if isinstance(obj, K8sObject) else None

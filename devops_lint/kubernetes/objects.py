@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved
+from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Target, Unresolved
 from .kustomize import PATCH_MARK
 
 # Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
@@ -86,6 +86,19 @@ class K8sObject:
             return self.doc.key_spans[p]
         return self.start
 
+    def target(self, kind: str, context: dict[str, Any]) -> Target:
+        """A rule target of ``kind`` on the whole object, anchored at its ``metadata``."""
+        return Target(
+            kind=kind,
+            doc=self.doc,
+            path=self.path,
+            data=self.data,
+            locator=self.locator(),
+            anchor=self.anchor("metadata"),
+            object_span=self.start,
+            context=context,
+        )
+
 
 def objects(doc: Document) -> Iterator[K8sObject]:
     """The objects of a document; none for a Kustomize patch (see ``kustomize.py``)."""
@@ -129,6 +142,19 @@ class PodSpec:
     @property
     def path(self) -> JsonPath:
         return self.obj.sub(*self.rel)
+
+    def target(self, kind: str, context: dict[str, Any]) -> Target:
+        """A rule target of ``kind`` on this pod spec; suppressions follow its object."""
+        return Target(
+            kind=kind,
+            doc=self.obj.doc,
+            path=self.path,
+            data=self.data,
+            locator=self.obj.locator(".".join(str(p) for p in self.rel)),
+            anchor=self.anchor,
+            object_span=self.obj.start,
+            context=context,
+        )
 
     @property
     def _metadata_rel(self) -> JsonPath:

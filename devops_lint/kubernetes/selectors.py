@@ -19,26 +19,25 @@ Tri = bool | None  # True, False, or None for "depends on an unresolved value"
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
-def tri_all(values: Iterable[Tri]) -> Tri:
-    """Three-valued AND: any False wins, else any None, else True."""
+def _tri_fold(values: Iterable[Tri], decisive: bool) -> Tri:
+    """Any ``decisive`` value wins, else any None (unknown), else ``not decisive``."""
     unknown = False
     for v in values:
-        if v is False:
-            return False
+        if v is decisive:
+            return decisive
         if v is None:
             unknown = True
-    return None if unknown else True
+    return None if unknown else not decisive
+
+
+def tri_all(values: Iterable[Tri]) -> Tri:
+    """Three-valued AND: any False wins, else any None, else True."""
+    return _tri_fold(values, False)
 
 
 def tri_any(values: Iterable[Tri]) -> Tri:
     """Three-valued OR: any True wins, else any None, else False."""
-    unknown = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            unknown = True
-    return None if unknown else False
+    return _tri_fold(values, True)
 
 
 def label_text(value: Any) -> str | None:

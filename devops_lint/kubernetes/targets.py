@@ -55,32 +55,14 @@ def _objects_of(doc: Document, ctx: Context) -> Iterator[K8sObject]:
 @kind(FORMATS)
 def _objects(doc: Document, ctx: Context) -> Iterator[Target]:
     for obj in _objects_of(doc, ctx):
-        yield Target(
-            kind="kubernetes.object",
-            doc=doc,
-            path=obj.path,
-            data=obj.data,
-            locator=obj.locator(),
-            anchor=obj.anchor("metadata"),
-            object_span=obj.start,
-            context=_object_context(obj, ctx),
-        )
+        yield obj.target("kubernetes.object", _object_context(obj, ctx))
 
 
 @kind(FORMATS)
 def _pods(doc: Document, ctx: Context) -> Iterator[Target]:
     for obj in _objects_of(doc, ctx):
         for pod in pod_specs(obj, ctx):
-            yield Target(
-                kind="kubernetes.pod",
-                doc=doc,
-                path=pod.path,
-                data=pod.data,
-                locator=obj.locator(".".join(str(p) for p in pod.rel)),
-                anchor=pod.anchor,
-                object_span=obj.start,
-                context={**_pod_context(obj, pod, ctx), "pod": pod},
-            )
+            yield pod.target("kubernetes.pod", {**_pod_context(obj, pod, ctx), "pod": pod})
 
 
 @kind(FORMATS)
@@ -136,15 +118,8 @@ def _project_objects(project: Project, ctx: Context) -> Iterator[Target]:
     mark_patches(ctx)
     every = [o for d in docs for o in objects(d)]
     for obj in every:
-        yield Target(
-            kind="kubernetes.project_object",
-            doc=obj.doc,
-            path=obj.path,
-            data=obj.data,
-            locator=obj.locator(),
-            anchor=obj.anchor("metadata"),
-            object_span=obj.start,
-            context={**_object_context(obj, ctx), "objects": every},
+        yield obj.target(
+            "kubernetes.project_object", {**_object_context(obj, ctx), "objects": every}
         )
 
 

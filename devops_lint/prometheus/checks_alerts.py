@@ -14,7 +14,7 @@ import promql_parser as pp
 from ..model import Result, Target, is_unresolved
 from ..registry import check
 from . import promql as q
-from .checks_common import expr_path, intervals_of, rule_of
+from .checks_common import expr_path, expression_check, intervals_of, rule_of
 from .durations import format_duration
 from .index import Intervals, setting_duration
 from .model import Rule
@@ -220,17 +220,14 @@ def _deduplicates(node: Any) -> bool:
     return param is not None and q.kind(param) == "NumberLiteral" and float(param.val) == 1
 
 
-@check("PROM-020.sampling", target="prometheus.rule")
-def sampling(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    ast = rule_of(target).ast
-    if ast is None:
-        return
+@expression_check("PROM-020.sampling")
+def sampling(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     for node, _ in q.walk(ast):
         if q.kind(node) == "AggregateExpr" and q.op(node) in q.SAMPLING_AGGS:
             if _deduplicates(node):
                 continue
             yield Result(
-                path=expr_path(rule_of(target)),
+                path=expr_path(r),
                 message=f"{q.op(node)}() returns a different series set on each evaluation",
             )
             return

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from ..model import JsonPath, Target
+import functools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..model import JsonPath, Result, Target
+from ..registry import check
 from .index import Intervals
 from .model import Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..rules import Rule as LintRule
+
+# A check of a rule's parsed expression: (target, Prometheus rule, its PromQL AST, context).
+ExpressionBody = Callable[[Target, Rule, Any, "Context"], Iterator[Result]]
 
 
 def rule_of(target: Target) -> Rule:
@@ -19,3 +31,20 @@ def intervals_of(target: Target) -> Intervals:
 
 def expr_path(rule: Rule) -> JsonPath:
     return (*rule.path, "expr")
+
+
+def expression_check(rule_id: str) -> Callable[[ExpressionBody], Callable[..., Iterator[Result]]]:
+    """Register ``body`` as the check of ``rule_id`` on Prometheus rules, run with the rule
+    and its PromQL AST; a rule whose expression has no AST (it did not parse) gets nothing."""
+
+    def wrap(body: ExpressionBody) -> Callable[..., Iterator[Result]]:
+        @functools.wraps(body)
+        def run(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+            r = rule_of(target)
+            ast = r.ast
+            if ast is not None:
+                yield from body(target, r, ast, ctx)
+
+        return check(rule_id, target="prometheus.rule")(run)
+
+    return wrap

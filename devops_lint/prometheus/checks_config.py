@@ -251,25 +251,26 @@ def _job_results(target: Target, ok: bool) -> Iterator[Result]:
         yield Result(path=(*job.path, "relabel_configs"), key=True)
 
 
-@check("PROM-003.no-port-rewrite", target="prometheus.scrape_job")
-def no_port_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+def _missing_rewrite(target: Target, label: str, annotation: str) -> Iterator[Result]:
+    """An annotation-driven job that does not set ``label`` from its ``annotation``."""
     job: ScrapeJob = target.context["job"]
     if _annotation_driven(job):
-        yield from _job_results(target, _rewrites(job, "__address__", "port"))
+        yield from _job_results(target, _rewrites(job, label, annotation))
+
+
+@check("PROM-003.no-port-rewrite", target="prometheus.scrape_job")
+def no_port_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    yield from _missing_rewrite(target, "__address__", "port")
 
 
 @check("PROM-003.no-path-rewrite", target="prometheus.scrape_job")
 def no_path_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job: ScrapeJob = target.context["job"]
-    if _annotation_driven(job):
-        yield from _job_results(target, _rewrites(job, "__metrics_path__", "path"))
+    yield from _missing_rewrite(target, "__metrics_path__", "path")
 
 
 @check("PROM-003.no-scheme-rewrite", target="prometheus.scrape_job")
 def no_scheme_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job: ScrapeJob = target.context["job"]
-    if _annotation_driven(job):
-        yield from _job_results(target, _rewrites(job, "__scheme__", "scheme"))
+    yield from _missing_rewrite(target, "__scheme__", "scheme")
 
 
 @check("PROM-003.no-workload-labels", target="prometheus.scrape_job")

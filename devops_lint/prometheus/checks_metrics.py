@@ -13,7 +13,7 @@ import promql_parser as pp
 from ..model import SEVERITIES, SEVERITY_RANK, Result, Severity, Target
 from ..registry import check
 from . import promql as q
-from .checks_common import expr_path, intervals_of, rule_of
+from .checks_common import expr_path, expression_check, intervals_of, rule_of
 from .durations import format_duration
 from .index import build_index, metric_types, setting_duration
 from .model import Rule
@@ -54,12 +54,8 @@ def _is_counter(name: str, types: dict[str, str]) -> bool:
     return name.endswith(COUNTER_SUFFIXES)
 
 
-@check("PROM-013.raw-counter", target="prometheus.rule")
-def raw_counter(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-013.raw-counter")
+def raw_counter(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     types = metric_types(ctx)
     names: list[str] = []
     for sel, anc in q.vector_selectors(ast):
@@ -74,12 +70,8 @@ def raw_counter(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result
         )
 
 
-@check("PROM-013.rate-on-gauge", target="prometheus.rule")
-def rate_on_gauge(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-013.rate-on-gauge")
+def rate_on_gauge(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     types = metric_types(ctx)
     seen: set[str] = set()
     for call, _ in q.calls(ast, *q.RATE_FUNCS):
@@ -100,12 +92,8 @@ def rate_on_gauge(target: Target, rule: LintRule, ctx: Context) -> Iterator[Resu
                 )
 
 
-@check("PROM-013.counter-like-name", target="prometheus.rule")
-def counter_like_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-013.counter-like-name")
+def counter_like_name(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     types = metric_types(ctx)
     seen: set[str] = set()
     for sel, anc in q.vector_selectors(ast):
@@ -185,12 +173,8 @@ def below_4x(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
     yield from _window_results(target, rule.severity, 4, 2)
 
 
-@check("PROM-014.beyond-retention", target="prometheus.rule")
-def beyond_retention(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-014.beyond-retention")
+def beyond_retention(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     retention = setting_duration(ctx, "tsdb_retention", "15d")
     for node, _ in q.walk(ast):
         if q.kind(node) in ("MatrixSelector", "SubqueryExpr") and node.range is not None:
@@ -211,12 +195,8 @@ def _records(target: Target, ctx: Context) -> dict[str, list[Rule]]:
     return build_index(ctx).records(target.doc)
 
 
-@check("PROM-015.rate-of-sum", target="prometheus.rule")
-def rate_of_sum(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-015.rate-of-sum")
+def rate_of_sum(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     records: dict[str, list[Rule]] | None = None
     for call, _ in q.calls(ast, *q.RATE_FUNCS):
         for arg in call.args:
@@ -258,12 +238,8 @@ def _is_ratio_record(name: str, records: dict[str, list[Rule]]) -> bool:
     return ":" in name and "ratio" in name
 
 
-@check("PROM-015.avg-of-ratio", target="prometheus.rule")
-def avg_of_ratio(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-015.avg-of-ratio")
+def avg_of_ratio(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     records: dict[str, list[Rule]] | None = None
     for node, _ in q.walk(ast):
         if q.kind(node) != "AggregateExpr" or q.op(node) != "avg":
@@ -295,11 +271,8 @@ def _server_error_matcher(m: Any) -> bool:
     return False
 
 
-@check("PROM-015.absolute-error-rate", target="prometheus.rule")
-def absolute_error_rate(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    ast = rule_of(target).ast
-    if ast is None:
-        return
+@expression_check("PROM-015.absolute-error-rate")
+def absolute_error_rate(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     lhs = q.comparison_lhs(ast)
     if lhs is None:
         return
@@ -309,7 +282,7 @@ def absolute_error_rate(target: Target, rule: LintRule, ctx: Context) -> Iterato
         for sel, _ in q.vector_selectors(call):
             if any(_server_error_matcher(m) for m in q.matchers(sel)):
                 yield Result(
-                    path=expr_path(rule_of(target)),
+                    path=expr_path(r),
                     message="the alert compares an absolute 5xx rate; divide by the total request"
                     " rate and alert on the error ratio",
                 )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import JsonPath, Result, Target, is_unresolved
 from ..registry import check
 from . import promql as q
-from .checks_common import rule_of
+from .checks_common import expression_check, rule_of
 from .gotemplate import Template, analyse
 from .index import build_index
 from .model import Rule
@@ -46,12 +46,8 @@ def value_in_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Res
             )
 
 
-@check("PROM-011.dropped-label", target="prometheus.rule")
-def dropped_label(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-011.dropped-label")
+def dropped_label(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     labels = q.result_labels(ast)
     for section, key, path, tpl in _templates(r, "labels", "annotations"):
         gone = sorted(x for x in tpl.labels if not labels.has(x))
@@ -77,12 +73,8 @@ def _rate_or_ratio(node: Any) -> bool:
     return False
 
 
-@check("PROM-011.unformatted-value", target="prometheus.rule")
-def unformatted_value(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    r = rule_of(target)
-    ast = r.ast
-    if ast is None:
-        return
+@expression_check("PROM-011.unformatted-value")
+def unformatted_value(target: Target, r: Rule, ast: Any, ctx: Context) -> Iterator[Result]:
     lhs = q.comparison_lhs(ast)
     if lhs is None or not _rate_or_ratio(lhs):
         return

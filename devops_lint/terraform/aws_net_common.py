@@ -56,6 +56,16 @@ def lower(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) else None
 
 
+def starts_with(prefix: str) -> Callable[[Any], bool | None]:
+    """A ``require`` test: the value, as lower-case text, starts with ``prefix``."""
+
+    def ok(value: Any) -> bool | None:
+        text = lower(value)
+        return None if text is None else text.startswith(prefix)
+
+    return ok
+
+
 def indexed_blocks(data: Any, name: str) -> list[tuple[int, dict[str, Any]]]:
     """(index in the written list, block) for the nested blocks ``name`` that are mappings.
 

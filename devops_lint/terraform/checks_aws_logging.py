@@ -27,6 +27,7 @@ from .aws_net_common import (
     policy_source,
     require,
     run_resources,
+    starts_with,
 )
 from .common import as_bool, known, resource_of
 from .expr import Template
@@ -215,12 +216,7 @@ def eks_log_group(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def ecr_mutable(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.mutable-tags: ``image_tag_mutability`` not ``IMMUTABLE``."""
     r = resource_of(target)
-
-    def ok(value: Any) -> bool | None:
-        text = lower(value)
-        return None if text is None else text.startswith("immutable")
-
-    yield from require(r, ("image_tag_mutability",), ok, default="MUTABLE")
+    yield from require(r, ("image_tag_mutability",), starts_with("immutable"), default="MUTABLE")
 
 
 def _registry_scanning(ctx: Context) -> bool:
@@ -241,13 +237,8 @@ def ecr_scan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-026.no-kms (low): no ``encryption_configuration { encryption_type = "KMS" }``."""
     r = resource_of(target)
-
-    def ok(value: Any) -> bool | None:
-        text = lower(value)
-        return None if text is None else text.startswith("kms")
-
     where = ("encryption_configuration", 0, "encryption_type")
-    yield from require(r, where, ok, default="AES256")
+    yield from require(r, where, starts_with("kms"), default="AES256")
 
 
 @check("TF-AWS-026.public-policy", target="terraform.resource")
