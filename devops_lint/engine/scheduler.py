@@ -61,9 +61,43 @@ def plan(state: RunState) -> tuple[list[KindRules], list[KindRules]]:
 
 def evaluate_kind(state: RunState, item: KindRules, shard: tuple[int, int] | None = None) -> None:
     kind_name, tk, rules = item
+    candidates = _Candidates(rules)
     for target in _targets(state, tk, kind_name, shard):
-        for rule in rules:
+        for rule in candidates.of(target):
             run_rule(state, rule, target)
+
+
+class _Candidates:
+    """The rules of a kind that may apply to a target, in the kind's rule order.
+
+    Most prefilters name one context key (``type`` for Terraform resources, ``kind`` for
+    Kubernetes objects); looking rules up by that value instead of asking every rule keeps
+    a large run from making one call per rule and target (871,000 calls on 1,000 files).
+    ``run_rule`` still checks every prefilter (``Rule.applies``).
+    """
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.always: list[tuple[int, Rule]] = []
+        self.by_key: dict[str, dict[Any, list[tuple[int, Rule]]]] = {}
+        for index, rule in enumerate(rules):
+            prefilter = rule.applies_to
+            if prefilter is None or len(prefilter) != 1:
+                self.always.append((index, rule))
+                continue
+            ((key, allowed),) = prefilter.items()
+            by_value = self.by_key.setdefault(key, {})
+            for value in allowed:
+                by_value.setdefault(value, []).append((index, rule))
+
+    def of(self, target: Target) -> list[Rule]:
+        context = target.context
+        found = list(self.always)
+        for key, by_value in self.by_key.items():
+            value = context.get(key)
+            if isinstance(value, str):  # prefilters list strings; nothing else can match
+                found += by_value.get(value, ())
+        found.sort(key=lambda pair: pair[0])
+        return [rule for _, rule in found]
 
 
 def _partition(

@@ -65,3 +65,27 @@ def test_passes_in_turn_equal_run(tmp_path: Path) -> None:
     whole = run(tmp_path, [tmp_path], settings, rules)
     assert stepwise == [(f.rule_id, f.line, f.message, f.suppression) for f in whole.findings]
     assert any(f[0] == "X-000.suppression-without-reason" for f in stepwise)
+
+
+def test_candidates_keep_rule_order_and_every_possible_rule() -> None:
+    """The scheduler's lookup by prefilter value gives, in order, every rule whose
+    prefilter may hold for the target (and rules with no or multi-key prefilters)."""
+    from devops_lint.engine.scheduler import _Candidates
+    from devops_lint.model import Document, Target
+    from devops_lint.rules import load_rules
+
+    rules = [r for r in load_rules() if r.target == "terraform.resource"]
+    candidates = _Candidates(rules)
+    doc = Document(path="main.tf", format="terraform", data={})
+    for rtype in ("aws_s3_bucket", "google_container_cluster", "nothing_like_it", None):
+        target = Target(
+            kind="terraform.resource",
+            doc=doc,
+            path=(),
+            data={},
+            locator="x",
+            context={"type": rtype},
+        )
+        assert candidates.of(target) == [
+            r for r in rules if r.applies_to is None or len(r.applies_to) != 1 or r.applies(target)
+        ]
