@@ -101,15 +101,36 @@ def children(node: Any) -> list[Any]:
     return []
 
 
+Walked = tuple[tuple[Any, tuple[Any, ...]], ...]
+# Whole expressions walked so far, by node identity (the node is kept in the entry so its id
+# cannot be reused): some twenty checks walk each rule's expression, so a run walks each
+# once. Bounded: a long-lived process (the test suite, an editor) starts over.
+_WALKED: dict[int, tuple[Any, Walked]] = {}
+_WALKED_MAX = 50_000
+
+
 def walk(node: Any, ancestors: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
     """Every node with its ancestors (outermost first), depth first."""
+    if ancestors:
+        return iter(_walk(node, ancestors))
+    entry = _WALKED.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_WALKED) >= _WALKED_MAX:
+            _WALKED.clear()
+        entry = _WALKED[id(node)] = (node, _walk(node, ()))
+    return iter(entry[1])
+
+
+def _walk(node: Any, ancestors: tuple[Any, ...]) -> Walked:
+    out: list[tuple[Any, tuple[Any, ...]]] = []
     stack: list[tuple[Any, tuple[Any, ...]]] = [(node, ancestors)]
     while stack:
         cur, anc = stack.pop()
-        yield cur, anc
+        out.append((cur, anc))
         sub = (*anc, cur)
         for child in reversed(children(cur)):
             stack.append((child, sub))
+    return tuple(out)
 
 
 def metric_name(selector: Any) -> str | None:
