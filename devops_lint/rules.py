@@ -93,7 +93,11 @@ class Rule:
         custom rule gives), verified to read this rule's target kind."""
         from .registry import spec_by_name, spec_for
 
-        spec = spec_for(self.id, self.target) if self.check is None else spec_by_name(self.check)
+        # By ID, the rule's own target package holds the check (imports only that package);
+        # otherwise, or for a check on another target, look through the whole registry.
+        spec = spec_for(self.check or self.id, self.target)
+        if spec is None and self.check is not None:
+            spec = spec_by_name(self.check)
         if spec is None:
             what = f"names no known check {self.check!r}" if self.check else "has no check"
             raise RuleError(f"{shown(self.source)}: rule {self.id} {what} (registry.check)")
