@@ -109,7 +109,7 @@ class Rule:
         from .registry import RegistryError, build_params
 
         try:  # params that the check would not read are an error, never silently unused
-            self.__dict__["typed_params"] = build_params(spec, self.params)
+            self.__dict__["_typed_params"] = build_params(spec, self.params)
         except RegistryError as exc:
             raise RuleError(f"{shown(self.source)}: rule {self.id}: {exc}") from None
         return spec
@@ -118,15 +118,13 @@ class Rule:
     def check_fn(self) -> CheckFn:
         return self.check_spec.fn
 
-    @functools.cached_property
+    @property
     def typed_params(self) -> object | None:
-        """``params`` as the dataclass the check declares (``registry.params_of``)."""
-        from .registry import RegistryError, build_params
-
-        try:
-            return build_params(self.check_spec, self.params)
-        except RegistryError as exc:
-            raise RuleError(f"{shown(self.source)}: rule {self.id}: {exc}") from None
+        """``params`` as the type the check declares (``registry.params_of``), built and
+        checked once, when the rule is bound to its check (``check_spec``)."""
+        _ = self.check_spec
+        value: object | None = self.__dict__["_typed_params"]
+        return value
 
     @functools.cached_property
     def validator(self) -> Any:
