@@ -17,6 +17,8 @@ from . import __version__
 from .cli_adopt import click_options as adoption_options
 from .cli_compliance import click_options as compliance_options
 from .cli_fix import click_options as fix_options
+from .cli_shard import click_options as shard_options
+from .cli_shard import merge_command
 from .terminal import escape, use_colour
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info", "none"])
@@ -92,11 +94,16 @@ def main() -> None:
 @adoption_options
 @compliance_options
 @fix_options
+@shard_options
 @click.version_option(__version__, "--version", prog_name="devops-lint")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint PATHS (files or folders; default '.'; '-' reads standard input)."""
+    _main(list(paths), opts)
+
+
+def _main(paths: list[str], opts: dict[str, Any]) -> None:
     try:
-        code = _check(list(paths), opts)
+        code = _check(paths, opts)
     except SystemExit:
         raise
     except KeyboardInterrupt:
@@ -107,8 +114,10 @@ def check(paths: tuple[str, ...], **opts: Any) -> None:
         from .output import OutputError
         from .rules import RuleError
         from .selection import SelectionError
+        from .shards.file import ShardError
 
-        if isinstance(exc, (ConfigError, RuleError, SelectionError, OutputError, CompareError)):
+        known = (ConfigError, RuleError, SelectionError, OutputError, CompareError, ShardError)
+        if isinstance(exc, known):
             _fail(escape(str(exc)))
         if os.environ.get("DEVOPS_LINT_DEBUG"):
             raise
@@ -218,6 +227,53 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         click.echo(list_controls(rules, fmt), nl=False)
         return 0
 
+    if opts.get("shard") is not None:
+        from .cli_shard import write_shard
+
+        return write_shard(paths, root, settings, rules, opts)
+    report_only: set[str] | None = None
+    stdin = False
+    if opts.get("merged_shards"):
+        from .cli_shard import merged_result
+
+        result, scan = merged_result(root, settings, rules, opts)
+    else:
+        result, scan, report_only, stdin = _scan(paths, root, settings, rules, opts)
+    jobs = opts["jobs"] or os.cpu_count() or 1
+    import gc
+
+    # The run's documents and findings live until the process exits: keep the collector
+    # from rescanning them while the comparisons and reporters allocate (a third of the
+    # JSON report's time on a 2,000-manifest scan went to collections).
+    gc.freeze()
+    from .cli_fix import from_cli as fix_from_cli
+
+    result = fix_from_cli(result, root, scan, opts, settings, rules, report_only, jobs, stdin)
+    from .cli_adopt import from_cli
+
+    from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)
+    from .cli_compliance import apply as apply_compliance
+
+    compliance_failed = apply_compliance(result, opts)
+    text = _render(result, opts, settings)
+    if opts["output"] is not None:
+        from .output import write_report
+        from .report.text import summary
+
+        write_report(opts["output"], text)
+        if not opts["quiet"]:
+            click.echo(summary(result), err=True)
+    else:
+        # click would strip our styles off a pipe under --color always; scanned text is escaped.
+        click.echo(text, nl=False, color=opts["color"] == "always" or None)
+    return 1 if result.failed(settings["fail_on"]) or compliance_failed else 0
+
+
+def _scan(
+    paths: list[str], root: Path, settings: dict[str, Any], rules: list[Any], opts: dict[str, Any]
+) -> tuple[Any, list[Path], set[str] | None, bool]:
+    """Run the scan: the result, the paths scanned, the files reported (None: all), and
+    whether standard input was read."""
     from .engine import run
 
     stdin = None
@@ -267,33 +323,7 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
             progress=progress.update,
             cache=not opts["no_cache"],
         )
-    import gc
-
-    # The run's documents and findings live until the process exits: keep the collector
-    # from rescanning them while the comparisons and reporters allocate (a third of the
-    # JSON report's time on a 2,000-manifest scan went to collections).
-    gc.freeze()
-    from .cli_fix import from_cli as fix_from_cli
-
-    result = fix_from_cli(result, root, scan, opts, settings, rules, report_only, jobs, bool(stdin))
-    from .cli_adopt import from_cli
-
-    from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)
-    from .cli_compliance import apply as apply_compliance
-
-    compliance_failed = apply_compliance(result, opts)
-    text = _render(result, opts, settings)
-    if opts["output"] is not None:
-        from .output import write_report
-        from .report.text import summary
-
-        write_report(opts["output"], text)
-        if not opts["quiet"]:
-            click.echo(summary(result), err=True)
-    else:
-        # click would strip our styles off a pipe under --color always; scanned text is escaped.
-        click.echo(text, nl=False, color=opts["color"] == "always" or None)
-    return 1 if result.failed(settings["fail_on"]) or compliance_failed else 0
+    return result, scan, report_only, stdin is not None
 
 
 def _render(result: Any, opts: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -377,6 +407,9 @@ def explain(ident: str, fmt: str, config_file: Path | None, color: str) -> None:
         click.echo(render_markdown(text, Style(True)), nl=False, color=True)
     else:
         click.echo(escape_lines(text), nl=False)
+
+
+main.add_command(merge_command(check, _main))
 
 
 if __name__ == "__main__":  # pragma: no cover

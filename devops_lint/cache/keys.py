@@ -111,19 +111,21 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def _json(value: Any) -> str:
+def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=_plain, ensure_ascii=False)
 
 
-def rules_digest(rules: list[Rule]) -> str:
+def rules_digest(rules: list[Rule], *, sources: bool = True) -> str:
+    """The rules' content; ``sources=False`` leaves out where their files are (an install
+    elsewhere, as in another CI job, then gives the same digest)."""
     digest = hashlib.sha256()
     for r in rules:
         fields = [
             r.id, r.controls, r.title, r.severity, r.target, r.message, r.why, r.fix,
-            r.references, r.examples, r.require, r.check, r.params, r.precision, r.source,
-            r.applies_to,
+            r.references, r.examples, r.require, r.check, r.params, r.precision,
+            r.source if sources else None, r.applies_to,
         ]  # fmt: skip
-        digest.update(_json(fields).encode())
+        digest.update(canonical_json(fields).encode())
         digest.update(b"\n")
     return digest.hexdigest()
 
@@ -205,7 +207,7 @@ def run_key(
         "jobs": jobs,
         "side": side_inputs(root, files, settings),
     }
-    digest.update(_json(header).encode())
+    digest.update(canonical_json(header).encode())
     for sf in files:
         digest.update(f"\n{sf.path}\0{sf.kind}\0{inputs[sf.path].digest}".encode())
     return digest.hexdigest()
@@ -213,4 +215,4 @@ def run_key(
 
 def facts_key(sf: SourceFile, file_input: FileInput, settings: dict[str, Any]) -> str:
     fields = [package_stamp(), sf.path, sf.kind, file_input.digest, settings["max_file_size"]]
-    return _sha(_json(fields).encode())
+    return _sha(canonical_json(fields).encode())

@@ -19,8 +19,11 @@ PARALLEL_MIN_DOCUMENTS = 300
 
 
 def evaluate(state: RunState, jobs: int = 1) -> None:
+    owns = state.owns
     if "X-000.schema-violation" in state.selected_ids:
         for doc in state.project.documents:  # pod specs, containers (standards 0.6 item 1)
+            if owns is not None and not owns(doc.path):
+                continue
             for span, where, reason in structure.schema_violations(doc, state.ctx):
                 state.report("X-000.schema-violation", doc.path, span, reason, where=where)
     first, last = plan(state)
@@ -196,14 +199,19 @@ def _worker(
 def _targets(
     state: RunState, tk: TargetKind, name: str, shard: tuple[int, int] | None = None
 ) -> Iterator[Target]:
+    owns = state.owns
     if tk.project:
-        yield from _guarded(state, tk.project_targets, state.project, name, None)
+        targets = _guarded(state, tk.project_targets, state.project, name, None)
+        if owns is None:
+            yield from targets
+        else:  # a shard evaluates the targets of the files it owns (``shards``)
+            yield from (t for t in targets if owns(t.doc.path))
         return
     docs = state.project.documents
     if shard is not None:
         docs = docs[shard[0] :: shard[1]]
     for doc in docs:
-        if doc.format in tk.formats:
+        if doc.format in tk.formats and (owns is None or owns(doc.path)):
             yield from _guarded(state, tk.document_targets, doc, name, doc)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class RunState:
         self.evaluated: Counter[tuple[str, str]] = Counter()
         self.suppressed_until: dict[tuple[str, int, int, str], str] = {}
         self.ctx.findings = self.findings  # what checks that run last may read
+        # A shard's share (``shards``): the targets whose file it owns; None: every target.
+        self.owns: Callable[[str], bool] | None = None
 
     def severity(self, rule: Rule, severity: str) -> Any:
         overrides = self.settings["severity_overrides"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from ..model import Finding
 from ..rules import load_controls
@@ -14,8 +15,20 @@ from .state import RunState
 
 def suppress(state: RunState) -> None:
     by_path = suppressions(state)
+    new = mark(state, state.findings, by_path)
+    new.extend(hygiene(state, by_path))
+    for extra in new:
+        if extra is not None:
+            state.add(extra)
+
+
+def mark(
+    state: RunState, findings: list[Finding], by_path: dict[str, list[Suppression]]
+) -> list[Finding | None]:
+    """Mark the findings a suppression silences (and the suppressions used); the findings
+    about suppressions that want an approval."""
     new: list[Finding | None] = []
-    for f in state.findings:
+    for f in findings:
         if f.rule_id.startswith("X-000."):
             continue
         # Related locations (a module call's argument) may hold the suppression too.
@@ -46,10 +59,7 @@ def suppress(state: RunState) -> None:
             if s.until is not None:
                 state.suppressed_until[f.sort_key()] = s.until.isoformat()
             break
-    new.extend(hygiene(state, by_path))
-    for extra in new:
-        if extra is not None:
-            state.add(extra)
+    return new
 
 
 def suppressions(state: RunState) -> dict[str, list[Suppression]]:
@@ -68,22 +78,36 @@ def suppressions(state: RunState) -> dict[str, list[Suppression]]:
 
 def hygiene(state: RunState, by_path: dict[str, list[Suppression]]) -> list[Finding | None]:
     """Suppressions without a reason, unused ones, and IDs that name nothing."""
-    new: list[Finding | None] = []
+    return [finding for finding, _ in hygiene_of(state, by_path)]
+
+
+def hygiene_of(
+    state: RunState, by_path: dict[str, list[Suppression]]
+) -> list[tuple[Finding | None, Suppression | None]]:
+    """``hygiene``, each unused-suppression finding paired with its suppression (a merge
+    of shards leaves it out when another shard's findings used the suppression)."""
+    new: list[tuple[Finding | None, Suppression | None]] = []
     for supps in by_path.values():
         for s in supps:
             ids = ", ".join(s.ids) or "nothing"
             if not s.reason:
-                new.append(state.core("X-000.suppression-without-reason", s.path, s.span, ids=ids))
+                found = state.core("X-000.suppression-without-reason", s.path, s.span, ids=ids)
+                new.append((found, None))
             elif not s.used and not s.expired(state.today) and _ids_selected(state, s.ids):
-                new.append(state.core("X-000.unused-suppression", s.path, s.span, ids=ids))
+                new.append((state.core("X-000.unused-suppression", s.path, s.span, ids=ids), s))
     every = [s for supps in by_path.values() for s in supps]
     # The control catalogue is a large YAML file: read it only for an ID no rule matches.
     every_rule = list(state.rule_by_id.values())
     unmatched = any(not any(matches(i, r) for r in every_rule) for s in every for i in s.ids)
     catalog = load_controls() if unmatched else {}
     for s, _, detail in unknown_ids(every, every_rule, catalog):
-        new.append(state.core("X-000.unknown-rule", s.path, s.span, detail=detail))
+        new.append((state.core("X-000.unknown-rule", s.path, s.span, detail=detail), None))
     return new
+
+
+def key(s: Suppression) -> list[Any]:
+    """A suppression's identity across runs of one input (a shard's and a merge's)."""
+    return [s.path, *s.span, -1 if s.document is None else s.document[1]]
 
 
 def _ids_selected(state: RunState, ids: list[str]) -> bool:
