@@ -104,8 +104,8 @@ def check(paths: tuple[str, ...], **opts: Any) -> None:
 def _main(paths: list[str], opts: dict[str, Any]) -> None:
     try:
         code = _check(paths, opts)
-    except SystemExit:
-        raise
+    except (SystemExit, click.ClickException):
+        raise  # click reports its usage errors itself (exit 2)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # never a traceback for the user
