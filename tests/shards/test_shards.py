@@ -30,14 +30,19 @@ def single(repo: Path, out: Path, mp: pytest.MonkeyPatch, fmt: str = "json") -> 
 def sharded(
     repo: Path, out: Path, mp: pytest.MonkeyPatch, count: int, fmt: str = "json"
 ) -> tuple[int, str]:
-    files = []
-    for index in range(1, count + 1):
-        files.append(str(out / f"shard-{index}.json"))
-        made = cli(repo, mp, ".", "--shard", f"{index}/{count}", "-o", files[-1])
-        assert made.exit_code == 0, made.output
+    files = _shards(repo, out, mp, count)
     report = out / f"merged.{fmt}"
     merged = cli(repo, mp, "merge", *files, "--format", fmt, "-o", str(report))
     return merged.exit_code, report.read_text()
+
+
+def _shards(repo: Path, out: Path, mp: pytest.MonkeyPatch, count: int, *args: str) -> list[str]:
+    files = []
+    for index in range(1, count + 1):
+        files.append(str(out / f"shard-{index}.json"))
+        made = cli(repo, mp, ".", "--shard", f"{index}/{count}", "-o", files[-1], *args)
+        assert made.exit_code == 0, made.output
+    return files
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4])
@@ -102,15 +107,6 @@ def test_an_unused_suppression_is_still_reported(
     assert sharded(repo, out, monkeypatch, _two_units_apart()) == expected
 
 
-def _shards(repo: Path, out: Path, mp: pytest.MonkeyPatch, count: int, *args: str) -> list[str]:
-    files = []
-    for index in range(1, count + 1):
-        files.append(str(out / f"shard-{index}.json"))
-        made = cli(repo, mp, ".", "--shard", f"{index}/{count}", "-o", files[-1], *args)
-        assert made.exit_code == 0, made.output
-    return files
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
@@ -118,33 +114,29 @@ def repo(tmp_path: Path) -> Path:
     return copy
 
 
-def test_a_missing_shard_is_an_error(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("picks", "said"),
+    [
+        ([(3, 0), (3, 2)], "shard 2/3 missing"),
+        ([(2, 0), (2, 0), (2, 1)], "both shard 1"),
+        ([(2, 0), (3, 1), (3, 2)], "a shard of 3"),
+    ],
+    ids=["missing", "twice", "other-split"],
+)
+def test_an_incomplete_or_mixed_set_of_shards_is_an_error(
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    picks: list[tuple[int, int]],
+    said: str,
 ) -> None:
-    files = _shards(repo, tmp_path, monkeypatch, 3)
-    result = cli(repo, monkeypatch, "merge", files[0], files[2])
+    made: dict[int, list[str]] = {}
+    for count in sorted({c for c, _ in picks}):
+        (tmp_path / str(count)).mkdir()
+        made[count] = _shards(repo, tmp_path / str(count), monkeypatch, count)
+    result = cli(repo, monkeypatch, "merge", *(made[c][i] for c, i in picks))
     assert result.exit_code == 2
-    assert "shard 2/3 missing" in result.output
-
-
-def test_the_same_shard_twice_is_an_error(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    files = _shards(repo, tmp_path, monkeypatch, 2)
-    result = cli(repo, monkeypatch, "merge", files[0], files[0], files[1])
-    assert result.exit_code == 2
-    assert "both shard 1" in result.output
-
-
-def test_shards_of_other_splits_are_an_error(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    two = _shards(repo, tmp_path, monkeypatch, 2)
-    (tmp_path / "three").mkdir()
-    three = _shards(repo, tmp_path / "three", monkeypatch, 3)
-    result = cli(repo, monkeypatch, "merge", two[0], three[1], three[2])
-    assert result.exit_code == 2
-    assert "a shard of 3" in result.output
+    assert said in result.output
 
 
 def test_a_checkout_changed_since_the_shards_is_an_error(
