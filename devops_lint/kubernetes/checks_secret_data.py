@@ -28,14 +28,23 @@ _CONNECTION_NAME_RE = re.compile(r"(?i)(database_url|dsn|connection_string|_uri$
 _URL_CREDENTIALS_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]+:([^@/?#\s]+)@")
 _PASSWORD_PARAM_RE = re.compile(r"(?i)(?:^|[?&;\s])(?:password|pwd)=([^&;\s]+)")
 # A few unmistakable credential shapes (subset of X-001's detectors) for ConfigMap values.
+# Each detector with the literals one of which any match contains: a large ConfigMap (a
+# Grafana dashboard) is searched only by the detectors whose literal it holds (`in` is a
+# memchr scan; seven regex searches per value cost 2 ms per 100 KB).
 _DETECTORS = (
-    re.compile(r"-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----"),
-    re.compile(r"\b(AKIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
-    re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b"),
-    re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
-    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    re.compile(r"\b(sk|rk)_live_[0-9A-Za-z]{24,}\b"),
+    (
+        ("PRIVATE KEY",),
+        re.compile(r"-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----"),
+    ),
+    (("AKIA", "ABIA", "ACCA"), re.compile(r"\b(AKIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+    (
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
+    ),
+    (("glpat-",), re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
+    (("xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"), re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    (("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    (("_live_",), re.compile(r"\b(sk|rk)_live_[0-9A-Za-z]{24,}\b")),
 )
 # `key = value` / `key: value` / `"key": "value"` inside a ConfigMap file value (properties,
 # YAML, JSON, env files).
@@ -145,7 +154,9 @@ def env_secret_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 def _credential_in_text(text: str, names_rule: Any, ph: Placeholders | None = None) -> bool:
     if embedded_password(text, ph) is not None:
         return True
-    for detector in _DETECTORS:
+    for needles, detector in _DETECTORS:
+        if not any(needle in text for needle in needles):
+            continue
         m = detector.search(text)
         if m and not is_placeholder(m.group(0), ph):
             return True
