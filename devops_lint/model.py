@@ -139,6 +139,35 @@ class Target:
     def anchor_span(self) -> Span:
         return self.anchor if self.anchor is not None else self.doc.span(self.path)
 
+    @classmethod
+    def of_file(
+        cls,
+        kind: str,
+        doc: Document,
+        data: Any,
+        locator: str,
+        context: dict[str, Any],
+        identity: str | None = None,
+    ) -> Target:
+        """A target that stands for ``doc`` as a whole (or the run, anchored in ``doc``):
+        findings about missing things and file-level suppressions go to line 1."""
+        return cls(kind, doc, (), data, locator, FILE_START, FILE_START, context, identity)
+
+    @classmethod
+    def of_span(
+        cls,
+        kind: str,
+        doc: Document,
+        path: JsonPath,
+        data: Any,
+        locator: str,
+        span: Span,
+        context: dict[str, Any],
+    ) -> Target:
+        """A target whose own ``span`` (a job's key line, a rule group) is both where
+        findings about missing things go and where its suppressions are written."""
+        return cls(kind, doc, path, data, locator, span, span, context)
+
 
 @dataclass
 class Result:

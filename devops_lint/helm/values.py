@@ -17,7 +17,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -246,26 +246,26 @@ def go_str(value: Any) -> str:
     return str(value)
 
 
-def yaml_literal(value: Any) -> str | None:
-    """How YAML writes null, a boolean, an integer or a NaN/infinite float; None for any
-    other value (finite floats and strings are spelt differently by each emitter)."""
+def yaml_literal(value: Any, finite_float: Callable[[float], str]) -> str | None:
+    """How YAML writes null, a boolean or a number (a finite float as ``finite_float``
+    spells it: each emitter has its own); None for any other value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return finite_float(value)
         return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
     return None
 
 
 def _yaml_scalar(value: Any) -> str:
-    literal = yaml_literal(value)
+    literal = yaml_literal(value, repr)
     if literal is not None:
         return literal
-    if isinstance(value, float):
-        return repr(value)
     if isinstance(value, dict):
         return "{}"
     if isinstance(value, list):

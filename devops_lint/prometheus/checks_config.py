@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..context import load_data_table
 from ..model import JsonPath, Result, Target, is_unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .durations import format_duration, parse_duration
 from .index import build_index, setting_duration
 from .model import PromConfig, RelabelRule, ScrapeJob
@@ -96,21 +96,24 @@ def _schema_table(ctx: Context) -> dict[str, Any]:
     return result
 
 
-def _schema_problems(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
-    table = _schema_table(ctx)
-    for p in config_problems(target.data, table):
+class SchemaProblemParams(NamedTuple):
+    """``problem``: the kind of configuration-schema problem the rule reports."""
+
+    problem: str
+
+
+@check(
+    "PROM-001.bad-duration",
+    "PROM-001.unknown-field",
+    target="prometheus.config",
+    params=SchemaProblemParams,
+)
+def schema_problem(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """PROM-001: problems of ``problem``'s kind against the configuration schema table."""
+    kind = params_of(rule, SchemaProblemParams).problem
+    for p in config_problems(target.data, _schema_table(ctx)):
         if p.kind == kind:
             yield Result(path=p.path, key=p.key, message=p.message)
-
-
-@check("PROM-001.bad-duration", target="prometheus.config")
-def bad_duration(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    yield from _schema_problems(target, ctx, "bad-duration")
-
-
-@check("PROM-001.unknown-field", target="prometheus.config")
-def unknown_field(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    yield from _schema_problems(target, ctx, "unknown-field")
 
 
 @check("PROM-001.target-format", target="prometheus.config")

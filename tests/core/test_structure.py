@@ -1,9 +1,11 @@
-"""Shape checks that refuse a whole document: the message names what the value is."""
+"""Shape checks that refuse a whole document (the message names what the value is), and
+the target constructors of the located model."""
 
 from __future__ import annotations
 
 import pytest
 
+from devops_lint.model import FILE_START, Document, Span, Target
 from devops_lint.structure import check_shape
 from devops_lint.yamlload import load_documents
 
@@ -26,3 +28,22 @@ def test_prometheus_config_shapes(text: str, message: str | None) -> None:
         assert error is None
     else:
         assert error is not None and str(error).startswith(message)
+
+
+def test_target_constructors_put_anchor_and_object_span_together() -> None:
+    doc = Document("a.yaml", "yaml", {"k": 1}, {})
+    whole = Target.of_file("x.file", doc, doc.data, "a", {"name": "a"}, identity="repo")
+    assert (whole.path, whole.anchor, whole.object_span, whole.identity) == (
+        (),
+        FILE_START,
+        FILE_START,
+        "repo",
+    )
+    span = Span(3, 1, 3, 5)
+    part = Target.of_span("x.part", doc, ("k",), 1, "a:k", span, {"name": "k"})
+    assert (part.path, part.anchor, part.object_span, part.context) == (
+        ("k",),
+        span,
+        span,
+        {"name": "k"},
+    )

@@ -71,20 +71,18 @@ def _merge_into(dst: dict[str, Any], src: Any, overwrite: bool) -> None:
                 dst[k] = copy.deepcopy(v) if isinstance(v, (dict, list)) else v
 
 
-def _merge(dst: Any, *srcs: Any) -> Any:
-    if not isinstance(dst, dict):
-        raise FuncError("merge of a non-map")
-    for s in srcs:
-        _merge_into(dst, s, overwrite=False)
-    return dst
+def _merger(name: str, overwrite: bool) -> Callable[..., Any]:
+    """Sprig's ``merge`` (``overwrite`` false) or ``mergeOverwrite``: each source deep-merged
+    into the map ``dst``, which is returned."""
 
+    def merge(dst: Any, *srcs: Any) -> Any:
+        if not isinstance(dst, dict):
+            raise FuncError(f"{name} of a non-map")
+        for s in srcs:
+            _merge_into(dst, s, overwrite=overwrite)
+        return dst
 
-def _merge_overwrite(dst: Any, *srcs: Any) -> Any:
-    if not isinstance(dst, dict):
-        raise FuncError("mergeOverwrite of a non-map")
-    for s in srcs:
-        _merge_into(dst, s, overwrite=True)
-    return dst
+    return merge
 
 
 def _set(d: Any, k: Any, v: Any) -> Any:
@@ -369,8 +367,8 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "dict": _dict,
         "list": lambda *a: list(a),
         "tuple": lambda *a: list(a),
-        "merge": _merge,
-        "mergeOverwrite": _merge_overwrite,
+        "merge": _merger("merge", overwrite=False),
+        "mergeOverwrite": _merger("mergeOverwrite", overwrite=True),
         "set": _set,
         "unset": _unset,
         "hasKey": lambda d, k: isinstance(d, dict) and strval(k) in d,

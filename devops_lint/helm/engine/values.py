@@ -338,12 +338,8 @@ def _yaml_str(s: str) -> str:
 
 
 def _yaml_scalar(v: Any) -> str:
-    literal = yaml_literal(v)
-    if literal is not None:
-        return literal
-    if isinstance(v, float):
-        return json_number(v)
-    return _yaml_str(str(v))
+    literal = yaml_literal(v, json_number)
+    return _yaml_str(str(v)) if literal is None else literal
 
 
 def _yaml_block(v: Any, out: list[str], indent: str) -> None:
