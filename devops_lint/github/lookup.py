@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from ..model import Result, Target
 from .workflow import Job, Step, build_workflow
@@ -43,6 +43,20 @@ def _given(
     return wrap
 
 
-# The check body gets the target's job / step as a fourth argument.
+class RunScript(NamedTuple):
+    """A step's non-empty ``run`` script as ``Step.script`` reads it, with the step."""
+
+    step: Step
+    text: str
+
+
+def script_of(target: Target) -> RunScript | None:
+    step = step_of(target)
+    text = step.script if step is not None else None
+    return RunScript(step, text) if step is not None and text else None
+
+
+# The check body gets the target's job / step / run script as a fourth argument.
 on_job = _given(job_of)
 on_step = _given(step_of)
+on_script = _given(script_of)
