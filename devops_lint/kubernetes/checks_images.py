@@ -11,15 +11,16 @@ proves: a literal ``ghcr.io/org/`` prefix fixes the host, a literal ``@sha256:â€
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .. import saferegex
 from ..context import Context
 from ..model import Result, Severity, Target, Unresolved
-from ..registry import check
+from ..registry import CheckFn, check
 from ..rules import Rule
 from .objects import Container, K8sObject, Lookup, lookup
 
@@ -180,14 +181,41 @@ def _unknown(c: Container, look: Lookup, what: str) -> Result:
     return Result(msg, path=look.path, unresolved=True)
 
 
+class ImageAt(NamedTuple):
+    """A container's image with literal parts to read: where it is written, its facts."""
+
+    container: Container
+    look: Lookup
+    facts: ImageFacts
+
+
+ImageCheck = Callable[[Target, Rule, Context, ImageAt], Iterator[Result]]
+
+
+def _on_image(what: str) -> Callable[[ImageCheck], CheckFn]:
+    """A check of ``what`` (``the image tag``) of a container's image: the body gets the
+    image's facts; an image with nothing literal to read is an unresolved outcome when it
+    is templated, else nothing."""
+
+    def wrap(body: ImageCheck) -> CheckFn:
+        @functools.wraps(body)
+        def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+            c, look, facts = _image(target)
+            if facts is not None:
+                yield from body(target, rule, ctx, ImageAt(c, look, facts))
+            elif look.unresolved:
+                yield _unknown(c, look, what)
+
+        return run
+
+    return wrap
+
+
 @check("K8S-013.tag", target="kubernetes.container")
-def image_tag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image tag")
+def image_tag(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-013.tag: no tag and no digest, or tag ``latest``."""
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image tag")
-        return
+    c, look, facts = image
     if facts.pinned or facts.tag == "other":
         return
     if facts.pinned is False and facts.tag in ("none", "latest"):
@@ -209,13 +237,10 @@ def _digest_severity(obj: K8sObject, ctx: Context) -> Severity:
 
 
 @check("K8S-013.digest", target="kubernetes.container")
-def image_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image digest")
+def image_digest(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-013.digest: no ``@sha256:<64 hex>``; medium in production namespaces."""
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image digest")
-        return
+    c, look, facts = image
     if facts.pinned is None:
         yield _unknown(c, look, "the image digest")
     elif not facts.pinned:

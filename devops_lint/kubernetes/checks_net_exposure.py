@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..checkargs import given
 from ..model import Result, Target, Unresolved
 from ..registry import check
 from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located, located_on
@@ -146,11 +147,9 @@ def host_covered(host: str, tls_hosts: Iterable[str]) -> bool:
 
 @check("K8S-NET-008.no-tls", target="kubernetes.object")
 @located
-def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_ingress)
+def ingress_tls(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.no-tls: a rule host not covered by ``spec.tls[].hosts``."""
-    obj = _ingress(target)
-    if obj is None:
-        return
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -180,11 +179,9 @@ def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("K8S-NET-008.snippet", target="kubernetes.object")
 @located
-def ingress_snippet(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_ingress)
+def ingress_snippet(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.snippet: NGINX snippet annotations."""
-    obj = _ingress(target)
-    if obj is None:
-        return
     ann = obj.metadata.get("annotations")
     if not isinstance(ann, dict):
         return
