@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ..context import load_data_table
 from ..model import JsonPath, Result, Target, is_unresolved
 from ..registry import check, params_of
+from .checks_common import repeats
 from .durations import format_duration, parse_duration
 from .index import build_index, setting_duration
 from .model import PromConfig, RelabelRule, ScrapeJob
@@ -33,19 +34,13 @@ def _config(target: Target) -> PromConfig:
 
 @check("PROM-001.duplicate-job", target="prometheus.config")
 def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    seen: dict[str, JsonPath] = {}
-    for job in _config(target).jobs:
-        if job.name is None:
-            continue
-        if job.name in seen:
-            yield Result(
-                path=(*job.path, "job_name"),
-                args={"job_name": job.name},
-                message=f"scrape job name '{job.name}' is used twice; Prometheus rejects the"
-                " configuration",
-            )
-        else:
-            seen[job.name] = job.path
+    for job in repeats(_config(target).jobs, lambda job: job.name):
+        yield Result(
+            path=(*job.path, "job_name"),
+            args={"job_name": job.name},
+            message=f"scrape job name '{job.name}' is used twice; Prometheus rejects the"
+            " configuration",
+        )
 
 
 @check("PROM-001.timeout-gt-interval", target="prometheus.config")

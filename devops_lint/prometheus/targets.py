@@ -106,9 +106,7 @@ def rule_file_targets(doc: Document, ctx: Context) -> Iterator[Target]:
 @kind(RULE_FORMATS)
 def group_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     rf = _rule_file(doc, ctx)
-    if rf is None:
-        return
-    for group in rf.groups:
+    for group in rf.groups if rf is not None else ():
         span = doc.span(group.path)
         context = {"name": group.name or "", "group": group}
         locator = group_locator(group)
@@ -138,9 +136,7 @@ def rule_target(rule: Rule, ctx: Context) -> Target:
 @kind(RULE_FORMATS)
 def rule_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     rf = _rule_file(doc, ctx)
-    if rf is None:
-        return
-    for rule in rf.rules:
+    for rule in rf.rules if rf is not None else ():
         if rule.kind is not None:
             yield rule_target(rule, ctx)
 
