@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..checkargs import given
 from ..model import Result, Target, Unresolved
 from ..registry import check
-from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located, located_on
+from .network_index import (
+    NET_GROUPS,
+    WORLD_CIDRS,
+    ObjectSpec,
+    _negate,
+    _obj,
+    located_on,
+)
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, tri_all, tri_any
 
@@ -27,21 +33,20 @@ INTERNAL_LB_ANNOTATIONS: dict[str, str] = {
 }
 
 
-def _service_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
+def _service_spec(target: Target) -> ObjectSpec | None:
     obj = _obj(target)
     # applies_to: kind Service (of the core group, not a CRD of the same kind)
     if obj is None or not in_api_groups(obj.data.get("apiVersion"), ("",)):
         return None
     spec = obj.data.get("spec")
-    return (obj, spec) if isinstance(spec, dict) else None
+    return ObjectSpec(obj, spec) if isinstance(spec, dict) else None
 
 
 @check("K8S-NET-007.node-port", target="kubernetes.object")
 @located_on(_service_spec)
-def node_port(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def node_port(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.node-port: ``type: NodePort``."""
+    obj, spec = service
     t = spec.get("type")
     if isinstance(t, Unresolved):
         yield Result(path=obj.sub("spec", "type"), unresolved=True)
@@ -66,10 +71,9 @@ def _internal_lb(obj: K8sObject) -> Tri:
 
 @check("K8S-NET-007.public-lb", target="kubernetes.object")
 @located_on(_service_spec)
-def public_lb(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def public_lb(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.public-lb: internet-facing LoadBalancer open to every source address."""
+    obj, spec = service
     t = spec.get("type")
     if t != "LoadBalancer" and not isinstance(t, Unresolved):
         return
@@ -102,10 +106,9 @@ def public_lb(
 
 @check("K8S-NET-007.external-ips", target="kubernetes.object")
 @located_on(_service_spec)
-def external_ips(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def external_ips(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.external-ips: ``spec.externalIPs`` set (CVE-2020-8554)."""
+    obj, spec = service
     ips = spec.get("externalIPs")
     if isinstance(ips, Unresolved):
         yield Result(path=obj.sub("spec", "externalIPs"), unresolved=True)
@@ -146,8 +149,7 @@ def host_covered(host: str, tls_hosts: Iterable[str]) -> bool:
 
 
 @check("K8S-NET-008.no-tls", target="kubernetes.object")
-@located
-@given(_ingress)
+@located_on(_ingress)
 def ingress_tls(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.no-tls: a rule host not covered by ``spec.tls[].hosts``."""
     spec = obj.data.get("spec")
@@ -178,8 +180,7 @@ def ingress_tls(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Ite
 
 
 @check("K8S-NET-008.snippet", target="kubernetes.object")
-@located
-@given(_ingress)
+@located_on(_ingress)
 def ingress_snippet(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.snippet: NGINX snippet annotations."""
     ann = obj.metadata.get("annotations")

@@ -10,10 +10,9 @@ import fnmatch
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..checkargs import given
 from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
-from .network_index import located
+from .network_index import located_on
 from .objects import K8sObject
 from .rbac import (
     RoleRef,
@@ -74,8 +73,7 @@ class GrantParams(NamedTuple):
     target="kubernetes.project_object",
     params=GrantParams,
 )
-@located
-@given(rbac_object)
+@located_on(rbac_object)
 def role_grant(target: Target, rule: Rule, ctx: Context, role: K8sObject) -> Iterator[Result]:
     """A role rule grants one of the rule's ``grants`` (``GrantParams``)."""
     params = params_of(rule, GrantParams)
@@ -113,8 +111,7 @@ class WildcardFieldParams(NamedTuple):
     target="kubernetes.object",
     params=WildcardFieldParams,
 )
-@located
-@given(rbac_object)
+@located_on(rbac_object)
 def role_wildcard(target: Target, rule: Rule, ctx: Context, role: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-002: ``*`` in a rule's ``field`` (verbs, resources, apiGroups)."""
     fld = params_of(rule, WildcardFieldParams).field
@@ -150,8 +147,7 @@ def _allowlisted(subject: dict[str, Any], binding: K8sObject, allow: list[str]) 
 
 
 @check("K8S-RBAC-001.cluster-binding", "K8S-RBAC-001.namespace-binding", target="kubernetes.object")
-@located
-@given(rbac_object)
+@located_on(rbac_object)
 def cluster_admin(target: Target, rule: Rule, ctx: Context, binding: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-001: a binding (each rule's ``applies_to`` names its kind) to cluster-admin."""
     ref = role_ref(binding)
@@ -183,8 +179,7 @@ class SubjectParams(NamedTuple):
     target="kubernetes.object",
     params=SubjectParams,
 )
-@located
-@given(rbac_object)
+@located_on(rbac_object)
 def subject_names(target: Target, rule: Rule, ctx: Context, binding: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name."""
     params = params_of(rule, SubjectParams)
@@ -235,8 +230,7 @@ def bootstrap_role(ref: RoleRef, binding: K8sObject, ctx: Context) -> Tri:
 
 
 @check("K8S-RBAC-008.dangling-roleref", target="kubernetes.project_object")
-@located
-@given(rbac_object)
+@located_on(rbac_object)
 def dangling_roleref(
     target: Target, rule: Rule, ctx: Context, binding: K8sObject
 ) -> Iterator[Result]:
