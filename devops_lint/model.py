@@ -7,6 +7,7 @@ keyed by the JSON path of each value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -63,17 +64,31 @@ def is_unresolved(value: Any) -> bool:
     return isinstance(value, Unresolved)
 
 
-def contains_unresolved(value: Any, _depth: int = 0) -> bool:
-    """True when the value or anything inside it is unresolved."""
-    if isinstance(value, Unresolved):
+def mapping_or_empty(value: Any) -> dict[str, Any]:
+    """``value`` when it is a mapping, else an empty one (a section that is missing or not
+    a mapping reads as empty)."""
+    return value if isinstance(value, dict) else {}
+
+
+def holds_instance(
+    value: Any, cls: type, max_depth: int, sequences: tuple[type[Iterable[Any]], ...] = (list,)
+) -> bool:
+    """``value`` is a ``cls`` or holds one in its mappings and ``sequences``, looked for
+    ``max_depth`` levels down (deeper nesting ends the search, not the run)."""
+    if isinstance(value, cls):
         return True
-    if _depth > 64:
+    if max_depth < 0:
         return False
     if isinstance(value, dict):
-        return any(contains_unresolved(v, _depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unresolved(v, _depth + 1) for v in value)
+        return any(holds_instance(v, cls, max_depth - 1, sequences) for v in value.values())
+    if isinstance(value, sequences):
+        return any(holds_instance(v, cls, max_depth - 1, sequences) for v in value)
     return False
+
+
+def contains_unresolved(value: Any) -> bool:
+    """True when the value or anything inside it is unresolved."""
+    return holds_instance(value, Unresolved, 64)
 
 
 @dataclass

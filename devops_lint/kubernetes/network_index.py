@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..checkargs import GivenBody, given
-from ..model import JsonPath, Result, Target, Unresolved
+from ..model import JsonPath, Result, Target, Unresolved, mapping_or_empty
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
 from .operator_pods import OtherPods, other_pods
 from .pod_index import ByNamespace
@@ -79,8 +79,7 @@ class Policy:
 
     @property
     def spec(self) -> dict[str, Any]:
-        s = self.obj.data.get("spec")
-        return s if isinstance(s, dict) else {}
+        return mapping_or_empty(self.obj.data.get("spec"))
 
     @property
     def pod_selector(self) -> Any:

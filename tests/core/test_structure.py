@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from devops_lint.model import FILE_START, Document, Span, Target
+from devops_lint.model import (
+    FILE_START,
+    Document,
+    Span,
+    Target,
+    Unresolved,
+    contains_unresolved,
+    holds_instance,
+    mapping_or_empty,
+)
 from devops_lint.structure import check_shape
 from devops_lint.yamlload import load_documents
 
@@ -47,3 +56,25 @@ def test_target_constructors_put_anchor_and_object_span_together() -> None:
         span,
         {"name": "k"},
     )
+
+
+def _nested(value: object, levels: int) -> object:
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_holds_instance_looks_max_depth_levels_down() -> None:
+    marker = Unresolved("{{ x }}")
+    assert holds_instance({"a": [marker]}, Unresolved, 1)
+    assert holds_instance(_nested(marker, 3), Unresolved, 2)
+    assert not holds_instance(_nested(marker, 4), Unresolved, 2)
+    assert not holds_instance((marker,), Unresolved, 2)  # tuples only when asked for
+    assert holds_instance((marker,), Unresolved, 2, (list, tuple))
+    assert contains_unresolved(_nested(marker, 65))
+    assert not contains_unresolved(_nested(marker, 66))
+
+
+def test_mapping_or_empty() -> None:
+    assert mapping_or_empty({"a": 1}) == {"a": 1}
+    assert mapping_or_empty(None) == {} and mapping_or_empty([1]) == {}

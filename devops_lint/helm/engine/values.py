@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...model import holds_instance
 from ..values import go_float, yaml_literal
 
 
@@ -41,17 +42,9 @@ class GoObject:
         self.text = text
 
 
-def holds_unknown(v: Any, depth: int = 0) -> bool:
+def holds_unknown(v: Any) -> bool:
     """True when an ``Unknown`` sits inside a list or map (looked at a few levels deep)."""
-    if isinstance(v, Unknown):
-        return True
-    if depth > 4:
-        return False
-    if isinstance(v, dict):
-        return any(holds_unknown(x, depth + 1) for x in v.values())
-    if isinstance(v, (list, tuple)):
-        return any(holds_unknown(x, depth + 1) for x in v)
-    return False
+    return holds_instance(v, Unknown, 4, (list, tuple))
 
 
 def floats(v: Any) -> Any:
