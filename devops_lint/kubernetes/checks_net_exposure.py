@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Result, Target, Unresolved
-from ..registry import check
+from ..registry import check, params_of
 from .network_index import (
     NET_GROUPS,
     WORLD_CIDRS,
@@ -24,15 +24,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- K8S-NET-007
-INTERNAL_LB_ANNOTATIONS: dict[str, str] = {
-    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-    "networking.gke.io/load-balancer-type": "internal",
-    "cloud.google.com/load-balancer-type": "internal",
-}
-
-
 def _service_spec(target: Target) -> ObjectSpec | None:
     obj = _obj(target)
     # applies_to: kind Service (of the core group, not a CRD of the same kind)
@@ -54,14 +45,21 @@ def node_port(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> 
         yield Result(path=obj.sub("spec", "type"))
 
 
-def _internal_lb(obj: K8sObject) -> Tri:
+class PublicLbParams(NamedTuple):
+    """``internal_annotations``: annotation → value (lower case) that makes a cloud's load
+    balancer internal."""
+
+    internal_annotations: dict[str, str]
+
+
+def _internal_lb(obj: K8sObject, internal_annotations: dict[str, str]) -> Tri:
     ann = obj.metadata.get("annotations")
     if isinstance(ann, Unresolved):
         return None
     if not isinstance(ann, dict):
         return False
     results: list[Tri] = []
-    for key, want in INTERNAL_LB_ANNOTATIONS.items():
+    for key, want in internal_annotations.items():
         if key not in ann:
             continue
         v = ann[key]
@@ -69,7 +67,7 @@ def _internal_lb(obj: K8sObject) -> Tri:
     return tri_any(results)
 
 
-@check("K8S-NET-007.public-lb", target="kubernetes.object")
+@check("K8S-NET-007.public-lb", target="kubernetes.object", params=PublicLbParams)
 @located_on(_service_spec)
 def public_lb(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.public-lb: internet-facing LoadBalancer open to every source address."""
@@ -77,7 +75,7 @@ def public_lb(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> 
     t = spec.get("type")
     if t != "LoadBalancer" and not isinstance(t, Unresolved):
         return
-    internal = _internal_lb(obj)
+    internal = _internal_lb(obj, params_of(rule, PublicLbParams).internal_annotations)
     if internal is True:
         return
     ranges = spec.get("loadBalancerSourceRanges")
