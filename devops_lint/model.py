@@ -70,6 +70,11 @@ def mapping_or_empty(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def text_or_empty(value: Any) -> str:
+    """``value`` when it is a string (an ``Unresolved`` one included), else ``""``."""
+    return value if isinstance(value, str) else ""
+
+
 def holds_instance(
     value: Any, cls: type, max_depth: int, sequences: tuple[type[Iterable[Any]], ...] = (list,)
 ) -> bool:

@@ -6,7 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Target, Unresolved, mapping_or_empty
+from ..model import (
+    UNRESOLVED_KEY,
+    Document,
+    JsonPath,
+    Span,
+    Target,
+    Unresolved,
+    mapping_or_empty,
+    text_or_empty,
+)
 from .kustomize import PATCH_MARK
 
 # Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
@@ -42,13 +51,11 @@ class K8sObject:
 
     @property
     def kind(self) -> str:
-        k = self.data.get("kind")
-        return k if isinstance(k, str) else ""
+        return text_or_empty(self.data.get("kind"))
 
     @property
     def api_version(self) -> str:
-        v = self.data.get("apiVersion")
-        return v if isinstance(v, str) else ""
+        return text_or_empty(self.data.get("apiVersion"))
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -56,8 +63,7 @@ class K8sObject:
 
     @property
     def name(self) -> str:
-        n = self.metadata.get("name")
-        return n if isinstance(n, str) else ""
+        return text_or_empty(self.metadata.get("name"))
 
     @property
     def namespace(self) -> str | None:

@@ -14,6 +14,7 @@ from devops_lint.model import (
     contains_unresolved,
     holds_instance,
     mapping_or_empty,
+    text_or_empty,
 )
 from devops_lint.structure import check_shape
 from devops_lint.yamlload import load_documents
@@ -75,6 +76,9 @@ def test_holds_instance_looks_max_depth_levels_down() -> None:
     assert not contains_unresolved(_nested(marker, 66))
 
 
-def test_mapping_or_empty() -> None:
+def test_mapping_or_empty_and_text_or_empty() -> None:
     assert mapping_or_empty({"a": 1}) == {"a": 1}
     assert mapping_or_empty(None) == {} and mapping_or_empty([1]) == {}
+    templated = Unresolved("{{ .Values.name }}")
+    assert text_or_empty("web") == "web" and text_or_empty(templated) is templated
+    assert text_or_empty(None) == "" and text_or_empty(3) == ""
