@@ -8,7 +8,6 @@ from typing import Any
 from devops_lint.checkargs import given
 from devops_lint.model import Document, Result, Target
 
-
 UNUSED: Any = None  # the rule and context, which these checks do not read
 
 
