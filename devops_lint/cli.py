@@ -247,11 +247,15 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     # JSON report's time on a 2,000-manifest scan went to collections).
     gc.freeze()
     from .cli_fix import from_cli as fix_from_cli
+    from .invocation import Invocation
 
-    result = fix_from_cli(result, root, scan, opts, settings, rules, report_only, jobs, stdin)
+    invocation = Invocation(
+        root, scan, opts, settings, rules, config_path, report_only, jobs, stdin
+    )
+    result = fix_from_cli(result, invocation)
     from .cli_adopt import from_cli
 
-    from_cli(result, root, scan, opts, settings, config_path, report_only, jobs)
+    from_cli(result, invocation)
     from .cli_compliance import apply as apply_compliance
 
     compliance_failed = apply_compliance(result, opts)

@@ -7,12 +7,13 @@ nothing: the comparison code loads only when one of them is used.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import RunResult
+    from .invocation import Invocation
     from .model import Finding
 
 
@@ -60,17 +61,10 @@ def _file_digest(path: Path | None) -> str:
         return str(path)
 
 
-def from_cli(
-    result: RunResult,
-    root: Path,
-    targets: Sequence[Path],
-    opts: dict[str, Any],
-    settings: dict[str, Any],
-    config_path: Path | None,
-    report_only: set[str] | None,
-    jobs: int,
-) -> None:
+def from_cli(result: RunResult, invocation: Invocation) -> None:
     """Apply what the command line (or the configuration's ``baseline``) asks for."""
+    root, opts, settings = invocation.root, invocation.opts, invocation.settings
+    config_path, report_only, jobs = invocation.config_path, invocation.report_only, invocation.jobs
     baseline = opts.get("baseline_file")
     if baseline is None and settings.get("baseline"):
         home = config_path.parent if config_path is not None else root
@@ -114,4 +108,4 @@ def from_cli(
             sorted(str(v) for v in settings["helm_values_files"]),
         ]
     )
-    compare(result, root, targets, asked, scan_base, cache_salt=salt)
+    compare(result, root, invocation.scan, asked, scan_base, cache_salt=salt)

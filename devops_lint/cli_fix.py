@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import RunResult
-    from .rules import Rule
+    from .invocation import Invocation
 
 
 def click_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,18 +33,11 @@ def click_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def from_cli(
-    result: RunResult,
-    root: Path,
-    scan: list[Path],
-    opts: dict[str, Any],
-    settings: dict[str, Any],
-    rules: list[Rule],
-    report_only: set[str] | None,
-    jobs: int,
-    stdin: bool = False,
-) -> RunResult:
+def from_cli(result: RunResult, invocation: Invocation) -> RunResult:
     """Fix what the command line asks for; the result of linting the fixed tree."""
+    root, scan, opts = invocation.root, invocation.scan, invocation.opts
+    settings, rules = invocation.settings, invocation.rules
+    report_only, jobs = invocation.report_only, invocation.jobs
     if not (opts.get("fix") or opts.get("diff")):
         return result
     import click
@@ -54,7 +47,7 @@ def from_cli(
     from .model import Finding
     from .terminal import escape
 
-    if stdin:
+    if invocation.stdin:
         click.echo("devops-lint: --fix and --diff do not read standard input", err=True)
         sys.exit(2)
 

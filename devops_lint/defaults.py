@@ -15,6 +15,12 @@ DEFAULT_ADMIN_PORTS: tuple[int, ...] = (22, 3389, 5985, 5986)
 # cap is what keeps one hostile file from costing unbounded time and memory (docs/security.md).
 MAX_FILE_SIZE_CEILING = 32 * 1024 * 1024
 
+# Standards 0.6 item 5 and Appendix A: the controls that skip objects in a namespace the
+# `system_namespaces` setting lists; every other control still applies there.
+SYSTEM_NAMESPACE_CONTROLS: frozenset[str] = frozenset(
+    [f"K8S-{n:03d}" for n in range(1, 13)] + ["K8S-028", "K8S-NET-001"]
+)
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "fail_on": "high",
     "select": [],
@@ -45,6 +51,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "sast_actions": [],
     "allowed_egress_hosts": ["github.com", "api.github.com", "ghcr.io", "*.amazonaws.com"],
     # Kubernetes
+    # Namespaces exempt from SYSTEM_NAMESPACE_CONTROLS.
     "system_namespaces": ["kube-system", "kube-public", "kube-node-lease"],
     "prod_namespace_regex": r"(?i)^(prod|production)(-.*)?$",
     "allowed_registries": [],

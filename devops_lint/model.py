@@ -7,6 +7,7 @@ keyed by the JSON path of each value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -63,17 +64,36 @@ def is_unresolved(value: Any) -> bool:
     return isinstance(value, Unresolved)
 
 
-def contains_unresolved(value: Any, _depth: int = 0) -> bool:
-    """True when the value or anything inside it is unresolved."""
-    if isinstance(value, Unresolved):
+def mapping_or_empty(value: Any) -> dict[str, Any]:
+    """``value`` when it is a mapping, else an empty one (a section that is missing or not
+    a mapping reads as empty)."""
+    return value if isinstance(value, dict) else {}
+
+
+def text_or_empty(value: Any) -> str:
+    """``value`` when it is a string (an ``Unresolved`` one included), else ``""``."""
+    return value if isinstance(value, str) else ""
+
+
+def holds_instance(
+    value: Any, cls: type, max_depth: int, sequences: tuple[type[Iterable[Any]], ...] = (list,)
+) -> bool:
+    """``value`` is a ``cls`` or holds one in its mappings and ``sequences``, looked for
+    ``max_depth`` levels down (deeper nesting ends the search, not the run)."""
+    if isinstance(value, cls):
         return True
-    if _depth > 64:
+    if max_depth < 0:
         return False
     if isinstance(value, dict):
-        return any(contains_unresolved(v, _depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unresolved(v, _depth + 1) for v in value)
+        return any(holds_instance(v, cls, max_depth - 1, sequences) for v in value.values())
+    if isinstance(value, sequences):
+        return any(holds_instance(v, cls, max_depth - 1, sequences) for v in value)
     return False
+
+
+def contains_unresolved(value: Any) -> bool:
+    """True when the value or anything inside it is unresolved."""
+    return holds_instance(value, Unresolved, 64)
 
 
 @dataclass
@@ -138,6 +158,35 @@ class Target:
 
     def anchor_span(self) -> Span:
         return self.anchor if self.anchor is not None else self.doc.span(self.path)
+
+    @classmethod
+    def of_file(
+        cls,
+        kind: str,
+        doc: Document,
+        data: Any,
+        locator: str,
+        context: dict[str, Any],
+        identity: str | None = None,
+    ) -> Target:
+        """A target that stands for ``doc`` as a whole (or the run, anchored in ``doc``):
+        findings about missing things and file-level suppressions go to line 1."""
+        return cls(kind, doc, (), data, locator, FILE_START, FILE_START, context, identity)
+
+    @classmethod
+    def of_span(
+        cls,
+        kind: str,
+        doc: Document,
+        path: JsonPath,
+        data: Any,
+        locator: str,
+        span: Span,
+        context: dict[str, Any],
+    ) -> Target:
+        """A target whose own ``span`` (a job's key line, a rule group) is both where
+        findings about missing things go and where its suppressions are written."""
+        return cls(kind, doc, path, data, locator, span, span, context)
 
 
 @dataclass

@@ -35,17 +35,12 @@ PROMETHEUS_CONFIG_SHAPES: dict[str, type] = {
     "runtime": dict,
     "otlp": dict,
 }
-_NAMES: dict[type, str] = {dict: "a mapping", list: "a list"}
+_NAMES: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
 
 
 def _type_name(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    return type(value).__name__
+    named = (name for cls, name in _NAMES.items() if isinstance(value, cls))
+    return next(named, type(value).__name__)
 
 
 def _error(doc: Document, key: str, message: str) -> ParseError:

@@ -11,7 +11,7 @@ from ..registry import check
 from .analysis import is_untrusted, vocabulary
 from .exprtree import Binary, Call, Index, Literal, Property, pattern_matches, ref_path, walk
 from .exprtree import Context as CtxNode
-from .lookup import on_step, step_of
+from .lookup import RunScript, on_script, on_step, step_of
 from .positions import expressions_at, locate
 from .taint import (
     PRIVILEGED_TRIGGERS,
@@ -358,11 +358,11 @@ def unsecure_commands(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 
 
 @check("GHA-014.github-env-injection", target="github.step")
-def github_env_injection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = step_of(target)
-    script = step.script if step is not None else None
-    if step is None or not script:
-        return
+@on_script
+def github_env_injection(
+    target: Target, rule: Rule, ctx: Context, run: RunScript
+) -> Iterator[Result]:
+    step, script = run
     wf = build_workflow(step.doc)
     if wf.kind != "workflow" or not wf.has_trigger("pull_request_target", "workflow_run"):
         return

@@ -13,7 +13,7 @@ from ..placeholders import placeholders_of
 from ..registry import check
 from ..secrets_names import is_sensitive_name, name_segments, rule_from_settings
 from .analysis import setting
-from .lookup import step_of
+from .lookup import RunScript, on_script, step_of
 from .names import is_placeholder
 from .positions import locate
 from .workflow import Step, build_workflow, env_sites, is_expression
@@ -150,11 +150,9 @@ def _first_line(text: str, start: int, end: int) -> int:
 
 
 @check("GHA-023.pipe-to-shell", target="github.step")
-def pipe_to_shell(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = step_of(target)
-    text = step.script if step is not None else None
-    if step is None or not text:
-        return
+@on_script
+def pipe_to_shell(target: Target, rule: Rule, ctx: Context, run: RunScript) -> Iterator[Result]:
+    step, text = run
     path = (*step.path, "run")
     for m in PIPE_TO_SHELL_RE.finditer(text):
         end = _first_line(text, m.start(), m.start(1) + len(m.group(1)))
@@ -213,11 +211,9 @@ def _pip_unpinned(args: str) -> bool:
 
 
 @check("GHA-023.unpinned-install", target="github.step")
-def unpinned_install(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    step = step_of(target)
-    text = step.script if step is not None else None
-    if step is None or not text:
-        return
+@on_script
+def unpinned_install(target: Target, rule: Rule, ctx: Context, run: RunScript) -> Iterator[Result]:
+    step, text = run
     path = (*step.path, "run")
     hits: list[tuple[int, int]] = []
     for m in _NPM_RE.finditer(text):

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model import FILE_START, Document, Target
+from ..model import Document, Span, Target
 from ..targets import TargetKind, kind
 from .workflow import Job, Step, build_workflow
 
@@ -25,48 +25,25 @@ if TYPE_CHECKING:
 FORMATS = ("workflow", "action")
 
 
+def _node_target(kind_name: str, node: Job | Step, span: Span, context: dict[str, Any]) -> Target:
+    return Target.of_span(kind_name, node.doc, node.path, node.data, node.locator, span, context)
+
+
 def job_target(job: Job) -> Target:
-    span = job.key_span
-    return Target(
-        kind="github.job",
-        doc=job.doc,
-        path=job.path,
-        data=job.data,
-        locator=job.locator,
-        anchor=span,
-        object_span=span,
-        context={"job": job.id, "name": job.id},
-    )
+    return _node_target("github.job", job, job.key_span, {"job": job.id, "name": job.id})
 
 
 def step_target(step: Step) -> Target:
-    span = step.doc.span(step.path)
     name = step.data.get("name")
     label = name if isinstance(name, str) else (step.uses.raw if step.uses else step.locator)
-    return Target(
-        kind="github.step",
-        doc=step.doc,
-        path=step.path,
-        data=step.data,
-        locator=step.locator,
-        anchor=span,
-        object_span=span,
-        context={"job": step.job.id if step.job else "", "name": label},
-    )
+    context = {"job": step.job.id if step.job else "", "name": label}
+    return _node_target("github.step", step, step.doc.span(step.path), context)
 
 
 def _doc_target(doc: Document, kind_name: str) -> Target:
     name = doc.data.get("name") if isinstance(doc.data, dict) else None
-    return Target(
-        kind=kind_name,
-        doc=doc,
-        path=(),
-        data=doc.data,
-        locator="",
-        anchor=FILE_START,
-        object_span=FILE_START,
-        context={"name": name if isinstance(name, str) else doc.path},
-    )
+    context = {"name": name if isinstance(name, str) else doc.path}
+    return Target.of_file(kind_name, doc, doc.data, "", context)
 
 
 @kind(FORMATS)
@@ -106,16 +83,8 @@ def repository(project: Project, ctx: Context) -> Iterator[Target]:
     doc = first_workflow(project)
     if doc is None:
         return
-    yield Target(
-        kind="github.repository",
-        doc=doc,
-        path=(),
-        data=None,
-        locator="repository",
-        identity="repository",
-        anchor=FILE_START,
-        object_span=FILE_START,
-        context={"name": "repository"},
+    yield Target.of_file(
+        "github.repository", doc, None, "repository", {"name": "repository"}, "repository"
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Document, JsonPath, Span
+from ..model import Document, JsonPath, Span, mapping_or_empty
 from .expressions import find_expressions
 from .positions import trailing_comment
 from .uses import ActionRef, parse_uses
@@ -102,13 +102,11 @@ class Step:
 
     @property
     def with_(self) -> dict[str, Any]:
-        w = self.data.get("with")
-        return w if isinstance(w, dict) else {}
+        return mapping_or_empty(self.data.get("with"))
 
     @property
     def env(self) -> dict[str, Any]:
-        e = self.data.get("env")
-        return e if isinstance(e, dict) else {}
+        return mapping_or_empty(self.data.get("env"))
 
     @property
     def id(self) -> str | None:
@@ -162,8 +160,7 @@ class Job:
 
     @property
     def env(self) -> dict[str, Any]:
-        e = self.data.get("env")
-        return e if isinstance(e, dict) else {}
+        return mapping_or_empty(self.data.get("env"))
 
     @property
     def environment(self) -> Any:
@@ -264,8 +261,7 @@ class Workflow:
 
     @property
     def env(self) -> dict[str, Any]:
-        e = self.data.get("env")
-        return e if isinstance(e, dict) else {}
+        return mapping_or_empty(self.data.get("env"))
 
     def all_steps(self) -> list[Step]:
         return [s for j in self.jobs for s in j.steps] + self.action_steps

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import FILE_START, Document, Target
+from ..model import Document, Target
 from ..targets import TargetKind, kind
 from .values import chart_values
 
@@ -37,36 +37,21 @@ def chart_targets(project: Project, ctx: Context) -> Iterator[Target]:
             chart.layers[0] if chart.layers else Document(prefix + "values.yaml", "helm-values", {})
         )
         name = chart.meta.get("name") if isinstance(chart.meta.get("name"), str) else root
-        yield Target(
-            kind="helm.chart",
-            doc=doc,
-            path=(),
-            data=chart.values if chart.values is not None else {},
-            locator=f"chart {name}",
-            anchor=FILE_START,
-            object_span=FILE_START,
-            context={
-                "chart": name,
-                "chart_values": chart,
-                "schema_path": prefix + "values.schema.json",
-            },
-        )
+        data = chart.values if chart.values is not None else {}
+        context = {
+            "chart": name,
+            "chart_values": chart,
+            "schema_path": prefix + "values.schema.json",
+        }
+        yield Target.of_file("helm.chart", doc, data, f"chart {name}", context)
 
 
 @kind(["helm-render"])
 def render_error_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     """One target per ``required``/``fail`` that fired while rendering a template."""
     for span, message in doc.meta.get("render_errors") or ():
-        yield Target(
-            kind="helm.render_error",
-            doc=doc,
-            path=(),
-            data={},
-            locator=f"template {doc.path}",
-            anchor=span,
-            object_span=span,
-            context={"reason": message},
-        )
+        locator = f"template {doc.path}"
+        yield Target.of_span("helm.render_error", doc, (), {}, locator, span, {"reason": message})
 
 
 TARGETS: dict[str, TargetKind] = {

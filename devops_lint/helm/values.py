@@ -17,7 +17,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -189,7 +189,9 @@ def empty(value: Any) -> bool:
 
 
 def to_int(value: Any) -> int:
-    """Sprig's ``int`` (cast.ToInt): 0 when the value does not convert."""
+    """Sprig's ``int`` and every integer argument of a template function (cast.ToInt64):
+    0 when the value does not convert; a string with a leading ``0`` is octal, as Go's
+    ``strconv.ParseInt`` with base 0 reads it."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -244,19 +246,26 @@ def go_str(value: Any) -> str:
     return str(value)
 
 
-def _yaml_scalar(value: Any) -> str:
+def yaml_literal(value: Any, finite_float: Callable[[float], str]) -> str | None:
+    """How YAML writes null, a boolean or a number (a finite float as ``finite_float``
+    spells it: each emitter has its own); None for any other value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return finite_float(value)
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    return None
+
+
+def _yaml_scalar(value: Any) -> str:
+    literal = yaml_literal(value, repr)
+    if literal is not None:
+        return literal
     if isinstance(value, dict):
         return "{}"
     if isinstance(value, list):

@@ -11,15 +11,16 @@ proves: a literal ``ghcr.io/org/`` prefix fixes the host, a literal ``@sha256:â€
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .. import saferegex
 from ..context import Context
 from ..model import Result, Severity, Target, Unresolved
-from ..registry import check
+from ..registry import CheckFn, check
 from ..rules import Rule
 from .objects import Container, K8sObject, Lookup, lookup
 
@@ -180,14 +181,49 @@ def _unknown(c: Container, look: Lookup, what: str) -> Result:
     return Result(msg, path=look.path, unresolved=True)
 
 
+class ImageAt(NamedTuple):
+    """A container's image with literal parts to read: where it is written, its facts."""
+
+    container: Container
+    look: Lookup
+    facts: ImageFacts
+
+
+ImageCheck = Callable[[Target, Rule, Context, ImageAt], Iterator[Result]]
+
+
+def _always(ctx: Context) -> bool:
+    return True
+
+
+def _on_image(
+    what: str, when: Callable[[Context], bool] = _always
+) -> Callable[[ImageCheck], CheckFn]:
+    """A check of ``what`` (``the image tag``) of a container's image, in runs whose settings
+    satisfy ``when``: the body gets the image's facts; an image with nothing literal to
+    read is an unresolved outcome when it is templated, else nothing."""
+
+    def wrap(body: ImageCheck) -> CheckFn:
+        @functools.wraps(body)
+        def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+            if not when(ctx):
+                return
+            c, look, facts = _image(target)
+            if facts is not None:
+                yield from body(target, rule, ctx, ImageAt(c, look, facts))
+            elif look.unresolved:
+                yield _unknown(c, look, what)
+
+        return run
+
+    return wrap
+
+
 @check("K8S-013.tag", target="kubernetes.container")
-def image_tag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image tag")
+def image_tag(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-013.tag: no tag and no digest, or tag ``latest``."""
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image tag")
-        return
+    c, look, facts = image
     if facts.pinned or facts.tag == "other":
         return
     if facts.pinned is False and facts.tag in ("none", "latest"):
@@ -209,13 +245,10 @@ def _digest_severity(obj: K8sObject, ctx: Context) -> Severity:
 
 
 @check("K8S-013.digest", target="kubernetes.container")
-def image_digest(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image digest")
+def image_digest(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-013.digest: no ``@sha256:<64 hex>``; medium in production namespaces."""
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image digest")
-        return
+    c, look, facts = image
     if facts.pinned is None:
         yield _unknown(c, look, "the image digest")
     elif not facts.pinned:
@@ -264,17 +297,17 @@ def pull_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield Result(msg, span=c.anchor, unresolved=True)
 
 
+def _has_allow_list(ctx: Context) -> bool:
+    """``allowed_registries`` is set: K8S-014.registry decides, not implicit-registry."""
+    return bool(ctx.settings.get("allowed_registries"))
+
+
 @check("K8S-014.registry", target="kubernetes.container")
-def registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image registry", when=_has_allow_list)
+def registry(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-014.registry: the host is not in a non-empty ``allowed_registries``."""
-    allowed = ctx.settings.get("allowed_registries") or []
-    if not allowed:
-        return
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image registry")
-        return
+    c, look, facts = image
+    allowed = ctx.settings["allowed_registries"]
     ok = registry_allowed(facts, allowed)
     if ok is None:
         yield _unknown(c, look, "the image registry")
@@ -284,15 +317,10 @@ def registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("K8S-014.implicit-registry", target="kubernetes.container")
-def implicit_registry(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@_on_image("the image registry", when=lambda ctx: not _has_allow_list(ctx))
+def implicit_registry(target: Target, rule: Rule, ctx: Context, image: ImageAt) -> Iterator[Result]:
     """K8S-014.implicit-registry: with no allow-list, the host must be written out."""
-    if ctx.settings.get("allowed_registries"):
-        return
-    c, look, facts = _image(target)
-    if facts is None:
-        if look.unresolved:
-            yield _unknown(c, look, "the image registry")
-        return
+    c, look, facts = image
     if facts.implicit_registry is None:
         yield _unknown(c, look, "the image registry")
     elif facts.implicit_registry:

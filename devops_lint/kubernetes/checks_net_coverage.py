@@ -13,6 +13,7 @@ from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
 from .network_index import (
     NetIndex,
+    ObjectSpec,
     Workload,
     _mappings,
     _obj,
@@ -24,7 +25,7 @@ from .network_index import (
     net_index,
     pod_workload,
 )
-from .objects import K8sObject, pod_spec
+from .objects import pod_spec
 from .operator_pods import OtherPods
 from .pod_index import ByNamespace
 from .selectors import Tri, matches, namespace_labels, selects_everything, tri_all, tri_any
@@ -199,9 +200,10 @@ def _dangling(match: Tri, present: Tri) -> Tri:
 @check("K8S-NET-006.dangling-policy", target="kubernetes.project_object")
 @located_on(_policy_spec)
 def dangling_policy(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+    target: Target, rule: Rule, ctx: Context, policy: ObjectSpec
 ) -> Iterator[Result]:
     """K8S-NET-006.dangling-policy: the policy's ``podSelector`` selects no pod template."""
+    obj, spec = policy
     idx = net_index(target, ctx)
     sel = spec.get("podSelector") or {}
     outcome = _dangling(*_select_pods(idx, obj.namespace, sel, None, False))
@@ -212,10 +214,9 @@ def dangling_policy(
 
 @check("K8S-NET-006.dangling-peer", target="kubernetes.project_object")
 @located_on(_policy_spec)
-def dangling_peer(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def dangling_peer(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-006.dangling-peer: a peer ``podSelector`` selects no pod template."""
+    obj, spec = policy
     idx = net_index(target, ctx)
     for base, r, key in _peer_lists(spec):
         for j, peer in _mappings(r, key):

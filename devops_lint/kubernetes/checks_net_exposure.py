@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Result, Target, Unresolved
-from ..registry import check
-from .network_index import NET_GROUPS, WORLD_CIDRS, _negate, _obj, located, located_on
+from ..registry import check, params_of
+from .network_index import (
+    NET_GROUPS,
+    WORLD_CIDRS,
+    ObjectSpec,
+    _negate,
+    _obj,
+    located_on,
+)
 from .objects import K8sObject
 from .selectors import Tri, in_api_groups, tri_all, tri_any
 
@@ -17,30 +24,20 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- K8S-NET-007
-INTERNAL_LB_ANNOTATIONS: dict[str, str] = {
-    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-    "networking.gke.io/load-balancer-type": "internal",
-    "cloud.google.com/load-balancer-type": "internal",
-}
-
-
-def _service_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
+def _service_spec(target: Target) -> ObjectSpec | None:
     obj = _obj(target)
     # applies_to: kind Service (of the core group, not a CRD of the same kind)
     if obj is None or not in_api_groups(obj.data.get("apiVersion"), ("",)):
         return None
     spec = obj.data.get("spec")
-    return (obj, spec) if isinstance(spec, dict) else None
+    return ObjectSpec(obj, spec) if isinstance(spec, dict) else None
 
 
 @check("K8S-NET-007.node-port", target="kubernetes.object")
 @located_on(_service_spec)
-def node_port(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def node_port(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.node-port: ``type: NodePort``."""
+    obj, spec = service
     t = spec.get("type")
     if isinstance(t, Unresolved):
         yield Result(path=obj.sub("spec", "type"), unresolved=True)
@@ -48,14 +45,21 @@ def node_port(
         yield Result(path=obj.sub("spec", "type"))
 
 
-def _internal_lb(obj: K8sObject) -> Tri:
+class PublicLbParams(NamedTuple):
+    """``internal_annotations``: annotation → value (lower case) that makes a cloud's load
+    balancer internal."""
+
+    internal_annotations: dict[str, str]
+
+
+def _internal_lb(obj: K8sObject, internal_annotations: dict[str, str]) -> Tri:
     ann = obj.metadata.get("annotations")
     if isinstance(ann, Unresolved):
         return None
     if not isinstance(ann, dict):
         return False
     results: list[Tri] = []
-    for key, want in INTERNAL_LB_ANNOTATIONS.items():
+    for key, want in internal_annotations.items():
         if key not in ann:
             continue
         v = ann[key]
@@ -63,16 +67,15 @@ def _internal_lb(obj: K8sObject) -> Tri:
     return tri_any(results)
 
 
-@check("K8S-NET-007.public-lb", target="kubernetes.object")
+@check("K8S-NET-007.public-lb", target="kubernetes.object", params=PublicLbParams)
 @located_on(_service_spec)
-def public_lb(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def public_lb(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.public-lb: internet-facing LoadBalancer open to every source address."""
+    obj, spec = service
     t = spec.get("type")
     if t != "LoadBalancer" and not isinstance(t, Unresolved):
         return
-    internal = _internal_lb(obj)
+    internal = _internal_lb(obj, params_of(rule, PublicLbParams).internal_annotations)
     if internal is True:
         return
     ranges = spec.get("loadBalancerSourceRanges")
@@ -101,10 +104,9 @@ def public_lb(
 
 @check("K8S-NET-007.external-ips", target="kubernetes.object")
 @located_on(_service_spec)
-def external_ips(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def external_ips(target: Target, rule: Rule, ctx: Context, service: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-007.external-ips: ``spec.externalIPs`` set (CVE-2020-8554)."""
+    obj, spec = service
     ips = spec.get("externalIPs")
     if isinstance(ips, Unresolved):
         yield Result(path=obj.sub("spec", "externalIPs"), unresolved=True)
@@ -145,12 +147,9 @@ def host_covered(host: str, tls_hosts: Iterable[str]) -> bool:
 
 
 @check("K8S-NET-008.no-tls", target="kubernetes.object")
-@located
-def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_ingress)
+def ingress_tls(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.no-tls: a rule host not covered by ``spec.tls[].hosts``."""
-    obj = _ingress(target)
-    if obj is None:
-        return
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -179,12 +178,9 @@ def ingress_tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("K8S-NET-008.snippet", target="kubernetes.object")
-@located
-def ingress_snippet(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(_ingress)
+def ingress_snippet(target: Target, rule: Rule, ctx: Context, obj: K8sObject) -> Iterator[Result]:
     """K8S-NET-008.snippet: NGINX snippet annotations."""
-    obj = _ingress(target)
-    if obj is None:
-        return
     ann = obj.metadata.get("annotations")
     if not isinstance(ann, dict):
         return

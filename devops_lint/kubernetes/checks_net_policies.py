@@ -12,6 +12,7 @@ from ..model import JsonPath, Result, Severity, Target, Unresolved, contains_unr
 from ..registry import check, params_of
 from .network_index import (
     DNS_PORT,
+    ObjectSpec,
     _exemption,
     _mappings,
     _negate,
@@ -26,7 +27,6 @@ from .network_index import (
     port_only,
     protocol,
 )
-from .objects import K8sObject
 from .selectors import Tri, tri_all, tri_any
 
 if TYPE_CHECKING:
@@ -37,10 +37,9 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- K8S-NET-002
 @check("K8S-NET-002", target="kubernetes.object")
 @located_on(_policy_spec)
-def policy_types(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def policy_types(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-002: ``policyTypes`` written, and naming every direction that has rules."""
+    obj, spec = policy
     types = spec.get("policyTypes")
     if types is None:
         yield Result(path=obj.sub("spec"), key=True, args={"problem": "has no policyTypes"})
@@ -77,10 +76,9 @@ class EgressPortsParams(NamedTuple):
     params=EgressPortsParams,
 )
 @located_on(_policy_spec)
-def egress_open(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def egress_open(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-003: egress rules open to every destination (``open-destination``/``open-all``)."""
+    obj, spec = policy
     want_ports = params_of(rule, EgressPortsParams).ports
     exempt = _exemption(obj)
     for i, r in _mappings(spec, "egress"):
@@ -112,10 +110,9 @@ def egress_open(
 
 @check("K8S-NET-004.open-dns", target="kubernetes.object")
 @located_on(_policy_spec)
-def dns_open(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def dns_open(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-004.open-dns: an open egress rule that lists port 53."""
+    obj, spec = policy
     for i, r in _mappings(spec, "egress"):
         is_open, _ = open_peers(r, "to")
         if is_open is False:
@@ -160,10 +157,9 @@ def _proto_is(entry: dict[str, Any], name: str) -> Tri:
 
 @check("K8S-NET-004.udp-only", target="kubernetes.object")
 @located_on(_policy_spec)
-def dns_udp_only(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def dns_udp_only(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-004.udp-only: UDP 53 allowed without TCP 53 to the same peers."""
+    obj, spec = policy
     rules = list(_mappings(spec, "egress"))
     for i, r in rules:
         restricted, entries = _ports(r)
@@ -214,10 +210,9 @@ def _is_ingress_controller(spec: dict[str, Any], ctx: Context) -> Tri:
 
 @check("K8S-NET-005.open-ingress", target="kubernetes.object")
 @located_on(_policy_spec)
-def ingress_open(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def ingress_open(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-005.open-ingress: ingress from every source, outside ingress controllers."""
+    obj, spec = policy
     controller = _is_ingress_controller(spec, ctx)
     if controller is True:
         return
@@ -237,9 +232,10 @@ IMMUTABLE_NS_LABEL = "kubernetes.io/metadata.name"
 @check("K8S-NET-005.mutable-ns-label", target="kubernetes.object")
 @located_on(_policy_spec)
 def mutable_ns_label(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
+    target: Target, rule: Rule, ctx: Context, policy: ObjectSpec
 ) -> Iterator[Result]:
     """K8S-NET-005.mutable-ns-label: namespace peers keyed on labels owners can set."""
+    obj, spec = policy
     for base, r, key in _peer_lists(spec):
         for j, peer in _mappings(r, key):
             if "namespaceSelector" not in peer:
@@ -283,10 +279,9 @@ def _mutable_key(sel: dict[str, Any], at: JsonPath) -> tuple[JsonPath, str, bool
 
 @check("K8S-NET-005.split-peer", target="kubernetes.object")
 @located_on(_policy_spec)
-def split_peer(
-    target: Target, rule: Rule, ctx: Context, obj: K8sObject, spec: dict[str, Any]
-) -> Iterator[Result]:
+def split_peer(target: Target, rule: Rule, ctx: Context, policy: ObjectSpec) -> Iterator[Result]:
     """K8S-NET-005.split-peer: namespace and pod conditions in separate (ORed) peers."""
+    obj, spec = policy
     for base, r, key in _peer_lists(spec):
         peers = list(_mappings(r, key))
         ns_only = any(set(p) == {"namespaceSelector"} for _, p in peers)

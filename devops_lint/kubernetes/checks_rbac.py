@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Severity, Target, Unresolved
 from ..registry import check, params_of
-from .network_index import located
+from .network_index import located_on
 from .objects import K8sObject
 from .rbac import (
     RoleRef,
@@ -73,12 +73,9 @@ class GrantParams(NamedTuple):
     target="kubernetes.project_object",
     params=GrantParams,
 )
-@located
-def role_grant(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(rbac_object)
+def role_grant(target: Target, rule: Rule, ctx: Context, role: K8sObject) -> Iterator[Result]:
     """A role rule grants one of the rule's ``grants`` (``GrantParams``)."""
-    role = rbac_object(target)
-    if role is None:
-        return
     params = params_of(rule, GrantParams)
     bindings = rbac_index(target, ctx).bindings_of(role) if "objects" in target.context else []
     specs = list(params.grants)
@@ -114,12 +111,9 @@ class WildcardFieldParams(NamedTuple):
     target="kubernetes.object",
     params=WildcardFieldParams,
 )
-@located
-def role_wildcard(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(rbac_object)
+def role_wildcard(target: Target, rule: Rule, ctx: Context, role: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-002: ``*`` in a rule's ``field`` (verbs, resources, apiGroups)."""
-    role = rbac_object(target)
-    if role is None:
-        return
     fld = params_of(rule, WildcardFieldParams).field
     for path, r in role_rules(role):
         if isinstance(r, Unresolved):
@@ -153,12 +147,9 @@ def _allowlisted(subject: dict[str, Any], binding: K8sObject, allow: list[str]) 
 
 
 @check("K8S-RBAC-001.cluster-binding", "K8S-RBAC-001.namespace-binding", target="kubernetes.object")
-@located
-def cluster_admin(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(rbac_object)
+def cluster_admin(target: Target, rule: Rule, ctx: Context, binding: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-001: a binding (each rule's ``applies_to`` names its kind) to cluster-admin."""
-    binding = rbac_object(target)
-    if binding is None:
-        return
     ref = role_ref(binding)
     is_admin = tri_all([same_value(ref.kind, "ClusterRole"), same_value(ref.name, "cluster-admin")])
     if is_admin is False:
@@ -188,12 +179,9 @@ class SubjectParams(NamedTuple):
     target="kubernetes.object",
     params=SubjectParams,
 )
-@located
-def subject_names(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(rbac_object)
+def subject_names(target: Target, rule: Rule, ctx: Context, binding: K8sObject) -> Iterator[Result]:
     """K8S-RBAC-007 / K8S-RBAC-008.default-sa: binding subjects with a forbidden name."""
-    binding = rbac_object(target)
-    if binding is None:
-        return
     params = params_of(rule, SubjectParams)
     names = set(params.names)
     want_kind = params.kind
@@ -242,12 +230,11 @@ def bootstrap_role(ref: RoleRef, binding: K8sObject, ctx: Context) -> Tri:
 
 
 @check("K8S-RBAC-008.dangling-roleref", target="kubernetes.project_object")
-@located
-def dangling_roleref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@located_on(rbac_object)
+def dangling_roleref(
+    target: Target, rule: Rule, ctx: Context, binding: K8sObject
+) -> Iterator[Result]:
     """K8S-RBAC-008.dangling-roleref: a ``roleRef`` to no role of the scanned set."""
-    binding = rbac_object(target)
-    if binding is None:
-        return
     ref = role_ref(binding)
     if ref.kind is None and ref.name is None:
         return

@@ -22,22 +22,13 @@ _QUANTITY_RE = re.compile(
     r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?[0-9]+))?$"
 )
+_BINARY_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")  # 1024**1 … 1024**6
+_DECIMAL_SUFFIXES = ("k", "M", "G", "T", "P", "E")  # 1000**1 … 1000**6
+_FRACTION_SUFFIXES = ("m", "u", "n")  # 1000**-1 … 1000**-3
 _SUFFIX: dict[str, Fraction] = {
-    "Ki": Fraction(2**10),
-    "Mi": Fraction(2**20),
-    "Gi": Fraction(2**30),
-    "Ti": Fraction(2**40),
-    "Pi": Fraction(2**50),
-    "Ei": Fraction(2**60),
-    "n": Fraction(1, 10**9),
-    "u": Fraction(1, 10**6),
-    "m": Fraction(1, 10**3),
-    "k": Fraction(10**3),
-    "M": Fraction(10**6),
-    "G": Fraction(10**9),
-    "T": Fraction(10**12),
-    "P": Fraction(10**15),
-    "E": Fraction(10**18),
+    **{s: Fraction(1024) ** n for n, s in enumerate(_BINARY_SUFFIXES, 1)},
+    **{s: Fraction(1000) ** n for n, s in enumerate(_DECIMAL_SUFFIXES, 1)},
+    **{s: Fraction(1000) ** -n for n, s in enumerate(_FRACTION_SUFFIXES, 1)},
 }
 
 

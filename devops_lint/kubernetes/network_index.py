@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ..model import JsonPath, Result, Target, Unresolved
+from ..checkargs import GivenBody, given
+from ..model import JsonPath, Result, Target, Unresolved, mapping_or_empty
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
 from .operator_pods import OtherPods, other_pods
 from .pod_index import ByNamespace
@@ -78,8 +79,7 @@ class Policy:
 
     @property
     def spec(self) -> dict[str, Any]:
-        s = self.obj.data.get("spec")
-        return s if isinstance(s, dict) else {}
+        return mapping_or_empty(self.obj.data.get("spec"))
 
     @property
     def pod_selector(self) -> Any:
@@ -134,6 +134,7 @@ def net_index(target: Target, ctx: Context) -> NetIndex:
 
 
 CheckFn = Callable[[Target, "Rule", "Context"], Iterable[Result]]
+T = TypeVar("T")
 
 
 def path_suffix(rel: JsonPath) -> str:
@@ -163,23 +164,19 @@ def located(fn: CheckFn) -> CheckFn:
     return wrapper
 
 
-SpecCheck = Callable[[Target, "Rule", "Context", K8sObject, dict[str, Any]], Iterable[Result]]
+class ObjectSpec(NamedTuple):
+    """An object a check is about (a NetworkPolicy, a Service) and its ``spec`` mapping."""
+
+    obj: K8sObject
+    spec: dict[str, Any]
 
 
-def located_on(
-    find: Callable[[Target], tuple[K8sObject, dict[str, Any]] | None],
-) -> Callable[[SpecCheck], CheckFn]:
-    """A `located` check whose body also gets the object and the ``spec`` that ``find``
-    picks out of the target; a target where ``find`` finds none gets no result."""
+def located_on(find: Callable[[Target], T | None]) -> Callable[[GivenBody[T]], CheckFn]:
+    """``given(find)``, its results ``located``: the body also gets what ``find`` picks out
+    of the target (an ``ObjectSpec``); a target where ``find`` finds none gets no result."""
 
-    def wrap(body: SpecCheck) -> CheckFn:
-        @functools.wraps(body)
-        def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-            found = find(target)
-            if found is not None:
-                yield from body(target, rule, ctx, *found)
-
-        return located(run)
+    def wrap(body: GivenBody[T]) -> CheckFn:
+        return located(given(find)(body))
 
     return wrap
 
@@ -189,7 +186,7 @@ def _obj(target: Target) -> K8sObject | None:
     return obj if isinstance(obj, K8sObject) else None
 
 
-def _policy_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
+def _policy_spec(target: Target) -> ObjectSpec | None:
     """The NetworkPolicy of a target its rule's ``applies_to`` limits to that kind."""
     obj = _obj(target)
     if obj is None:
@@ -199,7 +196,7 @@ def _policy_spec(target: Target) -> tuple[K8sObject, dict[str, Any]] | None:
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return None
-    return obj, spec
+    return ObjectSpec(obj, spec)
 
 
 def _mappings(parent: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:

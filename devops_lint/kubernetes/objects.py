@@ -6,7 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Target, Unresolved
+from ..model import (
+    UNRESOLVED_KEY,
+    Document,
+    JsonPath,
+    Span,
+    Target,
+    Unresolved,
+    mapping_or_empty,
+    text_or_empty,
+)
 from .kustomize import PATCH_MARK
 
 # Where each pod-bearing kind keeps its pod spec (standards 0.6 item 1).
@@ -42,23 +51,19 @@ class K8sObject:
 
     @property
     def kind(self) -> str:
-        k = self.data.get("kind")
-        return k if isinstance(k, str) else ""
+        return text_or_empty(self.data.get("kind"))
 
     @property
     def api_version(self) -> str:
-        v = self.data.get("apiVersion")
-        return v if isinstance(v, str) else ""
+        return text_or_empty(self.data.get("apiVersion"))
 
     @property
     def metadata(self) -> dict[str, Any]:
-        m = self.data.get("metadata")
-        return m if isinstance(m, dict) else {}
+        return mapping_or_empty(self.data.get("metadata"))
 
     @property
     def name(self) -> str:
-        n = self.metadata.get("name")
-        return n if isinstance(n, str) else ""
+        return text_or_empty(self.metadata.get("name"))
 
     @property
     def namespace(self) -> str | None:
@@ -167,13 +172,11 @@ class PodSpec:
 
     @property
     def template_metadata(self) -> dict[str, Any]:
-        m = get_in(self.obj.data, self._metadata_rel)
-        return m if isinstance(m, dict) else {}
+        return mapping_or_empty(get_in(self.obj.data, self._metadata_rel))
 
     @property
     def security_context(self) -> dict[str, Any]:
-        sc = self.data.get("securityContext")
-        return sc if isinstance(sc, dict) else {}
+        return mapping_or_empty(self.data.get("securityContext"))
 
     @property
     def anchor(self) -> Span:
@@ -222,8 +225,7 @@ class Container:
 
     @property
     def security_context(self) -> dict[str, Any]:
-        sc = self.data.get("securityContext")
-        return sc if isinstance(sc, dict) else {}
+        return mapping_or_empty(self.data.get("securityContext"))
 
     def effective(self, field: str) -> Any:
         """Effective security-context value: the container's, else the pod's (0.6 item 2)."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..context import Context
+from ..defaults import SYSTEM_NAMESPACE_CONTROLS
 from ..model import Document, Target
 from ..project import Project
 from ..targets import TargetKind, kind
@@ -21,8 +22,6 @@ from .objects import (
 from .podkinds import pod_specs
 
 FORMATS = ("kubernetes",)
-# Controls skipped in `system_namespaces` (standards 0.6 item 5).
-SYSTEM_EXEMPT = frozenset([f"K8S-{n:03d}" for n in range(1, 13)] + ["K8S-028", "K8S-NET-001"])
 # Linux-only controls that do not apply to Windows pods (standards 0.6 item 2): the API
 # server rejects those fields when `os.name` is `windows`.
 WINDOWS_EXEMPT = frozenset({"K8S-006", "K8S-007", "K8S-009", "K8S-010"})
@@ -35,7 +34,7 @@ def _object_context(obj: K8sObject, ctx: Context) -> dict[str, Any]:
         "name": obj.name,
         "namespace": obj.namespace or "",
         "object": obj,
-        "exempt_controls": SYSTEM_EXEMPT if system else frozenset(),
+        "exempt_controls": SYSTEM_NAMESPACE_CONTROLS if system else frozenset(),
     }
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import JsonPath, Result, Target
 from ..registry import check
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..context import Context
     from ..rules import Rule as LintRule
 
+T = TypeVar("T")
 # A check of a rule's parsed expression: (target, Prometheus rule, its PromQL AST, context).
 ExpressionBody = Callable[[Target, Rule, Any, "Context"], Iterator[Result]]
 
@@ -31,6 +32,18 @@ def intervals_of(target: Target) -> Intervals:
 
 def expr_path(rule: Rule) -> JsonPath:
     return (*rule.path, "expr")
+
+
+def repeats(items: Iterable[T], name_of: Callable[[T], str | None]) -> Iterator[T]:
+    """Each item whose name an earlier item already has (an unnamed item never repeats)."""
+    seen: set[str] = set()
+    for item in items:
+        name = name_of(item)
+        if name is None:
+            continue
+        if name in seen:
+            yield item
+        seen.add(name)
 
 
 def expression_check(rule_id: str) -> Callable[[ExpressionBody], Callable[..., Iterator[Result]]]:

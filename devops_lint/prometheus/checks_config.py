@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..context import load_data_table
 from ..model import JsonPath, Result, Target, is_unresolved
-from ..registry import check
+from ..registry import check, params_of
+from .checks_common import repeats
 from .durations import format_duration, parse_duration
 from .index import build_index, setting_duration
 from .model import PromConfig, RelabelRule, ScrapeJob
@@ -33,19 +34,13 @@ def _config(target: Target) -> PromConfig:
 
 @check("PROM-001.duplicate-job", target="prometheus.config")
 def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    seen: dict[str, JsonPath] = {}
-    for job in _config(target).jobs:
-        if job.name is None:
-            continue
-        if job.name in seen:
-            yield Result(
-                path=(*job.path, "job_name"),
-                args={"job_name": job.name},
-                message=f"scrape job name '{job.name}' is used twice; Prometheus rejects the"
-                " configuration",
-            )
-        else:
-            seen[job.name] = job.path
+    for job in repeats(_config(target).jobs, lambda job: job.name):
+        yield Result(
+            path=(*job.path, "job_name"),
+            args={"job_name": job.name},
+            message=f"scrape job name '{job.name}' is used twice; Prometheus rejects the"
+            " configuration",
+        )
 
 
 @check("PROM-001.timeout-gt-interval", target="prometheus.config")
@@ -96,21 +91,24 @@ def _schema_table(ctx: Context) -> dict[str, Any]:
     return result
 
 
-def _schema_problems(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
-    table = _schema_table(ctx)
-    for p in config_problems(target.data, table):
+class SchemaProblemParams(NamedTuple):
+    """``problem``: the kind of configuration-schema problem the rule reports."""
+
+    problem: str
+
+
+@check(
+    "PROM-001.bad-duration",
+    "PROM-001.unknown-field",
+    target="prometheus.config",
+    params=SchemaProblemParams,
+)
+def schema_problem(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """PROM-001: problems of ``problem``'s kind against the configuration schema table."""
+    kind = params_of(rule, SchemaProblemParams).problem
+    for p in config_problems(target.data, _schema_table(ctx)):
         if p.kind == kind:
             yield Result(path=p.path, key=p.key, message=p.message)
-
-
-@check("PROM-001.bad-duration", target="prometheus.config")
-def bad_duration(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    yield from _schema_problems(target, ctx, "bad-duration")
-
-
-@check("PROM-001.unknown-field", target="prometheus.config")
-def unknown_field(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    yield from _schema_problems(target, ctx, "unknown-field")
 
 
 @check("PROM-001.target-format", target="prometheus.config")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import JsonPath, Result, Target, is_unresolved
 from ..registry import check
-from .checks_common import expr_path
+from .checks_common import expr_path, repeats
 from .model import RuleFile, is_prometheus_rule
 from .schema import METRIC_NAME_RE, rule_file_problems
 from .targets import group_locator, rule_locator
@@ -93,17 +93,12 @@ def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
 
 @check("PROM-007.duplicate-group", target="prometheus.rule_file")
 def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    seen: set[str] = set()
-    for g in _rf(target).groups:
-        if g.name is None:
-            continue
-        if g.name in seen:
-            yield Result(
-                path=(*g.path, "name"),
-                locator=group_locator(g),
-                message=f"group name '{g.name}' is used twice in this file",
-            )
-        seen.add(g.name)
+    for g in repeats(_rf(target).groups, lambda g: g.name):
+        yield Result(
+            path=(*g.path, "name"),
+            locator=group_locator(g),
+            message=f"group name '{g.name}' is used twice in this file",
+        )
 
 
 @check("PROM-007.record-name", target="prometheus.rule_file")

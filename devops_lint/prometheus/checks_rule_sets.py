@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Result, Target, is_unresolved
-from ..registry import check
+from ..registry import check, params_of
 from . import promql as q
 from .checks_common import expr_path, rule_of
 from .durations import format_duration
@@ -82,7 +82,16 @@ def _disjoint_series(a: Rule, b: Rule) -> bool:
     return not can_overlap(a.ast, b.ast, a.labels.keys())
 
 
-def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
+class RuleKindParams(NamedTuple):
+    """``kind``: the rules compared, ``alert`` or ``record``."""
+
+    kind: str
+
+
+@check("PROM-017.alert", "PROM-017.record", target="prometheus.rule", params=RuleKindParams)
+def duplicate_rule(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    """PROM-017: an earlier rule of the same kind, name and static labels in the rule set."""
+    kind = params_of(rule, RuleKindParams).kind
     r = rule_of(target)
     if not r.name or is_unresolved(r.name):
         return
@@ -109,21 +118,34 @@ def _duplicates(target: Target, ctx: Context, kind: str) -> Iterator[Result]:
             return
 
 
-@check("PROM-017.alert", target="prometheus.rule")
-def duplicate_alert(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    yield from _duplicates(target, ctx, "alert")
-
-
-@check("PROM-017.record", target="prometheus.rule")
-def duplicate_record(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    yield from _duplicates(target, ctx, "record")
-
-
 # --- PROM-018 -----------------------------------------------------------------------------
 
 
-def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list[Rule], bool]]:
-    """(slug, series, producers, complete) for each recorded series the rule reads."""
+class DependencyParams(NamedTuple):
+    """``problem``: ``undefined`` (no rule records the series), ``cross-group`` (recorded
+    only in another group) or ``order`` (recorded later in the same group)."""
+
+    problem: str
+
+
+@check(
+    "PROM-018.cross-group",
+    "PROM-018.order",
+    "PROM-018.undefined-recorded-series",
+    target="prometheus.rule",
+    params=DependencyParams,
+)
+def recorded_series_dependency(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
+    """PROM-018: a recorded series the rule reads, with the dependency problem ``problem``."""
+    problem = params_of(rule, DependencyParams).problem
+    for slug, result in _dependencies(target, ctx):
+        if slug == problem:
+            yield result
+
+
+def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, Result]]:
+    """(problem, result) for each recorded series the rule reads that is not recorded by an
+    earlier rule of its group."""
     r = rule_of(target)
     ast = r.ast
     if ast is None:
@@ -134,48 +156,23 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, str, list
     index = build_index(ctx)
     _, complete = index.rule_set(r.doc)
     records = index.records(r.doc)
+    path = expr_path(r)
     for name in names:
         producers = [p for p in records.get(name, []) if p is not r]
         if not producers:
-            yield "undefined", name, producers, complete
+            message = f"recorded series '{name}' is not produced by any loaded recording rule"
+            yield "undefined", Result(path=path, unresolved=not complete, message=message)
             continue
         same = [p for p in producers if p.group is r.group]
         if not same:
-            yield "cross-group", name, producers, complete
+            message = (
+                f"'{name}' is recorded in group '{producers[0].group.name}', not in this"
+                " group: it is read one evaluation late"
+            )
+            yield "cross-group", Result(path=path, message=message)
         elif all(p.index > r.index for p in same):
-            yield "order", name, same, complete
-
-
-@check("PROM-018.undefined-recorded-series", target="prometheus.rule")
-def undefined_recorded_series(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for slug, name, _, complete in _dependencies(target, ctx):
-        if slug == "undefined":
-            yield Result(
-                path=expr_path(rule_of(target)),
-                unresolved=not complete,
-                message=f"recorded series '{name}' is not produced by any loaded recording rule",
-            )
-
-
-@check("PROM-018.cross-group", target="prometheus.rule")
-def cross_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for slug, name, producers, _ in _dependencies(target, ctx):
-        if slug == "cross-group":
-            yield Result(
-                path=expr_path(rule_of(target)),
-                message=f"'{name}' is recorded in group '{producers[0].group.name}', not in this"
-                " group: it is read one evaluation late",
-            )
-
-
-@check("PROM-018.order", target="prometheus.rule")
-def order(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for slug, name, _, _ in _dependencies(target, ctx):
-        if slug == "order":
-            yield Result(
-                path=expr_path(rule_of(target)),
-                message=f"'{name}' is recorded later in the same group; move this rule after it",
-            )
+            message = f"'{name}' is recorded later in the same group; move this rule after it"
+            yield "order", Result(path=path, message=message)
 
 
 # --- PROM-019 -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Document, JsonPath
+from ..model import Document, JsonPath, mapping_or_empty
 from ..saferegex import Regex
 from . import promql
 from .durations import MINUTE, parse_duration
@@ -22,10 +22,6 @@ DEFAULT_SCRAPE_TIMEOUT = 10_000
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> list[Any]:
@@ -121,7 +117,7 @@ def _client(entry: dict[str, Any], path: JsonPath, owner: str) -> HttpClient:
 
 def http_clients(data: Any) -> list[HttpClient]:
     """Every HTTP client of a configuration, service discovery clients included."""
-    data = _dict(data)
+    data = mapping_or_empty(data)
     out: list[HttpClient] = []
 
     def with_sd(entry: dict[str, Any], path: JsonPath, owner: str) -> None:
@@ -135,7 +131,7 @@ def http_clients(data: Any) -> list[HttpClient]:
     for i, sc in enumerate(_list(data.get("scrape_configs"))):
         if isinstance(sc, dict):
             with_sd(sc, ("scrape_configs", i), "scrape_configs")
-    for i, am in enumerate(_list(_dict(data.get("alerting")).get("alertmanagers"))):
+    for i, am in enumerate(_list(mapping_or_empty(data.get("alerting")).get("alertmanagers"))):
         if isinstance(am, dict):
             with_sd(am, ("alerting", "alertmanagers", i), "alertmanagers")
     for key in ("remote_write", "remote_read"):
@@ -201,7 +197,7 @@ def _relabel_rules(data: Any, base: JsonPath) -> list[RelabelRule]:
 def _static_targets(entry: dict[str, Any], base: JsonPath) -> list[StaticTarget]:
     out: list[StaticTarget] = []
     for si, sc in enumerate(_list(entry.get("static_configs"))):
-        for ti, target in enumerate(_list(_dict(sc).get("targets"))):
+        for ti, target in enumerate(_list(mapping_or_empty(sc).get("targets"))):
             if isinstance(target, str):
                 out.append(StaticTarget((*base, "static_configs", si, "targets", ti), target))
     return out
@@ -212,13 +208,13 @@ def _sd_keys(entry: dict[str, Any]) -> list[str]:
 
 
 def read_config(doc: Document) -> PromConfig:
-    data = _dict(doc.data)
-    glob = _dict(data.get("global"))
+    data = mapping_or_empty(doc.data)
+    glob = mapping_or_empty(data.get("global"))
     scrape = parse_duration(glob.get("scrape_interval"))
     evaluation = parse_duration(glob.get("evaluation_interval"))
     ext = {
         str(k): str(v)
-        for k, v in _dict(glob.get("external_labels")).items()
+        for k, v in mapping_or_empty(glob.get("external_labels")).items()
         if isinstance(v, (str, int, float))
     }
     rule_files: list[tuple[JsonPath, str]] = [
@@ -228,7 +224,7 @@ def read_config(doc: Document) -> PromConfig:
     ]
     alerting = data.get("alerting")
     managers: list[Alertmanager] = []
-    for i, am in enumerate(_list(_dict(alerting).get("alertmanagers"))):
+    for i, am in enumerate(_list(mapping_or_empty(alerting).get("alertmanagers"))):
         if isinstance(am, dict):
             path: JsonPath = ("alerting", "alertmanagers", i)
             managers.append(Alertmanager(path, _static_targets(am, path), _sd_keys(am)))
@@ -238,7 +234,8 @@ def read_config(doc: Document) -> PromConfig:
             continue
         path = ("scrape_configs", i)
         roles = [
-            str(_dict(k).get("role", "")).lower() for k in _list(sc.get("kubernetes_sd_configs"))
+            str(mapping_or_empty(k).get("role", "")).lower()
+            for k in _list(sc.get("kubernetes_sd_configs"))
         ]
         jobs.append(
             ScrapeJob(
@@ -388,8 +385,8 @@ def read_rule_file(doc: Document) -> RuleFile | None:
                     keep_firing_for_ms=parse_duration(r["keep_firing_for"])
                     if "keep_firing_for" in r
                     else None,
-                    labels=_dict(r.get("labels")),
-                    annotations=_dict(r.get("annotations")),
+                    labels=mapping_or_empty(r.get("labels")),
+                    annotations=mapping_or_empty(r.get("annotations")),
                 )
             )
         groups.append(group)

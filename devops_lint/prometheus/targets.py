@@ -64,31 +64,16 @@ def config_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     cfg = build_index(ctx).config(doc)
     if cfg is None or not isinstance(doc.data, dict):
         return
-    yield Target(
-        kind="prometheus.config",
-        doc=doc,
-        path=(),
-        data=doc.data,
-        locator="prometheus config",
-        anchor=FILE_START,
-        object_span=FILE_START,
-        context={"name": doc.path, "config": cfg},
-    )
+    context = {"name": doc.path, "config": cfg}
+    yield Target.of_file("prometheus.config", doc, doc.data, "prometheus config", context)
 
 
 def _job_target(doc: Document, job: ScrapeJob) -> Target:
-    span = doc.span(job.path)
     label = job.name if job.name is not None else str(job.path[-1])
-    return Target(
-        kind="prometheus.scrape_job",
-        doc=doc,
-        path=job.path,
-        data=job.data,
-        locator=f"scrape_configs[{label}]",
-        anchor=span,
-        object_span=span,
-        context={"name": label, "job": job},
-    )
+    locator = f"scrape_configs[{label}]"
+    context = {"name": label, "job": job}
+    span = doc.span(job.path)
+    return Target.of_span("prometheus.scrape_job", doc, job.path, job.data, locator, span, context)
 
 
 @kind(CONFIG_FORMATS)
@@ -121,19 +106,12 @@ def rule_file_targets(doc: Document, ctx: Context) -> Iterator[Target]:
 @kind(RULE_FORMATS)
 def group_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     rf = _rule_file(doc, ctx)
-    if rf is None:
-        return
-    for group in rf.groups:
+    for group in rf.groups if rf is not None else ():
         span = doc.span(group.path)
-        yield Target(
-            kind="prometheus.group",
-            doc=doc,
-            path=group.path,
-            data=group.data,
-            locator=group_locator(group),
-            anchor=span,
-            object_span=span,
-            context={"name": group.name or "", "group": group},
+        context = {"name": group.name or "", "group": group}
+        locator = group_locator(group)
+        yield Target.of_span(
+            "prometheus.group", doc, group.path, group.data, locator, span, context
         )
 
 
@@ -150,24 +128,15 @@ def rule_target(rule: Rule, ctx: Context) -> Target:
         "rule": rule,
         "intervals": intervals(rule, index, operator),
     }
-    return Target(
-        kind="prometheus.rule",
-        doc=rule.doc,
-        path=rule.path,
-        data=rule.data,
-        locator=rule_locator(rule),
-        anchor=span,
-        object_span=span,
-        context=context,
+    return Target.of_span(
+        "prometheus.rule", rule.doc, rule.path, rule.data, rule_locator(rule), span, context
     )
 
 
 @kind(RULE_FORMATS)
 def rule_targets(doc: Document, ctx: Context) -> Iterator[Target]:
     rf = _rule_file(doc, ctx)
-    if rf is None:
-        return
-    for rule in rf.rules:
+    for rule in rf.rules if rf is not None else ():
         if rule.kind is not None:
             yield rule_target(rule, ctx)
 

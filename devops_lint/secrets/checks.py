@@ -12,12 +12,19 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ..checkargs import given
 from ..context import Context
 from ..model import Result, Target
 from ..registry import check
 from ..rules import Rule
 from .scan import FileScan, reported_lines
 from .values import ALERTMANAGER
+
+
+def file_scan(target: Target) -> FileScan | None:
+    """The shared scan of a ``secrets.file`` target's file."""
+    scan = target.context.get("scan")
+    return scan if isinstance(scan, FileScan) else None
 
 
 @check(
@@ -36,9 +43,9 @@ from .values import ALERTMANAGER
     "X-001.stripe",
     target="secrets.file",
 )
-def plaintext_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(file_scan)
+def plaintext_secret(target: Target, rule: Rule, ctx: Context, scan: FileScan) -> Iterator[Result]:
     """X-001.*: detector hits of this rule in the file's text."""
-    scan: FileScan = target.context["scan"]
     for hit in scan.secrets(ctx):
         if hit.rule != rule.id:
             continue
@@ -58,9 +65,9 @@ def plaintext_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Resul
     "X-002.url-credentials",
     target="secrets.file",
 )
-def value_secret(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(file_scan)
+def value_secret(target: Target, rule: Rule, ctx: Context, scan: FileScan) -> Iterator[Result]:
     """X-002.*: credentials in URLs, sensitive keys and Alertmanager receivers."""
-    scan: FileScan = target.context["scan"]
     hits = [h for h in scan.values(ctx) if h.rule == rule.id]
     if not hits:
         return

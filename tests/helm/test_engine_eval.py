@@ -144,6 +144,14 @@ def test_helm_numbers_print_as_go_float64() -> None:
             "3463191",
         ),
         ('{{ int "12" }}{{ atoi "7" }}{{ toString 5 }}{{ float64 2 }}', {}, "12752"),
+        # cast.ToInt64 reads a leading 0 as octal (int, arithmetic); strconv.Atoi does not.
+        ('{{ int "010" }}-{{ add "010" 1 }}-{{ atoi "010" }}-{{ int "08" }}', {}, "8-9-10-0"),
+        (
+            "{{ kindOf 1 }} {{ kindOf .Values.f }} {{ kindOf .Values.s }} {{ kindOf .Values.m }}"
+            " {{ kindOf .Values.l }} {{ kindOf true }} {{ kindOf .Values.n }}",
+            {"f": 1.5, "s": "x", "m": {}, "l": [], "n": None},
+            "int float64 string map slice bool invalid",
+        ),
         (
             '{{ upper "a" }}{{ lower "B" }}{{ title "hi there" }}{{ replace "a" "b" "aa" }}',
             {},

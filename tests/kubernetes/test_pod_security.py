@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devops_lint.config import build_settings
+from devops_lint.defaults import SYSTEM_NAMESPACE_CONTROLS
 from devops_lint.engine import format_message, run
 from devops_lint.kubernetes.checks_pod_confinement import safe_sysctls
 from devops_lint.kubernetes.checks_pod_security import classify_capability
@@ -222,6 +223,17 @@ def test_inherited_run_as_non_root_passes_and_uid_zero_override_fails(tmp_path: 
 
 def test_system_namespaces_are_exempt(tmp_path: Path) -> None:
     assert _lint(tmp_path, POD.format(namespace="kube-system"), "K8S-008") == []
+
+
+def test_system_namespace_controls_are_the_standards_list() -> None:
+    """SYSTEM_NAMESPACE_CONTROLS is the list of standards 0.6 item 5 and Appendix A."""
+    standard = (Path(__file__).parents[2] / "docs" / "standard.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| `system_namespaces` \|[^|]*\| (.*) \|$", standard, re.MULTILINE)
+    assert row is not None
+    first, last, *others = re.split(r"…|, ", row.group(1))
+    span = range(int(first.removeprefix("K8S-")), int(last.removeprefix("K8S-")) + 1)
+    assert {f"K8S-{n:03d}" for n in span} | set(others) == SYSTEM_NAMESPACE_CONTROLS
+    assert "K8S-NET-001" in SYSTEM_NAMESPACE_CONTROLS
 
 
 HOSTPATH = """\

@@ -33,6 +33,14 @@ U = Unresolved
         ("1e3", Fraction(1000)),
         ("100k", Fraction(100_000)),
         ("250u", Fraction(1, 4000)),
+        ("3n", Fraction(3, 10**9)),
+        ("1Ki", Fraction(1024)),
+        ("2Ei", Fraction(2**61)),
+        ("1T", Fraction(10**12)),
+        ("1P", Fraction(10**15)),
+        ("1E", Fraction(10**18)),
+        ("1Ti", Fraction(2**40)),
+        ("1Pi", Fraction(2**50)),
     ],
 )
 def test_parse_quantity(text: Any, value: Fraction) -> None:

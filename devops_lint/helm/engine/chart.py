@@ -17,7 +17,7 @@ from typing import Any
 
 from ..values import chart_values, merge
 from .parse import Define, Parsed, TemplateError, parse_template
-from .values import GoObject, to_yaml
+from .values import GoObject, floats, to_yaml
 
 MAX_CHART_DEPTH = 8  # charts/<a>/charts/<b>/… nested deeper are not read
 MAX_FILES = 5000  # files listed for .Files.Glob and templates read per chart
@@ -44,17 +44,6 @@ API_VERSIONS = frozenset(
     storage.k8s.io/v1 storage.k8s.io/v1beta1 storage.k8s.io/v1alpha1
     storagemigration.k8s.io/v1beta1 internal.apiserver.k8s.io/v1alpha1""".split()  # noqa: SIM905
 )
-
-
-def floats(v: Any) -> Any:
-    """Helm reads values through JSON: every number is a float64."""
-    if isinstance(v, dict):
-        return {k: floats(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [floats(x) for x in v]
-    if isinstance(v, int) and not isinstance(v, bool):
-        return float(v)
-    return v
 
 
 @dataclass

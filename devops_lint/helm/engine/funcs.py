@@ -18,6 +18,7 @@ from typing import Any
 
 from ...model import ParseError
 from ...yamlload import load_documents
+from ..values import to_int
 from . import semver
 from .textfuncs import (
     MAX_LIST,
@@ -41,11 +42,10 @@ from .textfuncs import (
     strval,
     title,
     to_float,
-    to_int,
     trunc,
     words,
 )
-from .values import GoObject, Unknown, go_print, sprintf, to_json, to_yaml, truth
+from .values import GoObject, Unknown, floats, go_print, sprintf, to_json, to_yaml, truth
 
 __all__ = ["FuncError", "functions_for", "make_functions", "strval", "to_int"]
 
@@ -71,20 +71,18 @@ def _merge_into(dst: dict[str, Any], src: Any, overwrite: bool) -> None:
                 dst[k] = copy.deepcopy(v) if isinstance(v, (dict, list)) else v
 
 
-def _merge(dst: Any, *srcs: Any) -> Any:
-    if not isinstance(dst, dict):
-        raise FuncError("merge of a non-map")
-    for s in srcs:
-        _merge_into(dst, s, overwrite=False)
-    return dst
+def _merger(name: str, overwrite: bool) -> Callable[..., Any]:
+    """Sprig's ``merge`` (``overwrite`` false) or ``mergeOverwrite``: each source deep-merged
+    into the map ``dst``, which is returned."""
 
+    def merge(dst: Any, *srcs: Any) -> Any:
+        if not isinstance(dst, dict):
+            raise FuncError(f"{name} of a non-map")
+        for s in srcs:
+            _merge_into(dst, s, overwrite=overwrite)
+        return dst
 
-def _merge_overwrite(dst: Any, *srcs: Any) -> Any:
-    if not isinstance(dst, dict):
-        raise FuncError("mergeOverwrite of a non-map")
-    for s in srcs:
-        _merge_into(dst, s, overwrite=True)
-    return dst
+    return merge
 
 
 def _set(d: Any, k: Any, v: Any) -> Any:
@@ -183,18 +181,7 @@ def _from_json(s: Any) -> Any:
         data = json.loads(strval(s))
     except ValueError as exc:
         return {"Error": str(exc)}
-    return _floats(data) if isinstance(data, dict) else {}
-
-
-def _floats(v: Any) -> Any:
-    """JSON numbers decode to float64 in Go."""
-    if isinstance(v, dict):
-        return {k: _floats(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_floats(x) for x in v]
-    if isinstance(v, int) and not isinstance(v, bool):
-        return float(v)
-    return v
+    return floats(data) if isinstance(data, dict) else {}
 
 
 def _semver_compare(constraint: Any, version: Any) -> bool:
@@ -210,22 +197,22 @@ def _regex_find_all(pattern: Any, s: Any, n: Any) -> list[str]:
     return found if count < 0 else found[:count]
 
 
+# Go's reflect kind of each Python type that stands for a Go value (bool before int: a
+# Python bool is an int).
+_GO_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float64"),
+    (str, "string"),
+    (dict, "map"),
+    (list, "slice"),
+)
+
+
 def _kind_of(v: Any) -> str:
     if v is None:
         return "invalid"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map"
-    if isinstance(v, list):
-        return "slice"
-    return "struct"
+    return next((kind for cls, kind in _GO_KINDS if isinstance(v, cls)), "struct")
 
 
 def _type_of(v: Any) -> str:
@@ -355,7 +342,8 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "wrap": lambda n, s: strval(s),
         "plural": lambda one, many, n: one if to_int(n) == 1 else many,
         # numbers
-        "atoi": lambda s: to_int(s) if re.fullmatch(r"\s*[-+]?\d+\s*", strval(s)) else 0,
+        # strconv.Atoi is decimal: a leading 0 is not octal here, unlike ``int``.
+        "atoi": lambda s: int(strval(s)) if re.fullmatch(r"\s*[-+]?\d+\s*", strval(s)) else 0,
         "int": to_int,
         "int64": to_int,
         "float64": to_float,
@@ -379,8 +367,8 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "dict": _dict,
         "list": lambda *a: list(a),
         "tuple": lambda *a: list(a),
-        "merge": _merge,
-        "mergeOverwrite": _merge_overwrite,
+        "merge": _merger("merge", overwrite=False),
+        "mergeOverwrite": _merger("mergeOverwrite", overwrite=True),
         "set": _set,
         "unset": _unset,
         "hasKey": lambda d, k: isinstance(d, dict) and strval(k) in d,
@@ -422,7 +410,7 @@ def make_functions(placeholder: Callable[[Unknown], str]) -> dict[str, Function]
         "fromYaml": _from_yaml,
         "fromYamlArray": _from_yaml_array,
         "fromJson": _from_json,
-        "fromJsonArray": lambda s: _floats(json.loads(strval(s))),
+        "fromJsonArray": lambda s: floats(json.loads(strval(s))),
         # regular expressions (RE2)
         "regexMatch": lambda p, s: compile_regex(strval(p)).search(strval(s)) is not None,
         "regexFind": lambda p, s: (

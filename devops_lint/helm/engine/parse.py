@@ -393,16 +393,13 @@ def _node(
                 raise TemplateError("define inside another action", start)
             stack.append(("define", name, [], start))
             return
-        if word == "block":
-            name = _name(tokens, start, "block")
+        if word in ("block", "template"):
+            # ``block`` is a ``template`` call plus the define of its body.
+            name = _name(tokens, start, word)
             pipe = _PipeParser(tokens[2:], start).pipe(allow_decl=False)
             current.append(Call(start, end, name, pipe if pipe.cmds else None))
-            stack.append(("block", name, [], start))
-            return
-        if word == "template":
-            name = _name(tokens, start, "template")
-            pipe = _PipeParser(tokens[2:], start).pipe(allow_decl=False)
-            current.append(Call(start, end, name, pipe if pipe.cmds else None))
+            if word == "block":
+                stack.append(("block", name, [], start))
             return
         if word in ("break", "continue"):
             if not any(k == "range" for k, *_ in stack):

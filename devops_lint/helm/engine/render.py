@@ -25,7 +25,6 @@ from .chart import (
     coalesce,
     define_table,
     find_top,
-    floats,
     load_tree,
     plain_copy,
 )
@@ -33,6 +32,7 @@ from .evaluate import Evaluator
 from .parse import Define, Parsed, TemplateError, parse_template
 from .rendered import Limits, RenderLimit
 from .sourcemap import documents, line_starts
+from .values import floats
 
 RENDER_ERROR_FORMAT = "helm-render"
 RELEASE_NAME = "release-name"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..values import to_int
 from .values import go_print, go_quote, truth
 
 MAX_LIST = 100_000  # until/seq/repeat sizes: hostile charts must finish
@@ -46,27 +47,6 @@ def strval(v: Any) -> str:
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
     return go_print(v)
-
-
-def to_int(v: Any) -> int:
-    """cast.ToInt64: 0 when the value does not convert."""
-    if v is None:
-        return 0
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        return int(v) if v == v and abs(v) != float("inf") else 0
-    if isinstance(v, str):
-        t = v.strip()
-        if t.endswith(".0"):
-            t = t[:-2]
-        try:
-            return int(t, 0)
-        except ValueError:
-            return 0
-    return 0
 
 
 def to_float(v: Any) -> float:

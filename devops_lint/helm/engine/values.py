@@ -8,12 +8,12 @@ stands for float64 and ``int`` for int/int64 here.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 
-from ..values import go_float
+from ...model import holds_instance
+from ..values import go_float, yaml_literal
 
 
 class Unknown:
@@ -42,17 +42,20 @@ class GoObject:
         self.text = text
 
 
-def holds_unknown(v: Any, depth: int = 0) -> bool:
+def holds_unknown(v: Any) -> bool:
     """True when an ``Unknown`` sits inside a list or map (looked at a few levels deep)."""
-    if isinstance(v, Unknown):
-        return True
-    if depth > 4:
-        return False
+    return holds_instance(v, Unknown, 4, (list, tuple))
+
+
+def floats(v: Any) -> Any:
+    """Helm reads values through JSON (values files, ``fromJson``): every number is a float64."""
     if isinstance(v, dict):
-        return any(holds_unknown(x, depth + 1) for x in v.values())
-    if isinstance(v, (list, tuple)):
-        return any(holds_unknown(x, depth + 1) for x in v)
-    return False
+        return {k: floats(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [floats(x) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
 
 
 def truth(v: Any) -> bool:
@@ -328,21 +331,8 @@ def _yaml_str(s: str) -> str:
 
 
 def _yaml_scalar(v: Any) -> str:
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ".nan"
-        if math.isinf(v):
-            return ".inf" if v > 0 else "-.inf"
-        return json_number(v)
-    if isinstance(v, int):
-        return str(v)
-    return _yaml_str(str(v))
+    literal = yaml_literal(v, json_number)
+    return _yaml_str(str(v)) if literal is None else literal
 
 
 def _yaml_block(v: Any, out: list[str], indent: str) -> None:
