@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -133,43 +133,18 @@ def _scan_root(paths: list[str]) -> Path:
     return Path(".")
 
 
-def _actions_context(root: Path, given: set[str]) -> list[Path]:
-    """Files GitHub Actions rules read beside a given workflow or action.
+def _given_hooks(
+    which: Literal["context", "dependents"], root: Path, given: set[str]
+) -> list[Path]:
+    """What the format plug-ins add to a run on given files (``formats.given_hooks``)."""
+    import importlib
 
-    Update-tool configuration (GHA-024), other workflows (GHA-020) and local actions that a
-    job uses (`uses: ./…`) live outside the workflow's folder; without them linting one
-    changed workflow would report findings that a full run does not.
-    """
-    from .classify import RENOVATE_FILES, file_kind
-
-    if not any(file_kind(p) in ("workflow", "action", "dependabot") for p in given):
-        return []
-    names = [".github", "action.yml", "action.yaml", *RENOVATE_FILES]
-    return [root / n for n in names if os.path.lexists(root / n)]
-
-
-def _value_dependents(root: Path, given: set[str]) -> list[Path]:
-    """Files whose findings a given values file can change, linted and reported with it.
-
-    A changed ``*.tfvars`` changes what the module's ``.tf`` files resolve to, and a chart's
-    changed ``values.yaml`` or template partial (``_helpers.tpl``) what its templates render:
-    their findings belong to the change.
-    """
-    from .classify import file_kind
+    from .formats import given_hooks
 
     out: list[Path] = []
-    for rel in sorted(given):
-        path = root / rel
-        if file_kind(rel) == "tfvars":
-            out += sorted(q for q in path.parent.iterdir() if file_kind(q.name) == "terraform")
-        elif path.name in ("values.yaml", "values.yml") and (path.parent / "Chart.yaml").is_file():
-            templates = path.parent / "templates"
-            if templates.is_dir():
-                out.append(templates)
-        elif path.suffix == ".tpl":
-            chart = next((p for p in path.parents if (p / "Chart.yaml").is_file()), None)
-            if chart is not None and (chart / "templates") in path.parents:
-                out.append(chart / "templates")
+    for name in given_hooks(which):
+        module, _, function = name.partition(":")
+        out += getattr(importlib.import_module(module), function)(root, given)
     return out
 
 
@@ -308,8 +283,8 @@ def _scan(
                 continue
             seen_dirs.add(parent)
             scan.extend(sorted(q for q in parent.iterdir() if q.is_file() or q.is_symlink()))
-        scan.extend(_actions_context(root, report_only))
-        dependents = [d.absolute() for d in _value_dependents(root, report_only)]
+        scan.extend(_given_hooks("context", root, report_only))
+        dependents = [d.absolute() for d in _given_hooks("dependents", root, report_only)]
         scan.extend(dependents)
         report_only.update(i.path for i in discover(root.absolute(), dependents, **walk))
     from .progress import Progress

@@ -18,6 +18,7 @@ never text from a scanned tree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class FormatPlugin:
     parser: str | None = None
     # Parsing is slow enough to pay for a worker process when there are many such files.
     parallel: bool = False
+    # When files are given (pre-commit), ``module:function(root, given) -> list[Path]``:
+    # what its rules also read beside them (scanned, not reported) ...
+    given_context: str | None = None
+    # ... and the files whose findings a given file changes (scanned and reported).
+    given_dependents: str | None = None
 
 
 PLUGINS: tuple[FormatPlugin, ...] = (
@@ -42,6 +48,7 @@ PLUGINS: tuple[FormatPlugin, ...] = (
         frozenset({"kubernetes", "helm-render"}),
         file_kinds=frozenset({"helm"}),
         parallel=True,
+        given_dependents="devops_lint.helm.given:dependents",
     ),
     FormatPlugin(
         "terraform",
@@ -49,8 +56,13 @@ PLUGINS: tuple[FormatPlugin, ...] = (
         file_kinds=frozenset({"terraform", "tfvars"}),
         parser="devops_lint.terraform.parser:parse_file",
         parallel=True,
+        given_dependents="devops_lint.terraform.given:dependents",
     ),
-    FormatPlugin("github", frozenset({"workflow", "action"})),
+    FormatPlugin(
+        "github",
+        frozenset({"workflow", "action"}),
+        given_context="devops_lint.github.given:context",
+    ),
     FormatPlugin("prometheus", frozenset({"prometheus-config", "prometheus-rules", "kubernetes"})),
     FormatPlugin(
         "crossfile",
@@ -77,3 +89,9 @@ PARSER_OF_KIND: dict[str, str] = {
     kind: p.parser for p in PLUGINS if p.parser is not None for kind in p.file_kinds
 }
 PARALLEL_KINDS: frozenset[str] = frozenset(k for p in PLUGINS if p.parallel for k in p.file_kinds)
+
+
+def given_hooks(which: Literal["context", "dependents"]) -> list[str]:
+    """The ``given_context`` or ``given_dependents`` hooks of every plug-in, in table order."""
+    hooks = (p.given_context if which == "context" else p.given_dependents for p in PLUGINS)
+    return [hook for hook in hooks if hook is not None]

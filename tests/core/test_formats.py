@@ -32,3 +32,14 @@ def test_named_parsers_exist() -> None:
     for name in set(formats.PARSER_OF_KIND.values()):
         module, _, attr = name.partition(":")
         assert callable(getattr(importlib.import_module(module), attr))
+
+
+def test_given_file_hooks_are_named_in_the_table_and_exist() -> None:
+    assert formats.given_hooks("context") == ["devops_lint.github.given:context"]
+    assert formats.given_hooks("dependents") == [
+        "devops_lint.helm.given:dependents",
+        "devops_lint.terraform.given:dependents",
+    ]
+    for name in formats.given_hooks("context") + formats.given_hooks("dependents"):
+        module, _, attr = name.partition(":")
+        assert callable(getattr(importlib.import_module(module), attr))
