@@ -213,13 +213,6 @@ def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-021 ---------------------------------------------------------------------------
 
 
-@check("TF-AWS-021", target="terraform.resource")
-def db_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-021: ``publicly_accessible = true`` on an instance."""
-    r = resource_of(target)
-    yield from require(r, ("publicly_accessible",), lambda v: _negate(as_bool(v)), default=False)
-
-
 def _negate(value: bool | None) -> bool | None:
     return None if value is None else not value
 
@@ -330,13 +323,6 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
     results = require(r, ("backup_retention_period",), ok, args={"minimum": minimum})
     yield from _with_backup(ctx, r, results)
-
-
-@check("TF-AWS-022.deletion-protection", target="terraform.resource")
-def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
-    r = resource_of(target)
-    yield from require(r, ("deletion_protection",), as_bool, default=False)
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")

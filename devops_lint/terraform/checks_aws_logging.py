@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..model import Result
-from ..registry import check, params_of
+from ..registry import check
 from .aws_common import arg_result, first_block, refs_to
 from .aws_net_common import (
     as_int,
@@ -47,37 +47,11 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
-class TrailFlagParams(NamedTuple):
-    """The ``aws_cloudtrail`` argument that must be true."""
-
-    arg: str
-
-
-@check(
-    "TF-AWS-023.multi-region",
-    "TF-AWS-023.validation",
-    target="terraform.resource",
-    params=TrailFlagParams,
-)
-def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
-    r = resource_of(target)
-    arg = params_of(rule, TrailFlagParams).arg
-    yield from require(r, (arg,), as_bool, default=False)
-
-
 @check("TF-AWS-023.kms", "TF-AWS-025.kms", target="terraform.resource")
 def kms_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.kms (trails) / TF-AWS-025.kms (log groups): no ``kms_key_id``."""
     r = resource_of(target)
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
-
-
-@check("TF-AWS-023.disabled", target="terraform.resource")
-def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-023.disabled (high): ``enable_logging = false``."""
-    r = resource_of(target)
-    yield from require(r, ("enable_logging",), as_bool, default=True)
 
 
 def _non_empty(value: Any) -> bool | None:

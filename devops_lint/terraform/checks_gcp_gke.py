@@ -300,17 +300,6 @@ def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 # -- TF-GCP-006 ---------------------------------------------------------------------
 
 
-@check("TF-GCP-006.shielded", target="terraform.resource")
-def shielded_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-006.shielded: ``enable_shielded_nodes = false`` (absent is true)."""
-    c = resource_of(target)
-    value = c.data.get("enable_shielded_nodes")
-    if as_bool(value) is False:
-        yield at(c, "enable_shielded_nodes")
-    elif value is not None and as_bool(value) is None:
-        yield at(c, "enable_shielded_nodes", unresolved=True)
-
-
 @check("TF-GCP-006.secure-boot", target="terraform.resource")
 def secure_boot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GCP-006.secure-boot: ``enable_secure_boot`` absent or false (default false)."""
