@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Result
 from ..registry import check
 from .aws_common import arg_result, blocks, first_block
-from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
+from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources, unresolved_when
 from .common import any_true, as_bool, known, resource_of
 from .objects import Resource
 from .resolve import value_references
@@ -102,10 +102,7 @@ def _encryption_by_default(ctx: Context) -> bool | None:
 def _ebs_results(
     r: Resource, parts: tuple[str | int, ...], by_default: bool | None
 ) -> Iterator[Result]:
-    for res in require(r, parts, as_bool, default=False):
-        if by_default is None:
-            res.unresolved = True
-        yield res
+    yield from unresolved_when(by_default is None, require(r, parts, as_bool, default=False))
 
 
 @check("TF-AWS-019.volume", target="terraform.resource")

@@ -30,7 +30,7 @@ finding about a missing argument lands on ``resource "aws_eks_cluster" "main" {`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -147,25 +147,39 @@ def _block_target(
     )
 
 
+def _named_block_targets(
+    project: Project,
+    ctx: Context,
+    kind_name: str,
+    blocks_of: Callable[[Module], Iterable[Variable | Output | ModuleCall]],
+    prefix: str,
+    role: str,
+) -> Iterator[Target]:
+    """A target per named block of every module, located as ``<prefix>.<name>``."""
+    for m in _modules(project, ctx):
+        for item in blocks_of(m):
+            yield _block_target(kind_name, m, item, f"{prefix}.{item.name}", role)
+
+
 @kind(FORMATS, project=True)
 def variables(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for v in m.variables.values():
-            yield _block_target("terraform.variable", m, v, f"var.{v.name}", "variable")
+    yield from _named_block_targets(
+        project, ctx, "terraform.variable", lambda m: m.variables.values(), "var", "variable"
+    )
 
 
 @kind(FORMATS, project=True)
 def outputs(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for o in m.outputs.values():
-            yield _block_target("terraform.output", m, o, f"output.{o.name}", "output")
+    yield from _named_block_targets(
+        project, ctx, "terraform.output", lambda m: m.outputs.values(), "output", "output"
+    )
 
 
 @kind(FORMATS, project=True)
 def module_calls(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for c in m.module_calls.values():
-            yield _block_target("terraform.module_call", m, c, f"module.{c.name}", "call")
+    yield from _named_block_targets(
+        project, ctx, "terraform.module_call", lambda m: m.module_calls.values(), "module", "call"
+    )
 
 
 @kind(FORMATS, project=True)
