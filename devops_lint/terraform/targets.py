@@ -147,39 +147,28 @@ def _block_target(
     )
 
 
-def _named_block_targets(
-    project: Project,
-    ctx: Context,
+def _named_blocks(
     kind_name: str,
     blocks_of: Callable[[Module], Iterable[Variable | Output | ModuleCall]],
     prefix: str,
     role: str,
-) -> Iterator[Target]:
-    """A target per named block of every module, located as ``<prefix>.<name>``."""
-    for m in _modules(project, ctx):
-        for item in blocks_of(m):
-            yield _block_target(kind_name, m, item, f"{prefix}.{item.name}", role)
+) -> TargetKind:
+    """The target kind of one sort of named top-level block, located as ``<prefix>.<name>``."""
+
+    @kind(FORMATS, project=True)
+    def provide(project: Project, ctx: Context) -> Iterator[Target]:
+        for m in _modules(project, ctx):
+            for item in blocks_of(m):
+                yield _block_target(kind_name, m, item, f"{prefix}.{item.name}", role)
+
+    return provide
 
 
-@kind(FORMATS, project=True)
-def variables(project: Project, ctx: Context) -> Iterator[Target]:
-    yield from _named_block_targets(
-        project, ctx, "terraform.variable", lambda m: m.variables.values(), "var", "variable"
-    )
-
-
-@kind(FORMATS, project=True)
-def outputs(project: Project, ctx: Context) -> Iterator[Target]:
-    yield from _named_block_targets(
-        project, ctx, "terraform.output", lambda m: m.outputs.values(), "output", "output"
-    )
-
-
-@kind(FORMATS, project=True)
-def module_calls(project: Project, ctx: Context) -> Iterator[Target]:
-    yield from _named_block_targets(
-        project, ctx, "terraform.module_call", lambda m: m.module_calls.values(), "module", "call"
-    )
+variables = _named_blocks("terraform.variable", lambda m: m.variables.values(), "var", "variable")
+outputs = _named_blocks("terraform.output", lambda m: m.outputs.values(), "output", "output")
+module_calls = _named_blocks(
+    "terraform.module_call", lambda m: m.module_calls.values(), "module", "call"
+)
 
 
 @kind(FORMATS, project=True)
