@@ -1,11 +1,13 @@
-"""AWS controls decided by one boolean argument (standards 4.4 and 4.6).
+"""AWS and GCP controls decided by one boolean argument (standards 4 and 6).
 
 The rule file names the argument, the value it must hold (``want``) and the provider
-default an absent argument takes (hashicorp/aws v5): ``publicly_accessible`` false,
+default an absent argument takes. AWS (hashicorp/aws v5): ``publicly_accessible`` false,
 ``deletion_protection`` false, CloudTrail ``enable_logging`` true and
-``is_multi_region_trail`` / ``enable_log_file_validation`` false. An absent argument whose
-default is not ``want`` is reported at the resource header (standards 0.6 item 9); a value
-that is not a bool, or cannot be known, is unresolved.
+``is_multi_region_trail`` / ``enable_log_file_validation`` false. GCP (hashicorp/google):
+``enable_shielded_nodes`` and Cloud SQL ``deletion_protection`` true, ``can_ip_forward``
+false. An absent argument whose default is not ``want`` is reported at the resource
+header (standards 0.6 item 9); a value that is not a bool, or cannot be known, is
+unresolved. (Azure's flags have two spellings per argument: ``checks_azure_flags``.)
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class ArgumentFlagParams(NamedTuple):
     "TF-AWS-023.disabled",
     "TF-AWS-023.multi-region",
     "TF-AWS-023.validation",
+    "TF-GCP-006.shielded",
+    "TF-GCP-010.deletion-protection",
+    "TF-GCP-013.ip-forward",
     target="terraform.resource",
     params=ArgumentFlagParams,
 )
