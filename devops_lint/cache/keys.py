@@ -15,13 +15,12 @@ stamp: parsing a file of a fact kind reads nothing else (``FACT_KINDS``).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, parsing
 from ..discover import rel_to
@@ -30,6 +29,9 @@ from ..project import SourceFile
 from ..rules import Rule
 from .store import FORMAT
 from .walk import file_stats
+
+if TYPE_CHECKING:
+    from ..engine.state import RunState
 
 # Kinds whose parse is a function of the file alone. Helm templates are not among them:
 # loading one reads its chart (Chart.yaml, values.yaml, helpers).
@@ -169,18 +171,18 @@ def side_inputs(root: Path, files: list[SourceFile], settings: dict[str, Any]) -
 
 
 def run_key(
-    *,
-    root: Path,
+    state: RunState,
     paths: list[Path],
-    settings: dict[str, Any],
     rules: list[Rule],
     files: list[SourceFile],
     inputs: dict[str, FileInput],
     stdin: tuple[str, str] | None,
-    report_only: set[str] | None,
-    today: dt.date,
     jobs: int,
 ) -> str:
+    """The key of a whole run: the package, every rule (``rules``, selected or not), the
+    engine's root, settings, report filter and day, the paths, standard input, the job
+    count and every input file's digest."""
+    root, settings, report_only = state.root, state.settings, state.project.report_only
     digest = hashlib.sha256(f"run {package_stamp()}\n".encode())
     digest.update(rules_digest(rules).encode())
     header = {
@@ -189,7 +191,7 @@ def run_key(
         "settings": settings,
         "stdin": None if stdin is None else [stdin[0], _sha(stdin[1].encode("utf-8"))],
         "report_only": None if report_only is None else sorted(report_only),
-        "today": today.isoformat(),
+        "today": state.today.isoformat(),
         "jobs": jobs,
         "side": side_inputs(root, files, settings),
     }

@@ -47,18 +47,7 @@ def cached_run(
     settings = engine.settings
     files = loader.discovered(engine, paths)
     inputs = keys.read_inputs(files, settings["max_file_size"])
-    run_key = keys.run_key(
-        root=engine.root,
-        paths=paths,
-        settings=settings,
-        rules=rules,
-        files=files,
-        inputs=inputs,
-        stdin=stdin,
-        report_only=engine.project.report_only,
-        today=engine.today,
-        jobs=jobs,
-    )
+    run_key = keys.run_key(engine, paths, rules, files, inputs, stdin, jobs)
     stored = store.get("runs", run_key)
     if stored is not None:
         try:
