@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Target, Unresolved
 from ..registry import check, params_of
-from .common import as_bool, known, resource_of
+from .common import EndpointParams, as_bool, known, resource_of
 from .gcp_common import (
     NodeConfig,
     at,
@@ -79,12 +79,6 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
         # An authorized-networks block without CIDRs admits no external address.
         return "private", (), False
     return "restricted", where, uncertain
-
-
-class EndpointParams(NamedTuple):
-    """The endpoint exposure the rule reports: world or restricted."""
-
-    exposure: str
 
 
 @check(
