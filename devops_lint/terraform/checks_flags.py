@@ -1,4 +1,4 @@
-"""AWS and GCP controls decided by one boolean argument (standards 4 and 6).
+"""AWS and GCP controls decided by one boolean argument (standards sections 4 and 6).
 
 The rule file names the argument, the value it must hold (``want``) and the provider
 default an absent argument takes. AWS (hashicorp/aws v5): ``publicly_accessible`` false,
