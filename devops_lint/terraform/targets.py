@@ -39,7 +39,7 @@ from ..targets import TargetKind, kind
 from .callreport import refiner
 from .calls import evaluated_modules
 from .module import Module, modules_of
-from .objects import ModuleCall, Output, Resource, Variable
+from .objects import NamedBlock, Resource
 from .plan import PLAN_FORMAT, PlanModule, plan_modules_of, plan_refiner
 
 if TYPE_CHECKING:
@@ -131,9 +131,7 @@ def providers(project: Project, ctx: Context) -> Iterator[Target]:
             )
 
 
-def _block_target(
-    kind_name: str, m: Module, item: Variable | Output | ModuleCall, locator: str, role: str
-) -> Target:
+def _block_target(kind_name: str, m: Module, item: NamedBlock, locator: str, role: str) -> Target:
     """A target for a named top-level block (variable, output, module call)."""
     return Target(
         kind_name,
@@ -149,7 +147,7 @@ def _block_target(
 
 def _named_blocks(
     kind_name: str,
-    blocks_of: Callable[[Module], Iterable[Variable | Output | ModuleCall]],
+    blocks_of: Callable[[Module], Iterable[NamedBlock]],
     prefix: str,
     role: str,
 ) -> TargetKind:
