@@ -14,6 +14,7 @@ from typing import Any
 from .. import parsing
 from ..model import Document, ParseError, Span, Unresolved
 from .errors import Invalid, Unfit
+from .shapes import as_int, as_span, as_str
 
 _TAG = "\x00u"  # a stored Unresolved: {"\x00u": index}; no scanned key starts with NUL
 _MAX_DEPTH = 600
@@ -122,12 +123,6 @@ class _Decoder:
         return v
 
 
-def _span(value: Any) -> Span:
-    if not isinstance(value, list) or len(value) != 4 or not all(type(v) is int for v in value):
-        raise Invalid("span")
-    return Span(*value)
-
-
 def _decode_spans(rows: Any) -> dict[tuple[str | int, ...], Span]:
     if type(rows) is not list:
         raise Invalid("spans")
@@ -135,27 +130,12 @@ def _decode_spans(rows: Any) -> dict[tuple[str | int, ...], Span]:
     for row in rows:
         if type(row) is not list or len(row) < 4:
             raise Invalid("span row")
-        a, b, c, d = row[-4:]
-        if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
-            raise Invalid("span")
         path = tuple(row[:-4])
         for p in path:
             if type(p) is not str and type(p) is not int:
                 raise Invalid("span path")
-        out[path] = Span(a, b, c, d)
+        out[path] = as_span(row[-4:])
     return out
-
-
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise Invalid("string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise Invalid("integer")
-    return value
 
 
 def decode_document(rec: Any, path: str, file_text: str) -> Document:
@@ -172,12 +152,12 @@ def decode_document(rec: Any, path: str, file_text: str) -> Document:
     meta = {k: _decode_body(v) if k == "body" else dec.value(v, 1) for k, v in meta_in.items()}
     return Document(
         path=path,
-        format=_str(rec.get("format")),
+        format=as_str(rec.get("format")),
         data=dec.value(rec.get("data")),
         spans=_decode_spans(rec.get("spans")),
         key_spans=_decode_spans(rec.get("key_spans")),
-        index=_int(rec.get("index")),
-        text=file_text if text is None else _str(text),
+        index=as_int(rec.get("index")),
+        text=file_text if text is None else as_str(text),
         meta=meta,
     )
 
@@ -190,7 +170,7 @@ def decode_outcome(rec: Any, path: str, file_text: str) -> parsing.Outcome | par
         problem = rec["problem"]
         if not isinstance(problem, list) or len(problem) != 2:
             raise Invalid("problem")
-        return parsing.Problem(_str(problem[0]), _span(problem[1]))
+        return parsing.Problem(as_str(problem[0]), as_span(problem[1]))
     docs, dups, err = rec.get("documents"), rec.get("duplicates"), rec.get("error")
     if not isinstance(docs, list) or not isinstance(dups, list):
         raise Invalid("outcome")
@@ -199,9 +179,9 @@ def decode_outcome(rec: Any, path: str, file_text: str) -> parsing.Outcome | par
     for dup in dups:
         if not isinstance(dup, list) or len(dup) != 2:
             raise Invalid("duplicate")
-        out.duplicates.append((_str(dup[0]), _span(dup[1])))
+        out.duplicates.append((as_str(dup[0]), as_span(dup[1])))
     if err is not None:
         if not isinstance(err, list) or len(err) != 3:
             raise Invalid("error")
-        out.error = ParseError(_str(err[0]), _int(err[1]), _int(err[2]))
+        out.error = ParseError(as_str(err[0]), as_int(err[1]), as_int(err[2]))
     return out

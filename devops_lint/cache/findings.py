@@ -14,6 +14,7 @@ from ..model import SEVERITIES, Document, Finding, Span
 from ..project import Project, SourceFile
 from .errors import Invalid
 from .keys import FileInput
+from .shapes import as_int, as_list, as_span, as_str, as_strs
 
 _OUTCOMES = ("fail", "unresolved", "error")
 
@@ -42,36 +43,6 @@ def encode_finding(f: Finding) -> list[Any]:
         [[p, _span_out(s), label] for p, s, label in f.related],
         f.value_sets,
     ]
-
-
-def _str(v: Any) -> str:
-    if type(v) is not str:
-        raise Invalid("string")
-    return v
-
-
-def _int(v: Any) -> int:
-    if type(v) is not int:
-        raise Invalid("integer")
-    return v
-
-
-def _strs(v: Any) -> list[str]:
-    if type(v) is not list:
-        raise Invalid("list")
-    for x in v:
-        if type(x) is not str:
-            raise Invalid("string")
-    return v
-
-
-def _span(v: Any) -> Span:
-    if type(v) is not list or len(v) != 4:
-        raise Invalid("span")
-    a, b, c, d = v
-    if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
-        raise Invalid("span")
-    return Span(a, b, c, d)
 
 
 _SEVERITIES = frozenset(SEVERITIES)
@@ -105,10 +76,10 @@ def decode_finding(row: Any) -> Finding:
         raise Invalid("finding fields")
     return Finding(
         rule_id=rule_id,
-        controls=_strs(controls),
+        controls=as_strs(controls),
         severity=severity,
         path=path,
-        span=_span(span),
+        span=as_span(span),
         message=message,
         fix=fix,
         locator=locator,
@@ -120,14 +91,14 @@ def decode_finding(row: Any) -> Finding:
         logical=logical,
         baseline_state=baseline_state,
         related=[_related(item) for item in related] if related else [],
-        value_sets=_strs(value_sets),
+        value_sets=as_strs(value_sets),
     )
 
 
 def _related(item: Any) -> tuple[str, Span, str]:
     if type(item) is not list or len(item) != 3:
         raise Invalid("related")
-    return (_str(item[0]), _span(item[1]), _str(item[2]))
+    return (as_str(item[0]), as_span(item[1]), as_str(item[2]))
 
 
 def encode_result(result: Any, inputs: dict[str, FileInput]) -> Any:
@@ -171,35 +142,29 @@ def decode_result(
     if not isinstance(rows, list):
         raise Invalid("findings")
     findings = [decode_finding(r) for r in rows]
-    scanned = _int(value.get("files_scanned"))
+    scanned = as_int(value.get("files_scanned"))
     evaluated: dict[tuple[str, str], int] = {}
-    for row in _list(value.get("evaluated")):
+    for row in as_list(value.get("evaluated")):
         if not isinstance(row, list) or len(row) != 3:
             raise Invalid("evaluated")
-        evaluated[(_str(row[0]), _str(row[1]))] = _int(row[2])
+        evaluated[(as_str(row[0]), as_str(row[1]))] = as_int(row[2])
     until: dict[tuple[str, int, int, str], str] = {}
-    for row in _list(value.get("suppressed_until")):
+    for row in as_list(value.get("suppressed_until")):
         if not isinstance(row, list) or len(row) != 5:
             raise Invalid("suppressed_until")
-        until[(_str(row[0]), _int(row[1]), _int(row[2]), _str(row[3]))] = _str(row[4])
+        until[(as_str(row[0]), as_int(row[1]), as_int(row[2]), as_str(row[3]))] = as_str(row[4])
     project.files = list(files)
-    project.failed = set(_strs(value.get("failed")))
+    project.failed = set(as_strs(value.get("failed")))
     texts: dict[str, str | None] = {}
-    for row in _list(value.get("documents")):
+    for row in as_list(value.get("documents")):
         if not isinstance(row, list) or len(row) != 4:
             raise Invalid("document")
-        path, fmt, index, text = _str(row[0]), _str(row[1]), _int(row[2]), row[3]
+        path, fmt, index, text = as_str(row[0]), as_str(row[1]), as_int(row[2]), row[3]
         if text is None:
             if path not in texts:
                 texts[path] = own_text(inputs, path)
             text = texts[path]
             if text is None:
                 raise Invalid("document text")
-        project.documents.append(Document(path, fmt, None, index=index, text=_str(text)))
+        project.documents.append(Document(path, fmt, None, index=index, text=as_str(text)))
     return findings, scanned, evaluated, until
-
-
-def _list(v: Any) -> list[Any]:
-    if not isinstance(v, list):
-        raise Invalid("list")
-    return v

@@ -15,14 +15,12 @@ stamp: parsing a file of a fact kind reads nothing else (``FACT_KINDS``).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, parsing
 from ..discover import rel_to
@@ -30,6 +28,10 @@ from ..model import Span
 from ..project import SourceFile
 from ..rules import Rule
 from .store import FORMAT
+from .walk import file_stats
+
+if TYPE_CHECKING:
+    from ..engine.state import RunState
 
 # Kinds whose parse is a function of the file alone. Helm templates are not among them:
 # loading one reads its chart (Chart.yaml, values.yaml, helpers).
@@ -83,22 +85,17 @@ def read_inputs(files: list[SourceFile], max_size: int) -> dict[str, FileInput]:
     return out
 
 
+def _not_bytecode(name: str) -> bool:
+    return not name.endswith((".pyc", ".pyo"))
+
+
 @functools.cache
 def package_stamp() -> str:
     """Version plus the size and mtime of every file of the installed package."""
     digest = hashlib.sha256(f"devops-lint {__version__} cache {FORMAT}".encode())
-    for dirpath, dirnames, names in os.walk(PACKAGE_DIR):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = Path(dirpath, name)
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            rel = path.relative_to(PACKAGE_DIR).as_posix()
-            digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for path, st in file_stats(PACKAGE_DIR, _not_bytecode, skip_dirs=frozenset({"__pycache__"})):
+        rel = path.relative_to(PACKAGE_DIR).as_posix()
+        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -144,17 +141,10 @@ def _file_digest(path: Path, limit: int = 16 * 1024 * 1024) -> str:
 
 def _tree_stat(folder: Path, limit: int = 20_000) -> list[str]:
     out: list[str] = []
-    for dirpath, dirnames, names in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        for name in sorted(names):
-            path = Path(dirpath, name)
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            out.append(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}")
-            if len(out) >= limit:
-                return out
+    for path, st in file_stats(folder, follow_file_links=False):
+        out.append(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}")
+        if len(out) >= limit:
+            break
     return out
 
 
@@ -183,18 +173,18 @@ def side_inputs(root: Path, files: list[SourceFile], settings: dict[str, Any]) -
 
 
 def run_key(
-    *,
-    root: Path,
+    state: RunState,
     paths: list[Path],
-    settings: dict[str, Any],
     rules: list[Rule],
     files: list[SourceFile],
     inputs: dict[str, FileInput],
     stdin: tuple[str, str] | None,
-    report_only: set[str] | None,
-    today: dt.date,
     jobs: int,
 ) -> str:
+    """The key of a whole run: the package, every rule (``rules``, selected or not), the
+    engine's root, settings, report filter and day, the paths, standard input, the job
+    count and every input file's digest."""
+    root, settings, report_only = state.root, state.settings, state.project.report_only
     digest = hashlib.sha256(f"run {package_stamp()}\n".encode())
     digest.update(rules_digest(rules).encode())
     header = {
@@ -203,7 +193,7 @@ def run_key(
         "settings": settings,
         "stdin": None if stdin is None else [stdin[0], _sha(stdin[1].encode("utf-8"))],
         "report_only": None if report_only is None else sorted(report_only),
-        "today": today.isoformat(),
+        "today": state.today.isoformat(),
         "jobs": jobs,
         "side": side_inputs(root, files, settings),
     }

@@ -16,10 +16,8 @@ equals cold output byte for byte (``tests/cache``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .. import parsing
 from ..engine import Engine, RunResult, build_result, loader
@@ -33,32 +31,23 @@ from .store import Store
 
 def cached_run(
     store: Store,
-    root: Path,
+    engine: Engine,
     paths: list[Path],
-    settings: dict[str, Any],
     rules: list[Rule],
     *,
     stdin: tuple[str, str] | None = None,
-    report_only: set[str] | None = None,
-    today: dt.date | None = None,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    engine = Engine(root, settings, rules, report_only=report_only, today=today)
+    """``engine``'s run of ``paths`` from the store when nothing it reads has changed.
+
+    ``rules`` are all the rules the engine was given (it keeps only the selected ones): a
+    change to any of them changes the key.
+    """
+    settings = engine.settings
     files = loader.discovered(engine, paths)
     inputs = keys.read_inputs(files, settings["max_file_size"])
-    run_key = keys.run_key(
-        root=root,
-        paths=paths,
-        settings=settings,
-        rules=rules,
-        files=files,
-        inputs=inputs,
-        stdin=stdin,
-        report_only=report_only,
-        today=engine.today,
-        jobs=jobs,
-    )
+    run_key = keys.run_key(engine, paths, rules, files, inputs, stdin, jobs)
     stored = store.get("runs", run_key)
     if stored is not None:
         try:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..rulecache import cache_dir
+from .walk import file_stats
 
 FORMAT = 1
 MAX_AGE_DAYS = 30
@@ -32,6 +33,11 @@ _PRUNE_EVERY = 3600.0
 # A stored entry larger than this is not written (a run result of a huge monorepo, say);
 # reading it back would cost more than it saves.
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
+
+
+def _is_entry(name: str) -> bool:
+    """A stored entry, or the temporary file of one being written."""
+    return name.endswith((".json", ".tmp"))
 
 
 def results_dir() -> Path | None:
@@ -107,16 +113,8 @@ class Store:
         except OSError:
             return
         entries: list[tuple[float, int, Path]] = []
-        for dirpath, _, names in os.walk(self.folder):
-            for name in names:
-                if not name.endswith((".json", ".tmp")):
-                    continue
-                path = Path(dirpath, name)
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
-                entries.append((st.st_mtime, st.st_size, path))
+        for path, st in file_stats(self.folder, _is_entry):
+            entries.append((st.st_mtime, st.st_size, path))
         entries.sort()
         total = sum(size for _, size, _ in entries)
         for mtime, size, path in entries:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from ..model import Span
 from ..terraform import expr as ex
 from ..terraform.syntax import Attribute, Block, Body
 from .errors import Invalid, Unfit
+from .shapes import as_list, as_span
 
 __all__ = ["NODES", "Invalid", "Unfit", "decode", "encode"]
 
@@ -94,27 +94,12 @@ def decode(data: Any, want: type | None = None, depth: int = 0) -> Any:
     return cls(*values)
 
 
-def _span(value: Any) -> Span:
-    if type(value) is not list or len(value) != 4:
-        raise Invalid("span")
-    a, b, c, d = value
-    if type(a) is not int or type(b) is not int or type(c) is not int or type(d) is not int:
-        raise Invalid("span")
-    return Span(a, b, c, d)
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise Invalid("list")
-    return value
-
-
 def _decode_field(value: Any, kind: str, depth: int) -> Any:
     if kind.endswith("?") and value is None:
         return None
     base = kind.rstrip("?")
     if base == "span":
-        return _span(value)
+        return as_span(value)
     if base == "expr":
         return decode(value, ex.Expr, depth)
     if base == "body":
@@ -132,32 +117,32 @@ def _decode_field(value: Any, kind: str, depth: int) -> Any:
             raise Invalid("scalar")
         return value
     if base == "exprs":
-        return tuple(decode(v, ex.Expr, depth) for v in _list(value))
+        return tuple(decode(v, ex.Expr, depth) for v in as_list(value))
     if base == "blocks":
-        return [decode(v, Block, depth) for v in _list(value)]
+        return [decode(v, Block, depth) for v in as_list(value)]
     if base == "pairs":
         pairs = []
-        for kv in _list(value):
+        for kv in as_list(value):
             if not isinstance(kv, list) or len(kv) != 2:
                 raise Invalid("pair")
             pairs.append((decode(kv[0], ex.Expr, depth), decode(kv[1], ex.Expr, depth)))
         return tuple(pairs)
     if base == "tparts":
-        return tuple(v if type(v) is str else decode(v, ex.Expr, depth) for v in _list(value))
+        return tuple(v if type(v) is str else decode(v, ex.Expr, depth) for v in as_list(value))
     if base == "attrs":
         attrs = {}
-        for kv in _list(value):
+        for kv in as_list(value):
             if not isinstance(kv, list) or len(kv) != 2 or type(kv[0]) is not str:
                 raise Invalid("attribute")
             attrs[kv[0]] = decode(kv[1], Attribute, depth)
         return attrs
     if base == "strs":
-        items = _list(value)
+        items = as_list(value)
         if not all(type(v) is str for v in items):
             raise Invalid("labels")
         return tuple(items)
     if base == "parts":
-        items = _list(value)
+        items = as_list(value)
         if not all(type(v) in (str, int) for v in items):
             raise Invalid("parts")
         return tuple(items)

@@ -9,6 +9,7 @@ gives ``None`` (unknown), never a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import saferegex
@@ -60,23 +61,22 @@ class _Parser:
         return tok
 
     def expr(self) -> Any:
-        left = self.conj()
-        while self.peek() == ("op", "||"):
-            self.take()
-            right = self.conj()
-            left = (
-                True if True in (left, right) else (UNKNOWN if UNKNOWN in (left, right) else False)
-            )
-        return left
+        return self._chain("||", self.conj, decisive=True)
 
     def conj(self) -> Any:
-        left = self.unary()
-        while self.peek() == ("op", "&&"):
+        return self._chain("&&", self.unary, decisive=False)
+
+    def _chain(self, op: str, operand: Callable[[], Any], decisive: bool) -> Any:
+        """Operands joined by ``op`` (``||``: ``decisive`` true; ``&&``: false): the decisive
+        value on either side decides, else an unknown side leaves the result unknown."""
+        left = operand()
+        while self.peek() == ("op", op):
             self.take()
-            right = self.unary()
-            left = (
-                False if False in (left, right) else (UNKNOWN if UNKNOWN in (left, right) else True)
-            )
+            right = operand()
+            if decisive in (left, right):
+                left = decisive
+            else:
+                left = UNKNOWN if UNKNOWN in (left, right) else not decisive
         return left
 
     def unary(self) -> Any:

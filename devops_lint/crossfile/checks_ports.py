@@ -12,7 +12,7 @@ from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_an
 from ..model import JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import missing_side, unresolved_message
-from .k8s import K8sView, declared_ports, k8s_view, literal, pod_labels
+from .k8s import K8sView, declared_ports, k8s_view, literal, pod_labels, protocol_of
 from .monitors import service_selects
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def service_target_port(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Re
         if not isinstance(entry, dict):
             continue
         want = entry.get("targetPort", entry.get("port"))
-        proto = _proto(entry.get("protocol"))
+        proto = protocol_of(entry.get("protocol"))
         outcomes = [_and(t, _declares(p, want, proto)) for p, t in cands]
         verdict = tri_any(outcomes)
         if verdict is not True:
@@ -169,14 +169,6 @@ def service_target_port(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Re
                 ),
                 args={"port": want},
             )
-
-
-def _proto(value: Any) -> str | None:
-    if value is None:
-        return "TCP"
-    if isinstance(value, str) and not isinstance(value, Unresolved):
-        return value.upper()
-    return None
 
 
 def _declares(pod: Any, want: Any, proto: str | None, end: Any = None) -> Tri:
@@ -225,7 +217,8 @@ def netpol_port(obj: K8sObject, rule: Rule, ctx: Context) -> Iterator[Result]:
     if not cands:
         return  # selects nothing: K8S-NET-006.dangling-policy
     for path, entry in _netpol_ports(obj):
-        want, end, proto = entry.get("port"), entry.get("endPort"), _proto(entry.get("protocol"))
+        want, end = entry.get("port"), entry.get("endPort")
+        proto = protocol_of(entry.get("protocol"))
         verdict = tri_any([_and(t, _declares(p, want, proto, end)) for p, t in cands])
         if verdict is not True:
             yield Result(

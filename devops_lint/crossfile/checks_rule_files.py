@@ -60,6 +60,13 @@ def _configs_side(target: Target, ctx: Context) -> tuple[PromConfig, list[Result
     )
 
 
+def _entries_if_rules_scanned(target: Target, ctx: Context) -> list[Entry]:
+    """The config's ``rule_files`` entries; none when the scan holds no rule file at all
+    (``X-003.missing`` reports that once, instead of a finding per entry)."""
+    cfg, side = _configs_side(target, ctx)
+    return [] if side is not None else _entries(cfg, ctx)
+
+
 @check("X-003.missing", target="crossfile.prometheus_config")
 def missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     cfg, side = _configs_side(target, ctx)
@@ -75,10 +82,7 @@ def missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("X-003.glob-empty", target="crossfile.prometheus_config")
 def glob_empty(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg, side = _configs_side(target, ctx)
-    if side is not None:
-        return
-    for e in _entries(cfg, ctx):
+    for e in _entries_if_rules_scanned(target, ctx):
         if e.resolved is None and _looks_glob(e.raw):
             yield Result(path=e.path, unresolved=True, message=_unmapped(e), args={"entry": e.raw})
         elif e.is_glob and not e.matches:
@@ -111,10 +115,7 @@ def _is_rule_file(path: str, ctx: Context) -> bool | None:
 
 @check("X-003.not-a-rule-file", target="crossfile.prometheus_config")
 def not_a_rule_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg, side = _configs_side(target, ctx)
-    if side is not None:
-        return
-    for e in _entries(cfg, ctx):
+    for e in _entries_if_rules_scanned(target, ctx):
         bad = [p for p in e.matches if _is_rule_file(p, ctx) is False]
         if bad:
             yield Result(path=e.path, args={"entry": e.raw, "file": bad[0]})

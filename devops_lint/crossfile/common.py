@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,18 +51,15 @@ class Files:
 
     def is_file(self, rel: str) -> bool:
         """A discovered file, or one on disk that the scan did not include."""
-        if rel in self.paths:
-            return True
-        try:
-            return _inside(self.root, rel) and (self.root / rel).is_file()
-        except OSError:
-            return False
+        return rel in self.paths or self._on_disk(rel, Path.is_file)
 
     def is_dir(self, rel: str) -> bool:
-        if rel in self.dirs:
-            return True
+        return rel in self.dirs or self._on_disk(rel, Path.is_dir)
+
+    def _on_disk(self, rel: str, test: Callable[[Path], bool]) -> bool:
+        """``test`` on ``rel`` below the root: never outside it, false on any disk error."""
         try:
-            return _inside(self.root, rel) and (self.root / rel).is_dir()
+            return _inside(self.root, rel) and test(self.root / rel)
         except OSError:
             return False
 

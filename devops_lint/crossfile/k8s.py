@@ -52,7 +52,8 @@ class PortSet:
         return None if not self.complete or any(p.name is None for p in self.ports) else False
 
 
-def _protocol(value: Any) -> str | None:
+def protocol_of(value: Any) -> str | None:
+    """A port's protocol in upper case (absent is TCP); None when it cannot be known."""
     if value is None:
         return "TCP"
     if isinstance(value, str) and not isinstance(value, Unresolved):
@@ -102,7 +103,7 @@ def _declared_ports(pod: PodSpec) -> PortSet:
                     name=name
                     if isinstance(name, str) and not isinstance(name, Unresolved)
                     else None,
-                    protocol=_protocol(entry.get("protocol")),
+                    protocol=protocol_of(entry.get("protocol")),
                 )
             )
     return out

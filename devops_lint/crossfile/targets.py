@@ -18,14 +18,38 @@ Findings are reported in the file of the object they are about (``Result(doc=…
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model import FILE_START, Target
+from ..model import FILE_START, Document, JsonPath, Span, Target
 from ..targets import TargetKind, kind
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
+
+
+def _target(
+    kind_name: str,
+    doc: Document,
+    path: JsonPath,
+    data: Any,
+    locator: str,
+    *,
+    first_line: Span | None,
+    context: dict[str, Any],
+) -> Target:
+    """A target whose findings about missing things and whose suppressions both go to the
+    object's first line."""
+    return Target(
+        kind_name,
+        doc,
+        path,
+        data,
+        locator,
+        anchor=first_line,
+        object_span=first_line,
+        context=context,
+    )
 
 
 @kind(["prometheus-config"], project=True)
@@ -34,14 +58,13 @@ def _prometheus_configs(project: Project, ctx: Context) -> Iterator[Target]:
 
     view = prom_view(ctx)
     for cfg in view.index.configs:
-        yield Target(
-            kind="crossfile.prometheus_config",
-            doc=cfg.doc,
-            path=(),
-            data=cfg.doc.data,
-            locator="prometheus config",
-            anchor=FILE_START,
-            object_span=FILE_START,
+        yield _target(
+            "crossfile.prometheus_config",
+            cfg.doc,
+            (),
+            cfg.doc.data,
+            "prometheus config",
+            first_line=FILE_START,
             context={"name": cfg.doc.path, "config": cfg},
         )
 
@@ -55,14 +78,13 @@ def _rule_files(project: Project, ctx: Context) -> Iterator[Target]:
     view = prom_view(ctx)
     for rf in view.index.rule_files:
         anchor = rf.doc.span(()) if rf.groups_path == ("spec", "groups") else FILE_START
-        yield Target(
-            kind="crossfile.rule_file",
-            doc=rf.doc,
-            path=(),
-            data=rf.doc.data,
-            locator=rf.doc.path,
-            anchor=anchor,
-            object_span=anchor,
+        yield _target(
+            "crossfile.rule_file",
+            rf.doc,
+            (),
+            rf.doc.data,
+            rf.doc.path,
+            first_line=anchor,
             context={"name": rf.doc.path, "rule_file": rf},
         )
 
@@ -79,14 +101,13 @@ def _alertmanagers(project: Project, ctx: Context) -> Iterator[Target]:
 
     for am in alertmanager_configs(ctx):
         span = am.doc.span(am.path)
-        yield Target(
-            kind="crossfile.alertmanager",
-            doc=am.doc,
-            path=am.path,
-            data=am.data,
-            locator=am.locator,
-            anchor=span,
-            object_span=span,
+        yield _target(
+            "crossfile.alertmanager",
+            am.doc,
+            am.path,
+            am.data,
+            am.locator,
+            first_line=span,
             context={"name": am.locator, "alertmanager": am},
         )
 
@@ -115,14 +136,13 @@ def _file_targets(project: Project, kind_name: str, *formats: str) -> Iterator[T
     """One target per document of ``formats``, anchored at its first line, in path order."""
     docs = sorted(project.of_format(*formats), key=lambda d: (d.path, d.index))
     for doc in docs:
-        yield Target(
-            kind=kind_name,
-            doc=doc,
-            path=(),
-            data=doc.data,
-            locator=doc.path,
-            anchor=FILE_START,
-            object_span=FILE_START,
+        yield _target(
+            kind_name,
+            doc,
+            (),
+            doc.data,
+            doc.path,
+            first_line=FILE_START,
             context={"name": doc.path},
         )
 
@@ -142,14 +162,13 @@ def _cloud_identities(project: Project, ctx: Context) -> Iterator[Target]:
     from ..terraform.facts import cloud_identities
 
     for identity in cloud_identities(project, ctx):
-        yield Target(
-            kind="crossfile.cloud_identity",
-            doc=identity.doc,
-            path=identity.path,
-            data=identity.data,
-            locator=identity.address,
-            anchor=identity.header,
-            object_span=identity.header,
+        yield _target(
+            "crossfile.cloud_identity",
+            identity.doc,
+            identity.path,
+            identity.data,
+            identity.address,
+            first_line=identity.header,
             context={"name": identity.address, "resource": identity},
         )
 

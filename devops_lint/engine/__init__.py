@@ -123,22 +123,13 @@ def run(
     gc.disable()
     try:
         store = _store(root) if cache and not settings.get("helm_render") else None
+        engine = Engine(root, settings, rules, report_only=report_only, today=today)
         if store is not None:
             from ..cache.run import cached_run
 
             return cached_run(
-                store,
-                root,
-                paths,
-                settings,
-                rules,
-                stdin=stdin,
-                report_only=report_only,
-                today=today,
-                jobs=jobs,
-                progress=progress,
+                store, engine, paths, rules, stdin=stdin, jobs=jobs, progress=progress
             )
-        engine = Engine(root, settings, rules, report_only=report_only, today=today)
         engine.load(paths, stdin, jobs=jobs, progress=progress)
         engine.evaluate(jobs=jobs)
         engine.suppress()

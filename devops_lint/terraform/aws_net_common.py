@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Span, Unresolved
@@ -136,6 +136,15 @@ def require(
         yield arg_result(resource, *parts, unresolved=True, args=args)
     elif not verdict:
         yield arg_result(resource, *parts, args=args)
+
+
+def unresolved_when(uncertain: bool, results: Iterable[Result]) -> Iterator[Result]:
+    """``results``, each made unresolved when a condition they rest on is ``uncertain`` (the
+    key is symmetric? the protocol known?): an unproven failure is never a failure."""
+    for res in results:
+        if uncertain:
+            res.unresolved = True
+        yield res
 
 
 # -- run-wide lookups ---------------------------------------------------------------

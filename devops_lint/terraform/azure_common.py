@@ -102,6 +102,15 @@ class DefaultAction(NamedTuple):
     uncertain: bool
 
 
+def inline_default_action(r: Resource, block: str) -> list[DefaultAction]:
+    """The ``default_action`` of ``r``'s inline network block (``network_acls`` of a key
+    vault, ``network_rules`` of a storage account), when the block is written."""
+    if not blocks(r, block):
+        return []
+    action = arg(r, block, 0, "default_action")
+    return [DefaultAction(r.doc, action, block_uncertain(r, block))]
+
+
 def open_network(public: Arg, actions: list[DefaultAction]) -> Iterator[Result]:
     """A result unless ``public_network_access_enabled`` is false or some default action is
     certainly ``Deny``: at the first allowing default action, else at the public-access

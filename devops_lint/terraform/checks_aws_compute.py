@@ -12,13 +12,13 @@ false; DynamoDB point-in-time recovery off.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import Result
 from ..registry import check
 from .aws_common import arg_result, blocks, first_block
-from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources
+from .aws_net_common import as_int, indexed_blocks, lower, require, run_resources, unresolved_when
 from .common import any_true, as_bool, known, resource_of
 from .objects import Resource
 from .resolve import value_references
@@ -99,52 +99,54 @@ def _encryption_by_default(ctx: Context) -> bool | None:
     return any_true(as_bool(r.data.get("enabled", True)) for r in resources)
 
 
-def _ebs_results(
-    r: Resource, parts: tuple[str | int, ...], by_default: bool | None
+def _unencrypted_ebs(
+    ctx: Context, r: Resource, paths: Iterable[tuple[str | int, ...]]
 ) -> Iterator[Result]:
-    for res in require(r, parts, as_bool, default=False):
-        if by_default is None:
-            res.unresolved = True
-        yield res
+    """A result per EBS ``encrypted`` argument at ``paths`` that is not true (absent is
+    false), none when the scanned set turns encryption on by default, unresolved when
+    whether it does is unknown."""
+    by_default = _encryption_by_default(ctx)
+    if by_default:
+        return
+    for parts in paths:
+        yield from unresolved_when(by_default is None, require(r, parts, as_bool, default=False))
 
 
 @check("TF-AWS-019.volume", target="terraform.resource")
 def ebs_volume(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.volume: ``aws_ebs_volume`` without ``encrypted = true``."""
-    r = resource_of(target)
-    by_default = _encryption_by_default(ctx)
-    if by_default:
-        return
-    yield from _ebs_results(r, ("encrypted",), by_default)
+    yield from _unencrypted_ebs(ctx, resource_of(target), [("encrypted",)])
+
+
+def _instance_devices(r: Resource) -> Iterator[tuple[str | int, ...]]:
+    roots = indexed_blocks(r.data, "root_block_device")
+    if not roots and not _from_launch_template(r):
+        yield ("root_block_device", 0, "encrypted")
+    for i, _ in roots:
+        yield ("root_block_device", i, "encrypted")
+    for i, _ in indexed_blocks(r.data, "ebs_block_device"):
+        yield ("ebs_block_device", i, "encrypted")
 
 
 @check("TF-AWS-019.instance-block-device", target="terraform.resource")
 def instance_block_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.instance-block-device: root and EBS block devices of an instance."""
     r = resource_of(target)
-    by_default = _encryption_by_default(ctx)
-    if by_default:
-        return
-    roots = indexed_blocks(r.data, "root_block_device")
-    if not roots and not _from_launch_template(r):
-        yield from _ebs_results(r, ("root_block_device", 0, "encrypted"), by_default)
-    for i, _ in roots:
-        yield from _ebs_results(r, ("root_block_device", i, "encrypted"), by_default)
-    for i, _ in indexed_blocks(r.data, "ebs_block_device"):
-        yield from _ebs_results(r, ("ebs_block_device", i, "encrypted"), by_default)
+    yield from _unencrypted_ebs(ctx, r, _instance_devices(r))
+
+
+def _template_devices(r: Resource) -> Iterator[tuple[str | int, ...]]:
+    for i, mapping in indexed_blocks(r.data, "block_device_mappings"):
+        if mapping.get("no_device") is not None or mapping.get("virtual_name") is not None:
+            continue  # instance-store or suppressed device: no EBS volume
+        yield ("block_device_mappings", i, "ebs", 0, "encrypted")
 
 
 @check("TF-AWS-019.launch-template", target="terraform.resource")
 def launch_template_devices(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-019.launch-template: every ``block_device_mappings.ebs`` is encrypted."""
     r = resource_of(target)
-    by_default = _encryption_by_default(ctx)
-    if by_default:
-        return
-    for i, mapping in indexed_blocks(r.data, "block_device_mappings"):
-        if mapping.get("no_device") is not None or mapping.get("virtual_name") is not None:
-            continue  # instance-store or suppressed device: no EBS volume
-        yield from _ebs_results(r, ("block_device_mappings", i, "ebs", 0, "encrypted"), by_default)
+    yield from _unencrypted_ebs(ctx, r, _template_devices(r))
 
 
 # -- TF-AWS-020 ---------------------------------------------------------------------------
@@ -211,13 +213,6 @@ def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 # -- TF-AWS-021 ---------------------------------------------------------------------------
-
-
-@check("TF-AWS-021", target="terraform.resource")
-def db_public(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-021: ``publicly_accessible = true`` on an instance."""
-    r = resource_of(target)
-    yield from require(r, ("publicly_accessible",), lambda v: _negate(as_bool(v)), default=False)
 
 
 def _negate(value: bool | None) -> bool | None:
@@ -330,13 +325,6 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
     results = require(r, ("backup_retention_period",), ok, args={"minimum": minimum})
     yield from _with_backup(ctx, r, results)
-
-
-@check("TF-AWS-022.deletion-protection", target="terraform.resource")
-def db_deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-022.deletion-protection: ``deletion_protection`` not true."""
-    r = resource_of(target)
-    yield from require(r, ("deletion_protection",), as_bool, default=False)
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")

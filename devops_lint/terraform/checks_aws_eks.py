@@ -23,7 +23,7 @@ from .aws_common import (
     major_minor,
     refs_to,
 )
-from .common import any_true, as_bool, known, resource_of
+from .common import EndpointParams, any_true, as_bool, known, resource_of
 from .module import Module
 from .objects import Resource
 
@@ -60,12 +60,6 @@ def _endpoint_exposure(cluster: Resource) -> tuple[str | None, bool]:
     if public_on is False:
         return None, False
     return exposure, public_on is None
-
-
-class EndpointParams(NamedTuple):
-    """The endpoint exposure the rule reports: world or restricted."""
-
-    exposure: str
 
 
 @check(

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..model import Result
-from ..registry import check, params_of
+from ..registry import check
 from .aws_common import arg_result, first_block, refs_to
 from .aws_net_common import (
     as_int,
@@ -28,6 +28,7 @@ from .aws_net_common import (
     require,
     run_resources,
     starts_with,
+    unresolved_when,
 )
 from .common import as_bool, known, resource_of
 from .expr import Template
@@ -47,37 +48,11 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08"
 # -- TF-AWS-023 ---------------------------------------------------------------------------
 
 
-class TrailFlagParams(NamedTuple):
-    """The ``aws_cloudtrail`` argument that must be true."""
-
-    arg: str
-
-
-@check(
-    "TF-AWS-023.multi-region",
-    "TF-AWS-023.validation",
-    target="terraform.resource",
-    params=TrailFlagParams,
-)
-def trail_flag(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-023.multi-region / .validation: the flag (``params.arg``) is not true."""
-    r = resource_of(target)
-    arg = params_of(rule, TrailFlagParams).arg
-    yield from require(r, (arg,), as_bool, default=False)
-
-
 @check("TF-AWS-023.kms", "TF-AWS-025.kms", target="terraform.resource")
 def kms_key(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-023.kms (trails) / TF-AWS-025.kms (log groups): no ``kms_key_id``."""
     r = resource_of(target)
     yield from require(r, ("kms_key_id",), _non_empty, judge_unresolved=True)
-
-
-@check("TF-AWS-023.disabled", target="terraform.resource")
-def trail_disabled(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-023.disabled (high): ``enable_logging = false``."""
-    r = resource_of(target)
-    yield from require(r, ("enable_logging",), as_bool, default=True)
 
 
 def _non_empty(value: Any) -> bool | None:
@@ -99,15 +74,15 @@ def kms_rotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     symmetric = True if spec is None else (None if not known(spec) else spec == "SYMMETRIC_DEFAULT")
     if symmetric is False:
         return
-    for res in require(r, ("enable_key_rotation",), as_bool, default=False):
-        if symmetric is None:
-            res.unresolved = True
-        yield res
+    results = require(r, ("enable_key_rotation",), as_bool, default=False)
+    yield from unresolved_when(symmetric is None, results)
 
 
-@check("TF-AWS-024.wildcard-principal", target="terraform.resource")
-def kms_wildcard_principal(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-024.wildcard-principal: a key policy allowing ``Principal: "*"`` unconditionally."""
+@check("TF-AWS-024.wildcard-principal", "TF-AWS-026.public-policy", target="terraform.resource")
+def wildcard_principal_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """A resource ``policy`` allowing ``Principal: "*"`` unconditionally: a KMS key policy
+    (TF-AWS-024.wildcard-principal) or an ECR repository policy (TF-AWS-026.public-policy,
+    critical)."""
     r = resource_of(target)
     src = policy_source(r, "policy")
     if src is not None:
@@ -241,15 +216,6 @@ def ecr_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     yield from require(r, where, starts_with("kms"), default="AES256")
 
 
-@check("TF-AWS-026.public-policy", target="terraform.resource")
-def ecr_public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-026.public-policy (critical): a repository policy open to ``Principal: "*"``."""
-    r = resource_of(target)
-    src = policy_source(r, "policy")
-    if src is not None:
-        yield from policy_results(src)
-
-
 # -- TF-AWS-027 ---------------------------------------------------------------------------
 
 
@@ -299,10 +265,7 @@ def weak_tls_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
         return isinstance(value, str) and bool(TLS12_POLICY.match(value))
 
     shown = DEFAULT_SSL_POLICY + " (provider default)" if policy is None else str(policy)
-    for res in require(r, ("ssl_policy",), ok, args={"policy": shown}):
-        if not decided:
-            res.unresolved = True
-        yield res
+    yield from unresolved_when(not decided, require(r, ("ssl_policy",), ok, args={"policy": shown}))
 
 
 def _redirects_https(action: dict[str, Any]) -> bool | None:

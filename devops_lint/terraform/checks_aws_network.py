@@ -55,40 +55,34 @@ class IngressRule:
     cidr_args: tuple[str, ...]  # arguments holding CIDRs
 
 
+# Where each resource type writes the CIDRs of a rule.
+SG_CIDR_ARGS = ("cidr_blocks", "ipv6_cidr_blocks")
+VPC_RULE_CIDR_ARGS = ("cidr_ipv4", "cidr_ipv6")
+
+
+def _read_rule(
+    r: Resource,
+    base: tuple[str | int, ...],
+    spec: dict[str, Any],
+    protocol_arg: str,
+    cidr_args: tuple[str, ...],
+) -> IngressRule:
+    ports = spec.get("from_port"), spec.get("to_port")
+    return IngressRule(r, base, spec.get(protocol_arg), *ports, cidr_args)
+
+
 def _ingress_rules(r: Resource) -> Iterator[IngressRule]:
     data = r.data
     if r.type == "aws_security_group":
         raw = data.get("ingress")
         for i, b in enumerate(raw if isinstance(raw, list) else []):
-            if not isinstance(b, dict):
-                continue
-            yield IngressRule(
-                r,
-                ("ingress", i),
-                b.get("protocol"),
-                b.get("from_port"),
-                b.get("to_port"),
-                ("cidr_blocks", "ipv6_cidr_blocks"),
-            )
+            if isinstance(b, dict):
+                yield _read_rule(r, ("ingress", i), b, "protocol", SG_CIDR_ARGS)
         # ``ingress = [{...}]`` (attribute syntax) is read the same way.
     elif r.type == "aws_security_group_rule":
-        yield IngressRule(
-            r,
-            (),
-            data.get("protocol"),
-            data.get("from_port"),
-            data.get("to_port"),
-            ("cidr_blocks", "ipv6_cidr_blocks"),
-        )
+        yield _read_rule(r, (), data, "protocol", SG_CIDR_ARGS)
     elif r.type == "aws_vpc_security_group_ingress_rule":
-        yield IngressRule(
-            r,
-            (),
-            data.get("ip_protocol"),
-            data.get("from_port"),
-            data.get("to_port"),
-            ("cidr_ipv4", "cidr_ipv6"),
-        )
+        yield _read_rule(r, (), data, "ip_protocol", VPC_RULE_CIDR_ARGS)
 
 
 def _possible_kinds(

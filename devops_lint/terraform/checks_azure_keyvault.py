@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import DefaultAction, arg, block_uncertain, blocks, open_network
+from .azure_common import arg, inline_default_action, open_network
 from .common import resource_of
 from .expr import references
 from .objects import Resource
@@ -34,10 +34,7 @@ KEY = "azurerm_key_vault_key"
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-009.network-open: neither public access off nor ``network_acls`` ``Deny``."""
     r = resource_of(target)
-    actions: list[DefaultAction] = []
-    if blocks(r, "network_acls"):
-        acl = arg(r, "network_acls", 0, "default_action")
-        actions.append(DefaultAction(r.doc, acl, block_uncertain(r, "network_acls")))
+    actions = inline_default_action(r, "network_acls")
     yield from open_network(arg(r, "public_network_access_enabled"), actions)
 
 

@@ -17,10 +17,9 @@ from .azure_common import (
     DefaultAction,
     arg,
     as_str,
-    block_uncertain,
-    blocks,
     by_reference,
     first,
+    inline_default_action,
     open_network,
     reject_flag,
 )
@@ -94,10 +93,7 @@ def _network_rules(m: Module, account: Resource) -> list[Resource]:
 def network_open(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AZ-007.network-open: neither public access off nor a ``Deny`` default action."""
     r = resource_of(target)
-    actions: list[DefaultAction] = []
-    if blocks(r, "network_rules"):
-        rules = arg(r, "network_rules", 0, "default_action")
-        actions.append(DefaultAction(r.doc, rules, block_uncertain(r, "network_rules")))
+    actions = inline_default_action(r, "network_rules")
     for res in _network_rules(module_of(target), r):
         actions.append(DefaultAction(res.doc, arg(res, "default_action"), False))
     yield from open_network(arg(r, "public_network_access_enabled"), actions)

@@ -256,14 +256,3 @@ def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     unresolved = value is not None and as_bool(value) is None
     yield at(r, *BACKUP, field, unresolved=unresolved, setting=setting)
-
-
-@check("TF-GCP-010.deletion-protection", target="terraform.resource")
-def deletion_protection(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-010.deletion-protection: ``deletion_protection = false`` (default true)."""
-    r = resource_of(target)
-    value = r.data.get("deletion_protection")
-    if as_bool(value) is False:
-        yield at(r, "deletion_protection")
-    elif value is not None and as_bool(value) is None:
-        yield at(r, "deletion_protection", unresolved=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Target, Unresolved
 from ..registry import check, params_of
-from .common import as_bool, known, resource_of
+from .common import EndpointParams, as_bool, known, resource_of
 from .gcp_common import (
     NodeConfig,
     at,
@@ -79,12 +79,6 @@ def endpoint_exposure(c: Resource) -> tuple[str, tuple[str | int, ...], bool]:
         # An authorized-networks block without CIDRs admits no external address.
         return "private", (), False
     return "restricted", where, uncertain
-
-
-class EndpointParams(NamedTuple):
-    """The endpoint exposure the rule reports: world or restricted."""
-
-    exposure: str
 
 
 @check(
@@ -298,17 +292,6 @@ def logging_components(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 
 
 # -- TF-GCP-006 ---------------------------------------------------------------------
-
-
-@check("TF-GCP-006.shielded", target="terraform.resource")
-def shielded_nodes(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-006.shielded: ``enable_shielded_nodes = false`` (absent is true)."""
-    c = resource_of(target)
-    value = c.data.get("enable_shielded_nodes")
-    if as_bool(value) is False:
-        yield at(c, "enable_shielded_nodes")
-    elif value is not None and as_bool(value) is None:
-        yield at(c, "enable_shielded_nodes", unresolved=True)
 
 
 @check("TF-GCP-006.secure-boot", target="terraform.resource")

@@ -331,14 +331,3 @@ def serial_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield at(r, *where)
     elif isinstance(value, Unresolved):
         yield at(r, *where, unresolved=True)
-
-
-@check("TF-GCP-013.ip-forward", target="terraform.resource")
-def ip_forward(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-GCP-013.ip-forward: ``can_ip_forward = true``."""
-    r = resource_of(target)
-    value = r.data.get("can_ip_forward")
-    if as_bool(value) is True:
-        yield at(r, "can_ip_forward")
-    elif value is not None and as_bool(value) is None:
-        yield at(r, "can_ip_forward", unresolved=True)

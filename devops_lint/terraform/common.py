@@ -5,13 +5,14 @@
   again: the rule file's ``applies_to`` is the one home of that filter (``Rule.applies``);
 - values: ``known`` (resolved, ``None`` included), ``as_bool`` (Terraform's bool
   conversion of resolved values), ``any_true`` (a three-valued "any");
+- params: ``EndpointParams`` (TF-AWS-001 and TF-GCP-001: the control-plane exposure reported);
 - settings: ``port_settings`` (``admin_ports``/``data_ports`` of Appendix A, section 4.4).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import Unresolved
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
     from ..model import Target
     from .module import Module
     from .objects import Resource
+
+
+class EndpointParams(NamedTuple):
+    """The endpoint exposure the rule reports: world or restricted."""
+
+    exposure: str
 
 
 def resource_of(target: Target) -> Resource:

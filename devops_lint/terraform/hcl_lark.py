@@ -162,14 +162,10 @@ class _Converter:
 
     # -- structure -----------------------------------------------------------
     def body(self, tree: Any) -> Body:
-        body = Body()
-        for child in _trees(tree):
-            if child.data == "attribute":
-                attr = self.attribute(child)
-                body.attributes.setdefault(attr.name, attr)  # Terraform rejects duplicates
-            elif child.data == "block":
-                body.blocks.append(self.block(child))
-        return body
+        return Body.of([self._item(c) for c in _trees(tree) if c.data in ("attribute", "block")])
+
+    def _item(self, tree: Any) -> Attribute | Block:
+        return self.attribute(tree) if tree.data == "attribute" else self.block(tree)
 
     @staticmethod
     def _name(node: Any) -> str:

@@ -123,16 +123,14 @@ def try_parse_expression(text: str, span: Span | None) -> Expr | None:
 
 class _Converter(ConverterBase):
     def body(self, node: Any) -> Body:
-        body = Body()
-        for child in kids_of(node):
-            if child.type == "attribute":
-                attr = self.attribute(child)
-                body.attributes.setdefault(attr.name, attr)  # Terraform rejects duplicates
-            elif child.type == "block":
-                body.blocks.append(self.block(child))
-            else:
-                raise Unmappable(f"unexpected {child.type} in a body")
-        return body
+        return Body.of([self._item(child) for child in kids_of(node)])
+
+    def _item(self, node: Any) -> Attribute | Block:
+        if node.type == "attribute":
+            return self.attribute(node)
+        if node.type == "block":
+            return self.block(node)
+        raise Unmappable(f"unexpected {node.type} in a body")
 
     def attribute(self, node: Any) -> Attribute:
         # three children unless a comment sits inside (then a comment shows as a fourth)

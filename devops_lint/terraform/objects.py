@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..model import UNRESOLVED_KEY, Document, JsonPath, Span, Unresolved
 from .expr import Expr, Literal, Ref, references
@@ -53,14 +53,22 @@ def for_each_pairs(coll: Any) -> list[tuple[Any, Any]] | None:
 
 
 @dataclass(eq=False)
-class Variable:
+class NamedBlock:
+    """A block declared by a keyword and one name (``variable "x"``, ``output "y"``,
+    ``module "z"``): its document path is ``(keyword, name)``."""
+
+    keyword: ClassVar[str]
     name: str
     block: Block
     doc: Document
 
     @property
     def path(self) -> JsonPath:
-        return ("variable", self.name)
+        return (self.keyword, self.name)
+
+
+class Variable(NamedBlock):
+    keyword = "variable"
 
     @property
     def default(self) -> Expr | None:
@@ -76,27 +84,14 @@ class Variable:
         return isinstance(expr, Literal) and expr.value is False
 
 
-@dataclass(eq=False)
-class Output:
-    name: str
-    block: Block
-    doc: Document
-
-    @property
-    def path(self) -> JsonPath:
-        return ("output", self.name)
+class Output(NamedBlock):
+    keyword = "output"
 
 
 @dataclass(eq=False)
-class ModuleCall:
-    name: str
-    block: Block
-    doc: Document
+class ModuleCall(NamedBlock):
+    keyword = "module"
     caller: Module
-
-    @property
-    def path(self) -> JsonPath:
-        return ("module", self.name)
 
     @property
     def source(self) -> Any:

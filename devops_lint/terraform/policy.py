@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Document, Span, Unresolved
 from .expr import Call, Expr, ListExpr, Literal, ObjectExpr, Ref, Template, literal_string
@@ -106,6 +106,36 @@ def _conditions(v: Any) -> list[Condition]:
     return out
 
 
+class _Spelling(NamedTuple):
+    """How a policy format names a statement's plain fields."""
+
+    effect: str
+    actions: str
+    not_actions: str
+    resources: str
+    not_resources: str
+    sid: str
+
+
+# A JSON policy document, and an ``aws_iam_policy_document`` data source's statement blocks.
+JSON_SPELLING = _Spelling("Effect", "Action", "NotAction", "Resource", "NotResource", "Sid")
+HCL_SPELLING = _Spelling("effect", "actions", "not_actions", "resources", "not_resources", "sid")
+
+
+def _statement(item: dict[str, Any], names: _Spelling, span: Span | None) -> Statement:
+    """The statement's effect, actions, resources and ``Sid``; the caller adds principals and
+    conditions, which the two formats write differently."""
+    return Statement(
+        effect=item.get(names.effect, "Allow"),
+        actions=_as_list(item.get(names.actions)),
+        not_actions=_as_list(item.get(names.not_actions)),
+        resources=_as_list(item.get(names.resources)),
+        not_resources=_as_list(item.get(names.not_resources)),
+        sid=item.get(names.sid),
+        span=span,
+    )
+
+
 def policy_from_data(
     data: Any, source: str = "json", span: Span | None = None
 ) -> Policy | Unresolved:
@@ -123,21 +153,12 @@ def policy_from_data(
         if isinstance(item, Unresolved) or not isinstance(item, dict):
             policy.unresolved = True
             continue
-        policy.statements.append(
-            Statement(
-                effect=item.get("Effect", "Allow"),
-                actions=_as_list(item.get("Action")),
-                not_actions=_as_list(item.get("NotAction")),
-                resources=_as_list(item.get("Resource")),
-                not_resources=_as_list(item.get("NotResource")),
-                principals=_principals(item.get("Principal")),
-                not_principals=_principals(item.get("NotPrincipal")),
-                conditions=_conditions(item.get("Condition")),
-                sid=item.get("Sid"),
-                span=span,
-                unresolved=any(isinstance(v, Unresolved) for v in item.values()),
-            )
-        )
+        st = _statement(item, JSON_SPELLING, span)
+        st.principals = _principals(item.get("Principal"))
+        st.not_principals = _principals(item.get("NotPrincipal"))
+        st.conditions = _conditions(item.get("Condition"))
+        st.unresolved = any(isinstance(v, Unresolved) for v in item.values())
+        policy.statements.append(st)
     return policy
 
 
@@ -245,20 +266,12 @@ def policy_from_document_source(resource: Resource, depth: int = 0) -> Policy:
             for c in st.get("condition", []) or []
             if isinstance(c, dict)
         ]
-        policy.statements.append(
-            Statement(
-                effect=st.get("effect", "Allow"),
-                actions=_as_list(st.get("actions")),
-                not_actions=_as_list(st.get("not_actions")),
-                resources=_as_list(st.get("resources")),
-                not_resources=_as_list(st.get("not_resources")),
-                principals=principals,
-                not_principals=not_principals,
-                conditions=conditions,
-                sid=st.get("sid"),
-                span=resource.doc.span((*resource.path, "statement", i)),
-            )
-        )
+        span = resource.doc.span((*resource.path, "statement", i))
+        statement = _statement(st, HCL_SPELLING, span)
+        statement.principals = principals
+        statement.not_principals = not_principals
+        statement.conditions = conditions
+        policy.statements.append(statement)
     return policy
 
 

@@ -6,7 +6,7 @@ from ``expr.py``; everything after parsing works on them only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Span
@@ -55,3 +55,15 @@ class Body:
     def get(self, name: str) -> Expr | None:
         attr = self.attributes.get(name)
         return attr.expr if attr is not None else None
+
+    @classmethod
+    def of(cls, items: Iterable[Attribute | Block]) -> Body:
+        """A body from its attributes and blocks in source order. Of two attributes of one
+        name the first is kept (Terraform rejects the file; both parsers agree on this)."""
+        body = cls()
+        for item in items:
+            if isinstance(item, Attribute):
+                body.attributes.setdefault(item.name, item)
+            else:
+                body.blocks.append(item)
+        return body

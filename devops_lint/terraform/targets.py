@@ -30,7 +30,7 @@ finding about a missing argument lands on ``resource "aws_eks_cluster" "main" {`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,7 @@ from ..targets import TargetKind, kind
 from .callreport import refiner
 from .calls import evaluated_modules
 from .module import Module, modules_of
-from .objects import ModuleCall, Output, Resource, Variable
+from .objects import NamedBlock, Resource
 from .plan import PLAN_FORMAT, PlanModule, plan_modules_of, plan_refiner
 
 if TYPE_CHECKING:
@@ -131,9 +131,7 @@ def providers(project: Project, ctx: Context) -> Iterator[Target]:
             )
 
 
-def _block_target(
-    kind_name: str, m: Module, item: Variable | Output | ModuleCall, locator: str, role: str
-) -> Target:
+def _block_target(kind_name: str, m: Module, item: NamedBlock, locator: str, role: str) -> Target:
     """A target for a named top-level block (variable, output, module call)."""
     return Target(
         kind_name,
@@ -147,25 +145,28 @@ def _block_target(
     )
 
 
-@kind(FORMATS, project=True)
-def variables(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for v in m.variables.values():
-            yield _block_target("terraform.variable", m, v, f"var.{v.name}", "variable")
+def _named_blocks(
+    kind_name: str,
+    blocks_of: Callable[[Module], Iterable[NamedBlock]],
+    prefix: str,
+    role: str,
+) -> TargetKind:
+    """The target kind of one sort of named top-level block, located as ``<prefix>.<name>``."""
+
+    @kind(FORMATS, project=True)
+    def provide(project: Project, ctx: Context) -> Iterator[Target]:
+        for m in _modules(project, ctx):
+            for item in blocks_of(m):
+                yield _block_target(kind_name, m, item, f"{prefix}.{item.name}", role)
+
+    return provide
 
 
-@kind(FORMATS, project=True)
-def outputs(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for o in m.outputs.values():
-            yield _block_target("terraform.output", m, o, f"output.{o.name}", "output")
-
-
-@kind(FORMATS, project=True)
-def module_calls(project: Project, ctx: Context) -> Iterator[Target]:
-    for m in _modules(project, ctx):
-        for c in m.module_calls.values():
-            yield _block_target("terraform.module_call", m, c, f"module.{c.name}", "call")
+variables = _named_blocks("terraform.variable", lambda m: m.variables.values(), "var", "variable")
+outputs = _named_blocks("terraform.output", lambda m: m.outputs.values(), "output", "output")
+module_calls = _named_blocks(
+    "terraform.module_call", lambda m: m.module_calls.values(), "module", "call"
+)
 
 
 @kind(FORMATS, project=True)

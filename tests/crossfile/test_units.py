@@ -167,6 +167,12 @@ def test_trust_pattern_semantics(pattern: str, like: bool, subject: str, hit: bo
         ("assertion.repository in ['a/b', 'acme/shop']", {"assertion.repository": "a/b"}, True),
         ("!(assertion.event_name == 'pull_request')", {"assertion.event_name": "push"}, True),
         ("assertion.x == 'a' || true", {}, True),
+        # An unknown side: the decisive value still decides, otherwise unknown.
+        ("assertion.x == 'a' && false", {}, False),
+        ("assertion.x == 'a' && true", {}, None),
+        ("assertion.x == 'a' || false", {}, None),
+        ("false || assertion.x == 'a' || true", {}, True),
+        ("true && assertion.x == 'a' && false", {}, False),
         ("size(assertion.sub) > 3", {"assertion.sub": "abcd"}, None),  # outside the subset
     ],
 )
