@@ -17,6 +17,7 @@ from .. import __version__
 from ..cache.errors import Invalid
 from ..cache.findings import decode_finding, encode_finding
 from ..cache.keys import FileInput, canonical_json, rules_digest
+from ..cache.shapes import as_int, as_list, as_str
 from ..model import Finding
 from ..project import SourceFile
 from ..rules import Rule
@@ -143,32 +144,32 @@ def _decode(value: dict[str, Any], name: str) -> Shard:
     today = value.get("today")
     if type(today) is not str:
         raise Invalid("today")
-    findings = [decode_finding(row) for row in _list(value.get("findings"))]
+    findings = [decode_finding(row) for row in as_list(value.get("findings"))]
     evaluated: dict[tuple[str, str], int] = {}
-    for row in _list(value.get("evaluated")):
+    for row in as_list(value.get("evaluated")):
         if not (isinstance(row, list) and len(row) == 3 and type(row[2]) is int):
             raise Invalid("evaluated")
-        evaluated[(_str(row[0]), _str(row[1]))] = row[2]
+        evaluated[(as_str(row[0]), as_str(row[1]))] = row[2]
     until: dict[tuple[str, int, int, str], str] = {}
-    for row in _list(value.get("suppressed_until")):
+    for row in as_list(value.get("suppressed_until")):
         if not (isinstance(row, list) and len(row) == 5):
             raise Invalid("suppressed_until")
-        until[(_str(row[0]), _int(row[1]), _int(row[2]), _str(row[3]))] = _str(row[4])
+        until[(as_str(row[0]), as_int(row[1]), as_int(row[2]), as_str(row[3]))] = as_str(row[4])
     hygiene: list[tuple[Finding, list[Any] | None]] = []
-    for row in _list(value.get("hygiene")):
+    for row in as_list(value.get("hygiene")):
         if not (isinstance(row, list) and len(row) == 2):
             raise Invalid("hygiene")
         hygiene.append((decode_finding(row[0]), None if row[1] is None else _key(row[1])))
-    used = [_key(k) for k in _list(value.get("used"))]
-    failed = [_str(p) for p in _list(value.get("failed"))]
+    used = [_key(k) for k in as_list(value.get("used"))]
+    failed = [as_str(p) for p in as_list(value.get("failed"))]
     documents: list[list[Any]] = []
-    for row in _list(value.get("documents")):
+    for row in as_list(value.get("documents")):
         if not (isinstance(row, list) and len(row) == 4):
             raise Invalid("document")
         text = row[3]
         if text is not None and type(text) is not str:
             raise Invalid("document text")
-        documents.append([_str(row[0]), _str(row[1]), _int(row[2]), text])
+        documents.append([as_str(row[0]), as_str(row[1]), as_int(row[2]), text])
     return Shard(
         index, count, ident, paths, given, today, findings, evaluated, until, hygiene, used,
         failed, documents, name,
@@ -179,22 +180,4 @@ def _key(v: Any) -> list[Any]:
     """A suppression key: path, four span numbers, a document index (-1: a comment)."""
     if not (isinstance(v, list) and len(v) == 6 and type(v[0]) is str):
         raise Invalid("suppression key")
-    return [v[0], *(_int(x) for x in v[1:])]
-
-
-def _str(v: Any) -> str:
-    if type(v) is not str:
-        raise Invalid("string")
-    return v
-
-
-def _int(v: Any) -> int:
-    if type(v) is not int:
-        raise Invalid("integer")
-    return v
-
-
-def _list(v: Any) -> list[Any]:
-    if not isinstance(v, list):
-        raise Invalid("list")
-    return v
+    return [v[0], *(as_int(x) for x in v[1:])]
