@@ -80,7 +80,9 @@ def write_shard(
         from .engine import _store
 
         store = _store(root.absolute())
-    with Progress.on_stderr(enabled=not opts["quiet"]) as progress:
+    from .engine import no_cyclic_gc
+
+    with no_cyclic_gc(), Progress.on_stderr(enabled=not opts["quiet"]) as progress:
         text = run_shard(
             root.absolute(),
             [Path(p).absolute() for p in given],
@@ -142,5 +144,8 @@ def merged_result(
 
     shards = opts["merged_shards"]
     jobs = opts["jobs"] or os.cpu_count() or 1
-    result = run_merge(root.absolute(), settings, rules, shards, jobs=jobs)
+    from .engine import no_cyclic_gc
+
+    with no_cyclic_gc():
+        result = run_merge(root.absolute(), settings, rules, shards, jobs=jobs)
     return result, [Path(p).absolute() for p in shards[0].given]

@@ -11,8 +11,10 @@ The passes live in their own modules and share a ``RunState``:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ __all__ = [
     "build_result",
     "format_message",
     "matches",
+    "no_cyclic_gc",
     "redact_messages",
     "run",
     "select_rules",
@@ -115,13 +118,7 @@ def run(
     ``cache``: reuse and store results in the result cache (``devops_lint.cache``) unless
     ``DEVOPS_LINT_NO_CACHE`` is set; ``--helm-render`` runs (an external renderer) never do.
     """
-    import gc
-
-    # The run builds many small acyclic objects that live until it ends: the cyclic
-    # collector would rescan them again and again (half the parse time on large repos).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         store = _store(root) if cache and not settings.get("helm_render") else None
         engine = Engine(root, settings, rules, report_only=report_only, today=today)
         if store is not None:
@@ -134,6 +131,19 @@ def run(
         engine.evaluate(jobs=jobs)
         engine.suppress()
         return engine.result()
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """The cyclic collector paused for a run (a shard's and a merge's too).
+
+    A run builds many small acyclic objects that live until it ends: the collector would
+    rescan them again and again (half the parse time on large repos).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if was_enabled:
             gc.enable()
