@@ -354,6 +354,11 @@ def main() -> int:
         type=Path,
         help="also time devops-lint from this source tree (e.g. a copy of an older commit)",
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="also time devops-lint with its result cache, warm (the warm-up run stores it)",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table here")
     args = parser.parse_args()
 
@@ -375,6 +380,10 @@ def main() -> int:
             if args.compare_tree:
                 row.commands["devops-lint (compared tree)"] = row.commands["devops-lint"]
                 envs["devops-lint (compared tree)"] = {"PYTHONPATH": str(args.compare_tree)}
+            if args.warm:
+                warm = "devops-lint (result cache, warm)"
+                row.commands[warm] = [c for c in row.commands["devops-lint"] if c != "--no-cache"]
+                envs[warm] = {"DEVOPS_LINT_CACHE_DIR": str(Path(tmp, "result-cache"))}
             load = os.getloadavg()[0]
             timings = measure(row.commands, envs, args.repeat)
             base = timings["devops-lint"]

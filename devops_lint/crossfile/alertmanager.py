@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.objects import objects
+from ..kubernetes.facts import objects
 from ..model import Document, JsonPath, Unresolved
 from ..prometheus.facts import compile_anchored
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..kubernetes.selectors import Tri, tri_any
+from ..kubernetes.facts import Tri, tri_any
 from ..model import Result, Target, Unresolved
 from ..registry import check
 from .cel import evaluate, mapped_claims

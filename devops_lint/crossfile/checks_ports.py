@@ -7,8 +7,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.objects import K8sObject
-from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_any
+from ..kubernetes.facts import K8sObject, Tri, matches, same_namespace, tri_all, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import missing_side, unresolved_message

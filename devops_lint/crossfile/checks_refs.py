@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.objects import K8sObject, PodSpec, containers
-from ..kubernetes.selectors import Tri, tri_any
+from ..kubernetes.facts import K8sObject, PodSpec, Tri, containers, tri_any
 from ..model import Document, JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import Files, files, join, unresolved_message

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.objects import K8sObject, PodSpec
-from ..kubernetes.selectors import Tri, tri_any
+from ..kubernetes.facts import K8sObject, PodSpec, Tri, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from ..prometheus.facts import ScrapeJob
 from ..registry import check

@@ -7,11 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.kustomize import mark_patches
-from ..kubernetes.objects import K8sObject, PodSpec, containers, objects
-from ..kubernetes.pod_index import ByNamespace, LabelIndex
-from ..kubernetes.podkinds import pod_specs
-from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all
+from ..kubernetes.facts import (
+    ByNamespace,
+    K8sObject,
+    LabelIndex,
+    PodSpec,
+    Tri,
+    containers,
+    mark_patches,
+    matches,
+    objects,
+    pod_specs,
+    same_namespace,
+    tri_all,
+)
 from ..model import UNRESOLVED_KEY, Unresolved
 
 if TYPE_CHECKING:

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.objects import K8sObject, containers
-from ..kubernetes.selectors import api_group
+from ..kubernetes.facts import K8sObject, api_group, containers
 from ..model import Unresolved
 from .k8s import k8s_view, literal
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..kubernetes.objects import K8sObject, PodSpec
-from ..kubernetes.selectors import Tri, matches, same_namespace, tri_all, tri_any
+from ..kubernetes.facts import K8sObject, PodSpec, Tri, matches, same_namespace, tri_all, tri_any
 from ..model import Unresolved
 from .k8s import K8sView, pod_labels, selects
 
