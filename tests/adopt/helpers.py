@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from devops_lint.config import build_settings
 from devops_lint.engine import run
 from devops_lint.fingerprint import fingerprints
 from devops_lint.rules import load_rules
+from tests.integration.conftest import run_in_process
 from tests.rule_cache import seeded
 
 
@@ -56,20 +56,16 @@ def commit_all(root: Path, message: str) -> None:
 def lint(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, stderr) of ``devops-lint --format json ARGS`` run in ``root``,
     with a cache folder of the test's own (beside ``root`` unless given; that one starts with
-    the packaged rules parsed, see tests/rule_cache.py)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT")}
+    the packaged rules parsed, see tests/rule_cache.py).
+
+    The command runs in this process (the same ``main``, arguments, working directory and
+    environment): these tests are about baselines, not the process, and an interpreter
+    start-up per call was most of their time."""
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DEVOPS_LINT")}
     env["DEVOPS_LINT_CACHE_DIR"] = str(cache or seeded(root.parent / "devops-lint-cache"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "devops_lint", "--format", "json", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    report = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
-    return proc.returncode, report, proc.stderr
+    done = run_in_process("--format", "json", *args, cwd=root, env=env)
+    report = json.loads(done.out) if done.out.strip().startswith("{") else {}
+    return done.code, report, done.err
 
 
 def rules_of(report: dict[str, Any]) -> list[tuple[str, str]]:

@@ -251,7 +251,7 @@ def test_links_between_folders_never_loop(tmp_path: Path) -> None:
 
 
 def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
-    from tests.integration.conftest import run_cli
+    from tests.integration.conftest import run_in_process
 
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("build/\n")
@@ -266,7 +266,7 @@ def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
     )
 
     def reported(*args: str, cwd: Path = tmp_path) -> tuple[int, list[str]]:
-        r = run_cli("--format", "json", *args, cwd=cwd)
+        r = run_in_process("--format", "json", *args, cwd=cwd)
         return r.code, sorted(f["path"] for f in json.loads(r.out)["findings"])
 
     assert reported(".") == (1, ["k8s/pod.yaml"])
@@ -282,12 +282,12 @@ def test_cli_ignores_config_excludes_and_named_paths(tmp_path: Path) -> None:
 
 def test_cli_folders_beside_files_are_reported_with_the_same_walk(tmp_path: Path) -> None:
     """A folder named beside a file is reported in full: ignored files too under --no-ignore."""
-    from tests.integration.conftest import run_cli
+    from tests.integration.conftest import run_in_process
 
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("gen/\n")
     (tmp_path / ".devops-lint.yaml").write_text("select: [K8S-001]\n")
     make(tmp_path, "k8s/gen/pod.yaml", "other/pod.yaml", text=PRIVILEGED_POD)
-    r = run_cli("--format", "json", "--no-ignore", "k8s/", "other/pod.yaml", cwd=tmp_path)
+    r = run_in_process("--format", "json", "--no-ignore", "k8s/", "other/pod.yaml", cwd=tmp_path)
     paths = sorted(f["path"] for f in json.loads(r.out)["findings"])
     assert paths == ["k8s/gen/pod.yaml", "other/pod.yaml"]

@@ -5,12 +5,11 @@ repository root (git root, else the scanned folder), and nothing outside it is r
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.integration.conftest import run_in_process
 
 WORKFLOW = """name: ci
 on: push
@@ -54,16 +53,11 @@ def make_repo(root: Path, *, git: bool = True, action: bool = True) -> Path:
 
 
 def lint(cwd: Path, *paths: str) -> list[tuple[str, str]]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "devops_lint", *paths, "--format", "json"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "DEVOPS_LINT_NO_CACHE": "1"},
-    )
-    assert proc.returncode in (0, 1), proc.stderr
-    report = json.loads(proc.stdout)
+    # In this process, from ``cwd``: what is read depends on the working directory and the
+    # paths given, which the in-process run takes as the command does.
+    done = run_in_process(*paths, "--format", "json", cwd=cwd, env={"DEVOPS_LINT_NO_CACHE": "1"})
+    assert done.code in (0, 1), done.err
+    report = json.loads(done.out)
     return sorted(
         (f["rule"], f["path"].rsplit("/", 1)[-1])
         for f in report["findings"]

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,10 @@ def run_cli(
 
 
 def run_in_process(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+    *args: str, cwd: Path, stdin: str | None = None, env: Mapping[str, str | None] | None = None
 ) -> Completed:
-    """``devops-lint ARGS`` in ``cwd``, run by this process as the console script runs it."""
+    """``devops-lint ARGS`` in ``cwd``, run by this process as the console script runs it
+    (``env``: variables set for the run on top of this process's, None unsets one)."""
     from click.testing import CliRunner
 
     from devops_lint.cli import main

@@ -1,4 +1,5 @@
-"""End to end: the installed ``devops-lint`` command, run in a subprocess."""
+"""End to end: the ``devops-lint`` command line, the installed command in a subprocess where
+the process is the subject (exit statuses, standard input, the output file, start-up)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from devops_lint import __version__
-from tests.integration.conftest import SCHEMAS, run_cli
+from tests.integration.conftest import SCHEMAS, Completed, run_cli, run_in_process
 
 PRIVILEGED = """\
 apiVersion: v1
@@ -53,6 +54,19 @@ def report(out: str) -> dict[str, Any]:
     errors = list(_report_validator().iter_errors(data))
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
     return data
+
+
+@pytest.fixture
+def in_process(tmp_path: Path) -> Any:
+    """The same command line run in this process (tests/integration/conftest.py), in
+    ``tmp_path`` unless told otherwise: for the tests of what a run reports (selection,
+    suppressions, bad input, formats, given files), which are not about the process. Exit
+    statuses, standard input, the output file and start-up go through the installed command."""
+
+    def _run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> Completed:
+        return run_in_process(*args, cwd=cwd or tmp_path, stdin=stdin)
+
+    return _run
 
 
 def rules_of(data: dict[str, Any], suppressed: bool = False) -> list[tuple[str, str, int]]:
@@ -113,16 +127,18 @@ def test_wrong_config_type_is_exit_2(cli: Any, write: Any) -> None:
 
 
 # ------------------------------------------------------------------------ select/ignore
-def test_select_and_ignore(cli: Any, write: Any) -> None:
+def test_select_and_ignore(in_process: Any, write: Any) -> None:
     write("pod.yaml", PRIVILEGED)
     write("cm.yaml", DUPLICATE)
 
     def ids(*args: str) -> set[str]:
-        return {f["rule"] for f in report(cli("--format", "json", *args, ".").out)["findings"]}
+        return {
+            f["rule"] for f in report(in_process("--format", "json", *args, ".").out)["findings"]
+        }
 
     assert ids("--select", "K8S-001") == {"K8S-001", "X-000.duplicate-key"}
     # Ignoring everything selected leaves nothing to check: a usage error, not a green run.
-    assert cli("--select", "K8S-001", "--ignore", "K8S-001", ".").code == 2
+    assert in_process("--select", "K8S-001", "--ignore", "K8S-001", ".").code == 2
     assert ids("--select", "K8S-001", "--ignore", "X-000") == {"K8S-001"}
     assert ids("--select", "K8S-002") == {"X-000.duplicate-key"}
     assert ids("--select", "K8S-002,K8S-001", "--ignore", "X-000.duplicate-key") == {"K8S-001"}
@@ -134,27 +150,27 @@ def _suppressed_pod(comment: str) -> str:
     return PRIVILEGED.replace("privileged: true", f"privileged: true  {comment}")
 
 
-def test_suppression_with_reason_and_approval(cli: Any, write: Any) -> None:
+def test_suppression_with_reason_and_approval(in_process: Any, write: Any) -> None:
     write("pod.yaml", _suppressed_pod("# devops-lint: ignore[K8S-001] debug pod approved-by:@sec"))
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 0, r.out
     data = report(r.out)
     assert rules_of(data) == []
     [f] = data["findings"]
     assert f["suppressed"] is True and f["suppression_reason"] == "debug pod"
     assert data["summary"]["suppressed"] == 1 and data["summary"]["total"] == 0
-    text = cli(*K8S, ".")
+    text = in_process(*K8S, ".")
     assert text.out.strip() == "0 findings in 1 file, 1 suppressed"
 
 
-def test_suppression_by_control_id(cli: Any, write: Any) -> None:
+def test_suppression_by_control_id(in_process: Any, write: Any) -> None:
     write("pod.yaml", _suppressed_pod("# devops-lint: ignore[K8S-001] lab only approved-by:@sec"))
-    assert cli(*K8S, ".").code == 0
+    assert in_process(*K8S, ".").code == 0
 
 
-def test_suppression_without_reason(cli: Any, write: Any) -> None:
+def test_suppression_without_reason(in_process: Any, write: Any) -> None:
     write("pod.yaml", _suppressed_pod("# devops-lint: ignore[K8S-001]"))
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 1
     assert rules_of(report(r.out)) == [
         ("K8S-001", "pod.yaml", 11),
@@ -162,18 +178,18 @@ def test_suppression_without_reason(cli: Any, write: Any) -> None:
     ]
 
 
-def test_unused_suppression(cli: Any, write: Any) -> None:
+def test_unused_suppression(in_process: Any, write: Any) -> None:
     write(
         "pod.yaml", SAFE.replace("name: debug", "name: debug  # devops-lint: ignore[K8S-001] old")
     )
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 0  # low
     assert rules_of(report(r.out)) == [("X-000.unused-suppression", "pod.yaml", 4)]
 
 
-def test_critical_suppression_needs_approval(cli: Any, write: Any) -> None:
+def test_critical_suppression_needs_approval(in_process: Any, write: Any) -> None:
     write("pod.yaml", _suppressed_pod("# devops-lint: ignore[K8S-001] debug pod"))
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 1
     assert rules_of(report(r.out)) == [
         ("K8S-001", "pod.yaml", 11),
@@ -181,19 +197,19 @@ def test_critical_suppression_needs_approval(cli: Any, write: Any) -> None:
     ]
 
 
-def test_expired_suppression_reactivates(cli: Any, write: Any) -> None:
+def test_expired_suppression_reactivates(in_process: Any, write: Any) -> None:
     comment = "# devops-lint: ignore[K8S-001] debug approved-by:@sec until:2000-01-01"
     write("pod.yaml", _suppressed_pod(comment))
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 1
     assert rules_of(report(r.out)) == [("K8S-001", "pod.yaml", 11)]
 
 
 # ---------------------------------------------------------------------------- bad input
-def test_parse_error_in_one_file_others_still_reported(cli: Any, write: Any) -> None:
+def test_parse_error_in_one_file_others_still_reported(in_process: Any, write: Any) -> None:
     write("broken.yaml", "apiVersion: v1\nkind: Pod\nspec: [unclosed\n")
     write("pod.yaml", PRIVILEGED)
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 1
     data = report(r.out)
     assert rules_of(data) == [("K8S-001", "pod.yaml", 11)]
@@ -204,13 +220,13 @@ def test_parse_error_in_one_file_others_still_reported(cli: Any, write: Any) -> 
     assert data["files_scanned"] == 2
 
 
-def test_binary_and_non_utf8_files(cli: Any, write: Any) -> None:
+def test_binary_and_non_utf8_files(in_process: Any, write: Any) -> None:
     write("blob.yaml", b"\x00\x01\x02\x03binary")
     write(
         "latin.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: José}\n".encode("latin-1")
     )
     write("pod.yaml", PRIVILEGED)
-    r = cli(*K8S, "--format", "json", ".")
+    r = in_process(*K8S, "--format", "json", ".")
     assert r.code == 1, r.err
     data = report(r.out)
     assert rules_of(data) == [
@@ -230,14 +246,14 @@ def test_stdin_with_filename(cli: Any) -> None:
     assert r.code == 0
 
 
-def test_json_report_matches_its_schema(cli: Any, write: Any) -> None:
+def test_json_report_matches_its_schema(in_process: Any, write: Any) -> None:
     write("pod.yaml", PRIVILEGED)
     write("cm.yaml", DUPLICATE)
     write("ok.yaml", _suppressed_pod("# devops-lint: ignore[K8S-001] lab approved-by:@sec"))
-    data = report(cli("--format", "json", ".").out)  # every rule, not just K8S-001
+    data = report(in_process("--format", "json", ".").out)  # every rule, not just K8S-001
     assert data["tool"] == {"name": "devops-lint", "version": __version__}
     assert data["summary"]["total"] == len(rules_of(data))
-    assert report(cli("--format", "json", *K8S, "-", stdin=SAFE).out)["findings"] == []
+    assert report(in_process("--format", "json", *K8S, "-", stdin=SAFE).out)["findings"] == []
 
 
 # ------------------------------------------------------------------------------ formats
@@ -261,9 +277,9 @@ def test_sarif_output_file(cli: Any, write: Any, tmp_path: Path) -> None:
     assert str(tmp_path) not in json.dumps(run["results"])
 
 
-def test_github_annotations(cli: Any, write: Any) -> None:
+def test_github_annotations(in_process: Any, write: Any) -> None:
     write("pod.yaml", PRIVILEGED)
-    r = cli(*K8S, "--format", "github", ".")
+    r = in_process(*K8S, "--format", "github", ".")
     assert r.code == 1
     first = r.out.splitlines()[0]
     assert first.startswith("::error file=pod.yaml,line=11,col=21,")
@@ -271,28 +287,32 @@ def test_github_annotations(cli: Any, write: Any) -> None:
 
 
 # --------------------------------------------------------------------- given files only
-def test_given_files_are_checked_with_their_folder_but_reported_alone(cli: Any, write: Any) -> None:
+def test_given_files_are_checked_with_their_folder_but_reported_alone(
+    in_process: Any, write: Any
+) -> None:
     write("k8s/pod.yaml", PRIVILEGED)
     write("k8s/other.yaml", PRIVILEGED.replace("name: debug", "name: other"))
     write("elsewhere/third.yaml", PRIVILEGED)
-    data = report(cli(*K8S, "--format", "json", "k8s/pod.yaml").out)
+    data = report(in_process(*K8S, "--format", "json", "k8s/pod.yaml").out)
     assert rules_of(data) == [("K8S-001", "k8s/pod.yaml", 11)]
 
 
-def test_given_workflow_sees_repository_configuration(cli: Any, write: Any) -> None:
+def test_given_workflow_sees_repository_configuration(in_process: Any, write: Any) -> None:
     workflow = (
         "name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-24.04\n"
         "    timeout-minutes: 5\n    steps:\n      - run: echo hi\n"
     )
     write(".github/workflows/ci.yml", workflow)
-    without = report(cli("--format", "json", "--select", "GHA-024", ".github/workflows/ci.yml").out)
+    without = report(
+        in_process("--format", "json", "--select", "GHA-024", ".github/workflows/ci.yml").out
+    )
     write(
         ".github/dependabot.yml",
         "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n"
         "    schedule: {interval: weekly}\n",
     )
     with_config = report(
-        cli("--format", "json", "--select", "GHA-024", ".github/workflows/ci.yml").out
+        in_process("--format", "json", "--select", "GHA-024", ".github/workflows/ci.yml").out
     )
     if not any(f["rule"] == "GHA-024" for f in without["findings"]):
         pytest.skip("GHA-024 not reported without an update configuration")
@@ -312,24 +332,24 @@ def test_version_does_not_import_the_parsers(tmp_path: Path) -> None:
     assert not loaded, sorted(loaded)
 
 
-def test_folders_given_beside_files_are_reported_in_full(cli: Any, write: Any) -> None:
+def test_folders_given_beside_files_are_reported_in_full(in_process: Any, write: Any) -> None:
     write("k8s/pod.yaml", PRIVILEGED)
     write("more/pod.yaml", PRIVILEGED)
     write("more/other.yaml", PRIVILEGED)
-    data = report(cli(*K8S, "--format", "json", "k8s", "more/pod.yaml").out)
+    data = report(in_process(*K8S, "--format", "json", "k8s", "more/pod.yaml").out)
     assert rules_of(data) == [("K8S-001", "k8s/pod.yaml", 11), ("K8S-001", "more/pod.yaml", 11)]
 
 
-def test_changed_chart_values_report_the_templates(cli: Any, write: Any) -> None:
+def test_changed_chart_values_report_the_templates(in_process: Any, write: Any) -> None:
     write("chart/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n")
     write("chart/values.yaml", "privileged: true\n")
     template = PRIVILEGED.replace("privileged: true", "privileged: {{ .Values.privileged }}")
     write("chart/templates/pod.yaml", template)
-    data = report(cli(*K8S, "--format", "json", "chart/values.yaml").out)
+    data = report(in_process(*K8S, "--format", "json", "chart/values.yaml").out)
     assert rules_of(data) == [("K8S-001", "chart/templates/pod.yaml", 11)]
 
 
-def test_changed_tfvars_report_the_module(cli: Any, write: Any) -> None:
+def test_changed_tfvars_report_the_module(in_process: Any, write: Any) -> None:
     from tests.fixture_support import all_rules
 
     if not any(r.id == "TF-GEN-009.world-tfvars" for r in all_rules()):
@@ -339,11 +359,11 @@ def test_changed_tfvars_report_the_module(cli: Any, write: Any) -> None:
     write("mod/terraform.tfvars", 'ssh_ingress_cidrs = ["0.0.0.0/0"]\n')
     write("other/variables.tf", variables)
     sel = ("--format", "json", "--select", "TF-GEN-009")
-    changed_tfvars = report(cli(*sel, "mod/terraform.tfvars").out)
+    changed_tfvars = report(in_process(*sel, "mod/terraform.tfvars").out)
     assert rules_of(changed_tfvars) == [
         ("TF-GEN-009.world-tfvars", "mod/terraform.tfvars", 1),
         ("TF-GEN-009.no-validation", "mod/variables.tf", 1),
     ]
     # A changed .tf file is linted with the module's tfvars but reported alone.
-    changed_tf = report(cli(*sel, "mod/variables.tf").out)
+    changed_tf = report(in_process(*sel, "mod/variables.tf").out)
     assert rules_of(changed_tf) == [("TF-GEN-009.no-validation", "mod/variables.tf", 1)]

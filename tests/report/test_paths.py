@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from devops_lint.report.paths import PathMapper, display_paths
-from tests.integration.conftest import run_cli
+from tests.integration.conftest import run_in_process
 from tests.manifests import PRIVILEGED_POD
 
 
@@ -34,19 +34,19 @@ def test_every_format_follows_the_rule(tmp_path: Path) -> None:
     (repo / "docs").mkdir()
     args = ("--select", "K8S-001")
 
-    text = run_cli(*args, "infra/", cwd=repo).out
+    text = run_in_process(*args, "infra/", cwd=repo).out
     assert text.startswith("infra/k8s/pod.yaml:10:")
-    data = json.loads(run_cli(*args, "--format", "json", "infra/", cwd=repo).out)
+    data = json.loads(run_in_process(*args, "--format", "json", "infra/", cwd=repo).out)
     assert [f["path"] for f in data["findings"]] == ["infra/k8s/pod.yaml"]
-    inside = run_cli(*args, ".", cwd=repo / "infra" / "k8s").out
+    inside = run_in_process(*args, ".", cwd=repo / "infra" / "k8s").out
     assert inside.startswith("pod.yaml:10:")
-    outside = run_cli(*args, "../infra", cwd=repo / "docs").out
+    outside = run_in_process(*args, "../infra", cwd=repo / "docs").out
     assert outside.startswith(f"{(repo / 'infra' / 'k8s' / 'pod.yaml').as_posix()}:10:")
 
     # Code hosts resolve paths against the repository root, wherever the linter ran.
-    github = run_cli(*args, "--format", "github", ".", cwd=repo / "infra").out
+    github = run_in_process(*args, "--format", "github", ".", cwd=repo / "infra").out
     assert github.startswith("::error file=infra/k8s/pod.yaml,")
-    sarif = json.loads(run_cli(*args, "--format", "sarif", "k8s", cwd=repo / "infra").out)
+    sarif = json.loads(run_in_process(*args, "--format", "sarif", "k8s", cwd=repo / "infra").out)
     run = sarif["runs"][0]
     location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "infra/k8s/pod.yaml", "uriBaseId": "%SRCROOT%"}
