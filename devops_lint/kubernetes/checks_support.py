@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
+from ..context import TargetKey
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 
 if TYPE_CHECKING:
@@ -81,16 +82,10 @@ def has_unresolved_subtree(value: Any) -> bool:
     return isinstance(value, Unresolved) or (isinstance(value, dict) and UNRESOLVED_KEY in value)
 
 
-def container_of(target: Target) -> Container:
-    return target.context["container"]  # type: ignore[no-any-return]
-
-
-def pod_of(target: Target) -> PodSpec:
-    return target.context["pod"]  # type: ignore[no-any-return]
-
-
-def object_of(target: Target) -> K8sObject:
-    return target.context["object"]  # type: ignore[no-any-return]
+# What the Kubernetes target builders put on a target: the container, its pod spec, the object.
+container_of: TargetKey[Container] = TargetKey("container")
+pod_of: TargetKey[PodSpec] = TargetKey("pod")
+object_of: TargetKey[K8sObject] = TargetKey("object")
 
 
 def is_ephemeral(container: Container) -> bool:
