@@ -60,9 +60,16 @@ def _set_security_field(
 _MISSING: Any = object()
 
 
-@fix("K8S-007", "unsafe", "sets `securityContext.allowPrivilegeEscalation: false`")
-def no_privilege_escalation(ctx: FixContext) -> Proposal | None:
-    return _set_security_field(ctx, ("allowPrivilegeEscalation",), "false")
+def _register_flag_fix(rule_id: str, key: str, value: str) -> None:
+    """Register the fix of ``rule_id``: set the container's ``securityContext.<key>``."""
+
+    @fix(rule_id, "unsafe", f"sets `securityContext.{key}: {value}`")
+    def set_flag(ctx: FixContext) -> Proposal | None:
+        return _set_security_field(ctx, (key,), value)
+
+
+_register_flag_fix("K8S-007", "allowPrivilegeEscalation", "false")
+_register_flag_fix("K8S-010", "readOnlyRootFilesystem", "true")
 
 
 @fix("K8S-008.run-as-non-root", "unsafe", "sets `securityContext.runAsNonRoot: true`")
@@ -77,11 +84,6 @@ def run_as_non_root(ctx: FixContext, found: tuple[Document, JsonPath]) -> Propos
 @fix("K8S-009.missing", "unsafe", "sets `securityContext.seccompProfile.type: RuntimeDefault`")
 def seccomp_runtime_default(ctx: FixContext) -> Proposal | None:
     return _set_security_field(ctx, ("seccompProfile",), "", leaf={"type": "RuntimeDefault"})
-
-
-@fix("K8S-010", "unsafe", "sets `securityContext.readOnlyRootFilesystem: true`")
-def read_only_root(ctx: FixContext) -> Proposal | None:
-    return _set_security_field(ctx, ("readOnlyRootFilesystem",), "true")
 
 
 @fix("K8S-006", "unsafe", "adds `ALL` to `securityContext.capabilities.drop`")
