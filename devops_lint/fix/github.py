@@ -7,7 +7,7 @@ from typing import Any
 
 from ..model import Document, JsonPath
 from .edits import Edit
-from .locate import by_key_line, innermost
+from .locate import at_finding, by_key_line
 from .registry import FixContext, Proposal, fix, located
 from .yamledit import insert_into_mapping, written_value
 
@@ -114,12 +114,8 @@ def top_level_permissions(ctx: FixContext) -> Proposal | None:
 def _step(ctx: FixContext) -> tuple[Document, JsonPath] | None:
     """The workflow step (``jobs.<id>.steps[i]``) or composite action step (``runs.steps[i]``)
     written on the finding's line, with its document."""
-    doc = ctx.doc
-    if doc is None:
-        return None
-    path = innermost(
-        doc,
-        ctx.finding.span.line,
+    return at_finding(
+        ctx,
         lambda p, v: (
             isinstance(v, dict)
             and (
@@ -128,7 +124,6 @@ def _step(ctx: FixContext) -> tuple[Document, JsonPath] | None:
             )
         ),
     )
-    return (doc, path) if path is not None else None
 
 
 def _job_of(doc: Document, step: JsonPath) -> Any:
