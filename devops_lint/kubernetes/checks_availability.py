@@ -15,13 +15,12 @@ from .checks_support import (
     int_value,
     is_prod_namespace,
     lookup,
-    object_of,
     percent_value,
     same_name,
     same_namespace,
     undecided,
 )
-from .objects import K8sObject, objects, pod_spec
+from .objects import K8sObject, object_of, objects, pod_spec
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -12,13 +12,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .. import saferegex
-from ..context import TargetKey
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
-    from .objects import Container, K8sObject, PodSpec
+    from .objects import Container
 
 
 class Tri(Enum):
@@ -80,12 +79,6 @@ def lookup(data: Any, base: JsonPath, rel: JsonPath) -> Lookup:
 
 def has_unresolved_subtree(value: Any) -> bool:
     return isinstance(value, Unresolved) or (isinstance(value, dict) and UNRESOLVED_KEY in value)
-
-
-# What the Kubernetes target builders put on a target: the container, its pod spec, the object.
-container_of: TargetKey[Container] = TargetKey("container")
-pod_of: TargetKey[PodSpec] = TargetKey("pod")
-object_of: TargetKey[K8sObject] = TargetKey("object")
 
 
 def is_ephemeral(container: Container) -> bool:
