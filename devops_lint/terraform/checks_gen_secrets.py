@@ -16,7 +16,7 @@ from ..model import UNRESOLVED_KEY, JsonPath, Result, Span, Unresolved
 from ..placeholders import Placeholders, placeholders_of
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
-from .common import module_of, resource_of
+from .common import module_of, resource_of, variable_of
 from .expr import (
     Call,
     Expr,
@@ -304,7 +304,7 @@ def _secret_variable(var: Variable, ctx: Context) -> bool:
 @check("TF-GEN-003.variable-not-sensitive", target="terraform.variable")
 def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-003.variable-not-sensitive."""
-    var: Variable = target.context["variable"]
+    var = variable_of(target)
     if not _secret_variable(var, ctx):
         return
     value = target.data.get("sensitive")
@@ -318,7 +318,7 @@ def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator
 @check("TF-GEN-003.variable-default", target="terraform.variable")
 def variable_default(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-GEN-003.variable-default: high for a non-empty literal, else medium."""
-    var: Variable = target.context["variable"]
+    var = variable_of(target)
     if var.default is None or not _secret_variable(var, ctx):
         return
     value = target.data.get("default")

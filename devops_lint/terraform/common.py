@@ -21,7 +21,7 @@ from ..model import Unresolved
 if TYPE_CHECKING:
     from ..context import Context
     from .module import Module
-    from .objects import Resource
+    from .objects import Resource, Variable
 
 
 class EndpointParams(NamedTuple):
@@ -34,6 +34,10 @@ class EndpointParams(NamedTuple):
 resource_of: TargetKey[Resource] = TargetKey("resource")
 # The module (directory) that holds the target's object.
 module_of: TargetKey[Module] = TargetKey("module")
+# The modules of a whole-run target (``terraform.files``), by directory.
+modules_of: TargetKey[dict[str, Module]] = TargetKey("modules")
+# The variable a ``terraform.variable`` target is about.
+variable_of: TargetKey[Variable] = TargetKey("variable")
 
 
 def known(value: Any) -> bool:
