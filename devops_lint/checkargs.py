@@ -29,11 +29,19 @@ GivenBody = Callable[["Target", "Rule", "Context", T], Iterable["Result"]]
 def given(find: Callable[[Target], T | None]) -> Callable[[GivenBody[T]], CheckFn]:
     """A decorator: the check runs its body with what ``find`` returns for the target, and
     reports nothing when that is None."""
+    return given_in_run(lambda target, ctx: find(target))
+
+
+def given_in_run(
+    find: Callable[[Target, Context], T | None],
+) -> Callable[[GivenBody[T]], CheckFn]:
+    """``given`` for a finder that also reads the run (the project's other objects through
+    ``ctx``): a workload with more than one replica once its autoscaler is counted."""
 
     def wrap(body: GivenBody[T]) -> CheckFn:
         @functools.wraps(body)
         def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-            found = find(target)
+            found = find(target, ctx)
             if found is not None:
                 yield from body(target, rule, ctx, found)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
-    from .model import Finding
+    from .model import Finding, Target
     from .project import Project
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -37,6 +39,22 @@ def shipped_strings(name: str) -> frozenset[str]:
         elif isinstance(value, list):
             stack.extend(value)
     return frozenset(out)
+
+
+class TargetKey(Generic[T]):
+    """A typed reader of one key of ``Target.context``: what a format's target builder puts
+    there (the Terraform resource, the Prometheus rule ...). Declared once per key beside the
+    format's types, ``resource_of: TargetKey[Resource] = TargetKey("resource")``, and called
+    as ``resource_of(target)``; the key's type is then written in one place."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, target: Target) -> T:
+        # The target builder of the format is the one writer of the key: no check on read.
+        return cast(T, target.context[self.key])
 
 
 @dataclass
@@ -72,6 +90,16 @@ class Context:
                     merged[k] = v
             return merged
         return table
+
+    def data_entries(self, name: str, key: str, required: str) -> list[dict[str, Any]]:
+        """The mappings listed under ``key`` of data table ``name`` (as extended) that have a
+        string ``required`` field; any other item (a config extension's slip) is skipped."""
+        table = self.data(name) or {}
+        return [
+            entry
+            for entry in table.get(key) or []
+            if isinstance(entry, dict) and isinstance(entry.get(required), str)
+        ]
 
     def memo(self, key: str, build: Any) -> Any:
         """Compute once per run (e.g. an index of all workloads)."""

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..context import TargetKey
 from ..kubernetes.facts import objects
 from ..model import Document, JsonPath, Unresolved
 from ..prometheus.facts import compile_anchored
@@ -110,6 +111,10 @@ class AlertmanagerConfig:
         if not matched_child and receiver is not None and receiver not in out:
             out.append(receiver)
         return matched_child
+
+
+# What the cross-file Alertmanager targets carry.
+alertmanager_of: TargetKey[AlertmanagerConfig] = TargetKey("alertmanager")
 
 
 def _matchers(

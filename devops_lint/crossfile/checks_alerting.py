@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Target, Unresolved
 from ..prometheus.facts import Rule as PromRule
-from ..prometheus.facts import RuleFile
+from ..prometheus.facts import rule_file_of
 from ..registry import check
-from .alertmanager import AlertmanagerConfig, alertmanager_configs
+from .alertmanager import AlertmanagerConfig, alertmanager_configs, alertmanager_of
 from .common import first_doc, missing_side
 from .prom import prom_view
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @check("X-006.undefined-receiver", target="crossfile.alertmanager")
 def undefined_receiver(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    am: AlertmanagerConfig = target.context["alertmanager"]
+    am = alertmanager_of(target)
     for route in am.all_routes():
         if route.receiver is not None and route.receiver not in am.receivers:
             yield Result(path=(*route.path, "receiver"), args={"receiver": route.receiver})
@@ -28,7 +28,7 @@ def undefined_receiver(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 
 @check("X-006.deprecated-matchers", target="crossfile.alertmanager")
 def deprecated_matchers(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    am: AlertmanagerConfig = target.context["alertmanager"]
+    am = alertmanager_of(target)
     for route in am.all_routes():
         for path in route.deprecated:
             yield Result(path=path, key=True, args={"key": path[-1]})
@@ -125,7 +125,7 @@ def _all_configs(values: list[bool | None]) -> bool | None:
 
 @check("X-006.blackholed-critical", target="crossfile.rule_file")
 def blackholed_critical(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    rf: RuleFile = target.context["rule_file"]
+    rf = rule_file_of(target)
     configs = _routing_configs(ctx)
     for alert in rf.rules:
         if alert.kind != "alert" or _severity(alert) != "critical":
@@ -151,7 +151,7 @@ def _unrouted(alert: PromRule, am: AlertmanagerConfig, ctx: Context) -> bool | N
 
 @check("X-006.unrouted-severity", target="crossfile.rule_file")
 def unrouted_severity(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    rf: RuleFile = target.context["rule_file"]
+    rf = rule_file_of(target)
     configs = _routing_configs(ctx)
     if not configs:
         return

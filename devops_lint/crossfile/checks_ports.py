@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.facts import K8sObject, Tri, matches, same_namespace, tri_all, tri_any
+from ..kubernetes.facts import K8sObject, Tri, matches, object_of, same_namespace, tri_all, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import missing_side, unresolved_message
@@ -70,7 +70,7 @@ def _settled(target: Target, rule: Rule, ctx: Context) -> list[Result] | None:
     reports without comparing: nothing for an object that holds nothing to compare, and
     when the other side is missing from the scan the control's single info finding
     (emitted by the first such object, under its kind's rule) or nothing."""
-    obj: K8sObject = target.context["object"]
+    obj = object_of(target)
     if not _relevant(obj):
         return []
     view = k8s_view(ctx)
@@ -96,7 +96,7 @@ def _compared(body: _PairedBody) -> _Check:
         if settled is not None:
             yield from settled
             return
-        yield from body(target.context["object"], rule, ctx)
+        yield from body(object_of(target), rule, ctx)
 
     return run
 

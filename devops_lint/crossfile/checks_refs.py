@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.facts import K8sObject, PodSpec, Tri, containers, tri_any
+from ..kubernetes.facts import K8sObject, PodSpec, Tri, containers, pod_of, tri_any
 from ..model import Document, JsonPath, Result, Target, Unresolved
 from ..registry import check
 from .common import Files, files, join, unresolved_message
@@ -202,7 +202,7 @@ def _defined(ref: Ref, namespace: Any, ctx: Context) -> Tri:
 
 @check("X-009.k8s-ref", target="crossfile.pod")
 def k8s_ref(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     namespace = pod.obj.metadata.get("namespace")
     for ref in pod_refs(pod):
         verdict = _defined(ref, namespace, ctx)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import FILE_START, Document, Result, Target
-from ..prometheus.facts import PromConfig, RuleFile
+from ..prometheus.facts import PromConfig, RuleFile, config_of, rule_file_of
 from ..registry import check
 from .common import first_doc, missing_side, unresolved_message
 from .prom import Entry, prom_view, resolve_entry
@@ -51,7 +51,7 @@ def _entries(cfg: PromConfig, ctx: Context) -> list[Entry]:
 
 def _configs_side(target: Target, ctx: Context) -> tuple[PromConfig, list[Result] | None]:
     """The config, and the missing-side outcome when no rule file is in the scan."""
-    cfg: PromConfig = target.context["config"]
+    cfg = config_of(target)
     if _plain_rule_files(ctx):
         return cfg, None
     with_entries = [c.doc for c in prom_view(ctx).index.configs if c.rule_files]
@@ -123,7 +123,7 @@ def not_a_rule_file(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 @check("X-003.orphan", target="crossfile.rule_file")
 def orphan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    rf: RuleFile = target.context["rule_file"]
+    rf = rule_file_of(target)
     if rf.doc.format != "prometheus-rules":
         return  # a PrometheusRule is loaded by the operator, not by rule_files
     view = prom_view(ctx)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..kubernetes.facts import K8sObject, PodSpec, Tri, tri_any
+from ..kubernetes.facts import K8sObject, PodSpec, Tri, object_of, pod_of, tri_any
 from ..model import JsonPath, Result, Target, Unresolved
-from ..prometheus.facts import ScrapeJob
+from ..prometheus.facts import ScrapeJob, config_of
 from ..registry import check
 from .common import first_doc, missing_side
 from .k8s import K8sView, declared_ports, k8s_view, pod_labels
@@ -85,7 +85,7 @@ def _missing_scrape_side(target: Target, ctx: Context) -> list[Result] | None:
 
 @check("X-004.no-scrape-job", target="crossfile.pod")
 def no_scrape_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     enabled = scrape_enabled(pod)
     if enabled is False:
         return
@@ -101,7 +101,7 @@ def no_scrape_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("X-004.non-string-annotation", target="crossfile.pod")
 def non_string_annotation(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     ann, base = _annotations(pod)
     if not any(isinstance(k, str) and k.startswith("prometheus.io/") for k in ann):
         return
@@ -122,7 +122,7 @@ def _port_number(value: Any) -> int | None:
 
 @check("X-004.port-not-declared", target="crossfile.pod")
 def port_not_declared(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     ann, base = _annotations(pod)
     if PORT not in ann or scrape_enabled(pod) is False:
         return
@@ -140,7 +140,7 @@ def port_not_declared(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 def _ignored(target: Target, ctx: Context, key: str, rewrite: tuple[str, str]) -> Iterator[Result]:
     from .prom import rewrites
 
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     ann, base = _annotations(pod)
     if key not in ann or scrape_enabled(pod) is False or not _has_configs(ctx):
         return
@@ -162,7 +162,7 @@ def _ignored(target: Target, ctx: Context, key: str, rewrite: tuple[str, str]) -
 
 @check("X-004.port-ignored", target="crossfile.pod")
 def port_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    pod: PodSpec = target.context["pod"]
+    pod = pod_of(target)
     declared = declared_ports(pod)
     single = declared.complete and len(declared.ports) <= 1
     for res in _ignored(target, ctx, PORT, ("__address__", "port")):
@@ -177,7 +177,7 @@ def path_ignored(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("X-004.monitor-port", target="crossfile.k8s_object")
 def monitor_port(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    obj: K8sObject = target.context["object"]
+    obj = object_of(target)
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -317,7 +317,7 @@ def _sd_scraped(pod: PodSpec, ctx: Context) -> Tri:
 def static_and_sd(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     from .prom import prom_view
 
-    cfg = target.context["config"]
+    cfg = config_of(target)
     view = k8s_view(ctx)
     statics = [(j, t) for j in cfg.jobs for t in j.static_targets]
     if not statics:
@@ -381,7 +381,7 @@ def _sd_signature(job: ScrapeJob) -> tuple[str, str] | None:
 
 @check("X-005.duplicate-sd", target="crossfile.prometheus_config")
 def duplicate_sd(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = target.context["config"]
+    cfg = config_of(target)
     seen: dict[tuple[str, str], ScrapeJob] = {}
     for job in cfg.jobs:
         sig = _sd_signature(job)

@@ -13,6 +13,7 @@ from ..prometheus.facts import (
     job_of,
     metric_names,
     operator_view,
+    rule_file_of,
     vector_selectors,
 )
 from ..registry import check
@@ -51,7 +52,7 @@ def _recorded(ctx: Context) -> set[str]:
 
 @check("X-007.exporter-missing", target="crossfile.rule_file")
 def exporter_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    rf: RuleFile = target.context["rule_file"]
+    rf = rule_file_of(target)
     view = prom_view(ctx)
     monitors = _monitors(rf, ctx)
     if not view.index.configs and not _any_monitors(ctx):
@@ -114,7 +115,7 @@ def _job_values_open(jobs: list[ScrapeJob]) -> bool:
 
 @check("X-007.unknown-job", target="crossfile.rule_file")
 def unknown_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    rf: RuleFile = target.context["rule_file"]
+    rf = rule_file_of(target)
     if not prom_view(ctx).index.configs:
         return  # the missing side is reported once, by X-007.exporter-missing
     if _monitors(rf, ctx):

@@ -168,11 +168,8 @@ class Exporter:
 
 def exporters(ctx: Context) -> list[Exporter]:
     def build() -> list[Exporter]:
-        table = ctx.data("exporter_signatures.yaml") or {}
         out: list[Exporter] = []
-        for item in table.get("exporters") or []:
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                continue
+        for item in ctx.data_entries("exporter_signatures.yaml", "exporters", required="name"):
 
             def strings(key: str, src: dict[str, Any] = item) -> tuple[str, ...]:
                 v = src.get(key)

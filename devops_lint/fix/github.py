@@ -7,8 +7,8 @@ from typing import Any
 
 from ..model import Document, JsonPath
 from .edits import Edit
-from .locate import by_key_line, innermost
-from .registry import FixContext, Proposal, fix
+from .locate import at_finding, by_key_line
+from .registry import FixContext, Proposal, fix, located
 from .yamledit import insert_into_mapping, written_value
 
 # Actions that only read the repository: a job using nothing else does not need a write scope.
@@ -111,12 +111,11 @@ def top_level_permissions(ctx: FixContext) -> Proposal | None:
     return Proposal([Edit(offset, offset, src.lines_at(offset, lines, 0))], safe=safe)
 
 
-def _step_path(doc: Document, line: int) -> JsonPath | None:
+def _step(ctx: FixContext) -> tuple[Document, JsonPath] | None:
     """The workflow step (``jobs.<id>.steps[i]``) or composite action step (``runs.steps[i]``)
-    written on ``line``."""
-    return innermost(
-        doc,
-        line,
+    written on the finding's line, with its document."""
+    return at_finding(
+        ctx,
         lambda p, v: (
             isinstance(v, dict)
             and (
@@ -137,13 +136,10 @@ def _job_of(doc: Document, step: JsonPath) -> Any:
     "sets `persist-credentials: false` on actions/checkout",
     when_unsafe="a later step of the job pushes with git or writes through the token",
 )
-def persist_credentials(ctx: FixContext) -> Proposal | None:
-    doc, src = ctx.doc, ctx.source
-    if doc is None:
-        return None
-    path = _step_path(doc, ctx.finding.span.line)
-    if path is None:
-        return None
+@located(_step)
+def persist_credentials(ctx: FixContext, step_at: tuple[Document, JsonPath]) -> Proposal | None:
+    doc, path = step_at
+    src = ctx.source
     step = doc.get(path)
     uses = step.get("uses")
     if not isinstance(uses, str) or not uses.lower().startswith("actions/checkout"):
@@ -276,12 +272,11 @@ MOVE_TO_ENV = 'moves the expression into the step\'s `env:` and reads it as `"$V
 @fix("GHA-009.dispatch-input", "safe", MOVE_TO_ENV)
 @fix("GHA-009.indirect", "safe", MOVE_TO_ENV)
 @fix("GHA-009.untrusted-context", "safe", MOVE_TO_ENV)
-def untrusted_to_env(ctx: FixContext) -> Proposal | None:
-    doc, src = ctx.doc, ctx.source
-    if doc is None:
-        return None
-    path = _step_path(doc, ctx.finding.span.line)
-    if path is None or not isinstance(doc.get((*path, "run")), str) or not _shell_ok(doc, path):
+@located(_step)
+def untrusted_to_env(ctx: FixContext, step_at: tuple[Document, JsonPath]) -> Proposal | None:
+    doc, path = step_at
+    src = ctx.source
+    if not isinstance(doc.get((*path, "run")), str) or not _shell_ok(doc, path):
         return None
     found = written_value(src, doc, (*path, "run"))
     if found is None:

@@ -10,20 +10,22 @@ from typing import Any
 
 from ..model import Document, JsonPath
 from .edits import Edit
-from .locate import innermost
+from .locate import Accept, at_finding
 from .registry import FixContext, Proposal, fix, located
 from .yamledit import ensure, replace_scalar
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
+def _in_manifest(ctx: FixContext, accept: Accept) -> tuple[Document, JsonPath] | None:
+    """``at_finding`` in a plain manifest: Helm templates are not edited."""
+    found = None if ctx.source.templated else at_finding(ctx, accept)
+    return found if found is not None and found[0].format in ("yaml", "kubernetes") else None
+
+
 def _container(ctx: FixContext) -> tuple[Document, JsonPath] | None:
-    doc = ctx.doc
-    if doc is None or doc.format not in ("yaml", "kubernetes") or ctx.source.templated:
-        return None
-    path = innermost(
-        doc,
-        ctx.finding.span.line,
+    return _in_manifest(
+        ctx,
         lambda p, v: (
             len(p) >= 2
             and isinstance(p[-1], int)
@@ -31,7 +33,12 @@ def _container(ctx: FixContext) -> tuple[Document, JsonPath] | None:
             and isinstance(v, dict)
         ),
     )
-    return (doc, path) if path is not None else None
+
+
+def _pod_spec(ctx: FixContext) -> tuple[Document, JsonPath] | None:
+    return _in_manifest(
+        ctx, lambda p, v: isinstance(v, dict) and isinstance(v.get("containers"), list)
+    )
 
 
 def _set_security_field(
@@ -60,9 +67,16 @@ def _set_security_field(
 _MISSING: Any = object()
 
 
-@fix("K8S-007", "unsafe", "sets `securityContext.allowPrivilegeEscalation: false`")
-def no_privilege_escalation(ctx: FixContext) -> Proposal | None:
-    return _set_security_field(ctx, ("allowPrivilegeEscalation",), "false")
+def _register_flag_fix(rule_id: str, key: str, value: str) -> None:
+    """Register the fix of ``rule_id``: set the container's ``securityContext.<key>``."""
+
+    @fix(rule_id, "unsafe", f"sets `securityContext.{key}: {value}`")
+    def set_flag(ctx: FixContext) -> Proposal | None:
+        return _set_security_field(ctx, (key,), value)
+
+
+_register_flag_fix("K8S-007", "allowPrivilegeEscalation", "false")
+_register_flag_fix("K8S-010", "readOnlyRootFilesystem", "true")
 
 
 @fix("K8S-008.run-as-non-root", "unsafe", "sets `securityContext.runAsNonRoot: true`")
@@ -77,11 +91,6 @@ def run_as_non_root(ctx: FixContext, found: tuple[Document, JsonPath]) -> Propos
 @fix("K8S-009.missing", "unsafe", "sets `securityContext.seccompProfile.type: RuntimeDefault`")
 def seccomp_runtime_default(ctx: FixContext) -> Proposal | None:
     return _set_security_field(ctx, ("seccompProfile",), "", leaf={"type": "RuntimeDefault"})
-
-
-@fix("K8S-010", "unsafe", "sets `securityContext.readOnlyRootFilesystem: true`")
-def read_only_root(ctx: FixContext) -> Proposal | None:
-    return _set_security_field(ctx, ("readOnlyRootFilesystem",), "true")
 
 
 @fix("K8S-006", "unsafe", "adds `ALL` to `securityContext.capabilities.drop`")
@@ -117,17 +126,9 @@ def drop_all_capabilities(ctx: FixContext, found: tuple[Document, JsonPath]) -> 
 
 
 @fix("K8S-022", "unsafe", "sets `automountServiceAccountToken: false` on the pod spec")
-def no_token_automount(ctx: FixContext) -> Proposal | None:
-    doc = ctx.doc
-    if doc is None or doc.format not in ("yaml", "kubernetes") or ctx.source.templated:
-        return None
-    path = innermost(
-        doc,
-        ctx.finding.span.line,
-        lambda p, v: isinstance(v, dict) and isinstance(v.get("containers"), list),
-    )
-    if path is None:
-        return None
+@located(_pod_spec)
+def no_token_automount(ctx: FixContext, found: tuple[Document, JsonPath]) -> Proposal | None:
+    doc, path = found
     pod = doc.get(path)
     if "automountServiceAccountToken" in pod:
         if pod["automountServiceAccountToken"] is False:

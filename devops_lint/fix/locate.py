@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Document, JsonPath
 
+if TYPE_CHECKING:
+    from .registry import FixContext
 
-def innermost(doc: Document, line: int, accept: Callable[[JsonPath, Any], bool]) -> JsonPath | None:
+Accept = Callable[[JsonPath, Any], bool]
+
+
+def at_finding(ctx: FixContext, accept: Accept) -> tuple[Document, JsonPath] | None:
+    """The finding's document and the innermost value written on the finding's line that
+    ``accept`` takes (a container, a step, an alert), or None."""
+    doc = ctx.doc
+    if doc is None:
+        return None
+    path = innermost(doc, ctx.finding.span.line, accept)
+    return (doc, path) if path is not None else None
+
+
+def innermost(doc: Document, line: int, accept: Accept) -> JsonPath | None:
     """The deepest path whose written key or value holds ``line`` and that ``accept`` takes.
 
     A block collection's span runs on to the first line of what follows it, so of two

@@ -6,7 +6,7 @@ import re
 
 from ..model import Document, JsonPath
 from .edits import Edit
-from .locate import innermost
+from .locate import at_finding
 from .registry import FixContext, Proposal, fix, located
 from .yamledit import insert_into_mapping, written_value
 
@@ -17,15 +17,9 @@ _Matchers = tuple[int, list[re.Match[str]]]
 
 
 def _alert(ctx: FixContext) -> tuple[Document, JsonPath] | None:
-    doc = ctx.doc
-    if doc is None:
-        return None
-    path = innermost(
-        doc,
-        ctx.finding.span.line,
-        lambda p, v: isinstance(v, dict) and "alert" in v and isinstance(v.get("expr"), str),
+    return at_finding(
+        ctx, lambda p, v: isinstance(v, dict) and "alert" in v and isinstance(v.get("expr"), str)
     )
-    return (doc, path) if path is not None else None
 
 
 @fix("PROM-008.missing", "unsafe", "sets `for:` to the `min_alert_for` setting")

@@ -51,11 +51,8 @@ def _major(value: Any) -> int | None:
 
 def cache_aware_actions(ctx: Context) -> list[CacheAware]:
     def build() -> list[CacheAware]:
-        table = ctx.data("cache_aware_actions.yaml") or {}
         out: list[CacheAware] = []
-        for e in table.get("actions") or []:
-            if not isinstance(e, dict) or not isinstance(e.get("action"), str):
-                continue
+        for e in ctx.data_entries("cache_aware_actions.yaml", "actions", required="action"):
             key = e.get("input")
             default = e.get("default")
             out.append(

@@ -75,12 +75,9 @@ def workflow_top_level_write(target: Target, rule: Rule, ctx: Context) -> Iterat
 
 def _evidence(ctx: Context) -> list[dict[str, Any]]:
     def build() -> list[dict[str, Any]]:
-        table = ctx.data("permission_evidence.yaml") or {}
         shipped = shipped_strings("permission_evidence.yaml")
         out = []
-        for entry in table.get("evidence") or []:
-            if not isinstance(entry, dict) or not isinstance(entry.get("scope"), str):
-                continue
+        for entry in ctx.data_entries("permission_evidence.yaml", "evidence", required="scope"):
             item = dict(entry)
             for key in ("command", "value"):
                 if isinstance(item.get(key), str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text_errors import OffsetError
 from .exprtree import Binary, Call, Context, Index, Literal, Node, Property, Ref, Unary, refs_of
 
 MAX_DEPTH = 100  # nesting bound: hostile input must not exhaust the stack
@@ -21,13 +22,8 @@ MAX_DEPTH = 100  # nesting bound: hostile input must not exhaust the stack
 MAX_EXPRESSIONS_PER_STRING = 1000
 
 
-class ExpressionError(Exception):
+class ExpressionError(OffsetError):
     """A malformed expression; ``offset`` is where the problem was found."""
-
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 # Function names the parser accepts (lower case: GitHub's are case-insensitive).

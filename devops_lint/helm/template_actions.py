@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..text_errors import LineColumnError
 from . import actions
 
 _KEYWORD = re.compile(r"(if|else|range|with|end|define|block|break|continue)\b")
@@ -25,14 +26,8 @@ _TERM = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`]*`|\(|\)|\||[^\s|()"`]+')
 Dot = tuple[str, ...] | None
 
 
-class TemplateSyntaxError(Exception):
+class TemplateSyntaxError(LineColumnError):
     """Template text that helm itself would refuse (unclosed action, stray end ...)."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
 from ..registry import check
-from .checks_support import object_of
+from .objects import object_of
 
 if TYPE_CHECKING:
     from ..context import Context

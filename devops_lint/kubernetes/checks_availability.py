@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..checkargs import given_in_run
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from ..registry import check
 from .checks_support import (
@@ -14,13 +15,12 @@ from .checks_support import (
     int_value,
     is_prod_namespace,
     lookup,
-    object_of,
     percent_value,
     same_name,
     same_namespace,
     undecided,
 )
-from .objects import K8sObject, objects, pod_spec
+from .objects import K8sObject, object_of, objects, pod_spec
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -39,6 +39,13 @@ class Replicas:
     @property
     def unresolved(self) -> bool:
         return self.count is None
+
+
+class Replicated(NamedTuple):
+    """A workload with more than one replica (or an unresolved count)."""
+
+    obj: K8sObject
+    replicas: Replicas
 
 
 def replicas(obj: K8sObject, ctx: Context) -> Replicas:
@@ -134,15 +141,23 @@ def min_replicas(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             yield _at(r, args=args)
 
 
-@check("K8S-025.spread", target="kubernetes.object")
-def spread(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """K8S-025.spread: several replicas without topology spread or pod anti-affinity."""
+def replicated(target: Target, ctx: Context) -> Replicated | None:
+    """The target's workload and its replicas, unless it has a known single replica (nothing
+    to spread or to disrupt)."""
     obj = object_of(target)  # applies_to: Deployment, StatefulSet
-    pod = pod_spec(obj)
-    if pod is None:
-        return
     r = replicas(obj, ctx)
     if r.count is not None and r.count <= 1:
+        return None
+    return Replicated(obj, r)
+
+
+@check("K8S-025.spread", target="kubernetes.object")
+@given_in_run(replicated)
+def spread(target: Target, rule: Rule, ctx: Context, workload: Replicated) -> Iterator[Result]:
+    """K8S-025.spread: several replicas without topology spread or pod anti-affinity."""
+    obj, r = workload
+    pod = pod_spec(obj)
+    if pod is None:
         return
     states = [
         lookup(pod.data, pod.path, ("topologySpreadConstraints",)),
@@ -306,12 +321,10 @@ def selecting_pdbs(obj: K8sObject, ctx: Context) -> list[tuple[K8sObject, Tri]]:
 
 
 @check("K8S-026.missing", target="kubernetes.object")
-def pdb_missing(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(replicated)
+def pdb_missing(target: Target, rule: Rule, ctx: Context, workload: Replicated) -> Iterator[Result]:
     """K8S-026.missing: a replicated workload that no PodDisruptionBudget selects."""
-    obj = object_of(target)  # applies_to: Deployment, StatefulSet
-    r = replicas(obj, ctx)
-    if r.count is not None and r.count <= 1:
-        return
+    obj, r = workload
     found = selecting_pdbs(obj, ctx)
     if any(m is Tri.YES for _, m in found):
         return
@@ -358,12 +371,12 @@ def blocks_eviction(pdb: K8sObject, count: int | None) -> Tri:
 
 
 @check("K8S-026.blocks-eviction", target="kubernetes.object")
-def pdb_blocks_eviction(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(replicated)
+def pdb_blocks_eviction(
+    target: Target, rule: Rule, ctx: Context, workload: Replicated
+) -> Iterator[Result]:
     """K8S-026.blocks-eviction: a selecting PDB that permits no eviction."""
-    obj = object_of(target)  # applies_to: Deployment, StatefulSet
-    r = replicas(obj, ctx)
-    if r.count is not None and r.count <= 1:
-        return
+    obj, r = workload
     maybe = None
     for pdb, match in selecting_pdbs(obj, ctx):
         blocks = blocks_eviction(pdb, r.count) & match

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Document, JsonPath, Result, Unresolved
 from ..registry import check, params_of
-from .checks_support import api_group, lookup, object_of, undecided
-from .objects import objects
+from .checks_support import api_group, lookup, undecided
+from .objects import object_of, objects
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -14,8 +14,16 @@ from ..context import Context
 from ..model import JsonPath, Result, Target, Unresolved
 from ..registry import check
 from ..rules import Rule
-from .checks_support import container_of, pod_of
-from .objects import Container, Lookup, PodSpec, containers, effective_lookup, lookup
+from .objects import (
+    Container,
+    Lookup,
+    PodSpec,
+    container_of,
+    containers,
+    effective_lookup,
+    lookup,
+    pod_of,
+)
 from .pod_security_support import (
     Level,
     container_names,

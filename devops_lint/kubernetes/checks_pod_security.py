@@ -24,8 +24,7 @@ from ..context import Context
 from ..model import Result, Target, Unresolved
 from ..registry import check, params_of
 from ..rules import Rule
-from .checks_support import container_of, pod_of
-from .objects import lookup
+from .objects import container_of, lookup, pod_of
 from .pod_security_support import (
     VariantParams,
     is_zero,

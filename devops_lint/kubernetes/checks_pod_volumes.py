@@ -14,8 +14,7 @@ from ..context import Context
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Severity, Target, Unresolved
 from ..registry import check, params_of
 from ..rules import Rule
-from .checks_support import pod_of
-from .objects import PodSpec, containers, lookup
+from .objects import PodSpec, containers, lookup, pod_of
 from .pod_security_support import (
     VariantParams,
     result_at,

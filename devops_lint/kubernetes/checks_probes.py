@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Result, Unresolved
 from ..registry import check, params_of
-from .checks_support import (
-    Tri,
-    container_of,
-    int_value,
-    is_ephemeral,
-    lookup,
-    object_of,
-    undecided,
-)
+from .checks_support import Tri, int_value, is_ephemeral, lookup, undecided
+from .objects import container_of, object_of
 from .podkinds import long_running_kinds
 
 if TYPE_CHECKING:

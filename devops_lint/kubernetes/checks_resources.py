@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import Result, Unresolved
 from ..registry import check, params_of
-from .checks_support import container_of, is_ephemeral, lookup, undecided
+from .checks_support import is_ephemeral, lookup, undecided
+from .objects import container_of
 
 if TYPE_CHECKING:
     from ..context import Context

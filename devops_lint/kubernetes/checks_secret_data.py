@@ -11,7 +11,8 @@ from ..placeholders import Placeholders, placeholders_of
 from ..placeholders import is_placeholder as shared_placeholder
 from ..registry import check
 from ..secrets_names import is_sensitive_name, rule_from_settings
-from .checks_support import container_of, object_of, undecided
+from .checks_support import undecided
+from .objects import container_of, object_of
 
 if TYPE_CHECKING:
     from ..context import Context

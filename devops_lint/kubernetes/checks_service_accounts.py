@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Result, Unresolved
 from ..registry import check
-from .checks_support import Tri, lookup, object_of, pod_of, same_name, same_namespace, undecided
-from .objects import K8sObject, objects
+from .checks_support import Tri, lookup, same_name, same_namespace, undecided
+from .objects import K8sObject, object_of, objects, pod_of
 
 if TYPE_CHECKING:
     from ..context import Context

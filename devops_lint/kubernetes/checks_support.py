@@ -17,7 +17,7 @@ from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 if TYPE_CHECKING:
     from ..context import Context
     from ..model import Target
-    from .objects import Container, K8sObject, PodSpec
+    from .objects import Container
 
 
 class Tri(Enum):
@@ -79,18 +79,6 @@ def lookup(data: Any, base: JsonPath, rel: JsonPath) -> Lookup:
 
 def has_unresolved_subtree(value: Any) -> bool:
     return isinstance(value, Unresolved) or (isinstance(value, dict) and UNRESOLVED_KEY in value)
-
-
-def container_of(target: Target) -> Container:
-    return target.context["container"]  # type: ignore[no-any-return]
-
-
-def pod_of(target: Target) -> PodSpec:
-    return target.context["pod"]  # type: ignore[no-any-return]
-
-
-def object_of(target: Target) -> K8sObject:
-    return target.context["object"]  # type: ignore[no-any-return]
 
 
 def is_ephemeral(container: Container) -> bool:

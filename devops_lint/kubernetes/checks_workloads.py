@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Unresolved
 from ..registry import check
-from .checks_support import Tri, lookup, object_of, undecided
-from .objects import pod_spec
+from .checks_support import Tri, lookup, undecided
+from .objects import object_of, pod_spec
 
 if TYPE_CHECKING:
     from ..context import Context

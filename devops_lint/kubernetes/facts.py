@@ -9,7 +9,7 @@ can change inside without breaking them.
 from __future__ import annotations
 
 from .kustomize import mark_patches
-from .objects import K8sObject, PodSpec, containers, objects
+from .objects import K8sObject, PodSpec, containers, object_of, objects, pod_of
 from .pod_index import ByNamespace, LabelIndex
 from .podkinds import pod_specs
 from .selectors import Tri, api_group, matches, same_namespace, tri_all, tri_any
@@ -24,7 +24,9 @@ __all__ = [
     "containers",
     "mark_patches",
     "matches",
+    "object_of",
     "objects",
+    "pod_of",
     "pod_specs",
     "same_namespace",
     "tri_all",

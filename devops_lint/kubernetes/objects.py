@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..context import TargetKey
 from ..model import (
     UNRESOLVED_KEY,
     Document,
@@ -332,6 +333,12 @@ def is_system_namespace(namespace: str | None, settings: dict[str, Any]) -> bool
     if namespace is None or isinstance(namespace, Unresolved):
         return False
     return namespace in settings["system_namespaces"]
+
+
+# What the Kubernetes target builders put on a target: the container, its pod spec, the object.
+container_of: TargetKey[Container] = TargetKey("container")
+pod_of: TargetKey[PodSpec] = TargetKey("pod")
+object_of: TargetKey[K8sObject] = TargetKey("object")
 
 
 # ---------------------------------------------------------------- lookups for checks

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..context import TargetKey
 from ..model import JsonPath, Result, Target
 from ..registry import check
 from .index import Intervals
@@ -20,14 +21,10 @@ T = TypeVar("T")
 ExpressionBody = Callable[[Target, Rule, Any, "Context"], Iterator[Result]]
 
 
-def rule_of(target: Target) -> Rule:
-    rule: Rule = target.context["rule"]
-    return rule
-
-
-def intervals_of(target: Target) -> Intervals:
-    iv: Intervals = target.context["intervals"]
-    return iv
+# The Prometheus rule a ``prometheus.rule`` target is about, and the evaluation intervals of
+# its group.
+rule_of: TargetKey[Rule] = TargetKey("rule")
+intervals_of: TargetKey[Intervals] = TargetKey("intervals")
 
 
 def expr_path(rule: Rule) -> JsonPath:

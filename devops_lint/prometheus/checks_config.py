@@ -13,7 +13,7 @@ from ..registry import check, params_of
 from .checks_common import repeats
 from .durations import format_duration, parse_duration
 from .index import build_index, setting_duration
-from .model import PromConfig, RelabelRule, ScrapeJob
+from .model import PromConfig, RelabelRule, ScrapeJob, config_of, scrape_job_of
 from .schema import config_problems
 
 if TYPE_CHECKING:
@@ -24,17 +24,12 @@ TWO_MINUTES = 120_000
 ONE_MINUTE = 60_000
 
 
-def _config(target: Target) -> PromConfig:
-    cfg: PromConfig = target.context["config"]
-    return cfg
-
-
 # --- PROM-001 -----------------------------------------------------------------------------
 
 
 @check("PROM-001.duplicate-job", target="prometheus.config")
 def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    for job in repeats(_config(target).jobs, lambda job: job.name):
+    for job in repeats(config_of(target).jobs, lambda job: job.name):
         yield Result(
             path=(*job.path, "job_name"),
             args={"job_name": job.name},
@@ -45,7 +40,7 @@ def duplicate_job(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("PROM-001.timeout-gt-interval", target="prometheus.config")
 def timeout_gt_interval(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = _config(target)
+    cfg = config_of(target)
     glob = target.doc.get(("global",), {})
     glob = glob if isinstance(glob, dict) else {}
     g_timeout = parse_duration(glob.get("scrape_timeout"))
@@ -113,7 +108,7 @@ def schema_problem(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 @check("PROM-001.target-format", target="prometheus.config")
 def target_format(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = _config(target)
+    cfg = config_of(target)
     statics = [t for job in cfg.jobs for t in job.static_targets]
     statics += [t for am in cfg.alertmanagers for t in am.static_targets]
     for st in statics:
@@ -139,7 +134,7 @@ CREDENTIAL_FIELDS: tuple[tuple[str, str], ...] = (
 
 @check("PROM-002.insecure-skip-verify", target="prometheus.config")
 def insecure_skip_verify(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    for client in _config(target).clients:
+    for client in config_of(target).clients:
         for path, tls in client.tls_blocks():
             flag = tls.get("insecure_skip_verify")
             if flag is True:
@@ -154,7 +149,7 @@ def _inline(value: Any) -> bool:
 
 @check("PROM-002.inline-credential", target="prometheus.config")
 def inline_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    for client in _config(target).clients:
+    for client in config_of(target).clients:
         found: list[tuple[JsonPath, str, Any]] = []
         for block, field in CREDENTIAL_FIELDS:
             data = getattr(client, block)
@@ -185,7 +180,7 @@ def _cluster_local(host: str) -> bool:
 
 @check("PROM-002.plain-http-remote", target="prometheus.config")
 def plain_http_remote(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    for ep in _config(target).remote:
+    for ep in config_of(target).remote:
         url = ep.url
         if url is None or is_unresolved(url) or not url.lower().startswith("http://"):
             continue
@@ -244,14 +239,14 @@ def _maps(rule: RelabelRule, meta: str) -> bool:
 
 
 def _job_results(target: Target, ok: bool) -> Iterator[Result]:
-    job: ScrapeJob = target.context["job"]
+    job = scrape_job_of(target)
     if not ok:
         yield Result(path=(*job.path, "relabel_configs"), key=True)
 
 
 def _missing_rewrite(target: Target, label: str, annotation: str) -> Iterator[Result]:
     """An annotation-driven job that does not set ``label`` from its ``annotation``."""
-    job: ScrapeJob = target.context["job"]
+    job = scrape_job_of(target)
     if _annotation_driven(job):
         yield from _job_results(target, _rewrites(job, label, annotation))
 
@@ -273,7 +268,7 @@ def no_scheme_rewrite(target: Target, rule: Rule, ctx: Context) -> Iterator[Resu
 
 @check("PROM-003.no-workload-labels", target="prometheus.scrape_job")
 def no_workload_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    job: ScrapeJob = target.context["job"]
+    job = scrape_job_of(target)
     if not _annotation_driven(job):
         return
     metas = ("__meta_kubernetes_namespace", "__meta_kubernetes_pod_name")
@@ -286,7 +281,7 @@ def no_workload_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Res
 
 @check("PROM-004.no-alertmanager", target="prometheus.config")
 def no_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = _config(target)
+    cfg = config_of(target)
     if any(am.static_targets or am.sd_configs for am in cfg.alertmanagers):
         return
     loaded = build_index(ctx).loads[id(cfg)]
@@ -311,7 +306,7 @@ def no_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result
 
 @check("PROM-004.single-alertmanager", target="prometheus.config")
 def single_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = _config(target)
+    cfg = config_of(target)
     if any(am.sd_configs for am in cfg.alertmanagers):
         return
     statics = [t for am in cfg.alertmanagers for t in am.static_targets]
@@ -324,7 +319,7 @@ def single_alertmanager(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 
 @check("PROM-005.missing-external-labels", target="prometheus.config")
 def missing_external_labels(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    cfg = _config(target)
+    cfg = config_of(target)
     if not cfg.remote and not ctx.settings.get("external_labels_required", False):
         return
     required = [str(k) for k in ctx.settings.get("required_external_labels") or []]
@@ -365,7 +360,7 @@ def _intervals(cfg: PromConfig, doc_get: Any) -> Iterator[tuple[JsonPath, int, s
 @check("PROM-006.too-short", target="prometheus.config")
 def too_short(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     minimum = setting_duration(ctx, "min_scrape_interval", "10s")
-    for path, ms, what in _intervals(_config(target), target.doc.get):
+    for path, ms, what in _intervals(config_of(target), target.doc.get):
         if ms < minimum:
             yield Result(
                 path=path,
@@ -376,7 +371,7 @@ def too_short(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 @check("PROM-006.too-long", target="prometheus.config")
 def too_long(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    for path, ms, what in _intervals(_config(target), target.doc.get):
+    for path, ms, what in _intervals(config_of(target), target.doc.get):
         if ms > TWO_MINUTES:
             yield Result(
                 path=path,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..model import JsonPath, Result, Target, is_unresolved
 from ..registry import check
 from .checks_common import expr_path, repeats
-from .model import RuleFile, is_prometheus_rule
+from .model import RuleFile, is_prometheus_rule, rule_file_of
 from .schema import METRIC_NAME_RE, rule_file_problems
 from .targets import group_locator, rule_locator
 
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 
 # --- PROM-007 -----------------------------------------------------------------------------
-
-
-def _rf(target: Target) -> RuleFile:
-    rf: RuleFile = target.context["rule_file"]
-    return rf
 
 
 @check("PROM-007.yaml", target="prometheus.rule_file")
@@ -59,7 +54,7 @@ def _locator(rf: RuleFile, path: JsonPath) -> str | None:
 
 @check("PROM-007.schema", target="prometheus.rule_file")
 def rule_file_schema(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    rf = _rf(target)
+    rf = rule_file_of(target)
     for p in rule_file_problems(target.doc.data, rf.groups_path, is_prometheus_rule(target.doc)):
         yield Result(path=p.path, key=p.key, message=p.message, locator=_locator(rf, p.path))
 
@@ -71,7 +66,7 @@ LOGQL_MARKERS = ("|=", "|~", "| json", "| logfmt", "| pattern", "| regexp", "| l
 
 @check("PROM-007.promql", target="prometheus.rule_file")
 def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for r in _rf(target).rules:
+    for r in rule_file_of(target).rules:
         parsed = r.parsed
         if parsed is None or parsed.error is None or is_unresolved(r.expr):
             continue
@@ -93,7 +88,7 @@ def rule_file_promql(target: Target, rule: LintRule, ctx: Context) -> Iterator[R
 
 @check("PROM-007.duplicate-group", target="prometheus.rule_file")
 def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for g in repeats(_rf(target).groups, lambda g: g.name):
+    for g in repeats(rule_file_of(target).groups, lambda g: g.name):
         yield Result(
             path=(*g.path, "name"),
             locator=group_locator(g),
@@ -103,7 +98,7 @@ def duplicate_group(target: Target, rule: LintRule, ctx: Context) -> Iterator[Re
 
 @check("PROM-007.record-name", target="prometheus.rule_file")
 def record_name(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    for r in _rf(target).rules:
+    for r in rule_file_of(target).rules:
         name = r.data.get("record")
         valid = isinstance(name, str) and (is_unresolved(name) or METRIC_NAME_RE.match(name))
         if isinstance(name, str) and name and not valid:

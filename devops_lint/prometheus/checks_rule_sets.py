@@ -15,7 +15,7 @@ from . import promql as q
 from .checks_common import expr_path, rule_of
 from .durations import format_duration
 from .index import build_index
-from .model import Group, Rule
+from .model import Rule, group_of
 from .overlap import can_overlap
 
 if TYPE_CHECKING:
@@ -178,14 +178,9 @@ def _dependencies(target: Target, ctx: Context) -> Iterator[tuple[str, Result]]:
 # --- PROM-019 -----------------------------------------------------------------------------
 
 
-def _group(target: Target) -> Group:
-    g: Group = target.context["group"]
-    return g
-
-
 @check("PROM-019.interval", target="prometheus.group")
 def group_interval(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    g = _group(target)
+    g = group_of(target)
     if g.interval is None or g.interval <= FIVE_MINUTES:
         return
     interval = g.interval
@@ -201,7 +196,7 @@ def group_interval(target: Target, rule: LintRule, ctx: Context) -> Iterator[Res
 
 @check("PROM-019.duplicate-group-across-files", target="prometheus.group")
 def duplicate_group_across_files(target: Target, rule: LintRule, ctx: Context) -> Iterator[Result]:
-    g = _group(target)
+    g = group_of(target)
     if g.name is None:
         return
     index = build_index(ctx)

@@ -11,7 +11,16 @@ jobs, and the few PromQL and regex readers they apply to those. Everything else 
 from __future__ import annotations
 
 from .index import PromIndex, build_index, go_glob
-from .model import PromConfig, RelabelRule, Rule, RuleFile, ScrapeJob
+from .model import (
+    PromConfig,
+    RelabelRule,
+    Rule,
+    RuleFile,
+    ScrapeJob,
+    config_of,
+    rule_file_of,
+    scrape_job_of,
+)
 from .operator import OperatorJob, operator_view
 from .promql import job_of, metric_names, vector_selectors
 from .re2 import compile_anchored
@@ -26,9 +35,12 @@ __all__ = [
     "ScrapeJob",
     "build_index",
     "compile_anchored",
+    "config_of",
     "go_glob",
     "job_of",
     "metric_names",
     "operator_view",
+    "rule_file_of",
+    "scrape_job_of",
     "vector_selectors",
 ]

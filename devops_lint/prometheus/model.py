@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..context import TargetKey
 from ..model import Document, JsonPath, mapping_or_empty
 from ..saferegex import Regex
 from . import promql
@@ -391,3 +392,11 @@ def read_rule_file(doc: Document) -> RuleFile | None:
             )
         groups.append(group)
     return RuleFile(doc, base, groups)
+
+
+# What the Prometheus target builders put on a target (``targets.py``; the cross-file
+# targets reuse the keys).
+config_of: TargetKey[PromConfig] = TargetKey("config")
+scrape_job_of: TargetKey[ScrapeJob] = TargetKey("job")
+group_of: TargetKey[Group] = TargetKey("group")
+rule_file_of: TargetKey[RuleFile] = TargetKey("rule_file")

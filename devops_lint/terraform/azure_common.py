@@ -9,19 +9,23 @@ and v4 spell some arguments differently (``enable_https_traffic_only`` /
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import UNRESOLVED_KEY, Document, JsonPath, Result, Unresolved
-from .common import as_bool
+from .common import as_bool, resource_of
 from .expr import Expr, Template, references
 from .functions import to_string
 from .module import Module
 from .objects import Resource
 
 if TYPE_CHECKING:
-    pass
+    from ..checkargs import CheckFn
+    from ..context import Context
+    from ..model import Target
+    from ..rules import Rule
 
 HOLE = "\x00"  # stands for an unresolved part of a string template
 
@@ -220,11 +224,22 @@ def version_tuple(value: Any) -> tuple[int, int] | None:
         return None
 
 
-def only(results: Iterable[tuple[str, Result]], slug: str) -> Iterator[Result]:
-    """The results of one rule from a classifier that yields ``(slug, result)`` pairs."""
-    for s, res in results:
-        if s == slug:
-            yield res
+# Decides every sub-rule of a control in one pass over the resource: ``(slug, result)`` pairs.
+Classifier = Callable[[Resource, "Context"], Iterable[tuple[str, Result]]]
+
+
+def by_slug(classify: Classifier) -> CheckFn:
+    """The check of the sub-rules ``classify`` decides together: each rule (``TF-AZ-008.
+    world-admin-port``) keeps the results of its own slug (``world-admin-port``)."""
+
+    @functools.wraps(classify)
+    def run(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+        slug = rule_slug(rule.id)
+        for s, res in classify(resource_of(target), ctx):
+            if s == slug:
+                yield res
+
+    return run
 
 
 def rule_slug(rule_id: str) -> str:

@@ -15,6 +15,7 @@ import fnmatch
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..checkargs import given
 from ..model import Result
 from ..registry import check
 from .aws_common import arg_result, blocks, first_block
@@ -171,18 +172,19 @@ def _encrypted(r: Resource) -> bool | None:
     return as_bool(value)
 
 
-def _is_replica(r: Resource) -> bool:
-    """A read replica inherits encryption from its source and needs no backups of its own
-    (the source is checked itself; some engines allow neither on replicas)."""
-    return r.type == "aws_db_instance" and r.data.get("replicate_source_db") is not None
+def _primary_db(target: Target) -> Resource | None:
+    """The target's database unless it is a read replica: a replica inherits encryption from
+    its source and needs no backups of its own (the source is checked itself; some engines
+    allow neither on replicas)."""
+    r = resource_of(target)
+    replica = r.type == "aws_db_instance" and r.data.get("replicate_source_db") is not None
+    return None if replica else r
 
 
 @check("TF-AWS-020.unencrypted", target="terraform.resource")
-def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def db_unencrypted(target: Target, rule: Rule, ctx: Context, r: Resource) -> Iterator[Result]:
     """TF-AWS-020.unencrypted: ``storage_encrypted`` not true."""
-    r = resource_of(target)
-    if _is_replica(r):
-        return
     value = r.data.get("storage_encrypted")
     if value is None:
         default = _storage_default(r)
@@ -195,11 +197,9 @@ def db_unencrypted(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 
 @check("TF-AWS-020.no-cmk", target="terraform.resource")
-def db_no_cmk(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def db_no_cmk(target: Target, rule: Rule, ctx: Context, r: Resource) -> Iterator[Result]:
     """TF-AWS-020.no-cmk (low): encrypted without a customer-managed ``kms_key_id``."""
-    r = resource_of(target)
-    if _is_replica(r):
-        return
     encrypted = _encrypted(r)
     if encrypted is False:
         return  # TF-AWS-020.unencrypted reports it
@@ -312,11 +312,9 @@ def _with_backup(ctx: Context, r: Resource, results: Iterator[Result]) -> Iterat
 
 
 @check("TF-AWS-022.retention", target="terraform.resource")
-def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def db_retention(target: Target, rule: Rule, ctx: Context, r: Resource) -> Iterator[Result]:
     """TF-AWS-022.retention: ``backup_retention_period`` absent or below the minimum."""
-    r = resource_of(target)
-    if _is_replica(r):
-        return
     minimum = as_int(ctx.settings.get("min_backup_retention_days")) or 7
 
     def ok(value: Any) -> bool | None:
@@ -328,11 +326,11 @@ def db_retention(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("TF-AWS-022.skip-final-snapshot", target="terraform.resource")
-def db_skip_final_snapshot(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def db_skip_final_snapshot(
+    target: Target, rule: Rule, ctx: Context, r: Resource
+) -> Iterator[Result]:
     """TF-AWS-022.skip-final-snapshot: ``skip_final_snapshot = true``."""
-    r = resource_of(target)
-    if _is_replica(r):
-        return
     results = require(r, ("skip_final_snapshot",), lambda v: _negate(as_bool(v)), default=False)
     yield from _with_backup(ctx, r, results)
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..checkargs import given_in_run
 from ..model import Result, Unresolved
 from ..registry import check
 from .aws_common import (
@@ -179,6 +180,21 @@ def _is_data_bucket(bucket: Resource, ctx: Context) -> bool | None:
     return matches_bucket(bucket, data_bucket_regex(ctx))
 
 
+class DataBucket(NamedTuple):
+    """A bucket that holds data (``data_bucket_regex``); ``maybe`` when its name is unknown,
+    which makes every finding about it unresolved."""
+
+    bucket: Resource
+    maybe: bool
+
+
+def data_bucket(target: Target, ctx: Context) -> DataBucket | None:
+    """The target's bucket unless it is provably not a data bucket."""
+    bucket = resource_of(target)
+    data = _is_data_bucket(bucket, ctx)
+    return None if data is False else DataBucket(bucket, data is None)
+
+
 def _is_backup_bucket(bucket: Resource) -> bool | None:
     return matches_bucket(bucket, re.compile(BACKUP_BUCKET_REGEX))
 
@@ -228,13 +244,10 @@ def _has_sse_config(bucket: Resource) -> bool:
 
 
 @check("TF-AWS-012.no-kms", target="terraform.resource")
-def sse_kms(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(data_bucket)
+def sse_kms(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iterator[Result]:
     """TF-AWS-012.no-kms: a data bucket without SSE-KMS and a customer-managed key."""
-    bucket = resource_of(target)
-    data = _is_data_bucket(bucket, ctx)
-    if data is False:
-        return
-    unresolved = data is None
+    bucket, unresolved = found
     if not _has_sse_config(bucket):
         yield arg_result(bucket, unresolved=unresolved, args={"problem": "no default encryption"})
         return
@@ -361,28 +374,26 @@ def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("TF-AWS-014.versioning", target="terraform.resource")
-def versioning(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(data_bucket)
+def versioning(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iterator[Result]:
     """TF-AWS-014.versioning: a data bucket without ``status = "Enabled"`` versioning."""
-    bucket = resource_of(target)
-    data = _is_data_bucket(bucket, ctx)
-    if data is False:
-        return
+    bucket, maybe = found
     results: list[Result] = []
     for v in companions(bucket, "aws_s3_bucket_versioning"):
         status = (first_block(v.data, "versioning_configuration") or {}).get("status")
         if status == "Enabled":
             return
         where = ("versioning_configuration", 0, "status")
-        results.append(arg_result(v, *where, unresolved=not known(status) or data is None))
+        results.append(arg_result(v, *where, unresolved=not known(status) or maybe))
     inline = first_block(bucket.data, "versioning")
     if inline is not None:
         enabled = as_bool(inline.get("enabled"))
         if enabled is True:
             return
-        unresolved = enabled is None or data is None
+        unresolved = enabled is None or maybe
         results.append(arg_result(bucket, "versioning", 0, "enabled", unresolved=unresolved))
     if not results:
-        results.append(arg_result(bucket, unresolved=data is None))
+        results.append(arg_result(bucket, unresolved=maybe))
     yield results[0]
 
 
@@ -403,12 +414,10 @@ def _rule_enabled(rule: dict[str, Any], v4: bool) -> bool | None:
 
 
 @check("TF-AWS-014.lifecycle", target="terraform.resource")
-def lifecycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(data_bucket)
+def lifecycle(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iterator[Result]:
     """TF-AWS-014.lifecycle: enabled rules with expiration and incomplete-upload cleanup."""
-    bucket = resource_of(target)
-    data = _is_data_bucket(bucket, ctx)
-    if data is False:
-        return
+    bucket, maybe = found
     rules = _lifecycle_rules(bucket)
     expires: bool | None = False
     aborts: bool | None = False
@@ -434,7 +443,7 @@ def lifecycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         for name, ok in (("expiration", expires), ("abort_incomplete_multipart_upload", aborts))
         if ok is not True
     ]
-    unresolved = data is None or expires is None or aborts is None
+    unresolved = maybe or expires is None or aborts is None
     owner = next((o for o, _, v4 in rules if v4), bucket)
     yield arg_result(owner, unresolved=unresolved, args={"missing": " and ".join(missing)})
 

@@ -21,10 +21,9 @@ from .azure_common import (
     block_uncertain,
     blocks,
     by_reference,
+    by_slug,
     first,
-    only,
     reject_flag,
-    rule_slug,
     version_tuple,
 )
 from .common import as_bool, module_of, resource_of
@@ -49,7 +48,15 @@ AUDIT_GROUPS = frozenset({"audit", "alllogs"})
 # -- TF-AZ-001 -----------------------------------------------------------------------------
 
 
-def _api_server(r: Resource) -> Iterator[tuple[str, Result]]:
+@check(
+    "TF-AZ-001.public-restricted",
+    "TF-AZ-001.public-world",
+    "TF-AZ-001.world-range",
+    target="terraform.resource",
+)
+@by_slug
+def api_server(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
+    """TF-AZ-001.public-world / world-range / public-restricted."""
     private = arg(r, "private_cluster_enabled")
     if as_bool(private.value) is True:
         return
@@ -83,18 +90,6 @@ def _api_server(r: Resource) -> Iterator[tuple[str, Result]]:
         # Ranges that do not resolve still make the endpoint public-with-ranges: the
         # finding rests on the resolved part (public), like TF-AWS-001.
         yield "public-restricted", written[0].result(unresolved=maybe)
-
-
-@check(
-    "TF-AZ-001.public-restricted",
-    "TF-AZ-001.public-world",
-    "TF-AZ-001.world-range",
-    target="terraform.resource",
-)
-def api_server(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-001.public-world / world-range / public-restricted."""
-    r = resource_of(target)
-    yield from only(_api_server(r), rule_slug(rule.id))
 
 
 # -- TF-AZ-002 -----------------------------------------------------------------------------

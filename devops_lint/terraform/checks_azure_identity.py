@@ -18,14 +18,11 @@ from typing import TYPE_CHECKING
 
 from ..model import Result
 from ..registry import check
-from .azure_common import HOLE, arg, as_str, first, only, rule_slug, template_skeleton
-from .common import resource_of
+from .azure_common import HOLE, arg, as_str, by_slug, first, template_skeleton
 from .objects import Resource
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..model import Target
-    from ..rules import Rule
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 AUDIENCE = "api://AzureADTokenExchange"
@@ -95,7 +92,15 @@ def _audience(r: Resource, maybe: bool) -> Iterator[tuple[str, Result]]:
             yield "audience", Result(path=(*a.path, i), unresolved=maybe, args={"value": s})
 
 
-def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
+@check(
+    "TF-AZ-012.audience",
+    "TF-AZ-012.pull-request-subject",
+    "TF-AZ-012.unprotected-ref",
+    target="terraform.resource",
+)
+@by_slug
+def federated_credential(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
+    """TF-AZ-012.pull-request-subject / unprotected-ref / audience."""
     if r.data.get("issuer") is None:
         return  # a required argument: nothing to judge in an invalid block
     issuer = as_str(r.data.get("issuer"))
@@ -104,14 +109,3 @@ def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
     maybe = issuer is None
     yield from _subject(r, ctx, maybe)
     yield from _audience(r, maybe)
-
-
-@check(
-    "TF-AZ-012.audience",
-    "TF-AZ-012.pull-request-subject",
-    "TF-AZ-012.unprotected-ref",
-    target="terraform.resource",
-)
-def federated_credential(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-012.pull-request-subject / unprotected-ref / audience."""
-    yield from only(_classify(resource_of(target), ctx), rule_slug(rule.id))

@@ -21,15 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
-from .azure_common import as_str, blocks, only, rule_slug
-from .common import port_settings, resource_of
+from .azure_common import as_str, blocks, by_slug
+from .common import port_settings
 from .objects import Resource
 from .resolve import value_references
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..model import Target
-    from ..rules import Rule
 
 NSG = "azurerm_network_security_group"
 NSG_RULE = "azurerm_network_security_rule"
@@ -104,7 +102,16 @@ def _is(value: Any, wanted: str) -> bool | None:
     return None if s is None else s.strip().lower() == wanted
 
 
-def _classify(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
+@check(
+    "TF-AZ-008.world-admin-port",
+    "TF-AZ-008.world-all-ports",
+    "TF-AZ-008.world-data-port",
+    "TF-AZ-008.world-other-port",
+    target="terraform.resource",
+)
+@by_slug
+def nsg_rule(r: Resource, ctx: Context) -> Iterator[tuple[str, Result]]:
+    """TF-AZ-008.world-all-ports / world-admin-port / world-data-port / world-other-port."""
     admin, data = port_settings(ctx)
     if r.type == NSG and isinstance(r.data.get("security_rule"), Unresolved):
         # `security_rule = var.rules`: rules that may admit anything from anywhere.
@@ -188,15 +195,3 @@ def _follow(r: Resource, value: Any) -> list[Any]:
 def _result(path: JsonPath, maybe: bool, source: str, message: str | None) -> Result:
     text = message.format(source=source) if message is not None else None
     return Result(path=path, unresolved=maybe, message=text, args={"source": source})
-
-
-@check(
-    "TF-AZ-008.world-admin-port",
-    "TF-AZ-008.world-all-ports",
-    "TF-AZ-008.world-data-port",
-    "TF-AZ-008.world-other-port",
-    target="terraform.resource",
-)
-def nsg_rule(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AZ-008.world-all-ports / world-admin-port / world-data-port / world-other-port."""
-    yield from only(_classify(resource_of(target), ctx), rule_slug(rule.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..checkargs import given
 from ..model import Result, Severity, Target
 from ..registry import check
 from .common import as_bool, known, resource_of
@@ -216,17 +217,17 @@ def tls(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     )
 
 
-def _replica(r: Resource) -> bool:
-    """Read replicas take their backups from the primary."""
-    return r.data.get("master_instance_name") is not None
+def _primary_db(target: Target) -> Resource | None:
+    """The target's Cloud SQL instance unless it is a read replica (replicas take their
+    backups from the primary)."""
+    r = resource_of(target)
+    return None if r.data.get("master_instance_name") is not None else r
 
 
 @check("TF-GCP-010.backups", target="terraform.resource")
-def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def backups(target: Target, rule: Rule, ctx: Context, r: Resource) -> Iterator[Result]:
     """TF-GCP-010.backups: ``backup_configuration.enabled`` not true (default false)."""
-    r = resource_of(target)
-    if _replica(r):
-        return
     value = get_in(r.data, *BACKUP, "enabled")
     if as_bool(value) is True:
         return
@@ -234,11 +235,9 @@ def backups(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
 
 @check("TF-GCP-010.pitr", target="terraform.resource")
-def pitr(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given(_primary_db)
+def pitr(target: Target, rule: Rule, ctx: Context, r: Resource) -> Iterator[Result]:
     """TF-GCP-010.pitr: PostgreSQL without point-in-time recovery, MySQL without binary logs."""
-    r = resource_of(target)
-    if _replica(r):
-        return
     version = r.data.get("database_version")
     if not isinstance(version, str) or not known(version):
         if version is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import JsonPath, Result, Unresolved
 from ..registry import check
-from .common import module_of
+from .common import module_of, variable_of
 from .objects import Variable
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _world_items(value: Any) -> list[int | None]:
 
 
 def _allow_list(target: Target) -> Variable | None:
-    var: Variable = target.context["variable"]
+    var = variable_of(target)
     return var if ALLOW_LIST_NAME.search(var.name) else None
 
 

@@ -12,11 +12,12 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..checkargs import given_in_run
 from ..model import UNRESOLVED_KEY, JsonPath, Result, Span, Unresolved
 from ..placeholders import Placeholders, placeholders_of
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
-from .common import module_of, resource_of
+from .common import module_of, resource_of, variable_of
 from .expr import (
     Call,
     Expr,
@@ -293,20 +294,22 @@ def _find_in(expr: Expr, needle: str) -> Span | None:
 # -- TF-GEN-003 ---------------------------------------------------------------------------
 
 
-def _secret_variable(var: Variable, ctx: Context) -> bool:
-    """A sensitive name, unless the declared type cannot hold a secret (bool, number)."""
+def secret_variable(target: Target, ctx: Context) -> Variable | None:
+    """The target's variable if its name is sensitive, unless the declared type cannot hold
+    a secret (bool, number)."""
+    var = variable_of(target)
     type_ = var.block.body.get("type")
     if isinstance(type_, Ref) and type_.parts in (("bool",), ("number",)):
-        return False
-    return is_sensitive_name(var.name, names_rule(ctx))
+        return None
+    return var if is_sensitive_name(var.name, names_rule(ctx)) else None
 
 
 @check("TF-GEN-003.variable-not-sensitive", target="terraform.variable")
-def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(secret_variable)
+def variable_not_sensitive(
+    target: Target, rule: Rule, ctx: Context, var: Variable
+) -> Iterator[Result]:
     """TF-GEN-003.variable-not-sensitive."""
-    var: Variable = target.context["variable"]
-    if not _secret_variable(var, ctx):
-        return
     value = target.data.get("sensitive")
     if isinstance(value, Unresolved):
         yield Result(path=(*var.path, "sensitive"), unresolved=True)
@@ -316,10 +319,10 @@ def variable_not_sensitive(target: Target, rule: Rule, ctx: Context) -> Iterator
 
 
 @check("TF-GEN-003.variable-default", target="terraform.variable")
-def variable_default(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+@given_in_run(secret_variable)
+def variable_default(target: Target, rule: Rule, ctx: Context, var: Variable) -> Iterator[Result]:
     """TF-GEN-003.variable-default: high for a non-empty literal, else medium."""
-    var: Variable = target.context["variable"]
-    if var.default is None or not _secret_variable(var, ctx):
+    if var.default is None:
         return
     value = target.data.get("default")
     if value is None:

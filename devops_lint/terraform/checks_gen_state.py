@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
-from .common import module_of
+from .common import module_of, modules_of
 from .expr import (
     literal_string,
 )
@@ -137,7 +137,7 @@ def committed_dot_terraform(target: Target, rule: Rule, ctx: Context) -> Iterato
             dirs.add("/".join(parts[: parts.index(".terraform") + 1]))
     # Discovery skips `.terraform/`: look beside each module, unless git ignores it there
     # (a local `terraform init` creates one in every working copy).
-    modules: dict[str, Module] = target.context["modules"]
+    modules = modules_of(target)
     for d in modules:
         rel = ".terraform" if d == "." else f"{d}/.terraform"
         if not (root / rel).is_dir():
@@ -196,7 +196,7 @@ def gitignore(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 
     Only when the scan holds a root module (where `init`/`plan`/`apply` create them).
     """
-    modules: dict[str, Module] = target.context["modules"]
+    modules = modules_of(target)
     roots = [m for m in modules.values() if m.is_root]
     if not roots:
         return

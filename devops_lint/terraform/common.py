@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..context import TargetKey
 from ..defaults import DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS
 from ..model import Unresolved
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..model import Target
     from .module import Module
-    from .objects import Resource
+    from .objects import Resource, Variable
 
 
 class EndpointParams(NamedTuple):
@@ -30,16 +30,14 @@ class EndpointParams(NamedTuple):
     exposure: str
 
 
-def resource_of(target: Target) -> Resource:
-    """The resource (or data source) a ``terraform.resource``-like target is about."""
-    r: Resource = target.context["resource"]
-    return r
-
-
-def module_of(target: Target) -> Module:
-    """The module (directory) that holds the target's object."""
-    m: Module = target.context["module"]
-    return m
+# The resource (or data source) a ``terraform.resource``-like target is about.
+resource_of: TargetKey[Resource] = TargetKey("resource")
+# The module (directory) that holds the target's object.
+module_of: TargetKey[Module] = TargetKey("module")
+# The modules of a whole-run target (``terraform.files``), by directory.
+modules_of: TargetKey[dict[str, Module]] = TargetKey("modules")
+# The variable a ``terraform.variable`` target is about.
+variable_of: TargetKey[Variable] = TargetKey("variable")
 
 
 def known(value: Any) -> bool:

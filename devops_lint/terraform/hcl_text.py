@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Span
+from ..text_errors import LineColumnError
 from .expr import Expr, Literal, Template, Unknown
 
 # Deeper expressions become `Unknown`: the walks are recursive and must never reach
@@ -17,14 +18,8 @@ from .expr import Expr, Literal, Template, Unknown
 MAX_DEPTH = 120
 
 
-class HclSyntaxError(Exception):
+class HclSyntaxError(LineColumnError):
     """A located syntax error (1-based line and column)."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)

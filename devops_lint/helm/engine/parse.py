@@ -11,18 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...text_errors import OffsetError
 from .. import actions
 
 MAX_NESTING = 200  # control structures and parentheses nested deeper are refused
 
 
-class TemplateError(Exception):
+class TemplateError(OffsetError):
     """Source that Go's template parser would refuse; ``offset`` is into the file text."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 # ----------------------------------------------------------------------------- nodes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...text_errors import OffsetError
 from ..placeholder_chars import PH_FILL, read, spell
 
 PH_MARK = PH_FILL  # starts every placeholder the engine prints
@@ -35,13 +36,8 @@ class Limits:
     max_output: int = 8_000_000  # characters produced, included text counted too
 
 
-class RenderLimit(Exception):
+class RenderLimit(OffsetError):
     """Evaluation stopped at a bound; the file is reported rather than rendered."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 @dataclass
