@@ -1,4 +1,6 @@
-"""Checks of the S3 controls TF-AWS-010 … TF-AWS-014 (standards 4.3, hashicorp/aws v5).
+"""Checks of the S3 controls TF-AWS-010 … TF-AWS-013 (standards 4.3, hashicorp/aws v5).
+
+TF-AWS-014 (versioning, lifecycle, object lock of data buckets): ``checks_aws_s3_data.py``.
 
 A bucket is judged together with the v4+ split resources that configure it
 (``aws_s3_bucket_public_access_block``, ``_server_side_encryption_configuration``,
@@ -176,7 +178,7 @@ def public_policy(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
 # -- TF-AWS-012 ---------------------------------------------------------------------------
 
 
-def _is_data_bucket(bucket: Resource, ctx: Context) -> bool | None:
+def is_data_bucket(bucket: Resource, ctx: Context) -> bool | None:
     return matches_bucket(bucket, data_bucket_regex(ctx))
 
 
@@ -191,11 +193,11 @@ class DataBucket(NamedTuple):
 def data_bucket(target: Target, ctx: Context) -> DataBucket | None:
     """The target's bucket unless it is provably not a data bucket."""
     bucket = resource_of(target)
-    data = _is_data_bucket(bucket, ctx)
+    data = is_data_bucket(bucket, ctx)
     return None if data is False else DataBucket(bucket, data is None)
 
 
-def _is_backup_bucket(bucket: Resource) -> bool | None:
+def is_backup_bucket(bucket: Resource) -> bool | None:
     return matches_bucket(bucket, re.compile(BACKUP_BUCKET_REGEX))
 
 
@@ -299,7 +301,7 @@ def sse_kms(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iter
 def sse_s3(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     """TF-AWS-012.sse-s3: another bucket with no default encryption configuration."""
     bucket = resource_of(target)
-    if _is_data_bucket(bucket, ctx) is not False:
+    if is_data_bucket(bucket, ctx) is not False:
         return
     if not _has_sse_config(bucket):
         yield arg_result(bucket)
@@ -368,138 +370,3 @@ def tls_only(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         return
     last = sources[-1]
     yield last.arg_result(args={"problem": "its bucket policy has no statement"})
-
-
-# -- TF-AWS-014 ---------------------------------------------------------------------------
-
-
-@check("TF-AWS-014.versioning", target="terraform.resource")
-@given_in_run(data_bucket)
-def versioning(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iterator[Result]:
-    """TF-AWS-014.versioning: a data bucket without ``status = "Enabled"`` versioning."""
-    bucket, maybe = found
-    results: list[Result] = []
-    for v in companions(bucket, "aws_s3_bucket_versioning"):
-        status = (first_block(v.data, "versioning_configuration") or {}).get("status")
-        if status == "Enabled":
-            return
-        where = ("versioning_configuration", 0, "status")
-        results.append(arg_result(v, *where, unresolved=not known(status) or maybe))
-    inline = first_block(bucket.data, "versioning")
-    if inline is not None:
-        enabled = as_bool(inline.get("enabled"))
-        if enabled is True:
-            return
-        unresolved = enabled is None or maybe
-        results.append(arg_result(bucket, "versioning", 0, "enabled", unresolved=unresolved))
-    if not results:
-        results.append(arg_result(bucket, unresolved=maybe))
-    yield results[0]
-
-
-def _lifecycle_rules(bucket: Resource) -> list[tuple[Resource, dict[str, Any], bool]]:
-    """(owner, rule, v4 resource?) of the bucket's lifecycle rules."""
-    out: list[tuple[Resource, dict[str, Any], bool]] = []
-    for cfg in companions(bucket, "aws_s3_bucket_lifecycle_configuration"):
-        out.extend((cfg, r, True) for r in blocks(cfg.data, "rule"))
-    out.extend((bucket, r, False) for r in blocks(bucket.data, "lifecycle_rule"))
-    return out
-
-
-def _rule_enabled(rule: dict[str, Any], v4: bool) -> bool | None:
-    if v4:
-        status = rule.get("status")
-        return None if not known(status) else status == "Enabled"
-    return as_bool(rule.get("enabled"))
-
-
-@check("TF-AWS-014.lifecycle", target="terraform.resource")
-@given_in_run(data_bucket)
-def lifecycle(target: Target, rule: Rule, ctx: Context, found: DataBucket) -> Iterator[Result]:
-    """TF-AWS-014.lifecycle: enabled rules with expiration and incomplete-upload cleanup."""
-    bucket, maybe = found
-    rules = _lifecycle_rules(bucket)
-    expires: bool | None = False
-    aborts: bool | None = False
-    for _owner, lc, v4 in rules:
-        enabled = _rule_enabled(lc, v4)
-        if enabled is False:
-            continue
-        has_exp = bool(lc.get("expiration") or lc.get("noncurrent_version_expiration"))
-        has_abort = bool(
-            lc.get("abort_incomplete_multipart_upload")
-            or lc.get("abort_incomplete_multipart_upload_days")
-        )
-        if enabled is None:
-            expires = None if has_exp and expires is False else expires
-            aborts = None if has_abort and aborts is False else aborts
-            continue
-        expires = True if has_exp else expires
-        aborts = True if has_abort else aborts
-    if expires is True and aborts is True:
-        return
-    missing = [
-        name
-        for name, ok in (("expiration", expires), ("abort_incomplete_multipart_upload", aborts))
-        if ok is not True
-    ]
-    unresolved = maybe or expires is None or aborts is None
-    owner = next((o for o, _, v4 in rules if v4), bucket)
-    yield arg_result(owner, unresolved=unresolved, args={"missing": " and ".join(missing)})
-
-
-def _lock_retention(bucket: Resource) -> tuple[bool | None, Resource | None]:
-    """Whether an Object Lock configuration sets a default retention in days or years."""
-    undecided = False
-    owner: Resource | None = None
-    configs = [
-        (c, blocks(c.data, "rule"))
-        for c in companions(bucket, "aws_s3_bucket_object_lock_configuration")
-    ]
-    configs.extend(
-        (bucket, blocks(b, "rule")) for b in blocks(bucket.data, "object_lock_configuration")
-    )
-    for cfg, rules in configs:
-        owner = owner or cfg
-        for r in rules:
-            for retention in blocks(r, "default_retention"):
-                values = [retention.get("days"), retention.get("years")]
-                if any(v is not None and known(v) for v in values):
-                    return True, cfg
-                if any(v is not None for v in values):
-                    undecided = True
-    return (None if undecided else False), owner
-
-
-def _lock_enabled(bucket: Resource) -> bool | None:
-    value = bucket.data.get("object_lock_enabled")
-    if value is not None:
-        return as_bool(value)
-    inline = first_block(bucket.data, "object_lock_configuration")
-    if inline is not None:
-        flag = inline.get("object_lock_enabled")
-        return None if not known(flag) else flag == "Enabled"
-    return False
-
-
-@check("TF-AWS-014.object-lock", target="terraform.resource")
-def object_lock(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
-    """TF-AWS-014.object-lock: backup buckets enable Object Lock with a default retention."""
-    bucket = resource_of(target)
-    backup = _is_backup_bucket(bucket)
-    if backup is False or _is_data_bucket(bucket, ctx) is False:
-        return
-    enabled = _lock_enabled(bucket)
-    retention, owner = _lock_retention(bucket)
-    if enabled is True and retention is True:
-        return
-    unresolved = backup is None or enabled is None or retention is None
-    if enabled is not True:
-        problem = "object_lock_enabled is not true"
-        where: tuple[str | int, ...] = (
-            ("object_lock_enabled",) if "object_lock_enabled" in bucket.data else ()
-        )
-        yield arg_result(bucket, *where, unresolved=unresolved, args={"problem": problem})
-        return
-    problem = "no Object Lock default retention (days or years)"
-    yield arg_result(owner or bucket, unresolved=unresolved, args={"problem": problem})
