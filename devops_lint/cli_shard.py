@@ -8,6 +8,7 @@ configuration options, checks the set of shards and reports like ``check`` (ever
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePath
@@ -95,6 +96,9 @@ def write_shard(
             progress=progress.update,
             store=store,
         )
+        # What the run built lives until the process ends: keep the collector, switched
+        # back on, from walking it (as ``check`` does).
+        gc.freeze()
     if opts["output"] is not None:
         write_report(opts["output"], text)
     else:
@@ -148,4 +152,5 @@ def merged_result(
 
     with no_cyclic_gc():
         result = run_merge(root.absolute(), settings, rules, shards, jobs=jobs)
+        gc.freeze()
     return result, [Path(p).absolute() for p in shards[0].given]

@@ -9,10 +9,10 @@ output.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ..fingerprint import fingerprints
+from .indented import dumps
 from .paths import PathMapper
 
 if TYPE_CHECKING:
@@ -54,4 +54,4 @@ def issues(result: RunResult) -> list[dict[str, Any]]:
 
 
 def render(result: RunResult) -> str:
-    return json.dumps(issues(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues(result)) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from .. import __version__
 from ..fingerprint import fingerprints
 from ..model import SEVERITIES, Finding
 from ..terminal import json_safe
+from .indented import dumps
 from .paths import PathMapper, display_paths
 
 if TYPE_CHECKING:
@@ -82,4 +82,4 @@ def render(result: RunResult) -> str:
         from ..compliance.sections import json_section
 
         data["compliance"] = json_section(result.compliance, display_paths(result.project.root))
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(data)) + "\n"

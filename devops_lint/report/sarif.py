@@ -31,6 +31,7 @@ from ..model import SEVERITY_RANK, Finding
 from ..rules import Rule, resource_dir
 from ..suppress import COMMENT_RE
 from ..terminal import json_safe
+from .indented import dumps
 from .paths import PathMapper
 
 if TYPE_CHECKING:
@@ -462,7 +463,7 @@ def _gzip_size(data: dict[str, Any]) -> int:
 
 
 def _dumps(data: dict[str, Any]) -> str:
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
+    return json_safe(dumps(data))
 
 
 def render(result: RunResult, category: str | None = None) -> str:
