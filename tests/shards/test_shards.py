@@ -231,3 +231,27 @@ def test_shard_files_inside_the_scanned_folder_are_named_in_the_error(
     result = cli(repo, monkeypatch, "merge", *files)
     assert result.exit_code == 2
     assert "keep shard files outside" in result.output
+
+
+def test_shards_made_with_the_result_cache_merge_to_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default: shards read and fill the result cache's parse facts (a second round of
+    # shards reads them back), the merge writes the same report as an uncached single run.
+    monkeypatch.setenv("DEVOPS_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DEVOPS_LINT_NO_CACHE", raising=False)
+    repo = ROOT / "examples"
+    expected = single(repo, tmp_path, monkeypatch)
+    for round_ in ("cold", "warm"):
+        out = tmp_path / round_
+        out.mkdir()
+        files = []
+        for index in (1, 2, 3):
+            files.append(str(out / f"shard-{index}.json"))
+            monkeypatch.chdir(repo)
+            made = CliRunner().invoke(main, [".", "--shard", f"{index}/3", "-o", files[-1], "-q"])
+            assert made.exit_code == 0, made.output
+        report = out / "merged.json"
+        merged = cli(repo, monkeypatch, "merge", *files, "--format", "json", "-o", str(report))
+        assert (merged.exit_code, report.read_text()) == expected
+    assert any("/facts/" in str(p) for p in (tmp_path / "cache").rglob("*.json"))
