@@ -77,7 +77,7 @@ def write_shard(
             raise click.UsageError(f"{flag} does not go with --shard (a shard writes no report)")
     index, count = opts["shard"]
     store = None
-    if not opts["no_cache"]:
+    if not opts["no_cache"] and not settings.get("helm_render"):  # as engine.run decides
         from .engine import _store
 
         store = _store(root.absolute())

@@ -48,7 +48,8 @@ def run_shard(
 
         parse_with_facts(store, engine, files, inputs, jobs, progress)
     else:
-        loader.parse_files(engine, [sf for sf in files if sf.kind in parsing.PARSED_KINDS], jobs)
+        todo = [sf for sf in files if sf.kind in parsing.PARSED_KINDS]
+        loader.parse_files(engine, todo, jobs, progress)
     engine.owns = owns = units.owner(engine.project, index - 1, count)
     start = len(engine.findings)
     engine.evaluate(jobs=jobs)
