@@ -137,14 +137,11 @@ def _given_hooks(
     which: Literal["context", "dependents"], root: Path, given: set[str]
 ) -> list[Path]:
     """What the format plug-ins add to a run on given files (``formats.given_hooks``)."""
-    import importlib
-
-    from .formats import given_hooks
+    from .formats import given_hooks, load
 
     out: list[Path] = []
     for name in given_hooks(which):
-        module, _, function = name.partition(":")
-        out += getattr(importlib.import_module(module), function)(root, given)
+        out += load(name)(root, given)
     return out
 
 
@@ -214,7 +211,6 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
         result, scan = merged_result(root, settings, rules, opts)
     else:
         result, scan, report_only, stdin = _scan(paths, root, settings, rules, opts)
-    jobs = opts["jobs"] or os.cpu_count() or 1
     import gc
 
     # The run's documents and findings live until the process exits: keep the collector
@@ -222,10 +218,10 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     # JSON report's time on a 2,000-manifest scan went to collections).
     gc.freeze()
     from .cli_fix import from_cli as fix_from_cli
-    from .invocation import Invocation
+    from .invocation import Invocation, jobs_of
 
     invocation = Invocation(
-        root, scan, opts, settings, rules, config_path, report_only, jobs, stdin
+        root, scan, opts, settings, rules, config_path, report_only, jobs_of(opts), stdin
     )
     result = fix_from_cli(result, invocation)
     from .cli_adopt import from_cli
@@ -287,9 +283,10 @@ def _scan(
         dependents = [d.absolute() for d in _given_hooks("dependents", root, report_only)]
         scan.extend(dependents)
         report_only.update(i.path for i in discover(root.absolute(), dependents, **walk))
+    from .invocation import jobs_of
     from .progress import Progress
 
-    jobs = opts["jobs"] or os.cpu_count() or 1
+    jobs = jobs_of(opts)
     with Progress.on_stderr(enabled=not opts["quiet"]) as progress:
         result = run(
             root.absolute(),

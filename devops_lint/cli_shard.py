@@ -9,7 +9,6 @@ configuration options, checks the set of shards and reports like ``check`` (ever
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
@@ -66,6 +65,7 @@ def given_paths(paths: list[str]) -> list[str]:
 def write_shard(
     paths: list[str], root: Path, settings: dict[str, Any], rules: list[Any], opts: dict[str, Any]
 ) -> int:
+    from .invocation import jobs_of
     from .output import write_report
     from .progress import Progress
     from .shards.run import run_shard
@@ -92,7 +92,7 @@ def write_shard(
             index=index,
             count=count,
             given=given,
-            jobs=opts["jobs"] or os.cpu_count() or 1,
+            jobs=jobs_of(opts),
             progress=progress.update,
             store=store,
         )
@@ -144,13 +144,12 @@ def merged_result(
     root: Path, settings: dict[str, Any], rules: list[Any], opts: dict[str, Any]
 ) -> tuple[Any, list[Path]]:
     """The merged run's result, and the folders it scanned."""
+    from .engine import no_cyclic_gc
+    from .invocation import jobs_of
     from .shards.run import run_merge
 
     shards = opts["merged_shards"]
-    jobs = opts["jobs"] or os.cpu_count() or 1
-    from .engine import no_cyclic_gc
-
     with no_cyclic_gc():
-        result = run_merge(root.absolute(), settings, rules, shards, jobs=jobs)
+        result = run_merge(root.absolute(), settings, rules, shards, jobs=jobs_of(opts))
         gc.freeze()
     return result, [Path(p).absolute() for p in shards[0].given]

@@ -18,7 +18,7 @@ never text from a scanned tree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,17 @@ PARSER_OF_KIND: dict[str, str] = {
     kind: p.parser for p in PLUGINS if p.parser is not None for kind in p.file_kinds
 }
 PARALLEL_KINDS: frozenset[str] = frozenset(k for p in PLUGINS if p.parallel for k in p.file_kinds)
+
+
+def load(name: str) -> Any:
+    """The function a ``module:function`` name of this table (or of the package) stands for.
+
+    Names are constants of the installed code, never text from a scanned tree.
+    """
+    import importlib
+
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def given_hooks(which: Literal["context", "dependents"]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,3 +25,9 @@ class Invocation:
     report_only: set[str] | None  # findings of these paths only (files were given)
     jobs: int
     stdin: bool  # a document was read from standard input
+
+
+def jobs_of(opts: dict[str, Any]) -> int:
+    """The worker processes a command line asks for: ``-j N``, else one per core."""
+    jobs: int = opts["jobs"] or os.cpu_count() or 1
+    return jobs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import importlib
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -110,11 +109,6 @@ def read_text(path: Path, max_size: int) -> tuple[str | None, Problem | None]:
     return decode_text(raw)
 
 
-def _external(name: str) -> Any:
-    module, _, attr = name.partition(":")
-    return getattr(importlib.import_module(module), attr)
-
-
 def chart_root(path: str) -> str:
     parts = path.split("/")
     idx = len(parts) - 1 - parts[::-1].index("templates")
@@ -135,10 +129,10 @@ def parse(sf: Any, text: str, settings: dict[str, Any], root: Path) -> Outcome:
     out = Outcome()
     try:
         if kind in EXTERNAL_PARSERS:
-            out.documents = list(_external(EXTERNAL_PARSERS[kind])(sf.path, text))
+            out.documents = list(formats.load(EXTERNAL_PARSERS[kind])(sf.path, text))
             return out
         if kind == "helm":
-            loader = _external("devops_lint.helm.loader:parse_file")
+            loader = formats.load("devops_lint.helm.loader:parse_file")
             helm_settings = {**settings, "scan_root": str(root)}  # to find values.yaml
             docs = list(loader(sf.path, text, chart_root(sf.path), helm_settings))
             for doc in docs:

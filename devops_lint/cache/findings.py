@@ -8,6 +8,7 @@ itself whenever it was the file's text. Everything read back is checked for shap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import SEVERITIES, Document, Finding, Span
@@ -103,21 +104,70 @@ def _related(item: Any) -> tuple[str, Span, str]:
 
 def encode_result(result: Any, inputs: dict[str, FileInput]) -> Any:
     """JSON for a ``RunResult`` (``engine.RunResult``; typed loosely to avoid a cycle)."""
-    own: dict[str, str | None] = {}
-    documents = []
-    for doc in result.project.documents:
-        if doc.path not in own:
-            own[doc.path] = own_text(inputs, doc.path)
-        text = None if doc.text == own[doc.path] else doc.text
-        documents.append([doc.path, doc.format, doc.index, text])
     return {
         "findings": [encode_finding(f) for f in result.findings],
         "files_scanned": result.files_scanned,
-        "evaluated": [[r, p, n] for (r, p), n in result.evaluated.items()],
-        "suppressed_until": [[*k, v] for k, v in result.suppressed_until.items()],
+        "evaluated": encode_evaluated(result.evaluated),
+        "suppressed_until": encode_until(result.suppressed_until),
         "failed": sorted(result.project.failed),
-        "documents": documents,
+        "documents": encode_documents(result.project.documents, inputs),
     }
+
+
+def encode_evaluated(evaluated: dict[tuple[str, str], int]) -> list[list[Any]]:
+    return [[r, p, n] for (r, p), n in evaluated.items()]
+
+
+def decode_evaluated(rows: Any) -> dict[tuple[str, str], int]:
+    evaluated: dict[tuple[str, str], int] = {}
+    for row in as_list(rows):
+        if not isinstance(row, list) or len(row) != 3:
+            raise Invalid("evaluated")
+        evaluated[(as_str(row[0]), as_str(row[1]))] = as_int(row[2])
+    return evaluated
+
+
+def encode_until(until: dict[tuple[str, int, int, str], str]) -> list[list[Any]]:
+    return [[*k, v] for k, v in until.items()]
+
+
+def decode_until(rows: Any) -> dict[tuple[str, int, int, str], str]:
+    until: dict[tuple[str, int, int, str], str] = {}
+    for row in as_list(rows):
+        if not isinstance(row, list) or len(row) != 5:
+            raise Invalid("suppressed_until")
+        until[(as_str(row[0]), as_int(row[1]), as_int(row[2]), as_str(row[3]))] = as_str(row[4])
+    return until
+
+
+def encode_documents(documents: Iterable[Document], inputs: dict[str, FileInput]) -> list[Any]:
+    """The stand-ins reporters need: ``[path, format, index, text]``, the text ``None``
+    where it is the file's own (read back from the file)."""
+    own: dict[str, str | None] = {}
+    rows = []
+    for doc in documents:
+        if doc.path not in own:
+            own[doc.path] = own_text(inputs, doc.path)
+        text = None if doc.text == own[doc.path] else doc.text
+        rows.append([doc.path, doc.format, doc.index, text])
+    return rows
+
+
+def decode_documents(rows: Any, inputs: dict[str, FileInput]) -> list[Document]:
+    texts: dict[str, str | None] = {}
+    documents = []
+    for row in as_list(rows):
+        if not isinstance(row, list) or len(row) != 4:
+            raise Invalid("document")
+        path, fmt, index, text = as_str(row[0]), as_str(row[1]), as_int(row[2]), row[3]
+        if text is None:
+            if path not in texts:
+                texts[path] = own_text(inputs, path)
+            text = texts[path]
+            if text is None:
+                raise Invalid("document text")
+        documents.append(Document(path, fmt, None, index=index, text=as_str(text)))
+    return documents
 
 
 def own_text(inputs: dict[str, FileInput], path: str) -> str | None:
@@ -143,28 +193,9 @@ def decode_result(
         raise Invalid("findings")
     findings = [decode_finding(r) for r in rows]
     scanned = as_int(value.get("files_scanned"))
-    evaluated: dict[tuple[str, str], int] = {}
-    for row in as_list(value.get("evaluated")):
-        if not isinstance(row, list) or len(row) != 3:
-            raise Invalid("evaluated")
-        evaluated[(as_str(row[0]), as_str(row[1]))] = as_int(row[2])
-    until: dict[tuple[str, int, int, str], str] = {}
-    for row in as_list(value.get("suppressed_until")):
-        if not isinstance(row, list) or len(row) != 5:
-            raise Invalid("suppressed_until")
-        until[(as_str(row[0]), as_int(row[1]), as_int(row[2]), as_str(row[3]))] = as_str(row[4])
+    evaluated = decode_evaluated(value.get("evaluated"))
+    until = decode_until(value.get("suppressed_until"))
     project.files = list(files)
     project.failed = set(as_strs(value.get("failed")))
-    texts: dict[str, str | None] = {}
-    for row in as_list(value.get("documents")):
-        if not isinstance(row, list) or len(row) != 4:
-            raise Invalid("document")
-        path, fmt, index, text = as_str(row[0]), as_str(row[1]), as_int(row[2]), row[3]
-        if text is None:
-            if path not in texts:
-                texts[path] = own_text(inputs, path)
-            text = texts[path]
-            if text is None:
-                raise Invalid("document text")
-        project.documents.append(Document(path, fmt, None, index=index, text=as_str(text)))
+    project.documents.extend(decode_documents(value.get("documents"), inputs))
     return findings, scanned, evaluated, until

@@ -15,7 +15,14 @@ from typing import Any
 
 from .. import __version__
 from ..cache.errors import Invalid
-from ..cache.findings import decode_finding, encode_finding
+from ..cache.findings import (
+    decode_evaluated,
+    decode_finding,
+    decode_until,
+    encode_evaluated,
+    encode_finding,
+    encode_until,
+)
 from ..cache.keys import FileInput, canonical_json, rules_digest
 from ..cache.shapes import as_int, as_list, as_str
 from ..model import Finding
@@ -49,7 +56,7 @@ class Shard:
     hygiene: list[tuple[Finding, list[Any] | None]]
     used: list[list[Any]]  # keys of the suppressions its findings used
     failed: list[str]  # its files that could not be read or parsed
-    documents: list[list[Any]]  # [path, format, index, text or None: the file's own text]
+    documents: list[Any]  # cache.findings.encode_documents of its files' documents
     source: str = ""
 
 
@@ -92,8 +99,8 @@ def encode(shard: Shard) -> str:
         "given": shard.given,
         "today": shard.today,
         "findings": [encode_finding(f) for f in shard.findings],
-        "evaluated": [[r, p, n] for (r, p), n in shard.evaluated.items()],
-        "suppressed_until": [[*k, v] for k, v in shard.suppressed_until.items()],
+        "evaluated": encode_evaluated(shard.evaluated),
+        "suppressed_until": encode_until(shard.suppressed_until),
         "hygiene": [[encode_finding(f), k] for f, k in shard.hygiene],
         "used": shard.used,
         "failed": shard.failed,
@@ -145,16 +152,8 @@ def _decode(value: dict[str, Any], name: str) -> Shard:
     if type(today) is not str:
         raise Invalid("today")
     findings = [decode_finding(row) for row in as_list(value.get("findings"))]
-    evaluated: dict[tuple[str, str], int] = {}
-    for row in as_list(value.get("evaluated")):
-        if not (isinstance(row, list) and len(row) == 3 and type(row[2]) is int):
-            raise Invalid("evaluated")
-        evaluated[(as_str(row[0]), as_str(row[1]))] = row[2]
-    until: dict[tuple[str, int, int, str], str] = {}
-    for row in as_list(value.get("suppressed_until")):
-        if not (isinstance(row, list) and len(row) == 5):
-            raise Invalid("suppressed_until")
-        until[(as_str(row[0]), as_int(row[1]), as_int(row[2]), as_str(row[3]))] = as_str(row[4])
+    evaluated = decode_evaluated(value.get("evaluated"))
+    until = decode_until(value.get("suppressed_until"))
     hygiene: list[tuple[Finding, list[Any] | None]] = []
     for row in as_list(value.get("hygiene")):
         if not (isinstance(row, list) and len(row) == 2):
@@ -162,14 +161,7 @@ def _decode(value: dict[str, Any], name: str) -> Shard:
         hygiene.append((decode_finding(row[0]), None if row[1] is None else _key(row[1])))
     used = [_key(k) for k in as_list(value.get("used"))]
     failed = [as_str(p) for p in as_list(value.get("failed"))]
-    documents: list[list[Any]] = []
-    for row in as_list(value.get("documents")):
-        if not (isinstance(row, list) and len(row) == 4):
-            raise Invalid("document")
-        text = row[3]
-        if text is not None and type(text) is not str:
-            raise Invalid("document text")
-        documents.append([as_str(row[0]), as_str(row[1]), as_int(row[2]), text])
+    documents = as_list(value.get("documents"))  # decoded against the checkout by the merge
     return Shard(
         index, count, ident, paths, given, today, findings, evaluated, until, hygiene, used,
         failed, documents, name,

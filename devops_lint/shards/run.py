@@ -9,7 +9,8 @@ from typing import Any
 
 from .. import parsing
 from ..cache import keys
-from ..cache.findings import own_text
+from ..cache.errors import Invalid
+from ..cache.findings import decode_documents, encode_documents
 from ..cache.store import Store
 from ..discover import rel_to
 from ..engine import Engine, RunResult, build_result, loader, suppression
@@ -65,14 +66,7 @@ def run_shard(
         if f is not None
     ]
     named = scan_paths(root, paths)
-    own: dict[str, str | None] = {}
-    documents: list[list[Any]] = []
-    for doc in engine.project.documents:
-        if owns(doc.path):
-            if doc.path not in own:
-                own[doc.path] = own_text(inputs, doc.path)
-            text = None if doc.text == own[doc.path] else doc.text
-            documents.append([doc.path, doc.format, doc.index, text])
+    documents = encode_documents((d for d in engine.project.documents if owns(d.path)), inputs)
     shard = Shard(
         index=index,
         count=count,
@@ -201,17 +195,16 @@ def _documents(
     jobs: int,
 ) -> None:
     """The shards' documents, in the order a single run records them."""
-    by_path: dict[str, list[list[Any]]] = {}
+    by_path: dict[str, list[Document]] = {}
     for shard in shards:
-        for row in shard.documents:
-            by_path.setdefault(row[0], []).append(row)
+        try:
+            documents = decode_documents(shard.documents, inputs)
+        except (Invalid, RecursionError) as exc:
+            raise ShardError(f"{shard.source}: damaged shard file ({exc})") from None
+        for doc in documents:
+            by_path.setdefault(doc.path, []).append(doc)
     parsed = [sf for sf in files if sf.kind in parsing.PARSED_KINDS]
     order = [sf.path for sf in parsing.load_order(parsed, jobs)]
     order += sorted(set(by_path) - set(order))
     for path in order:
-        for _, fmt, index, text in by_path.get(path, ()):
-            if text is None:
-                text = own_text(inputs, path)
-                if text is None:
-                    raise ShardError(f"{path}: its text cannot be read here")
-            engine.project.documents.append(Document(path, fmt, None, index=index, text=text))
+        engine.project.documents.extend(by_path.get(path, ()))

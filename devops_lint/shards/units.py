@@ -27,7 +27,11 @@ _TERRAFORM_KINDS = frozenset({"terraform", "tfvars"})
 
 def unit_of(project: Project) -> Callable[[str], str]:
     """The unit a path belongs to (any path: a finding may sit in a file never parsed)."""
-    charts = {posixpath.dirname(sf.path) for sf in project.files if _base(sf.path) == "Chart.yaml"}
+    charts = {
+        posixpath.dirname(sf.path)
+        for sf in project.files
+        if posixpath.basename(sf.path) == "Chart.yaml"
+    }
     tf_dirs = {posixpath.dirname(sf.path) for sf in project.files if sf.kind in _TERRAFORM_KINDS}
     plans = {d.path for d in project.documents if d.format == PLAN_FORMAT}
 
@@ -67,7 +71,3 @@ def owner(project: Project, index: int, count: int) -> Callable[[str], bool]:
         return found
 
     return owns
-
-
-def _base(path: str) -> str:
-    return path.rpartition("/")[2]
