@@ -18,18 +18,16 @@ import click
 # Options that change a scan's findings or files rather than its report: a shard writes
 # no report, and a merge cannot fix files it did not scan.
 _NOT_WITH_SHARD = ("fix", "diff", "write_baseline", "new_from_rev", "new_from_merge_base")
-_NOT_IN_MERGE = frozenset(
-    (
-        "paths",
-        "shard",
-        "fix",
-        "unsafe_fixes",
-        "diff",
-        "list_rules",
-        "list_controls",
-        "stdin_filename",
-    )
-)
+# What a merge does not take, at the values ``check`` then runs with.
+_LEFT_OUT_OF_MERGE: dict[str, Any] = {
+    "shard": None,
+    "fix": False,
+    "unsafe_fixes": False,
+    "diff": False,
+    "list_rules": False,
+    "list_controls": False,
+    "stdin_filename": None,
+}
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -111,7 +109,7 @@ def merge_command(check: click.Command, run: Callable[[list[str], dict[str, Any]
     params: list[click.Parameter] = [
         click.Argument(["shard_files"], nargs=-1, required=True, type=click.Path(path_type=Path))
     ]
-    params += [p for p in check.params if p.name not in _NOT_IN_MERGE]
+    params += [p for p in check.params if p.name != "paths" and p.name not in _LEFT_OUT_OF_MERGE]
 
     def merge(shard_files: tuple[Path, ...], **opts: Any) -> None:
         from .shards.file import ShardError, read
@@ -125,9 +123,7 @@ def merge_command(check: click.Command, run: Callable[[list[str], dict[str, Any]
 
             click.echo(f"devops-lint: {escape(str(exc))}", err=True)
             raise SystemExit(2) from None
-        defaults = {"shard": None, "fix": False, "unsafe_fixes": False, "diff": False}
-        opts.update(defaults, list_rules=False, list_controls=False, stdin_filename=None)
-        opts["merged_shards"] = shards
+        opts.update(_LEFT_OUT_OF_MERGE, merged_shards=shards)
         run(list(shards[0].given), opts)
 
     return click.Command(
