@@ -373,7 +373,7 @@ def workflow_local_path(target: Target, rule: Rule, ctx: Context) -> Iterator[Re
 
     doc = target.doc
     # Paths resolve against the repository root, also when only .github/ was scanned.
-    view = repository_view(ctx.project, doc.path)
+    view = repository_view(ctx, doc.path)
     every = Files(view.root, view.paths) if view.moved else None
     root = repo_root(view.doc_path)
     for lp in _local_paths(doc):

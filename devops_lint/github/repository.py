@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..context import Context
     from ..project import Project
 
 MAX_CONFIG_BYTES = 1_000_000  # an update-tool config is a few kilobytes
@@ -72,17 +73,27 @@ def repository_of(project: Project, doc_path: str) -> tuple[Path, str]:
     return scan_root, doc_path
 
 
-def repository_view(project: Project, doc_path: str) -> RepositoryView:
+def repository_view(ctx: Context, doc_path: str) -> RepositoryView:
+    project = ctx.project
     root, in_repo = repository_of(project, doc_path)
     scan_root = _absolute(project.root)
+    # The file set depends on the root only: built once per root and run (a run of many
+    # workflows in one repository otherwise re-derives it per workflow, each file's
+    # relative path included).
+    paths = ctx.memo(f"github.repository_paths:{root}", lambda: _paths_in(project, scan_root, root))
+    return RepositoryView(root, in_repo, root != scan_root, paths)
+
+
+def _paths_in(project: Project, scan_root: Path, root: Path) -> frozenset[str]:
+    """The run's discovered files inside ``root``, relative to it."""
     if root == scan_root:
-        return RepositoryView(root, in_repo, False, frozenset(f.path for f in project.files))
+        return frozenset(f.path for f in project.files)
     paths: set[str] = set()
     for f in project.files:
         rel = posixpath.normpath(os.path.relpath(_absolute(scan_root / f.path), root))
         if not (rel == ".." or rel.startswith("../")):
             paths.add(Path(rel).as_posix())
-    return RepositoryView(root, in_repo, True, frozenset(paths))
+    return frozenset(paths)
 
 
 def read_in_repository(root: Path, rel: str) -> str | None:
