@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devops_lint.context import load_data_table
 from devops_lint.secrets.detectors import DetectorSet, LineIndex, mask, shannon_entropy
@@ -127,3 +129,43 @@ def test_extended_table_adds_a_detector() -> None:
 def test_line_index() -> None:
     index = LineIndex("ab\ncd\n\nef")
     assert [index.position(i) for i in (0, 1, 3, 6, 7)] == [(1, 1), (1, 2), (2, 1), (3, 1), (4, 1)]
+
+
+# Pieces that start, end or overlap detector matches, so random joins exercise ties
+# (two detectors at one position), matches inside matches, and non-ASCII folding.
+_PIECES = [
+    "secret",
+    "SECRET",
+    "Secret_Key",
+    "aws_",
+    "ſecret",  # U+017F folds to "s" under re.IGNORECASE
+    "AKIA",
+    "ZZZZFAKEFAKE1234",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "PRIVATE KEY",
+    "ghp_",
+    F * 5,
+    "AccountKey=",
+    "sig=",
+    "&sv=2022-11-02",
+    "eyJ",
+    ".",
+    " ",
+    "\n",
+    "=",
+    '"',
+    "é",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24))
+def test_own_matches_equal_the_combined_alternation(pieces: list[str]) -> None:
+    """Detectors searched one by one give exactly ``combined(...).finditer``'s matches."""
+    text = "".join(pieces)
+    own = tuple(i for i in range(len(DETECTORS.detectors)) if i not in DETECTORS._external)
+    expected = [
+        (int(str(m.lastgroup)[1:]), *DETECTORS._value_span(m))
+        for m in DETECTORS.combined(own).finditer(text)
+    ]
+    assert DETECTORS._own_matches(own, text, text.lower()) == expected
