@@ -173,6 +173,25 @@ def is_sensitive_name(name: str, rule: SensitiveNameRule | None = None) -> bool:
     return _matches(rule or DEFAULT_RULE, name)
 
 
+@functools.lru_cache(maxsize=16)
+def name_needles(rule: SensitiveNameRule) -> tuple[str, ...]:
+    """Lower-case words one of which every name ``rule`` calls sensitive contains: a text
+    whose lowered form holds none of them names no secret (a cheap filter before a scan).
+
+    ``_matches`` accepts a name for a segment in ``words``, a segment ending in a suffix
+    word, the second segment of a pair, or a whole name; segments are ASCII substrings of
+    the lowered name.
+    """
+    return tuple(
+        sorted(
+            set(rule.words)
+            | set(rule.suffix_words)
+            | {p[1] for p in rule.pairs}
+            | set(rule.whole_names)
+        )
+    )
+
+
 def rule_from_settings(settings: Mapping[str, Any]) -> SensitiveNameRule:
     """The rule of a run's settings (``ctx.settings``)."""
     extensions = settings.get("data_extensions")

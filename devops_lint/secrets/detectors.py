@@ -21,7 +21,7 @@ from typing import Any
 from .. import saferegex
 from ..context import shipped_strings
 from ..placeholders import Placeholders, shipped
-from ..secrets_names import DEFAULT_RULE, SensitiveNameRule, is_sensitive_name
+from ..secrets_names import DEFAULT_RULE, SensitiveNameRule, is_sensitive_name, name_needles
 
 
 @dataclass(frozen=True)
@@ -309,12 +309,6 @@ def _key_body(text: str, after: int, placeholder: Placeholders) -> bool:
     lines = [ln for ln in body.splitlines() if ":" not in ln]  # skip Proc-Type: headers
     material = "".join(_KEY_MATERIAL.findall("".join(lines)))
     return len(material) >= 40 and not placeholder(body)
-
-
-@functools.lru_cache(maxsize=16)
-def name_needles(rule: SensitiveNameRule) -> tuple[str, ...]:
-    """Substrings every sensitive name contains one of (its words, the last word of a pair)."""
-    return tuple(sorted(set(rule.words) | {p[1] for p in rule.pairs}))
 
 
 def shannon_entropy(value: str) -> float:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..context import Context
 from ..model import Document, Finding, Span
 from ..placeholders import placeholders_of
-from ..secrets_names import SensitiveNameRule, rule_from_settings
+from ..secrets_names import SensitiveNameRule, name_needles, rule_from_settings
 from .detectors import DetectorSet, Hit, LineIndex
 from .values import ValueHit, ValueRules, resolve_precedence
 
@@ -117,7 +117,7 @@ class FileScan:
     def _json_hits(self, rules: ValueRules) -> Iterable[ValueHit]:
         """A JSON file no format claims (not Kubernetes): parsed here, only when needed."""
         lower = self.text.lower()
-        if not any(n in lower for n in _needles(rules.names)):
+        if not any(n in lower for n in name_needles(rules.names)):
             return []
         from ..model import ParseError
         from ..yamlload import load_documents
@@ -135,12 +135,6 @@ class FileScan:
 
 def _inside(line: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= line <= b for a, b in ranges)
-
-
-def _needles(rule: SensitiveNameRule) -> tuple[str, ...]:
-    from .detectors import name_needles
-
-    return name_needles(rule)
 
 
 class ReportedLines:

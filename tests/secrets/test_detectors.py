@@ -87,6 +87,21 @@ def test_specific_detector_wins_over_high_entropy() -> None:
     assert hit.rule == "X-001.github-token"
 
 
+@pytest.mark.parametrize("name", ["PGPASS", "LDAP_BIND_PW", "RABBITMQ_ERLANG_COOKIE"])
+def test_high_entropy_value_of_a_whole_credential_name(name: str) -> None:
+    """Names of credential_env_names.yaml hold none of the sensitive words: the cheap
+    filter before the entropy pass must still let them through."""
+    assert rules_in(f"{name}=Zq8vK2mX9pL4rT7wY1nB5cH3jF6dS0aGqE") == ["X-001.high-entropy"]
+
+
+def test_high_entropy_value_of_a_configured_suffix_word() -> None:
+    from devops_lint.secrets_names import SensitiveNameRule
+
+    rule = SensitiveNameRule.from_setting({"words": [], "suffix_words": ["pin"]})
+    hits = DETECTORS.scan("SIMPIN=Zq8vK2mX9pL4rT7wY1nB5cH3jF6dS0aGqE", rule)
+    assert [h.rule for h in hits] == ["X-001.high-entropy"]
+
+
 def test_aws_secret_key_needs_aws_in_the_key() -> None:
     assert rules_in(f"secret_access_key = {F * 5}") == []
 
