@@ -152,6 +152,28 @@ def test_embedded_password() -> None:
     assert embedded_password("http://user@host/") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Host=db;PassWord=Winter2024;",  # any case
+        "dsn?PWD=Winter2024",
+        "Host=dé;pa\u017fsword=Winter2024",  # U+017F folds to "s" under (?i): not ASCII
+    ],
+)
+def test_embedded_password_parameter_in_any_case(text: str) -> None:
+    """The cheap filter before the parameter regex folds case as the regex does."""
+    assert embedded_password(text) == "Winter2024"
+
+
+def test_credential_key_found_beside_non_ascii_text() -> None:
+    from devops_lint.kubernetes.checks_secret_data import _credential_in_text
+    from devops_lint.secrets_names import DEFAULT_RULE
+
+    text = '{"title": "Latenz (µs) \u0130", "DB_PASSWORD": "Winter2024x"}'
+    assert _credential_in_text(text, DEFAULT_RULE)
+    assert _credential_in_text("PGPASS=Winter2024x\n", DEFAULT_RULE)  # a whole name
+
+
 def test_parse_version_is_numeric() -> None:
     assert parse_version("1.9") is not None and parse_version("1.10") is not None
     assert parse_version("1.9") < parse_version("1.10")  # type: ignore[operator]
