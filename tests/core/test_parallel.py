@@ -30,7 +30,7 @@ def test_parallel_parse_and_evaluation_give_the_same_findings(
     root = ROOT / tree
     serial = findings(root, 1)
     monkeypatch.setattr(scheduler, "PARALLEL_MIN_DOCUMENTS", 1)
-    monkeypatch.setattr(parsing, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(parsing, "PARALLEL_MIN_BYTES", 1)
     parallel = findings(root, 2)
     assert serial
     assert parallel == serial
