@@ -21,6 +21,8 @@ FORMATS = ("html", "markdown", "junit", "gitlab")
 
 def _frameworks(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
     """Validate the names now, before a long scan: an unknown one is a usage error."""
+    if not value:
+        return []  # click calls this for every run: the catalog loads only when named
     import click
 
     from .compliance.catalog import UnknownFramework, load_framework

@@ -63,6 +63,8 @@ def repository(ctx: Context) -> str | None:
 
 
 def consumers(ctx: Context) -> list[OidcTrust]:
+    if next(ctx.project.of_format("workflow"), None) is None:
+        return []  # the steps assuming an identity are in workflows (no import needed)
     from ..github.facts import oidc_trusts
 
     return oidc_trusts(ctx)
