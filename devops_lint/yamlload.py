@@ -195,8 +195,13 @@ class _Builder:
             items = []
             near = node.start_mark
             for i, item in enumerate(node.value):
+                if item.id == "scalar":  # the common case, without a call (see _leaf)
+                    items.append(self._leaf(item, (*path, i), depth + 1))
+                    near = item.end_mark
+                    size += 1
+                    height = max(height, 1)
+                    continue
                 items.append(self.build(item, (*path, i), depth + 1, near))
-                near = item.end_mark if item.id == "scalar" else near
                 size += self.last_size
                 height = max(height, self.last_height + 1)
             value = items
@@ -229,6 +234,19 @@ class _Builder:
         self.last_size, self.last_height = size, height
         return self.built[ident]
 
+    def _leaf(self, node: Any, path: JsonPath, depth: int) -> Any:
+        """``build`` of a scalar node: the same bounds, span and value, without the
+        bookkeeping of collections and aliases (three of five YAML nodes are scalars)."""
+        budget = self.budget
+        budget.nodes += 1
+        if budget.nodes > MAX_NODES:
+            raise ParseError(f"more than {MAX_NODES} YAML nodes", *_pos(node))
+        if depth > MAX_DEPTH:
+            raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
+        self.doc.spans[path] = _span(node)
+        self.last_size, self.last_height = 1, 0
+        return self._scalar(node)
+
     def _scalar(self, node: Any) -> Any:
         text = node.value
         if node.style:
@@ -260,6 +278,11 @@ class _Builder:
             if key in out and kpath in self.doc.key_spans:
                 self.duplicates.append((key, _span(key_node)))
             self.doc.key_spans[kpath] = _span(key_node)
+            if value_node.id == "scalar":
+                out[key] = self._leaf(value_node, kpath, depth + 1)
+                size += 2
+                height = max(height, 1)
+                continue
             out[key] = self.build(value_node, kpath, depth + 1, key_node.end_mark)
             size += self.last_size + 1
             height = max(height, self.last_height + 1)
