@@ -8,7 +8,6 @@ counts what it hid in ``RunResult.hidden`` for the summary.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,14 +162,11 @@ def _write(result: RunResult, top: Path | None, prefix: str, path: Path) -> None
     text = bl.render(bl.entries_for(findings, prefix), gitrepo.head(top) if top else None)
     if path.is_symlink():
         raise bl.BaselineError(f"{path}: is a symbolic link; not writing through it")
-    tmp = None
-    try:
-        # A fresh temporary file (O_EXCL, never an existing link) renamed over the target.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None and os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise bl.BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
+    if path.exists() and not path.is_file():  # read back below: a FIFO would block
+        raise bl.BaselineError(f"{path}: not a regular file; a baseline is a file")
+    from .output import OutputError, write_report
+
+    try:  # atomic, never through a link, into (not over) a FIFO or device
+        write_report(path, text)
+    except OutputError as exc:
+        raise bl.BaselineError(f"baseline: {exc}") from None

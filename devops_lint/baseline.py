@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,7 +103,10 @@ def _line_of(text: str, needle: str, start: int) -> tuple[int, int]:
 
 def load(path: Path) -> Baseline:
     try:
-        if path.stat().st_size > MAX_BASELINE_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read for ever
+            raise BaselineError(f"{path}: baseline is not a regular file")
+        if st.st_size > MAX_BASELINE_BYTES:
             raise BaselineError(f"{path}: baseline larger than {MAX_BASELINE_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

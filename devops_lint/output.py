@@ -10,7 +10,9 @@ over the destination, so a reader never sees half a report and a crash leaves th
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -62,12 +64,28 @@ def symlink_in(path: Path, cwd: Path | None = None) -> Path | None:
 
 
 def write_report(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, never through a symlink."""
+    """Write ``text`` to ``path`` atomically, never through a symlink.
+
+    A character device or a FIFO the user names (``-o /dev/null``, a named pipe) is written
+    to, not replaced: renaming a file over it would replace the device node itself (as
+    root, ``/dev/null`` became a regular file).
+    """
     link = symlink_in(path)
     if link is not None:
         raise OutputError(f"{path}: refusing to write through the symlink {link}")
-    if path.is_dir():
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"{path}: cannot write: is a directory")
+    if mode is not None and not stat.S_ISREG(mode):
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise OutputError(f"{path}: cannot write: not a regular file")
+        _write_through(path, text)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -86,4 +104,30 @@ def write_report(path: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write_through(path: Path, text: str) -> None:
+    """Write to a character device or FIFO in place.
+
+    Opened without following a link planted since the check, without making a terminal
+    the controlling one, and without waiting: a FIFO nobody reads is an error, not a hang.
+    """
+    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_NOCTTY | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(f"{path}: cannot write: no process reads this FIFO") from None
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        os.set_blocking(fd, True)  # the reader is there; now wait for it as a pipe does
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        os.close(fd)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None

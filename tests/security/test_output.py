@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +181,76 @@ def test_output_is_written_atomically_with_usual_permissions(
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def _read_fifo(fifo: Path, into: list[str]) -> threading.Thread:
+    """A reader that holds ``fifo`` open before any writer comes (so an open that does not
+    wait finds it) and reads everything one writer writes."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+
+    def read() -> None:
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:  # a writer is there, nothing written yet
+                time.sleep(0.005)
+                continue
+            if chunk:
+                chunks.append(chunk)
+            elif chunks:
+                break  # the writer closed
+            else:
+                time.sleep(0.005)  # no writer yet
+        os.close(fd)
+        into.append(b"".join(chunks).decode("utf-8"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_output_to_a_named_pipe_writes_into_it(cli: Any, write: Any, tmp_path: Path) -> None:
+    """A FIFO (or a device such as /dev/null) is written to, never replaced by a file:
+    the atomic rename used to turn ``-o /dev/null`` into a regular file when run as root."""
+    write("cm.yaml", LEAKY)
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = _read_fifo(fifo, got)
+    r = cli("-o", "out.json", "--format", "json", ".")
+    reader.join(timeout=60)
+    assert r.code in (0, 1), r.err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and json.loads(got[0]), "nothing was written into the pipe"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cm.yaml", "out.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_output_to_a_named_pipe_nobody_reads_is_an_error_not_a_hang(
+    cli: Any, write: Any, tmp_path: Path
+) -> None:
+    write("cm.yaml", LEAKY)
+    os.mkfifo(tmp_path / "out.sarif")
+    r = cli("-o", "out.sarif", ".")
+    assert r.code == 2 and "no process reads this FIFO" in r.err
+    assert stat.S_ISFIFO((tmp_path / "out.sarif").stat().st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("option", ["--baseline", "--write-baseline"])
+def test_a_baseline_that_is_a_named_pipe_is_refused_not_waited_for(
+    cli: Any, write: Any, tmp_path: Path, option: str
+) -> None:
+    """The baseline is read (after being written): a FIFO planted under its name would
+    block the read for ever."""
+    write("cm.yaml", LEAKY)
+    os.mkfifo(tmp_path / "baseline.json")
+    r = cli(option, "baseline.json", ".")
+    assert r.code == 2 and "not a regular file" in r.err
+    assert stat.S_ISFIFO((tmp_path / "baseline.json").stat().st_mode)
 
 
 def test_output_into_a_missing_folder_is_a_usage_error(cli: Any, write: Any) -> None:
