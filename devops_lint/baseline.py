@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, safeio
 from .fingerprint import RECIPE, fingerprints
 from .model import Finding
 
@@ -108,7 +108,7 @@ def load(path: Path) -> Baseline:
             raise BaselineError(f"{path}: baseline is not a regular file")
         if st.st_size > MAX_BASELINE_BYTES:
             raise BaselineError(f"{path}: baseline larger than {MAX_BASELINE_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        text = safeio.read_text(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise BaselineError(
             f"{path}: baseline not found (write one with --write-baseline {path})"

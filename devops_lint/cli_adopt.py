@@ -55,8 +55,10 @@ def _file_digest(path: Path | None) -> str:
         return ""
     import hashlib
 
+    from . import safeio
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashlib.sha256(safeio.read_bytes(path)).hexdigest()
     except OSError:
         return str(path)
 

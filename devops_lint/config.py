@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import safeio
 from .defaults import DEFAULT_SETTINGS
 from .rules import resource_dir, shown
 from .safepath import OutsideRoot, is_inside, repository_root, resolve_inside
@@ -61,7 +62,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     from .yamlload import load_plain
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safeio.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown(path)}: cannot read config: {exc}") from None
     if path.name == "pyproject.toml":
@@ -92,7 +93,7 @@ def _config_in(folder: Path) -> Path | None:
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
-            text = pyproject.read_text(encoding="utf-8", errors="replace")
+            text = safeio.read_text(pyproject, errors="replace")
         except OSError:
             return None
         if "[tool.devops-lint]" in text:
@@ -188,7 +189,7 @@ def _check_files(settings: dict[str, Any], source: Path | None) -> None:
         return
     target = Path(name)
     try:
-        json.loads(target.read_text(encoding="utf-8"))
+        json.loads(safeio.read_text(target))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         where = shown(source) if source else "configuration"
         raise ConfigError(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import safeio
 from .classify import file_kind
 from .gitindex import Tracked, tracked
 
@@ -153,7 +154,7 @@ def _read_ignore_file(path: Path) -> tuple[str, ...]:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IGNORE_FILE:
             return ()
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        text = safeio.read_bytes(path, MAX_IGNORE_FILE).decode("utf-8", errors="replace")
     except OSError:
         return ()
     return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))

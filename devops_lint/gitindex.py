@@ -16,6 +16,8 @@ import os
 import stat
 from pathlib import Path
 
+from . import safeio
+
 MAX_INDEX_BYTES = 512 * 1024 * 1024
 _STAT_BYTES = 40  # ctime, mtime, dev, ino, mode, uid, gid, size
 
@@ -45,7 +47,7 @@ class Tracked:
 
 def _hash_size(git_dir: Path) -> int:
     try:
-        config = (git_dir / "config").read_text(encoding="utf-8", errors="replace")
+        config = safeio.read_text(git_dir / "config", 1 << 20, errors="replace")
     except OSError:
         return 20
     squeezed = "".join(config.lower().split())
@@ -109,7 +111,7 @@ def parse_index(data: bytes, hash_size: int = 20) -> frozenset[str]:
 @functools.lru_cache(maxsize=16)
 def _cached(index: Path, size: int, mtime_ns: int, hash_size: int) -> Tracked:
     try:
-        data = index.read_bytes()
+        data = safeio.read_bytes(index)
     except OSError:
         return Tracked(frozenset())
     return Tracked(parse_index(data, hash_size))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import formats
+from . import formats, safeio
 from .bounds import TOO_DEEP_PREFIX
 from .classify import document_format, file_kind, is_helm_partial, template_kind
 from .defaults import MAX_FILE_SIZE_CEILING
@@ -74,8 +74,9 @@ def read_bytes(path: Path, max_size: int) -> tuple[bytes | None, Problem | None]
             return None, Problem(
                 f"file is {st.st_size} bytes, above max_file_size ({limit})", Span.at(1)
             )
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)  # the file may have grown since stat
+        raw = safeio.read_bytes(path, limit)  # without waiting: it may have changed since
+    except safeio.NotReadable as exc:
+        return None, Problem(exc.strerror or "cannot read file", Span.at(1))
     except OSError as exc:
         return None, Problem(f"cannot read file: {exc.strerror or exc}", Span.at(1))
     if len(raw) > limit:

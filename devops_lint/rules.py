@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import safeio
 from .model import Severity
 
 if TYPE_CHECKING:
@@ -315,7 +316,7 @@ def _checked(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return safeio.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{shown(path)}: cannot read rule file: {exc.__class__.__name__}") from None
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__, parsing
+from .. import __version__, parsing, safeio
 from ..discover import rel_to
 from ..model import Span
 from ..project import SourceFile
@@ -134,7 +134,7 @@ def _file_digest(path: Path, limit: int = 16 * 1024 * 1024) -> str:
             return f"special:{st.st_mode}"
         if st.st_size > limit:
             return f"big:{st.st_size}:{st.st_mtime_ns}"
-        return _sha(path.read_bytes())
+        return _sha(safeio.read_bytes(path, limit))
     except OSError:
         return "absent"
 

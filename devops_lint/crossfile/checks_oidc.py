@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from .. import safeio
 from ..kubernetes.facts import Tri, tri_any
 from ..model import Result, Target, Unresolved
 from ..registry import check
@@ -51,7 +52,7 @@ def repository(ctx: Context) -> str | None:
         cfg = Path(ctx.project.root) / ".git" / "config"
         try:
             parser = configparser.ConfigParser(strict=False)
-            parser.read_string(cfg.read_text(encoding="utf-8"))
+            parser.read_string(safeio.read_text(cfg, 1 << 20))
             url = parser.get('remote "origin"', "url", fallback="")
         except (OSError, UnicodeDecodeError, configparser.Error):
             return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import safeio
 from ..model import Finding
 from .edits import Source, apply_edits
 from .registry import FixContext, parse_for_fix, registry
@@ -139,7 +140,7 @@ def fix_tree(
             target = mirror / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                data = item.abspath.read_bytes()
+                data = safeio.read_bytes(item.abspath)
             except OSError:
                 continue
             target.write_bytes(data)
@@ -206,7 +207,7 @@ def write_back(root: Path, outcome: FixOutcome) -> list[str]:
             st = path.lstat()
             if not stat.S_ISREG(st.st_mode) or not path.resolve().is_relative_to(real_root):
                 continue
-            if path.read_bytes().decode("utf-8") != outcome.originals[rel]:
+            if safeio.read_bytes(path).decode("utf-8") != outcome.originals[rel]:
                 continue  # changed since it was read
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fix")
             try:

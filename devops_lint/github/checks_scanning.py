@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .. import safeio
 from ..classify import RENOVATE_FILES
 from ..model import FILE_START, Result, Target
 from ..registry import check
@@ -21,7 +22,7 @@ from .analysis import (
     setting,
 )
 from .lookup import on_job
-from .repository import read_in_repository, workflow_repositories
+from .repository import MAX_CONFIG_BYTES, read_in_repository, workflow_repositories
 from .workflow import Job, Workflow, build_workflow
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def _has_dependabot(project: Project) -> bool:
     for sf in project.files:
         if sf.path in ("dependabot.yml", "dependabot.yaml"):
             try:
-                text = sf.abspath.read_text(encoding="utf-8", errors="replace")
+                text = safeio.read_text(sf.abspath, MAX_CONFIG_BYTES, errors="replace")
             except OSError:
                 continue
             if _dependabot_covers(text):
@@ -152,7 +153,7 @@ def _has_renovate(project: Project) -> bool:
     for sf in project.files:
         if sf.path in RENOVATE_FILES or sf.path == "package.json":
             try:
-                text = sf.abspath.read_text(encoding="utf-8", errors="replace")
+                text = safeio.read_text(sf.abspath, MAX_CONFIG_BYTES, errors="replace")
             except OSError:
                 continue
             if _renovate_file_covers(sf.path, text):

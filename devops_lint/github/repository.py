@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import safeio
+
 if TYPE_CHECKING:
     from ..context import Context
     from ..project import Project
@@ -107,7 +109,7 @@ def read_in_repository(root: Path, rel: str) -> str | None:
             return None
         if real.stat().st_size > MAX_CONFIG_BYTES:
             return None
-        return real.read_text(encoding="utf-8", errors="replace")
+        return safeio.read_text(real, MAX_CONFIG_BYTES, errors="replace")
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop
         return None
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .. import safeio
 from ..model import FILE_START, Document, JsonPath, Result, Span
 from ..registry import check
 
@@ -77,7 +78,7 @@ def values_schema(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
         yield Result(message=f"{schema_name}: links outside the chart; not read")
         return
     try:
-        schema_text = schema_file.read_text(encoding="utf-8-sig")
+        schema_text = safeio.read_text(schema_file, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         yield Result(message=f"{schema_name}: cannot read the schema: {exc}")
         return

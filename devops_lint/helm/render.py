@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import safeio
 from ..model import Document, ParseError, Span
 from ..yamlload import load_documents
 
@@ -134,7 +135,7 @@ def render_chart(
         path = posixpath.join(prefix, inner) if prefix not in ("", ".") else inner
         if path not in templates:
             try:
-                templates[path] = Path(chart_path, inner).read_text(encoding="utf-8")
+                templates[path] = safeio.read_text(Path(chart_path, inner))
             except OSError:
                 templates[path] = ""
         try:

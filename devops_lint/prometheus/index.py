@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import safeio
 from ..model import Document
 from .durations import MINUTE, parse_duration
 from .model import PromConfig, Rule, RuleFile, read_config, read_rule_file
@@ -238,7 +239,7 @@ def metric_types(ctx: Context) -> dict[str, str]:
         if not path.is_absolute():
             path = Path(ctx.project.root) / path
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(safeio.read_text(path))
         except (OSError, ValueError):
             return {}
         data: Any = raw.get("data", raw) if isinstance(raw, dict) else {}

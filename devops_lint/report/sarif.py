@@ -24,7 +24,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
-from .. import __version__
+from .. import __version__, safeio
 from ..docs import rule_markdown
 from ..fingerprint import fingerprints as logical_fingerprints
 from ..model import SEVERITY_RANK, Finding
@@ -222,7 +222,7 @@ class SourceLines:
         if abspath is None:
             return []
         try:
-            raw = abspath.read_bytes()
+            raw = safeio.read_bytes(abspath)
         except OSError:
             return []
         if b"\x00" in raw[:8192]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import safeio
 from ..model import SEVERITIES, Finding
 from ..terminal import Style, escape
 from .paths import display_paths
@@ -150,9 +151,7 @@ class SourceLines:
         target = self.root / path
         try:
             # A finding's file was read by the scan: same size limit, nothing else opened.
-            if not target.is_file() or target.stat().st_size > 8 * 1024 * 1024:
-                return ""
-            return target.read_text(encoding="utf-8", errors="replace")
+            return safeio.read_text(target, 8 * 1024 * 1024, errors="replace")
         except OSError:
             return ""
 

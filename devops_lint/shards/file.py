@@ -7,13 +7,14 @@ record that does not decode is parsed again from the checkout instead.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, safeio
 from ..cache.errors import Invalid
 from ..cache.findings import (
     decode_evaluated,
@@ -113,14 +114,13 @@ def read(path: Path) -> Shard:
     """A shard file, checked for shape; ``ShardError`` says what is wrong with it."""
     name = str(path)
     try:
-        if not path.is_file():
-            raise ShardError(f"{name}: not a regular file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = safeio.read_bytes(path, MAX_BYTES)
+    except safeio.NotReadable as exc:
+        if exc.errno == errno.EFBIG:
+            raise ShardError(f"{name}: larger than {MAX_BYTES} bytes") from None
+        raise ShardError(f"{name}: {exc.strerror}") from None
     except OSError as exc:
         raise ShardError(f"{name}: cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise ShardError(f"{name}: larger than {MAX_BYTES} bytes")
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError) as exc:

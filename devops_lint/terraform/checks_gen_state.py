@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .. import safeio
 from ..model import FILE_START, Document, JsonPath, Result, Span, Unresolved
 from ..registry import check
 from ..secrets_names import SensitiveNameRule, is_sensitive_name
@@ -76,7 +77,7 @@ def committed_plan(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
 
 def _gitignore_patterns(root: Path) -> list[str] | None:
     try:
-        text = (root / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        text = safeio.read_text(root / ".gitignore", errors="replace")
     except OSError:
         return None
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
@@ -116,7 +117,7 @@ def _ignore_pattern_lists(root: Path, rel_dir: str) -> Iterator[list[str]]:
             yield found
         if (here / ".git").exists():
             try:
-                text = (here / ".git" / "info" / "exclude").read_text(errors="replace")
+                text = safeio.read_text(here / ".git" / "info" / "exclude", errors="replace")
             except OSError:
                 text = ""
             yield [ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#"]

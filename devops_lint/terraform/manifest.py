@@ -24,6 +24,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import safeio
 from ..model import Document, ParseError
 from ..safepath import is_inside
 
@@ -60,7 +61,7 @@ def read_manifest(root: Path, module_dir: str) -> Manifest | None:
             return None
         if path.stat().st_size > MAX_MANIFEST_BYTES:
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(safeio.read_text(path))
     except (OSError, ValueError, RecursionError):
         return None
     entries = data.get("Modules") if isinstance(data, dict) else None
@@ -106,7 +107,7 @@ def load_module_dir(root: Path, module_dir: str) -> list[Document]:
                 continue
             if path.stat().st_size > MAX_FILE_BYTES:
                 continue
-            text = path.read_text(encoding="utf-8")
+            text = safeio.read_text(path)
             docs.extend(parse_file(f"{module_dir}/{name}", text))
         except (OSError, UnicodeDecodeError, ParseError, RecursionError):
             continue

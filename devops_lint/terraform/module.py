@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import safeio
 from ..model import Document, JsonPath, Span, Unresolved, contains_unresolved
 from .expand import instances, resolve_body
 from .expr import Expr, Ref, walk
@@ -142,7 +143,7 @@ class Module:
             p = self.root / rel
             if p.stat().st_size > 1 << 20:
                 return None
-            return p.read_text(encoding="utf-8")
+            return safeio.read_text(p)
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -177,6 +177,43 @@ def _fifo(root: Path) -> None:
     os.mkfifo(root / "pipe.yaml")
 
 
+WORKFLOW = """on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+"""
+TERRAFORM = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+CHART = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+
+
+def _fifos_where_context_is_read(root: Path) -> None:
+    """Named pipes at every name a check, the discovery or the cache reads beside the
+    parsed files: a read of any of them used to wait for a writer for ever."""
+    _write(root, "pod.yaml", PRIVILEGED_POD)
+    _write(root, ".github/workflows/ci.yml", WORKFLOW)
+    _write(root, "tf/main.tf", TERRAFORM)
+    _write(root, "chart/Chart.yaml", CHART)
+    _write(root, "chart/values.yaml", "image: nginx\n")
+    _write(root, "chart/templates/pod.yaml", PRIVILEGED_POD)
+    for name in (
+        ".git/config",
+        ".git/index",
+        ".git/info/exclude",
+        ".gitignore",
+        "renovate.json",
+        ".github/renovate.json",
+        "tf/.gitignore",
+        "tf/.terraform/modules/modules.json",
+        "chart/values.schema.json",
+        "chart/templates/_helpers.tpl",
+    ):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / name)
+
+
 def _huge(root: Path, size: int, config: str = "") -> None:
     _write(root, "pod.yaml", PRIVILEGED_POD)
     line = b"# " + b"x" * 1021 + b"\n"
@@ -469,6 +506,16 @@ CASES: tuple[Case, ...] = (
         "fifo-named-yaml",
         _fifo,
         (("pipe.yaml", 1, "X-000.unreadable"), ("pod.yaml", 11, "K8S-001")),
+    ),
+    Case(
+        "fifos-where-context-is-read",
+        _fifos_where_context_is_read,
+        (
+            ("pod.yaml", 11, "K8S-001"),
+            ("chart/templates/pod.yaml", 11, "K8S-001"),
+            ("tf/main.tf", 1, "TF-AWS-013"),
+            (".github/workflows/ci.yml", 7, "GHA-003.action-ref"),
+        ),
     ),
     Case(
         "recursive-helm-include",

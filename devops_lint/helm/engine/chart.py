@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ... import safeio
 from ..values import chart_values, merge
 from .parse import Define, Parsed, TemplateError, parse_template
 from .values import GoObject, floats, to_yaml
@@ -80,7 +81,7 @@ def _safe_file(base: Path, rel: str) -> Path | None:
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return safeio.read_text(path, MAX_FILE_SIZE, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 

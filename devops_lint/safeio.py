@@ -1,0 +1,64 @@
+"""Reading a file of the scanned tree without waiting on it.
+
+Any path of the scanned tree, or one its configuration names, may be a FIFO, a device or a
+file far larger than any configuration: ``Path.read_text`` on a FIFO waits for a writer for
+ever, and on ``/dev/zero`` never ends. Every such read goes through here: the file is opened
+without waiting and without becoming the controlling terminal, refused unless it is a
+regular file, and read up to a bound. Failures are ``OSError`` (``NotReadable``), so the
+callers' ``except OSError`` handling stays what it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .defaults import MAX_FILE_SIZE_CEILING
+
+_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotReadable(OSError):
+    """Not a regular file, or larger than the bound."""
+
+
+def read_bytes(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them."""
+    fd = os.open(path, _FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotReadable(errno.EINVAL, "not a regular file", str(path))
+        if st.st_size > limit:
+            raise NotReadable(errno.EFBIG, f"file is above {limit} bytes", str(path))
+        chunks: list[bytes] = []
+        left = limit + 1  # the file may have grown since fstat
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise NotReadable(errno.EFBIG, f"file is above {limit} bytes", str(path))
+    return data
+
+
+def read_text(
+    path: Path | str,
+    limit: int = MAX_FILE_SIZE_CEILING,
+    *,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+) -> str:
+    """``read_bytes`` decoded; a decoding error is ``UnicodeDecodeError`` as with ``open``.
+
+    Line endings are translated as ``Path.read_text`` does (universal newlines).
+    """
+    text = read_bytes(path, limit).decode(encoding, errors)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
