@@ -23,6 +23,7 @@ from typing import Any
 from . import __version__, safeio
 from .fingerprint import RECIPE, fingerprints
 from .model import Finding
+from .output import printable
 
 FORMAT_VERSION = 1
 # A baseline is written by the team but lives in the scanned tree: bound what is read.
@@ -50,7 +51,7 @@ class Entry:
 
 def _entry_json(e: Entry) -> str:
     data = {"rule": e.rule, "path": e.path, "fingerprint": e.fingerprint, "message": e.message}
-    return json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return printable(json.dumps(data, ensure_ascii=False, sort_keys=False), "json")
 
 
 def render(entries: Iterable[Entry], commit: str | None) -> str:

@@ -230,7 +230,9 @@ def _check(paths: list[str], opts: dict[str, Any]) -> int:
     from .cli_compliance import apply as apply_compliance
 
     compliance_failed = apply_compliance(result, opts)
-    text = _render(result, opts, settings)
+    from .output import printable
+
+    text = printable(_render(result, opts, settings), opts["fmt"])
     if opts["output"] is not None:
         from .output import write_report
         from .report.text import summary

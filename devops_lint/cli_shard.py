@@ -64,7 +64,7 @@ def write_shard(
     paths: list[str], root: Path, settings: dict[str, Any], rules: list[Any], opts: dict[str, Any]
 ) -> int:
     from .invocation import jobs_of
-    from .output import write_report
+    from .output import printable, write_report
     from .progress import Progress
     from .shards.run import run_shard
 
@@ -97,6 +97,7 @@ def write_shard(
         # What the run built lives until the process ends: keep the collector, switched
         # back on, from walking it (as ``check`` does).
         gc.freeze()
+    text = printable(text, "shard")
     if opts["output"] is not None:
         write_report(opts["output"], text)
     else:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, gitrepo
+from . import __version__, gitrepo, safeio
 from .baseline import entries_for, hide_known
 from .fingerprint import RECIPE
 from .model import Finding
@@ -46,7 +46,7 @@ def _code_stamp() -> str:
     for folder, pattern in ((PACKAGE_DIR, "*.py"), (resource_dir("rules"), "*.yaml")):
         for path in sorted(folder.rglob(pattern)):
             st = path.stat()
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            digest.update(safeio.utf8(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return digest.hexdigest()
 
 
@@ -91,17 +91,19 @@ def base_keys(
         raise gitrepo.GitError(f"the scanned paths must lie inside the repository {top}") from None
     tree = gitrepo.tree_of(top, commit)
     key = hashlib.sha256(
-        json.dumps(
-            [
-                __version__,
-                RECIPE,
-                _code_stamp(),
-                tree,
-                rel_root.as_posix(),
-                rel_targets,
-                cache_salt,
-            ]
-        ).encode()
+        safeio.utf8(
+            json.dumps(
+                [
+                    __version__,
+                    RECIPE,
+                    _code_stamp(),
+                    tree,
+                    rel_root.as_posix(),
+                    rel_targets,
+                    cache_salt,
+                ]
+            )
+        )
     ).hexdigest()[:32]
     cache = _cache_dir() / f"{key}.json"
     try:

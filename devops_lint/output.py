@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -25,6 +26,27 @@ EXTENSION_FORMATS = {
     ".md": "markdown",
     ".xml": "junit",
 }
+
+
+# A file name that is not UTF-8 reaches reports as surrogate escapes (os.fsdecode).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+JSON_FORMATS = frozenset({"json", "sarif", "gitlab", "shard"})
+
+
+def printable(text: str, fmt: str) -> str:
+    """``text`` as every reader takes it: UTF-8 throughout.
+
+    Surrogate escapes written raw are not UTF-8 (``-o`` failed on them, and the JSON on
+    standard output was invalid). JSON formats get them as ``\\u`` escapes, which decode
+    back to the same name; the others as the ``\\x`` of the byte, as the terminal shows it.
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    if fmt in JSON_FORMATS:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    from .terminal import escape
+
+    return _SURROGATE.sub(lambda m: escape(m.group()), text)
 
 
 class OutputError(Exception):

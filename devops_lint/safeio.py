@@ -62,3 +62,9 @@ def read_text(
     """
     text = read_bytes(path, limit).decode(encoding, errors)
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def utf8(text: str) -> bytes:
+    """UTF-8 of a text that may hold a file name that is not UTF-8 (its bytes as surrogate
+    escapes, from ``os.fsdecode``): encoded one to one, never an error (hash keys)."""
+    return text.encode("utf-8", "surrogatepass")

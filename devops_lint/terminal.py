@@ -16,8 +16,10 @@ from typing import TextIO
 
 # C0 controls, DEL, C1 controls, line/paragraph separators, bidi embeddings and isolates,
 # zero-width and BOM characters that hide text.
+# Surrogates too: a file name that is not UTF-8 holds its bytes as surrogate escapes, which
+# would reach the terminal as the raw bytes (0x9b is CSI to an 8-bit terminal).
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\ud800-\udfff]"
 )
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -28,6 +30,8 @@ def _visible(match: re.Match[str]) -> str:
     if named is not None:
         return named
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8: shown as that byte
+        code -= 0xDC00
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

@@ -95,7 +95,7 @@ def package_stamp() -> str:
     digest = hashlib.sha256(f"devops-lint {__version__} cache {FORMAT}".encode())
     for path, st in file_stats(PACKAGE_DIR, _not_bytecode, skip_dirs=frozenset({"__pycache__"})):
         rel = path.relative_to(PACKAGE_DIR).as_posix()
-        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update(safeio.utf8(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return digest.hexdigest()
 
 
@@ -122,7 +122,7 @@ def rules_digest(rules: list[Rule], *, sources: bool = True) -> str:
             r.references, r.examples, r.require, r.check, r.params, r.precision,
             r.source if sources else None, r.applies_to,
         ]  # fmt: skip
-        digest.update(canonical_json(fields).encode())
+        digest.update(safeio.utf8(canonical_json(fields)))
         digest.update(b"\n")
     return digest.hexdigest()
 
@@ -197,12 +197,12 @@ def run_key(
         "jobs": jobs,
         "side": side_inputs(root, files, settings),
     }
-    digest.update(canonical_json(header).encode())
+    digest.update(safeio.utf8(canonical_json(header)))
     for sf in files:
-        digest.update(f"\n{sf.path}\0{sf.kind}\0{inputs[sf.path].digest}".encode())
+        digest.update(safeio.utf8(f"\n{sf.path}\0{sf.kind}\0{inputs[sf.path].digest}"))
     return digest.hexdigest()
 
 
 def facts_key(sf: SourceFile, file_input: FileInput, settings: dict[str, Any]) -> str:
     fields = [package_stamp(), sf.path, sf.kind, file_input.digest, settings["max_file_size"]]
-    return _sha(canonical_json(fields).encode())
+    return _sha(safeio.utf8(canonical_json(fields)))

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..output import printable
 from ..rulecache import cache_dir
 from .walk import file_stats
 
@@ -80,7 +81,10 @@ class Store:
         """Store ``value``; a read-only or full cache folder only costs speed."""
         path = self._path(area, key)
         try:
-            text = json.dumps({"format": FORMAT, "key": key, "value": value}, ensure_ascii=False)
+            text = printable(
+                json.dumps({"format": FORMAT, "key": key, "value": value}, ensure_ascii=False),
+                "json",
+            )
         except (TypeError, ValueError, RecursionError):
             return
         if len(text) > MAX_ENTRY_BYTES:

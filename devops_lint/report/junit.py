@@ -26,7 +26,14 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return _NOT_XML.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, shown as such
+        return f"\\x{code - 0xDC00:02x}"
+    return "\ufffd"
 
 
 def _controls(result: RunResult) -> list[ControlOutcome]:

@@ -243,7 +243,8 @@ def fingerprints(findings: list[Finding], uris: list[str], lines: SourceLines) -
     for i in order:
         f = findings[i]
         text = normalise_line(lines.line(f.path, f.span.line))
-        digest = hashlib.sha256(f"{f.rule_id}\0{uris[i]}\0{text}".encode()).hexdigest()[:16]
+        key = f"{f.rule_id}\0{uris[i]}\0{text}".encode("utf-8", "surrogateescape")
+        digest = hashlib.sha256(key).hexdigest()[:16]
         seen[digest] += 1
         values[i] = f"{digest}:{seen[digest]}"
     for i in range(len(findings)):
@@ -266,10 +267,16 @@ def _region(f: Finding) -> Any:
     )
 
 
+def _quoted(path: str) -> str:
+    """``path`` percent-encoded from its bytes: a file name that is not UTF-8 (held as
+    surrogate escapes) keeps its own bytes, ``%FF``, as a URI may."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+
+
 def _artifact(uri: str) -> Any:
     if uri.startswith("/"):  # outside the source root: an absolute file URI, no base
-        return om.ArtifactLocation(uri="file://" + quote(uri, safe="/"))
-    return om.ArtifactLocation(uri=quote(uri, safe="/"), uri_base_id=SRCROOT)
+        return om.ArtifactLocation(uri="file://" + _quoted(uri))
+    return om.ArtifactLocation(uri=_quoted(uri), uri_base_id=SRCROOT)
 
 
 def _location(uri: str, f: Finding) -> Any:
@@ -452,14 +459,14 @@ def _surely_fits(data: dict[str, Any]) -> bool:
     indented log measured 1.15x the gzipped compact one), so twice the compact size is a
     wide margin; near the limit the exact size is computed.
     """
-    compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    compact = safeio.utf8(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
     if len(compact) * 2 <= MAX_GZIP_BYTES:
         return True  # deflate adds whitespace runs for a few bytes a line at most
     return len(gzip.compress(compact, compresslevel=1)) * 2 <= MAX_GZIP_BYTES
 
 
 def _gzip_size(data: dict[str, Any]) -> int:
-    return len(gzip.compress(_dumps(data).encode("utf-8"), compresslevel=6))
+    return len(gzip.compress(safeio.utf8(_dumps(data)), compresslevel=6))
 
 
 def _dumps(data: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from ..cache.findings import (
 from ..cache.keys import FileInput, canonical_json, rules_digest
 from ..cache.shapes import as_int, as_list, as_str
 from ..model import Finding
+from ..output import printable
 from ..project import SourceFile
 from ..rules import Rule
 
@@ -84,9 +85,9 @@ def input_identity(
             plain["exclude_base"] = base.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             plain["exclude_base"] = "outside"
-    digest.update(canonical_json({"paths": paths, "settings": plain}).encode())
+    digest.update(safeio.utf8(canonical_json({"paths": paths, "settings": plain})))
     for sf in files:
-        digest.update(f"\n{sf.path}\0{sf.kind}\0{inputs[sf.path].digest}".encode())
+        digest.update(safeio.utf8(f"\n{sf.path}\0{sf.kind}\0{inputs[sf.path].digest}"))
     return digest.hexdigest()
 
 
@@ -107,7 +108,7 @@ def encode(shard: Shard) -> str:
         "failed": shard.failed,
         "documents": shard.documents,
     }
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return printable(json.dumps(value, ensure_ascii=False, separators=(",", ":")), "json") + "\n"
 
 
 def read(path: Path) -> Shard:

@@ -227,6 +227,37 @@ def test_uri_is_percent_encoded(tmp_path: Path, write: Any) -> None:
     assert uri == "my%20manifests/pod%20%231.yaml"
 
 
+def _non_utf8_name(tmp_path: Path) -> str:
+    """A manifest whose file name is not UTF-8 (bytes 0xFF, 0x9B): its path as Python holds it."""
+    name = b"k\xff/pod\x9b.yaml"
+    try:
+        folder = os.path.join(os.fsencode(tmp_path), b"k\xff")
+        os.makedirs(folder)
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+            handle.write(POD.encode())
+    except (OSError, UnicodeError):  # a file system that refuses such names
+        pytest.skip("file names must be UTF-8 here")
+    return os.fsdecode(name)
+
+
+def test_a_file_name_that_is_not_utf8_keeps_its_bytes_in_the_uri(tmp_path: Path) -> None:
+    """It used to end the SARIF report with an internal error (UnicodeEncodeError)."""
+    _non_utf8_name(tmp_path)
+    res = of_rule(build(lint(tmp_path)), "K8S-001")[0]
+    uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "k%FF/pod%9B.yaml"
+    assert len(fingerprint(res).split(":")[0]) == 16
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_on_the_terminal(tmp_path: Path) -> None:
+    from devops_lint.report import text
+
+    _non_utf8_name(tmp_path)
+    out = text.render(lint(tmp_path), colour=False, show_fix=False, quiet=True)
+    assert "k\\xff/pod\\x9b.yaml:11:" in out
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in out)  # 0x9b would be CSI
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
 def test_symlinks_are_resolved(tmp_path: Path, write: Any) -> None:
     write("real/pod.yaml", POD)

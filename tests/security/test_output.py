@@ -268,3 +268,55 @@ def test_json_and_sarif_escape_what_json_dumps_leaves_raw(cli: Any, write: Any) 
         assert not has_unsafe(r.out.replace("\n", "")), fmt
         assert "\\u009b31m\\u007f\\u2028\\u202ex" in r.out
         assert "\x9b31m\x7f\u2028\u202ex" in json.dumps(json.loads(r.out), ensure_ascii=False)
+
+
+# ------------------------------------------------------------------ names that are not UTF-8
+def _not_utf8_manifest(tmp_path: Path) -> bytes:
+    """A manifest under a folder and name that are not UTF-8 (0xFF, 0x9B)."""
+    name = b"k\xff/pod\x9b.yaml"
+    try:
+        os.makedirs(os.path.join(os.fsencode(tmp_path), b"k\xff"))
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+            handle.write(LEAKY.encode())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    return name
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "html", "markdown", "junit", "text"])
+def test_a_file_name_that_is_not_utf8_gives_a_utf8_report(
+    cli: Any, tmp_path: Path, fmt: str
+) -> None:
+    """With the result cache on (the default) the run ended in an internal error (the cache
+    keys encoded the name), and without it ``-o`` did (the report was written as UTF-8)."""
+    name = _not_utf8_manifest(tmp_path)
+    for _ in range(2):  # cold, then from the result cache
+        r = cli("--format", fmt, "-o", f"out.{fmt}", ".")
+        assert r.code == 1, r.err
+        data = (tmp_path / f"out.{fmt}").read_bytes()
+        text = data.decode("utf-8")  # strict: every format is UTF-8
+        if fmt in ("json", "gitlab"):
+            paths = {
+                f["path"] if fmt == "json" else f["location"]["path"]
+                for f in (json.loads(text)["findings"] if fmt == "json" else json.loads(text))
+            }
+            assert os.fsencode(paths.pop()) == name  # the name's own bytes, back
+        elif fmt == "sarif":
+            assert '"uri": "k%FF/pod%9B.yaml"' in text
+        else:
+            assert "k\\xff/pod\\x9b.yaml" in text
+
+
+def test_shards_and_baselines_take_a_file_name_that_is_not_utf8(cli: Any, tmp_path: Path) -> None:
+    _not_utf8_manifest(tmp_path)
+    whole = cli("--format", "json", ".")
+    assert whole.code == 1, whole.err
+    shards = [str(tmp_path.parent / f"{tmp_path.name}-shard-{i}.json") for i in (1, 2)]
+    for i, shard in enumerate(shards, start=1):
+        r = cli("--shard", f"{i}/2", "-o", shard, ".")
+        assert r.code == 0, r.err
+    merged = cli("merge", *shards, "--format", "json")
+    assert merged.code == 1 and merged.out == whole.out, merged.err
+    assert cli("--write-baseline", "baseline.json", ".").code == 0
+    again = cli("--baseline", "baseline.json", ".")
+    assert again.code == 0 and "hidden by the baseline" in again.out + again.err
