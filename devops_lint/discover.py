@@ -332,25 +332,36 @@ class _Walk:
         real_start = start.resolve()
         self.walked.append(real_start)
         dir_rules: dict[str, Rules] = {str(start): rules.descend(start)}
-        for dirpath, dirnames, filenames in os.walk(start, onerror=None, followlinks=False):
+        for dirpath, dirnames, filenames, error in _walk(str(start)):
             here = Path(dirpath)
             inner = dir_rules.pop(dirpath)
+            if error is not None:
+                reason = error.strerror or str(error)
+                yield Unreadable(self.rel(here), f"cannot list folder: {reason}")
+                continue
             kept = []
             for d in sorted(dirnames):
                 sub = here / d
-                if self.skipped_dir(sub, inner):
-                    continue
-                if sub.is_symlink():
-                    yield from self.linked_dir(sub, inner)
+                try:
+                    if self.skipped_dir(sub, inner):
+                        continue
+                    if sub.is_symlink():
+                        yield from self.linked_dir(sub, inner)
+                        continue
+                    dir_rules[str(sub)] = inner.descend(sub)
+                except OSError as exc:  # a path past PATH_MAX, a folder gone meanwhile
+                    yield Unreadable(self.rel(sub), f"cannot read folder: {exc.strerror or exc}")
                     continue
                 kept.append(d)
-                dir_rules[str(sub)] = inner.descend(sub)
             dirnames[:] = kept
             for name in sorted(filenames):
                 p = here / name
-                if inner.skips(p, is_dir=False):
-                    continue
-                yield from self.file(p)
+                try:
+                    if inner.skips(p, is_dir=False):
+                        continue
+                    yield from self.file(p)
+                except OSError as exc:
+                    yield Unreadable(self.rel(p), f"cannot read file: {exc.strerror or exc}")
 
     def linked_dir(self, link: Path, rules: Rules) -> Iterator[Item]:
         rel = self.rel(link)
@@ -368,6 +379,36 @@ class _Walk:
         if any(_inside(target, w) for w in self.walked):
             return  # its files are read where they live
         yield from self.tree(link, rules)
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str], OSError | None]]:
+    """``os.walk(top)`` top-down without following links, with a stack instead of recursion
+    (Python 3.11's walk recursed once per level: 1,000 nested folders ended the run with a
+    RecursionError), and each folder that cannot be listed given with its error instead of
+    skipped in silence. Dirnames the caller removes are not walked, as with ``os.walk``.
+    """
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            yield folder, [], [], exc
+            continue
+        dirs: list[str] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # a link to a folder is listed as one, as os.walk does
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+        yield folder, dirs, files, None
+        for name in reversed(dirs):  # depth first, in the caller's order
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                stack.append(path)
 
 
 def discover(

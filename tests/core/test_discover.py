@@ -11,6 +11,7 @@ import pytest
 from devops_lint.classify import document_format, file_kind
 from devops_lint.discover import Found, Skipped, Unreadable, discover
 from tests.manifests import PRIVILEGED_POD
+from tests.security.hostile_cases import remove_chain
 
 
 def paths(root: Path, excludes: list[str] | None = None, **kw: Any) -> list[str]:
@@ -291,3 +292,75 @@ def test_cli_folders_beside_files_are_reported_with_the_same_walk(tmp_path: Path
     r = run_in_process("--format", "json", "--no-ignore", "k8s/", "other/pod.yaml", cwd=tmp_path)
     paths = sorted(f["path"] for f in json.loads(r.out)["findings"])
     assert paths == ["k8s/gen/pod.yaml", "other/pod.yaml"]
+
+
+def test_deeply_nested_folders_are_walked_without_recursion(tmp_path: Path) -> None:
+    """Python 3.11's os.walk recursed once per level: 1,200 folders ended the run with
+    RecursionError (an internal error, nothing reported)."""
+    deep = tmp_path
+    for _ in range(1_200):  # one by one: mkdir(parents=True) recurses too
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "pod.yaml").write_text("x: 1\n")
+    try:
+        make(tmp_path, "a.yaml", "d/b.yaml")
+        assert paths(tmp_path) == ["a.yaml", "d/b.yaml", "/".join(["d"] * 1_200) + "/pod.yaml"]
+    finally:
+        (tmp_path / "d" / "b.yaml").unlink()
+        remove_chain(tmp_path, "d")
+
+
+def test_walk_order_is_os_walk_order(tmp_path: Path) -> None:
+    make(tmp_path, "b/x.yaml", "a/z/y.yaml", "a/y.yaml", "c.yaml", "a/b/c/d.yaml", "b/a/e.yaml")
+    assert paths(tmp_path) == [
+        "c.yaml",
+        "a/y.yaml",
+        "a/b/c/d.yaml",
+        "a/z/y.yaml",
+        "b/x.yaml",
+        "b/a/e.yaml",
+    ]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A permission error used to skip the folder in silence (os.walk's default)."""
+    import devops_lint.discover as disc
+
+    make(tmp_path, "a.yaml", "locked/b.yaml")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(disc.os, "scandir", scandir)
+    found = list(discover(tmp_path, [tmp_path], []))
+    assert [f.path for f in found if isinstance(f, Found)] == ["a.yaml"]
+    (locked,) = [f for f in found if isinstance(f, Unreadable)]
+    assert locked.path == "locked" and "cannot list folder: Permission denied" in locked.reason
+
+
+def test_a_folder_past_the_path_length_limit_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """Past PATH_MAX (4,096 bytes on Linux) every call on the path fails: that folder is one
+    finding and the rest of the tree is still read (it was an internal error)."""
+    make(tmp_path, "a.yaml")
+    folder = tmp_path
+    here = os.getcwd()
+    os.chdir(tmp_path)  # create below the limit by walking down, as a checkout would
+    try:
+        while len(str(folder)) < 4_300:
+            os.mkdir("dddddddddd")
+            os.chdir("dddddddddd")
+            folder = folder / "dddddddddd"
+    finally:
+        os.chdir(here)
+    try:
+        found = list(discover(tmp_path, [tmp_path], []))
+        assert [f.path for f in found if isinstance(f, Found)] == ["a.yaml"]
+        (too_long,) = [f for f in found if isinstance(f, Unreadable)]
+        assert "too long" in too_long.reason
+    finally:
+        remove_chain(tmp_path, "dddddddddd")

@@ -36,6 +36,8 @@ class Case:
     # Findings the run must not report (e.g. a file that must not be parsed at all).
     absent_rules: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
+    # Undoes what shutil.rmtree cannot (it recurses once per folder level).
+    teardown: Callable[[Path], None] | None = None
 
 
 @dataclass
@@ -60,6 +62,14 @@ def run(case: Case, root: Path, cache: Path | None = None) -> Outcome:
     """Build the case under ``root`` and lint it through the CLI in a subprocess, with the
     cache folder ``cache`` (default: an empty one beside ``root``)."""
     case.build(root)
+    try:
+        return _lint(case, root, cache)
+    finally:
+        if case.teardown is not None:
+            case.teardown(root)
+
+
+def _lint(case: Case, root: Path, cache: Path | None) -> Outcome:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVOPS_LINT_")}
     env["DEVOPS_LINT_CACHE_DIR"] = str(cache or root.parent / f"{root.name}-cache")
     env["NO_COLOR"] = "1"
@@ -212,6 +222,39 @@ def _fifos_where_context_is_read(root: Path) -> None:
     ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         os.mkfifo(root / name)
+
+
+DEEP_FOLDERS = 1_200
+
+
+def remove_chain(top: Path, name: str) -> None:
+    """Remove a chain of folders ``top/name/name/...`` bottom up, one level at a time and by
+    relative paths: shutil.rmtree recurses per level (pytest's clean-up of old temporary
+    folders and TemporaryDirectory would fail on it), and the deepest paths may be past
+    PATH_MAX."""
+    here = os.getcwd()
+    os.chdir(top)
+    depth = 0
+    try:
+        while os.path.isdir(name):
+            os.chdir(name)
+            depth += 1
+        for entry in os.listdir("."):
+            os.unlink(entry)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir(name)
+    finally:
+        os.chdir(here)
+
+
+def _deep_folders(root: Path) -> None:
+    _write(root, "pod.yaml", PRIVILEGED_POD)
+    folder = root
+    for _ in range(DEEP_FOLDERS):  # one by one: mkdir(parents=True) recurses per level too
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "pod.yaml").write_text(PRIVILEGED_POD, encoding="utf-8")
 
 
 def _huge(root: Path, size: int, config: str = "") -> None:
@@ -516,6 +559,12 @@ CASES: tuple[Case, ...] = (
             ("tf/main.tf", 1, "TF-AWS-013"),
             (".github/workflows/ci.yml", 7, "GHA-003.action-ref"),
         ),
+    ),
+    Case(
+        "folders-1200-deep",
+        _deep_folders,
+        (("pod.yaml", 11, "K8S-001"), ("d/" * DEEP_FOLDERS + "pod.yaml", 11, "K8S-001")),
+        teardown=lambda root: remove_chain(root, "d"),
     ),
     Case(
         "recursive-helm-include",
