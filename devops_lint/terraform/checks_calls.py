@@ -1,4 +1,5 @@
-"""X-000.module-cycle: a module call graph that loops (built by ``calls.graph_of``)."""
+"""X-000.module-cycle and X-000.module-depth: module calls the linter cannot evaluate (a
+call graph that loops, a chain of calls deeper than ``calls.MAX_CALL_DEPTH``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Result, Target
 from ..registry import check
-from .calls import graph_of
+from .calls import MAX_CALL_DEPTH, graph_of
 from .objects import ModuleCall
 
 if TYPE_CHECKING:
@@ -28,3 +29,15 @@ def module_cycle(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
             span=call.block.header,
             args={"cycle": " -> ".join(posixpath.normpath(d) for d in loop)},
         )
+
+
+@check("X-000.module-depth", target="terraform.module_call")
+def module_depth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
+    """X-000.module-depth: a call whose caller is reached only ``MAX_CALL_DEPTH`` calls deep."""
+    call = target.context.get("call")
+    if not isinstance(call, ModuleCall):
+        return
+    depth = graph_of(ctx.project, ctx).cut_calls().get((call.caller.dir, call.name))
+    if depth is not None:
+        args = {"depth": str(depth), "limit": str(MAX_CALL_DEPTH)}
+        yield Result(span=call.block.header, args=args)
