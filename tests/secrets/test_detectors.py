@@ -153,7 +153,7 @@ _PIECES = [
     "SECRET",
     "Secret_Key",
     "aws_",
-    "ſecret",  # U+017F folds to "s" under re.IGNORECASE
+    "\u017fecret",  # long s, which folds to "s" under re.IGNORECASE
     "AKIA",
     "ZZZZFAKEFAKE1234",
     "-----BEGIN RSA PRIVATE KEY-----",
