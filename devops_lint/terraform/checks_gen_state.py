@@ -45,12 +45,12 @@ def _file_doc(path: str) -> Document:
 
 
 def _is_plan_zip(root: Path, path: str) -> bool:
-    try:
-        p = root / path
-        if p.stat().st_size > 200 << 20 or not zipfile.is_zipfile(p):
-            return False
-        with zipfile.ZipFile(p) as z:
-            return "tfplan" in z.namelist()
+    try:  # opened without waiting: a FIFO of that name blocked the run for ever
+        with safeio.open_regular(root / path, 200 << 20) as handle:
+            if not zipfile.is_zipfile(handle):
+                return False
+            with zipfile.ZipFile(handle) as z:
+                return "tfplan" in z.namelist()
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
 

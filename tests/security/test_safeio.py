@@ -48,3 +48,13 @@ def test_text_is_read_as_path_read_text_reads_it(tmp_path: Path) -> None:
 def test_a_missing_file_is_file_not_found(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         safeio.read_text(tmp_path / "absent")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_open_regular_refuses_a_fifo_and_opens_a_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "plan.out")
+    with pytest.raises(safeio.NotReadable):
+        safeio.open_regular(tmp_path / "plan.out")
+    (tmp_path / "f.bin").write_bytes(b"PK")
+    with safeio.open_regular(tmp_path / "f.bin") as handle:
+        assert handle.read() == b"PK"
