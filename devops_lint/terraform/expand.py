@@ -10,6 +10,7 @@ with ``count.index``/``each.*`` unresolved, when they do not resolve).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,8 @@ def _instance_keys(module: Module, block: Block) -> Iterator[tuple[int | str | N
     for_each = block.body.get("for_each")
     if count is not None:
         n = module.resolve(count)
-        if isinstance(n, bool) or not isinstance(n, (int, float)):
+        # Not a number, or one no instance count can be (inf from `1e300 * 1e300`, NaN).
+        if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n):
             yield None, {"count": {"index": unresolved(count, "count.index")}}
             return
         # 0 (written, or through variables): the block does not exist

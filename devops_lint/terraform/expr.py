@@ -15,11 +15,12 @@ references inside it visible).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..model import Span
+from ..model import Span, Unresolved
 
 Scalar = str | int | float | bool | None
 
@@ -44,6 +45,20 @@ class Expr:
         return ()
 
     __reduce__ = compact_reduce
+
+
+def number(text: str) -> Scalar:
+    """The value of a numeric literal, or ``Unresolved`` when Python cannot hold it as
+    Terraform does (HCL numbers are arbitrary precision): ``1e400`` is no float, and an
+    integer of over 4,300 digits is refused by ``int``. Nothing downstream then computes
+    with an infinity (an instance count of ``inf`` failed every Terraform target)."""
+    try:
+        value: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+    except ValueError:
+        return Unresolved(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        return Unresolved(text)
+    return value
 
 
 @dataclass(eq=False)

@@ -26,6 +26,7 @@ from .expr import (
     Operation,
     Ref,
     Unknown,
+    number,
 )
 from .hcl_text import (
     MAX_DEPTH,
@@ -272,10 +273,10 @@ class _Converter:
         return Operation(self.text(node), self.span(node), "neg" if tok == "-" else "!", (operand,))
 
     def x_int_lit(self, node: Any, d: int) -> Expr:
-        return Literal(self.text(node), self.span(node), int(str(node.children[0])))
+        return Literal(self.text(node), self.span(node), number(str(node.children[0])))
 
     def x_float_lit(self, node: Any, d: int) -> Expr:
-        return Literal(self.text(node), self.span(node), float(str(node.children[0])))
+        return Literal(self.text(node), self.span(node), number(str(node.children[0])))
 
     def x_literal_value(self, node: Any, d: int) -> Expr:
         word = str(node.children[0])

@@ -28,6 +28,7 @@ from .expr import (
     Literal,
     ObjectExpr,
     Operation,
+    number,
 )
 from .hcl_text import (
     MAX_DEPTH,
@@ -193,10 +194,8 @@ class _Converter(ConverterBase):
         word = self.src.slice(node)
         span = self.src.span(node)
         if t == "numeric_lit":
-            if INT.match(word):
-                return Literal(word, span, int(word))
-            if FLOAT.match(word):
-                return Literal(word, span, float(word))
+            if INT.match(word) or FLOAT.match(word):
+                return Literal(word, span, number(word))
             raise Unmappable(f"number python-hcl2 reads otherwise: {word[:40]!r}")
         if t == "bool_lit":
             self.whole_words([inner])
@@ -368,9 +367,9 @@ class _Converter(ConverterBase):
             if inner.type == "numeric_lit" and inner.start_byte == kids[0].end_byte:
                 digits = self.src.slice(inner)
                 if FLOAT.match(digits):  # python-hcl2 lexes `-1.5` as one float
-                    return Literal(text, span, float("-" + digits))
+                    return Literal(text, span, number("-" + digits))
                 if INT.match(digits) and len(digits) > 1:  # and `-10`, but not `-1`
-                    return Literal(text, span, int("-" + digits))
+                    return Literal(text, span, number("-" + digits))
         if len(operand_kids) == 1:
             if unwrap(operand_kids[0]).type == "unary_operation":
                 operand = self.expr(operand_kids[0], d + STEP)

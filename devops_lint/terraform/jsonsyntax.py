@@ -16,7 +16,7 @@ from typing import Any
 
 from ..bounds import json_too_deep
 from ..model import Span
-from .expr import Expr, ListExpr, Literal, ObjectExpr
+from .expr import Expr, ListExpr, Literal, ObjectExpr, number
 from .hcl import HclSyntaxError, parse_template
 from .syntax import Attribute, Block, Body
 
@@ -95,10 +95,8 @@ def _scalar(node: Any) -> Any:
     v = node.value
     if tag.endswith(":str"):
         return str(v)
-    if tag.endswith(":int"):
-        return int(v)
-    if tag.endswith(":float"):
-        return float(v)
+    if tag.endswith(":int") or tag.endswith(":float"):
+        return number(str(v))
     if tag.endswith(":bool"):
         return str(v).lower() == "true"
     if tag.endswith(":null"):

@@ -225,6 +225,27 @@ def _fifos_where_context_is_read(root: Path) -> None:
         os.mkfifo(root / name)
 
 
+HUGE_NUMBERS_TF = """resource "aws_s3_bucket" "inf" {
+  count  = 1e400
+  bucket = "b"
+}
+
+locals {
+  overflow = 1e300 * 1e300
+}
+
+resource "aws_s3_bucket" "computed_inf" {
+  count  = local.overflow
+  bucket = "c"
+}
+
+resource "aws_s3_bucket" "digits" {
+  count  = %s
+  bucket = "d"
+}
+""" % ("9" * 5_000)
+HUGE_NUMBERS_JSON = '{"resource": {"aws_s3_bucket": {"j": {"bucket": "j", "count": 1e400}}}}\n'
+
 DEEP_FOLDERS = 1_200
 
 
@@ -560,6 +581,17 @@ CASES: tuple[Case, ...] = (
             ("tf/main.tf", 1, "TF-AWS-013"),
             (".github/workflows/ci.yml", 7, "GHA-003.action-ref"),
         ),
+    ),
+    Case(
+        "terraform-numbers-python-cannot-hold",
+        _files({"main.tf": HUGE_NUMBERS_TF, "x.tf.json": HUGE_NUMBERS_JSON}),
+        (
+            ("main.tf", 1, "TF-AWS-013"),
+            ("main.tf", 10, "TF-AWS-013"),
+            ("main.tf", 15, "TF-AWS-013"),
+            ("x.tf.json", 1, "TF-AWS-013"),
+        ),
+        absent_rules=("X-000.internal-error",),
     ),
     Case(
         "folders-1200-deep",
