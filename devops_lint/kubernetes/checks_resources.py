@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from fractions import Fraction
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 # Kubernetes resource.Quantity: a decimal number with a binary suffix, a decimal suffix,
 # or a decimal exponent.
+# Quantities the API server takes fit in 64 bits (about 9.2e18) or are milli-units: any
+# exponent beyond this is no resource a node has, and computing it is unbounded work.
+MAX_EXPONENT = 64
 _QUANTITY_RE = re.compile(
     r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?[0-9]+))?$"
@@ -40,7 +44,7 @@ def parse_quantity(value: Any) -> Fraction | None:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(str(value))
+        return Fraction(str(value)) if math.isfinite(value) else None  # YAML's .inf, .nan
     if not isinstance(value, str) or isinstance(value, Unresolved):
         return None
     m = _QUANTITY_RE.match(value.strip())
@@ -51,6 +55,8 @@ def parse_quantity(value: Any) -> Fraction | None:
     if suffix:
         amount *= _SUFFIX[suffix]
     elif exponent:
+        if abs(int(exponent)) > MAX_EXPONENT:
+            return None  # no machine has it; 10 ** 99999999 alone would not finish
         amount *= Fraction(10) ** int(exponent)
     return amount
 

@@ -213,3 +213,17 @@ def test_credentials_in_configmap_files() -> None:
     assert not found("password: changeme\napi_key: <your key>\n")
     assert not found("aws_access_key_id = AKIAIOSFODNN7EXAMPLE")
     assert not found("token_url: https://auth.acme.io/token\n")
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("-inf"), float("nan"), "1e99999999", "1e-65"]
+)
+def test_quantities_no_machine_has_are_unknown(value: Any) -> None:
+    """YAML's .inf/.nan failed K8S-016 with an internal error, and `memory: 1e99999999`
+    computed 10 ** 99999999 (a run that never ended)."""
+    assert parse_quantity(value) is None
+
+
+def test_large_quantities_that_fit_are_read() -> None:
+    assert parse_quantity("1e18") == 10**18
+    assert parse_quantity("64Ei") == 64 * 1024**6

@@ -246,6 +246,33 @@ resource "aws_s3_bucket" "digits" {
 """ % ("9" * 5_000)
 HUGE_NUMBERS_JSON = '{"resource": {"aws_s3_bucket": {"j": {"bucket": "j", "count": 1e400}}}}\n'
 
+NON_FINITE_POD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+  namespace: shop
+spec:
+  replicas: .inf
+  selector:
+    matchLabels: {app: d}
+  template:
+    metadata:
+      labels: {app: d}
+    spec:
+      securityContext:
+        runAsUser: .inf
+      containers:
+        - name: c
+          image: nginx:1.25
+          securityContext:
+            privileged: true
+          ports:
+            - containerPort: .nan
+          resources:
+            requests: {cpu: .inf, memory: 1e99999999}
+            limits: {cpu: .nan, memory: -1e400}
+"""
+
 DEEP_FOLDERS = 1_200
 
 
@@ -591,6 +618,12 @@ CASES: tuple[Case, ...] = (
             ("main.tf", 15, "TF-AWS-013"),
             ("x.tf.json", 1, "TF-AWS-013"),
         ),
+        absent_rules=("X-000.internal-error",),
+    ),
+    Case(
+        "kubernetes-infinite-and-huge-numbers",
+        _files({"d.yaml": NON_FINITE_POD}),
+        (("d.yaml", 20, "K8S-001"),),
         absent_rules=("X-000.internal-error",),
     ),
     Case(
