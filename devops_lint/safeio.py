@@ -25,8 +25,9 @@ class NotReadable(OSError):
     """Not a regular file, or larger than the bound."""
 
 
-def read_bytes(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them."""
+def _open(path: Path | str, limit: int) -> int:
+    """A descriptor on the regular file ``path`` of at most ``limit`` bytes, opened without
+    waiting; anything else is ``NotReadable`` (and nothing is left open)."""
     fd = os.open(path, _FLAGS)
     try:
         st = os.fstat(fd)
@@ -34,6 +35,16 @@ def read_bytes(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> bytes:
             raise NotReadable(errno.EINVAL, "not a regular file", str(path))
         if st.st_size > limit:
             raise NotReadable(errno.EFBIG, f"file is above {limit} bytes", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_bytes(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them."""
+    fd = _open(path, limit)
+    try:
         chunks: list[bytes] = []
         left = limit + 1  # the file may have grown since fstat
         while left > 0:
@@ -53,13 +64,8 @@ def read_bytes(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> bytes:
 def open_regular(path: Path | str, limit: int = MAX_FILE_SIZE_CEILING) -> BinaryIO:
     """A binary file object on the regular file ``path`` of at most ``limit`` bytes, for a
     library that reads the file itself (``zipfile``); the same refusals as ``read_bytes``."""
-    fd = os.open(path, _FLAGS)
+    fd = _open(path, limit)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotReadable(errno.EINVAL, "not a regular file", str(path))
-        if st.st_size > limit:
-            raise NotReadable(errno.EFBIG, f"file is above {limit} bytes", str(path))
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

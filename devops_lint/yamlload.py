@@ -174,13 +174,7 @@ class _Builder:
     def build(self, node: Any, path: JsonPath, depth: int, near: Any = None) -> Any:
         """``near``: a mark just before ``node`` in the text (an alias node carries the
         position of its anchor, so a refused alias is reported at ``near``)."""
-        budget = self.budget
-        budget.nodes += 1
-        if budget.nodes > MAX_NODES:
-            raise ParseError(f"more than {MAX_NODES} YAML nodes", *_pos(node))
-        if depth > MAX_DEPTH:
-            raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
-        self.doc.spans[path] = _span(node)
+        self._enter(node, path, depth)
         ident = id(node)
         if ident in self.built:  # an alias: share the value, keep spans bounded
             return self._alias(node, ident, depth, near)
@@ -234,9 +228,8 @@ class _Builder:
         self.last_size, self.last_height = size, height
         return self.built[ident]
 
-    def _leaf(self, node: Any, path: JsonPath, depth: int) -> Any:
-        """``build`` of a scalar node: the same bounds, span and value, without the
-        bookkeeping of collections and aliases (three of five YAML nodes are scalars)."""
+    def _enter(self, node: Any, path: JsonPath, depth: int) -> None:
+        """Count ``node`` against the file's bounds and record where it is written."""
         budget = self.budget
         budget.nodes += 1
         if budget.nodes > MAX_NODES:
@@ -244,6 +237,11 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
         self.doc.spans[path] = _span(node)
+
+    def _leaf(self, node: Any, path: JsonPath, depth: int) -> Any:
+        """``build`` of a scalar node: the same bounds, span and value, without the
+        bookkeeping of collections and aliases (three of five YAML nodes are scalars)."""
+        self._enter(node, path, depth)
         self.last_size, self.last_height = 1, 0
         return self._scalar(node)
 
