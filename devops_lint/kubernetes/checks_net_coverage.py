@@ -28,7 +28,16 @@ from .network_index import (
 from .objects import pod_spec
 from .operator_pods import OtherPods
 from .pod_index import ByNamespace
-from .selectors import Tri, matches, namespace_labels, selects_everything, tri_all, tri_any
+from .selectors import (
+    Tri,
+    cannot_match,
+    matches,
+    namespace_labels,
+    required_label,
+    selects_everything,
+    tri_all,
+    tri_any,
+)
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -122,11 +131,12 @@ def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     if w is None:
         return
     idx = net_index(target, ctx)
+    texts = idx.label_texts(w)
     outcome: Tri = False
     for p, in_ns in idx.policies.in_namespace(w.namespace):
         sel = p.pod_selector or {}
-        if selects_everything(sel) is True:
-            continue
+        if cannot_match(required_label(sel), texts) or selects_everything(sel) is True:
+            continue  # (cannot_match: not selected, as matches would find at length)
         found = tri_all([in_ns, matches(sel, w.labels)])
         if found is True:
             return
@@ -146,10 +156,13 @@ def _select_pods(
         *_candidates(idx, idx.workloads, policy_ns, ns_sel, has_ns_sel),
         *_candidates(idx, idx.other_pods, policy_ns, ns_sel, has_ns_sel),
     ]
+    required = required_label(pod_sel)
     for w, in_ns in candidates:
         if in_ns is False:
             continue
         present = True if in_ns is True else (present or None)
+        if cannot_match(required, idx.label_texts(w)):
+            continue  # matches would say False, after a full evaluation
         m = tri_all([in_ns, matches(pod_sel, w.labels)])
         if m is True:
             return True, True

@@ -20,7 +20,7 @@ from ..model import JsonPath, Result, Target, Unresolved, mapping_or_empty
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
 from .operator_pods import OtherPods, other_pods
 from .pod_index import ByNamespace
-from .selectors import Tri, in_api_groups, selects_everything, tri_all
+from .selectors import Tri, in_api_groups, known_label_texts, selects_everything, tri_all
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -100,6 +100,15 @@ class NetIndex:
     namespaces: dict[str, K8sObject] = field(default_factory=dict)  # resolved names only
     # Pods of other kinds and of operators: selectable, but not workloads to protect.
     other_pods: ByNamespace[OtherPods] = field(default_factory=lambda: ByNamespace(_namespace))
+    # known_label_texts of each pod set's labels, by id (the objects live for the run).
+    _texts: dict[int, dict[str, str] | None] = field(default_factory=dict)
+
+    def label_texts(self, pods: Workload | OtherPods) -> dict[str, str] | None:
+        """``known_label_texts(pods.labels)``, computed once per pod set."""
+        key = id(pods)
+        if key not in self._texts:
+            self._texts[key] = known_label_texts(pods.labels)
+        return self._texts[key]
 
 
 def _is_namespace(obj: K8sObject) -> bool:

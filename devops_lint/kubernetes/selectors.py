@@ -164,6 +164,45 @@ def matches(selector: Any, labels: Any) -> Tri:
     return tri_all(results)
 
 
+def required_label(selector: Any) -> tuple[str, str] | None:
+    """A ``(key, value text)`` every object ``selector`` can select carries: its first
+    literal ``matchLabels`` pair (its requirement is False for any other known label set,
+    and ``matches`` is False as soon as one requirement is). None when there is none."""
+    if not isinstance(selector, dict):
+        return None
+    ml = selector.get("matchLabels")
+    if not isinstance(ml, dict):
+        return None
+    for key, value in ml.items():
+        if isinstance(key, str) and not isinstance(key, Unresolved) and key != UNRESOLVED_KEY:
+            text = label_text(value)
+            if text is not None:
+                return key, text
+    return None
+
+
+def known_label_texts(labels: Any) -> dict[str, str] | None:
+    """The label texts of a label set known in full; None when any part is unknown."""
+    if not isinstance(labels, dict) or UNRESOLVED_KEY in labels:
+        return None
+    out: dict[str, str] = {}
+    for key, value in labels.items():
+        text = label_text(value)
+        if text is None or not isinstance(key, str) or isinstance(key, Unresolved):
+            return None
+        out[key] = text
+    return out
+
+
+def cannot_match(required: tuple[str, str] | None, texts: dict[str, str] | None) -> bool:
+    """True only when ``matches`` is surely False: the known labels lack the required pair.
+
+    The cheap test a selector index makes before ``matches`` (a namespace of thousands of
+    policies and pods otherwise costs millions of full selector evaluations).
+    """
+    return required is not None and texts is not None and texts.get(required[0]) != required[1]
+
+
 def namespace_labels(name: str, declared: Any = None) -> dict[str, Any]:
     """Labels of namespace ``name``: those of its ``Namespace`` object plus the implicit one.
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from devops_lint.kubernetes.selectors import (
     NAMESPACE_NAME_LABEL,
+    cannot_match,
+    known_label_texts,
     matches,
     namespace_labels,
+    required_label,
     same_namespace,
     selects_everything,
     tri_all,
@@ -185,3 +188,54 @@ def _keys(sel: dict[str, Any]) -> list[tuple[str]]:
     out = [(k,) for k in sel.get("matchLabels", {})]
     out += [(e["key"],) for e in sel.get("matchExpressions", [])]
     return out
+
+
+_TEXTS = st.sampled_from(["a", "b", "web", "1", ""])
+_VALUES = st.one_of(
+    _TEXTS,
+    st.integers(0, 2),
+    st.booleans(),
+    st.none(),
+    _TEXTS.map(Unresolved),
+    st.just([]),
+)
+_KEYS = st.one_of(st.sampled_from(["app", "tier", "x"]), st.just(UNRESOLVED_KEY))
+_LABELS = st.one_of(
+    st.dictionaries(_KEYS, _VALUES, max_size=3),
+    st.just(Unresolved("{{ labels }}")),
+    st.none(),
+)
+_EXPRESSIONS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "key": st.sampled_from(["app", "tier"]),
+            "operator": st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
+            "values": st.lists(_VALUES, max_size=2),
+        }
+    ),
+    max_size=2,
+)
+_SELECTORS = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "matchLabels": st.one_of(
+                st.dictionaries(_KEYS, _VALUES, max_size=3), st.just(Unresolved("{{ x }}"))
+            ),
+            "matchExpressions": _EXPRESSIONS,
+        },
+    ),
+    st.none(),
+    st.just(Unresolved("{{ sel }}")),
+)
+
+
+@settings(max_examples=2000)
+@given(_SELECTORS, _LABELS)
+@example({"matchLabels": {"app": "web"}}, {UNRESOLVED_KEY: "a"})  # open labels: unknown
+@example({"matchLabels": {"app": "web"}}, {"app": Unresolved("{{ .Values.app }}")})
+@example({"matchLabels": {"app": "web"}}, {"app": "api"})  # known and different: False
+def test_cannot_match_only_when_matches_is_false(selector: Any, labels: Any) -> None:
+    """The cheap pre-test the NetworkPolicy checks make never hides a match or an unknown."""
+    if cannot_match(required_label(selector), known_label_texts(labels)):
+        assert matches(selector, labels) is False
