@@ -131,12 +131,11 @@ def unselected_pod(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]
     if w is None:
         return
     idx = net_index(target, ctx)
-    texts = idx.label_texts(w)
     outcome: Tri = False
-    for p, in_ns in idx.policies.in_namespace(w.namespace):
+    for p, in_ns in idx.policies_for(w.namespace, idx.label_texts(w)):
         sel = p.pod_selector or {}
-        if cannot_match(required_label(sel), texts) or selects_everything(sel) is True:
-            continue  # (cannot_match: not selected, as matches would find at length)
+        if selects_everything(sel) is True:
+            continue
         found = tri_all([in_ns, matches(sel, w.labels)])
         if found is True:
             return

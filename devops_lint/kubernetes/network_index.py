@@ -20,7 +20,14 @@ from ..model import JsonPath, Result, Target, Unresolved, mapping_or_empty
 from .objects import POD_SPEC_PATHS, K8sObject, PodSpec, pod_spec
 from .operator_pods import OtherPods, other_pods
 from .pod_index import ByNamespace
-from .selectors import Tri, in_api_groups, known_label_texts, selects_everything, tri_all
+from .selectors import (
+    Tri,
+    in_api_groups,
+    known_label_texts,
+    required_label,
+    selects_everything,
+    tri_all,
+)
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -90,6 +97,10 @@ def _namespace(item: Workload | Policy | OtherPods) -> str | None:
     return item.namespace
 
 
+PolicyIn = tuple["Policy", Tri]  # a policy and whether it is in the namespace asked for
+PoliciesByPair = tuple[dict[tuple[str, str], list[PolicyIn]], list[PolicyIn]]
+
+
 @dataclass
 class NetIndex:
     """The run's workloads, policies and namespaces; workloads, policies and other pods
@@ -102,6 +113,28 @@ class NetIndex:
     other_pods: ByNamespace[OtherPods] = field(default_factory=lambda: ByNamespace(_namespace))
     # known_label_texts of each pod set's labels, by id (the objects live for the run).
     _texts: dict[int, dict[str, str] | None] = field(default_factory=dict)
+    # Per plain namespace name: its policies by required label pair, and the others.
+    _by_pair: dict[str | None, PoliciesByPair] = field(default_factory=dict)
+
+    def policies_for(self, ns: str | None, texts: dict[str, str] | None) -> list[PolicyIn]:
+        """``policies.in_namespace(ns)`` less the policies whose selector requires a label
+        pair that the pod set's labels, known in full as ``texts``, lack (``cannot_match``):
+        the rest in any order (a pod set's coverage does not depend on it)."""
+        if texts is None or isinstance(ns, Unresolved):
+            return list(self.policies.in_namespace(ns))
+        found = self._by_pair.get(ns)
+        if found is None:
+            by_pair: dict[tuple[str, str], list[PolicyIn]] = {}
+            rest: list[PolicyIn] = []
+            for item in self.policies.in_namespace(ns):
+                pair = required_label(item[0].pod_selector or {})
+                (rest if pair is None else by_pair.setdefault(pair, [])).append(item)
+            found = self._by_pair[ns] = (by_pair, rest)
+        by_pair, rest = found
+        out = list(rest)
+        for pair in texts.items():
+            out.extend(by_pair.get(pair, ()))
+        return out
 
     def label_texts(self, pods: Workload | OtherPods) -> dict[str, str] | None:
         """``known_label_texts(pods.labels)``, computed once per pod set."""
