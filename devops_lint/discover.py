@@ -151,8 +151,7 @@ def _rel(base: Path, path: Path) -> str | None:
 def _read_ignore_file(path: Path) -> tuple[str, ...]:
     """Lines of an ignore file; a link or an oversized file is not read (git refuses links)."""
     try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IGNORE_FILE:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link is not followed
             return ()
         text = safeio.read_bytes(path, MAX_IGNORE_FILE).decode("utf-8", errors="replace")
     except OSError:

@@ -24,14 +24,18 @@ _UNSAFE = re.compile(
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
+def escaped_byte(char: str) -> str | None:
+    """``\\xNN`` for a surrogate escape (a byte of a name that is not UTF-8), else None."""
+    code = ord(char)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else None
+
+
 def _visible(match: re.Match[str]) -> str:
     char = match.group(0)
-    named = _NAMED.get(char)
-    if named is not None:
-        return named
+    shown = _NAMED.get(char) or escaped_byte(char)
+    if shown is not None:
+        return shown
     code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8: shown as that byte
-        code -= 0xDC00
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

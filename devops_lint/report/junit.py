@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..compliance.outcomes import ControlOutcome, control_outcomes
 from ..model import SEVERITIES, Finding
+from ..terminal import escaped_byte
 from .paths import display_paths
 
 if TYPE_CHECKING:
@@ -30,10 +31,7 @@ def clean(text: str) -> str:
 
 
 def _replacement(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, shown as such
-        return f"\\x{code - 0xDC00:02x}"
-    return "\ufffd"
+    return escaped_byte(match.group()) or "\ufffd"  # a name's byte is shown as such
 
 
 def _controls(result: RunResult) -> list[ControlOutcome]:

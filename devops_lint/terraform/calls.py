@@ -119,9 +119,9 @@ class ModuleGraph:
         self._manifest_targets: dict[tuple[str, str], str] = {}
         self._manifest_dirs: set[str] = set()
         self.cycles: dict[tuple[str, str], list[str]] = {}  # (dir, call) -> directories
-        # Calls left unevaluated because their caller is MAX_CALL_DEPTH calls deep, with the
-        # deepest such caller's depth (filled as instances are made; see ``cut_calls``).
-        self._too_deep: dict[tuple[str, str], int] = {}
+        # (directory, call) of calls left unevaluated because their caller is MAX_CALL_DEPTH
+        # calls deep (filled as instances are made; see ``cut_calls``).
+        self._too_deep: set[tuple[str, str]] = set()
         self._memo: dict[tuple[str, str], Module] = {}
         self._calls: dict[tuple[int, str], list[tuple[CallKey, Module]]] = {}
         self._outputs: dict[int, dict[str, Any]] = {}
@@ -238,8 +238,7 @@ class ModuleGraph:
         if call is None or (caller.dir, name) in self.cycles:
             return []
         if caller.depth >= MAX_CALL_DEPTH:  # X-000.module-depth says so: never a silent cut
-            cut = (caller.dir, name)
-            self._too_deep[cut] = max(self._too_deep.get(cut, 0), caller.depth)
+            self._too_deep.add((caller.dir, name))
             return []
         target = self.target_dir(call)
         base = self.module_at(target) if target is not None else None
@@ -328,9 +327,9 @@ class ModuleGraph:
             return [self.outputs_of(m) for _, m in insts]
         return {str(k): self.outputs_of(m) for k, m in insts}
 
-    def cut_calls(self) -> dict[tuple[str, str], int]:
-        """(directory, call name) -> depth, for the calls of instances ``MAX_CALL_DEPTH``
-        calls below a root, which are not evaluated (once every instance is made)."""
+    def cut_calls(self) -> set[tuple[str, str]]:
+        """(directory, call name) of the calls of instances ``MAX_CALL_DEPTH`` calls below a
+        root, which are not evaluated (once every instance is made)."""
         self.evaluated()
         return self._too_deep
 

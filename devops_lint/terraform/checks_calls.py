@@ -37,7 +37,7 @@ def module_depth(target: Target, rule: Rule, ctx: Context) -> Iterator[Result]:
     call = target.context.get("call")
     if not isinstance(call, ModuleCall):
         return
-    depth = graph_of(ctx.project, ctx).cut_calls().get((call.caller.dir, call.name))
-    if depth is not None:
-        args = {"depth": str(depth), "limit": str(MAX_CALL_DEPTH)}
-        yield Result(span=call.block.header, args=args)
+    if (call.caller.dir, call.name) in graph_of(ctx.project, ctx).cut_calls():
+        # Instances exist down to the limit, so a cut call is always made at that depth.
+        depth = str(MAX_CALL_DEPTH)
+        yield Result(span=call.block.header, args={"depth": depth, "limit": depth})
